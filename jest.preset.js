@@ -1,0 +1,20 @@
+/**
+ * Shared Jest preset: every project's jest.config.js spreads it.
+ * TypeScript is compiled by SWC to CommonJS; tests live next to the code as *.spec.ts.
+ * Integration tests that need PostgreSQL are named *.integration.spec.ts and read DATABASE_URL.
+ */
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
+  testTimeout: 60000,
+};
