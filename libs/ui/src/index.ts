@@ -1,1 +1,13 @@
-export {};
+export * from './charts/geometry';
+export { chartTheme, seriesColour } from './charts/theme';
+export { serialiseSvg, exportSvg, exportPng } from './charts/export';
+export { ChartFrame } from './charts/ChartFrame';
+export { Axes } from './charts/Axes';
+export { RocChart, type RocCurve, type RocChartProps } from './charts/RocChart';
+export { CalibrationChart, type CalibrationChartProps } from './charts/CalibrationChart';
+export { KmChart, type KmCurve, type KmChartProps, type SurvivalPoint } from './charts/KmChart';
+export { DecisionCurveChart, type DecisionCurveChartProps } from './charts/DecisionCurveChart';
+export { NomogramChart, type NomogramRow, type NomogramChartProps } from './charts/NomogramChart';
+export { FeatureImportanceChart, type FeatureImportanceChartProps } from './charts/FeatureImportanceChart';
+export { Loading, ErrorState, Empty, Badge } from './components/States';
+export { Pagination, pageCount } from './components/Pagination';
