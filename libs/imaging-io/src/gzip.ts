@@ -1,0 +1,31 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+/** true when the bytes start with the gzip magic 1f 8b. */
+export function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/**
+ * Decompresses gzip input (detected by magic, not by file name); other input is returned unchanged.
+ * Corrupt or truncated gzip → an Error naming the file and zlib's reason.
+ */
+export function maybeGunzip(b: Uint8Array, name: string, who: string): Uint8Array {
+  if (!isGzip(b)) return b;
+  return gunzip(b, name, who);
+}
+
+/** gunzip with a clear error message. */
+export function gunzip(b: Uint8Array, name: string, who: string): Uint8Array {
+  try {
+    const out = gunzipSync(b);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch (e) {
+    throw new Error(`${who}: ${name} has corrupt or truncated gzip data (${(e as Error).message})`);
+  }
+}
+
+/** gzip at the given level (1 fastest … 9 smallest; default 6). */
+export function gzip(b: Uint8Array, level = 6): Uint8Array {
+  const out = gzipSync(b, { level });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
