@@ -28,7 +28,7 @@ export function wilsonCi(x: number, n: number, level = 0.95): ProportionCi | nul
   const centre = p + z2 / (2 * n);
   const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   const den = 1 + z2 / n;
-  return { estimate: p, lower: Math.max(0, (centre - half) / den), upper: Math.min(1, (centre + half) / den) };
+  return { estimate: p, lower: x === 0 ? 0 : Math.max(0, (centre - half) / den), upper: x === n ? 1 : Math.min(1, (centre + half) / den) };
 }
 
 export interface ConfusionMatrix {

@@ -12,17 +12,16 @@ export class SingularMatrixError extends Error {
 
 /**
  * In-place Cholesky factorisation A = L·Lᵀ of a symmetric positive-definite p × p matrix (row-major; only the lower
- * triangle is read). Returns L (lower triangle, upper part zeroed). A pivot below `tol`·max(diag) raises
+ * triangle is read). Returns L (lower triangle, upper part zeroed). A pivot below `tol`·A_jj (scale-free) raises
  * SingularMatrixError with the pivot index (this is how collinear predictors are detected).
  */
 export function cholesky(a: Float64Array, p: number, tol = 1e-12): Float64Array {
   const l = new Float64Array(p * p);
-  let maxDiag = 0;
-  for (let i = 0; i < p; i++) maxDiag = Math.max(maxDiag, Math.abs(a[i * p + i]));
   for (let j = 0; j < p; j++) {
     let s = a[j * p + j];
     for (let k = 0; k < j; k++) s -= l[j * p + k] * l[j * p + k];
-    if (!(s > tol * maxDiag)) throw new SingularMatrixError(`cholesky: matrix is singular or not positive definite at pivot ${j}`, j);
+    // scale-free test: the part of column j not explained by earlier columns, relative to its own diagonal
+    if (!(s > tol * Math.abs(a[j * p + j]))) throw new SingularMatrixError(`cholesky: matrix is singular or not positive definite at pivot ${j}`, j);
     const d = Math.sqrt(s);
     l[j * p + j] = d;
     for (let i = j + 1; i < p; i++) {
