@@ -1,1 +1,12 @@
-export {};
+/**
+ * @hepatoscope/inference — ONNX segmentation models (manifests with checksums, execution-provider
+ * selection, 2.5D preprocessing, batched inference, post-processing) and the liver → tumour cascade.
+ */
+export * from './volume';
+export * from './manifest';
+export * from './providers';
+export * from './model';
+export * from './preprocess';
+export * from './postprocess';
+export * from './cascade';
+export * from './orientation';

@@ -1,0 +1,149 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { loadStage, type LoadedStage, type StageManifest } from './manifest';
+import { createSession, type CreateSessionOptions, type ProviderAttempt, type ProviderName } from './providers';
+
+/**
+ * A loaded, checksum-verified ONNX segmentation stage with a warm session. `run` validates the input
+ * tensor against the manifest (dtype, rank, every fixed dimension) and the output the model returns,
+ * and accumulates the time spent inside `session.run` so callers can report pre/post-processing overhead.
+ */
+export class SegmentationModel {
+  /** Milliseconds spent inside session.run since load (or since resetTimers). */
+  runMs = 0;
+  runs = 0;
+
+  private constructor(
+    readonly stage: LoadedStage,
+    readonly session: InferenceSession,
+    readonly provider: ProviderName,
+    readonly attempts: ProviderAttempt[],
+  ) {}
+
+  get manifest(): StageManifest {
+    return this.stage.manifest;
+  }
+  get key(): string {
+    return `${this.manifest.id}@${this.manifest.version}`;
+  }
+
+  /** Loads DIR (manifest.json + model.onnx), verifies the checksum and creates the session. */
+  static async load(dir: string, opts: CreateSessionOptions = {}): Promise<SegmentationModel> {
+    const stage = loadStage(dir);
+    const choice = await createSession(stage.modelBytes, opts);
+    const model = new SegmentationModel(stage, choice.session, choice.provider, choice.attempts);
+    model.checkSessionAgainstManifest();
+    return model;
+  }
+
+  /** The session's input/output names (and shapes where the model declares them) must match the manifest. */
+  private checkSessionAgainstManifest(): void {
+    const m = this.manifest;
+    const s = this.session;
+    if (!s.inputNames.includes(m.input.name)) {
+      throw new Error(`model ${this.key}: manifest input "${m.input.name}" is not an input of the ONNX graph (${s.inputNames.join(', ')})`);
+    }
+    if (!s.outputNames.includes(m.output.name)) {
+      throw new Error(`model ${this.key}: manifest output "${m.output.name}" is not an output of the ONNX graph (${s.outputNames.join(', ')})`);
+    }
+    const meta = (s.inputMetadata ?? []).find((x) => x.name === m.input.name);
+    if (meta && meta.isTensor) {
+      if (meta.type !== m.input.dtype) {
+        throw new Error(`model ${this.key}: graph input "${meta.name}" is ${meta.type} but the manifest says ${m.input.dtype}`);
+      }
+      const gs = meta.shape;
+      if (gs.length && gs.length !== m.input.shape.length) {
+        throw new Error(`model ${this.key}: graph input has rank ${gs.length} but the manifest shape has rank ${m.input.shape.length}`);
+      }
+      gs.forEach((d, i) => {
+        const md = m.input.shape[i];
+        if (typeof d === 'number' && d > 0 && md !== -1 && d !== md) {
+          throw new Error(`model ${this.key}: graph input dim ${i} is ${d} but the manifest says ${md}`);
+        }
+      });
+    }
+  }
+
+  /** Expected [C, H, W] of one input item. */
+  get itemShape(): [number, number, number] {
+    const m = this.manifest.input;
+    return [m.sliceOffsets.length, m.size[0], m.size[1]];
+  }
+
+  /**
+   * Runs a batch: `data` holds n items of C×H×W float32 (NCHW). Returns the output logits (n×K×H×W).
+   * Errors name the expected and actual shape.
+   */
+  async run(data: Float32Array, n: number): Promise<{ data: Float32Array; dims: readonly number[] }> {
+    const { Tensor: OrtTensor } = await import('onnxruntime-node');
+    const shape = [n, ...this.itemShape];
+    validateInput(this.manifest, data, shape, this.key);
+    const feeds: Record<string, Tensor> = { [this.manifest.input.name]: new OrtTensor('float32', data, shape) };
+    const t0 = performance.now();
+    const out = await this.session.run(feeds);
+    this.runMs += performance.now() - t0;
+    this.runs++;
+    const t = out[this.manifest.output.name] as Tensor | undefined;
+    if (!t) throw new Error(`model ${this.key}: session returned no output "${this.manifest.output.name}"`);
+    if (t.type !== 'float32') throw new Error(`model ${this.key}: output "${this.manifest.output.name}" is ${t.type}, expected float32`);
+    const expect = this.manifest.output.shape.map((d, i) => (i === 0 ? n : d));
+    checkShape(t.dims, expect, `model ${this.key}: output "${this.manifest.output.name}"`);
+    return { data: t.data as Float32Array, dims: t.dims };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Checks a candidate input against the manifest's dtype and fixed dims (dim -1 = any). */
+export function validateInput(m: StageManifest, data: unknown, shape: readonly number[], what = m.id): void {
+  if (!(data instanceof Float32Array)) {
+    const name = (data as object | null)?.constructor?.name ?? typeof data;
+    throw new Error(`model ${what}: input must be a Float32Array (manifest dtype ${m.input.dtype}), got ${name}`);
+  }
+  checkShape(shape, m.input.shape, `model ${what}: input "${m.input.name}"`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== count) {
+    throw new Error(`model ${what}: input has ${data.length} values but shape [${shape.join(', ')}] needs ${count}`);
+  }
+}
+
+function checkShape(actual: readonly number[], expected: readonly number[], what: string): void {
+  const ok = actual.length === expected.length && expected.every((d, i) => d === -1 || d === actual[i]);
+  if (!ok) {
+    throw new Error(`${what} has shape [${actual.join(', ')}] but [${expected.map((d) => (d === -1 ? 'N' : d)).join(', ')}] was expected`);
+  }
+}
+
+/**
+ * A registry of warm sessions keyed by directory + provider order, so a worker loads each model once and
+ * reuses it across jobs.
+ */
+export class ModelRegistry {
+  private readonly cache = new Map<string, Promise<SegmentationModel>>();
+  constructor(private readonly defaults: CreateSessionOptions = {}) {}
+
+  get(dir: string, opts: CreateSessionOptions = {}): Promise<SegmentationModel> {
+    const merged = { ...this.defaults, ...opts };
+    const key = `${dir}|${String(merged.providers ?? process.env.HEPATOSCOPE_ORT_PROVIDERS ?? 'cpu')}`;
+    let p = this.cache.get(key);
+    if (!p) {
+      p = SegmentationModel.load(dir, merged);
+      p.catch(() => this.cache.delete(key));
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.cache.values()];
+    this.cache.clear();
+    for (const p of all) {
+      try {
+        await (await p).release();
+      } catch {
+        /* a failed load has nothing to release */
+      }
+    }
+  }
+}
