@@ -1,1 +1,14 @@
-export {};
+/**
+ * @hepatoscope/radiomics — IBSI radiomics on typed arrays (pure TypeScript, browser-safe).
+ */
+export * from './types';
+export * from './roi';
+export * from './processing/discretise';
+export * from './features/intensity-statistics';
+export * from './features/intensity-histogram';
+export * from './features/ivh';
+export * from './features/local-intensity';
+export * from './features/morphology';
+export * from './features/mesh';
+export * from './features/convex-hull';
+export * from './features/registry';

@@ -1,0 +1,110 @@
+/**
+ * 3D convex hull of integer points (incremental algorithm with exact orientation tests).
+ *
+ * Mesh vertices of a voxel mask lie on a half-voxel lattice, so in doubled voxel-index units they are
+ * integers and every orientation determinant is computed exactly in double precision (|coordinates| < 2^16
+ * keeps products below 2^53). That makes the hull robust on the many coplanar points of voxel data. The
+ * hull of anisotropically scaled points is the scaled hull, so physical spacing is applied afterwards.
+ *
+ * Complexity O(n·F) (F = current faces); callers pass only candidate points (see `hullCandidatePoints`).
+ */
+
+export interface Hull {
+  /** triangles as vertex indices into the input, outward-oriented (counter-clockwise seen from outside) */
+  faces: Int32Array;
+  /** indices of the input points that are hull vertices */
+  vertices: Int32Array;
+}
+
+function orient(p: ArrayLike<number>, a: number, b: number, c: number, d: number): number {
+  const ax = p[3 * a], ay = p[3 * a + 1], az = p[3 * a + 2];
+  const bx = p[3 * b] - ax, by = p[3 * b + 1] - ay, bz = p[3 * b + 2] - az;
+  const cx = p[3 * c] - ax, cy = p[3 * c + 1] - ay, cz = p[3 * c + 2] - az;
+  const dx = p[3 * d] - ax, dy = p[3 * d + 1] - ay, dz = p[3 * d + 2] - az;
+  return bx * (cy * dz - cz * dy) - by * (cx * dz - cz * dx) + bz * (cx * dy - cy * dx);
+}
+
+/**
+ * Convex hull of points `p` = [x, y, z, …] (integers, |v| < 65536). Returns null when the points do not span
+ * 3D (fewer than 4 points, or all coplanar).
+ */
+export function convexHull3D(p: ArrayLike<number>): Hull | null {
+  const n = Math.floor(p.length / 3);
+  if (n < 4) return null;
+  // initial simplex
+  let i0 = 0;
+  for (let i = 1; i < n; i++) if (p[3 * i] < p[3 * i0]) i0 = i;
+  const d2 = (a: number, b: number) => (p[3 * a] - p[3 * b]) ** 2 + (p[3 * a + 1] - p[3 * b + 1]) ** 2 + (p[3 * a + 2] - p[3 * b + 2]) ** 2;
+  let i1 = -1, best = 0;
+  for (let i = 0; i < n; i++) { const v = d2(i0, i); if (v > best) { best = v; i1 = i; } }
+  if (i1 < 0) return null;
+  let i2 = -1; best = 0;
+  for (let i = 0; i < n; i++) {
+    const ux = p[3 * i1] - p[3 * i0], uy = p[3 * i1 + 1] - p[3 * i0 + 1], uz = p[3 * i1 + 2] - p[3 * i0 + 2];
+    const vx = p[3 * i] - p[3 * i0], vy = p[3 * i + 1] - p[3 * i0 + 1], vz = p[3 * i + 2] - p[3 * i0 + 2];
+    const a = (uy * vz - uz * vy) ** 2 + (uz * vx - ux * vz) ** 2 + (ux * vy - uy * vx) ** 2;
+    if (a > best) { best = a; i2 = i; }
+  }
+  if (i2 < 0) return null;
+  let i3 = -1; best = 0;
+  for (let i = 0; i < n; i++) { const v = Math.abs(orient(p, i0, i1, i2, i)); if (v > best) { best = v; i3 = i; } }
+  if (i3 < 0) return null;
+
+  let fa: number[] = [], fb: number[] = [], fc: number[] = [];
+  const addFace = (a: number, b: number, c: number, inner: number) => {
+    if (orient(p, a, b, c, inner) > 0) { fa.push(a); fb.push(c); fc.push(b); } else { fa.push(a); fb.push(b); fc.push(c); }
+  };
+  addFace(i0, i1, i2, i3); addFace(i0, i1, i3, i2); addFace(i0, i2, i3, i1); addFace(i1, i2, i3, i0);
+
+  const edges = new Map<number, number>();
+  const visible: number[] = [];
+  for (let q = 0; q < n; q++) {
+    if (q === i0 || q === i1 || q === i2 || q === i3) continue;
+    visible.length = 0;
+    for (let f = 0; f < fa.length; f++) if (orient(p, fa[f], fb[f], fc[f], q) > 0) visible.push(f);
+    if (!visible.length) continue;
+    edges.clear();
+    for (const f of visible) {
+      edges.set(fa[f] * n + fb[f], 1);
+      edges.set(fb[f] * n + fc[f], 1);
+      edges.set(fc[f] * n + fa[f], 1);
+    }
+    const na: number[] = [], nb: number[] = [], nc: number[] = [];
+    let vi = 0;
+    for (let f = 0; f < fa.length; f++) {
+      if (vi < visible.length && visible[vi] === f) { vi++; continue; }
+      na.push(fa[f]); nb.push(fb[f]); nc.push(fc[f]);
+    }
+    for (const key of edges.keys()) {
+      const u = Math.floor(key / n), v = key - u * n;
+      if (!edges.has(v * n + u)) { na.push(u); nb.push(v); nc.push(q); }
+    }
+    fa = na; fb = nb; fc = nc;
+  }
+  const faces = new Int32Array(3 * fa.length);
+  const isV = new Uint8Array(n);
+  for (let f = 0; f < fa.length; f++) {
+    faces[3 * f] = fa[f]; faces[3 * f + 1] = fb[f]; faces[3 * f + 2] = fc[f];
+    isV[fa[f]] = isV[fb[f]] = isV[fc[f]] = 1;
+  }
+  const vertices: number[] = [];
+  for (let i = 0; i < n; i++) if (isV[i]) vertices.push(i);
+  return { faces, vertices: Int32Array.from(vertices) };
+}
+
+/** Volume and surface area of a hull whose points are scaled per axis by `scale` (e.g. spacing / 2). */
+export function hullVolumeArea(p: ArrayLike<number>, hull: Hull, scale: readonly [number, number, number]): { volume: number; area: number } {
+  const [sx, sy, sz] = scale;
+  const f = hull.faces;
+  let v6 = 0, a2 = 0;
+  for (let k = 0; k < f.length; k += 3) {
+    const a = 3 * f[k], b = 3 * f[k + 1], c = 3 * f[k + 2];
+    const ax = p[a] * sx, ay = p[a + 1] * sy, az = p[a + 2] * sz;
+    const bx = p[b] * sx, by = p[b + 1] * sy, bz = p[b + 2] * sz;
+    const cx = p[c] * sx, cy = p[c + 1] * sy, cz = p[c + 2] * sz;
+    v6 += ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx);
+    const ux = bx - ax, uy = by - ay, uz = bz - az, vx = cx - ax, vy = cy - ay, vz = cz - az;
+    a2 += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
+  }
+  return { volume: v6 / 6, area: a2 / 2 };
+}

@@ -1,0 +1,128 @@
+/**
+ * ROI helpers: gathering the intensities of a mask, bounding boxes, label and connected-component splitting.
+ */
+import type { Dims3, Image3D, Mask3D, NumericArray } from './types';
+
+/** Throws when the image and the mask are not on the same grid (dims, spacing, origin), naming both geometries. */
+export function assertSameGrid(image: { dims: Dims3; spacing: readonly number[]; origin?: readonly number[] }, mask: { dims: Dims3; spacing: readonly number[]; origin?: readonly number[] }, where = 'radiomics'): void {
+  const o1 = image.origin ?? [0, 0, 0];
+  const o2 = mask.origin ?? [0, 0, 0];
+  const same =
+    image.dims.every((d, i) => d === mask.dims[i]) &&
+    image.spacing.every((s, i) => Math.abs(s - mask.spacing[i]) <= 1e-4 * Math.max(1, Math.abs(s))) &&
+    o1.every((o, i) => Math.abs(o - o2[i]) <= 1e-3);
+  if (!same) {
+    const g = (x: { dims: Dims3; spacing: readonly number[] }, o: readonly number[]) =>
+      `size ${x.dims.join('×')}, spacing ${x.spacing.map((v) => +v.toFixed(6)).join('×')} mm, origin (${o.map((v) => +v.toFixed(4)).join(', ')})`;
+    throw new Error(`${where}: image and mask geometries differ — image: ${g(image, o1)}; mask: ${g(mask, o2)}`);
+  }
+}
+
+/** Number of voxels with mask value > 0. */
+export function countMask(mask: { data: ArrayLike<number> }): number {
+  const d = mask.data;
+  let n = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] > 0) n++;
+  return n;
+}
+
+/** The intensities of the voxels inside `mask`, in voxel order, as Float64Array. */
+export function roiValues(image: { data: NumericArray }, mask: { data: ArrayLike<number> }): Float64Array {
+  const d = image.data;
+  const m = mask.data;
+  const out = new Float64Array(countMask(mask));
+  let k = 0;
+  for (let i = 0; i < m.length; i++) if (m[i] > 0) out[k++] = d[i];
+  return out;
+}
+
+/** Throws when any voxel of the image inside the mask (or anywhere when no mask) is NaN or ±Infinity. */
+export function assertFinite(image: { data: NumericArray }, mask?: { data: ArrayLike<number> }, where = 'radiomics'): void {
+  const d = image.data;
+  for (let i = 0; i < d.length; i++) {
+    if ((!mask || mask.data[i] > 0) && !Number.isFinite(d[i])) {
+      throw new Error(`${where}: the image has a non-finite voxel (${d[i]}) at index ${i}; NaN/Inf intensities are not allowed`);
+    }
+  }
+}
+
+/** Inclusive voxel bounding box [x0, y0, z0, x1, y1, z1] of `mask > 0`, or null for an empty mask. */
+export function maskBoundingBox(mask: { data: ArrayLike<number>; dims: Dims3 }): [number, number, number, number, number, number] | null {
+  const [nx, ny, nz] = mask.dims;
+  let x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
+  const d = mask.data;
+  let i = 0;
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        if (d[i] > 0) {
+          if (x < x0) x0 = x; if (x > x1) x1 = x;
+          if (y < y0) y0 = y; if (y > y1) y1 = y;
+          if (z < z0) z0 = z; if (z > z1) z1 = z;
+        }
+      }
+  return x1 < 0 ? null : [x0, y0, z0, x1, y1, z1];
+}
+
+/** Sorted distinct non-zero values of a label map. */
+export function labelsPresent(labels: { data: ArrayLike<number> }): number[] {
+  const seen = new Set<number>();
+  const d = labels.data;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) seen.add(d[i]);
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** Binary mask of the voxels equal to `label`; throws listing the labels present when it is absent. */
+export function maskForLabel(labels: { data: ArrayLike<number>; dims: Dims3; spacing: readonly [number, number, number]; origin?: readonly [number, number, number] }, label: number): Mask3D {
+  const out = new Uint8Array(labels.data.length);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (labels.data[i] === label) { out[i] = 1; n++; }
+  if (n === 0) {
+    const present = labelsPresent(labels);
+    throw new Error(`maskForLabel: label ${label} is not in the mask; labels present: ${present.length ? present.join(', ') : 'none (empty mask)'}`);
+  }
+  return { data: out, dims: labels.dims, spacing: labels.spacing, origin: labels.origin };
+}
+
+/**
+ * Connected components of `mask > 0` (26-connectivity by default, 6 with `connectivity = 6`).
+ * Returns an Int32Array of component ids 1..n (0 outside) and n; components are numbered in voxel order
+ * of their first voxel. Iterative flood fill with one Int32Array stack (no per-voxel allocation).
+ */
+export function connectedComponents(mask: { data: ArrayLike<number>; dims: Dims3 }, connectivity: 6 | 26 = 26): { labels: Int32Array; count: number } {
+  const [nx, ny, nz] = mask.dims;
+  const n = nx * ny * nz;
+  const lab = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const offs: number[][] = [];
+  for (let dz = -1; dz <= 1; dz++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const m = Math.abs(dx) + Math.abs(dy) + Math.abs(dz);
+        if (m === 0 || (connectivity === 6 && m > 1)) continue;
+        offs.push([dx, dy, dz]);
+      }
+  let count = 0;
+  const d = mask.data;
+  for (let s = 0; s < n; s++) {
+    if (d[s] <= 0 || lab[s] !== 0) continue;
+    count++;
+    let top = 0;
+    stack[top++] = s;
+    lab[s] = count;
+    while (top > 0) {
+      const v = stack[--top];
+      const x = v % nx;
+      const y = ((v - x) / nx) % ny;
+      const z = (v - x - nx * y) / (nx * ny);
+      for (let k = 0; k < offs.length; k++) {
+        const o = offs[k];
+        const xx = x + o[0], yy = y + o[1], zz = z + o[2];
+        if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny || zz >= nz) continue;
+        const w = xx + nx * (yy + ny * zz);
+        if (d[w] > 0 && lab[w] === 0) { lab[w] = count; stack[top++] = w; }
+      }
+    }
+  }
+  return { labels: lab, count };
+}
