@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'db' };
+module.exports = { ...require('../../jest.preset.js'), ...require('../testing/jest-pglite.js'), displayName: 'db' };

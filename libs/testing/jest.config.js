@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'testing' };
+module.exports = { ...require('../../jest.preset.js'), ...require('./jest-pglite.js'), displayName: 'testing' };

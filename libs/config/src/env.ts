@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Thrown when the environment is invalid; the message names every offending variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    /** Variables that were wrong. */
+    readonly variables: string[],
+  ) {
+    super(message);
+  }
+}
+
+const port = (name: string, dflt: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number between 1 and 65535`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 65535, `${name} must be between 1 and 65535`)
+    .optional()
+    .transform((v) => v ?? dflt);
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const envSchema = z.object({
+  HEPATOSCOPE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((u) => /^postgres(ql)?:\/\//.test(u), 'DATABASE_URL must start with postgresql:// (or postgres://); unset it to use the embedded database')
+      .refine((u) => {
+        try {
+          new URL(u);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'DATABASE_URL is not a valid URL (e.g. postgresql://user:password@127.0.0.1:5432/hepatoscope)')
+      .optional(),
+  ),
+  PORT: z.preprocess(emptyToUndefined, port('PORT', 3000)),
+  API_PORT: z.preprocess(emptyToUndefined, port('API_PORT', 3001)),
+  HEPATOSCOPE_SESSION_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, 'HEPATOSCOPE_SESSION_SECRET must be at least 32 characters (or unset it to generate one)').optional(),
+  ),
+  HEPATOSCOPE_DEMO_PASSWORD: z.preprocess(
+    emptyToUndefined,
+    z.string().min(8, 'HEPATOSCOPE_DEMO_PASSWORD must be at least 8 characters').optional(),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.toLowerCase()) : v),
+    z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  ),
+});
+
+/** Validated configuration. */
+export interface HepatoscopeConfig {
+  /** Absolute data directory. */
+  dataDir: string;
+  /** Where uploaded/generated files live: `<dataDir>/files`. */
+  filesDir: string;
+  /** PGlite directory: `<dataDir>/pgdata`. */
+  pgDataDir: string;
+  /** PostgreSQL URL, or undefined for embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** `pglite` or `postgresql`. */
+  databaseKind: 'pglite' | 'postgresql';
+  port: number;
+  apiPort: number;
+  /** Explicit secret from the environment (see `resolveSessionSecret` for the generated fallback). */
+  sessionSecret: string | undefined;
+  /** Password of the demo users. */
+  demoPassword: string;
+  logLevel: LogLevel;
+}
+
+/** Documented default demo password (demo data only; override with HEPATOSCOPE_DEMO_PASSWORD). */
+export const DEFAULT_DEMO_PASSWORD = 'hepatoscope-demo';
+
+/**
+ * Parses and validates the environment. Throws `ConfigError` listing each bad variable with the reason.
+ * @param env usually `process.env`
+ * @param cwd base for a relative HEPATOSCOPE_DATA_DIR
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): HepatoscopeConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const vars = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+    const lines = parsed.error.issues.map((i) => `  - ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`, vars);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.HEPATOSCOPE_DATA_DIR ?? '.hepatoscope');
+  return {
+    dataDir,
+    filesDir: path.join(dataDir, 'files'),
+    pgDataDir: path.join(dataDir, 'pgdata'),
+    databaseUrl: e.DATABASE_URL,
+    databaseKind: e.DATABASE_URL ? 'postgresql' : 'pglite',
+    port: e.PORT,
+    apiPort: e.API_PORT,
+    sessionSecret: e.HEPATOSCOPE_SESSION_SECRET,
+    demoPassword: e.HEPATOSCOPE_DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,112 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadMigrations, openDatabase, type Database, type OpenDatabaseOptions } from '@hepatoscope/db';
+import { makeTempDir, removeDir } from './tmp';
+
+/** A database for one test file. */
+export interface TestDatabase {
+  /** The open database (Prisma client, executeSql, kind ...). */
+  db: Database;
+  /** Backend under test. */
+  kind: 'pglite' | 'postgresql';
+  /** A temporary data directory for files (`<dataDir>/files` is created); PGlite on disk lives here too when `onDisk`. */
+  dataDir: string;
+  /** `<dataDir>/files`. */
+  filesDir: string;
+  /** PostgreSQL schema created for this database (PostgreSQL only). */
+  schema: string | undefined;
+  /** Closes the database, drops the schema (PostgreSQL) and removes the temp dir. Idempotent. */
+  cleanup(): Promise<void>;
+}
+
+export interface CreateTestDatabaseOptions {
+  /**
+   * PGlite: keep the database in a temp directory instead of memory (slower: a full initdb). Default false:
+   * an in-memory PGlite restored from a cached, already-migrated template.
+   */
+  onDisk?: boolean;
+  /** Override the URL (default: DATABASE_URL). Pass `null` to force PGlite even when DATABASE_URL is set. */
+  databaseUrl?: string | null;
+  /** Extra options for `openDatabase`. */
+  open?: Omit<OpenDatabaseOptions, 'databaseUrl' | 'schema' | 'dataDir' | 'inMemory' | 'loadDataDir'>;
+}
+
+/**
+ * Fresh migrated database for a test file: on `DATABASE_URL` (when set) in a new schema `t_<random>` that
+ * `cleanup` drops; otherwise a PGlite instance (in memory, cloned from a migrated template cached under the OS
+ * temp dir and keyed by the migrations' checksums, so only the first test file pays for initdb + migrate).
+ */
+export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
+  const url = options.databaseUrl === null ? undefined : (options.databaseUrl ?? (process.env.DATABASE_URL || undefined));
+  const dataDir = makeTempDir('db');
+  const filesDir = path.join(dataDir, 'files');
+  fs.mkdirSync(filesDir, { recursive: true });
+  let db: Database;
+  let schema: string | undefined;
+  try {
+    if (url) {
+      schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+      db = await openDatabase({ ...options.open, databaseUrl: url, schema });
+    } else if (options.onDisk) {
+      db = await openDatabase({ ...options.open, dataDir });
+    } else {
+      const template = await pgliteTemplate();
+      db = await openDatabase({ ...options.open, inMemory: true, loadDataDir: new Blob([new Uint8Array(fs.readFileSync(template))]) });
+    }
+  } catch (err) {
+    removeDir(dataDir);
+    throw err;
+  }
+  let done = false;
+  return {
+    db,
+    kind: db.kind,
+    dataDir,
+    filesDir,
+    schema,
+    async cleanup() {
+      if (done) return;
+      done = true;
+      try {
+        if (schema) await db.sql.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await db.close();
+        removeDir(dataDir);
+      }
+    },
+  };
+}
+
+/** Path of the migrated PGlite template tarball, created on first use (atomic rename: safe across Jest workers). */
+export async function pgliteTemplate(): Promise<string> {
+  const migrations = loadMigrations();
+  const pgliteVersion = readPgliteVersion();
+  const key = createHash('sha256')
+    .update(pgliteVersion)
+    .update(migrations.map((m) => `${m.name}:${m.checksum}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const file = path.join(os.tmpdir(), `hepatoscope-pglite-template-${key}.tar.gz`);
+  if (fs.existsSync(file)) return file;
+  const db = await openDatabase({ inMemory: true });
+  try {
+    const blob = await db.dumpDataDir!();
+    const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}`;
+    fs.writeFileSync(tmp, new Uint8Array(await blob.arrayBuffer()));
+    fs.renameSync(tmp, file);
+  } finally {
+    await db.close();
+  }
+  return file;
+}
+
+function readPgliteVersion(): string {
+  try {
+    const pkg = require.resolve('@electric-sql/pglite/package.json');
+    return JSON.parse(fs.readFileSync(pkg, 'utf8')).version as string;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * `npm run db:migrate:create -- <name> [--empty]`: the offline equivalent of `prisma migrate dev --create-only`.
+ *
+ * Prisma 7's CLI needs a native schema engine for every migrate command, and that binary cannot be downloaded
+ * here. This script drives `@prisma/schema-engine-wasm` through a driver adapter instead: it replays the committed
+ * migrations (prisma/migrations) into an in-memory PGlite "shadow" database, diffs that against
+ * prisma/schema.prisma and writes the SQL to prisma/migrations/<UTC timestamp>_<name>/migration.sql.
+ * No database server is touched. With no schema change it writes nothing (unless --empty, for hand-written SQL
+ * such as triggers).
+ *
+ * The written SQL is applied by @hepatoscope/db `applyMigrations` (in a transaction) at the next start.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const schemaPath = path.join(root, 'prisma/schema.prisma');
+const migrationsDir = path.join(root, 'prisma/migrations');
+
+/** Loads the schema engine from its wasm file (the package's main entry imports `.wasm`, which Node refuses). */
+async function loadSchemaEngine() {
+  const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+  const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+  const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), { './schema_engine_bg.js': bg });
+  bg.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start?.();
+  return bg;
+}
+
+/** Reads prisma/migrations into the engine's `MigrationList` shape. */
+export function readMigrationList(dir) {
+  const lockPath = path.join(dir, 'migration_lock.toml');
+  const lockContent = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null;
+  const migrationDirectories = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+        .map((name) => ({
+          path: name,
+          migrationFile: {
+            path: 'migration.sql',
+            content: { tag: 'ok', value: fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8') },
+          },
+        }))
+    : [];
+  return {
+    baseDir: dir,
+    lockfile: { path: 'migration_lock.toml', content: lockContent },
+    shadowDbInitScript: '',
+    migrationDirectories,
+  };
+}
+
+function timestamp(d = new Date()) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const empty = args.includes('--empty');
+  const name = args.find((a) => !a.startsWith('--'));
+  if (!name || !/^[a-z0-9_]+$/.test(name)) {
+    console.error('usage: npm run db:migrate:create -- <name> [--empty]   (name: lower-case letters, digits, _)');
+    return 2;
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  const { bindMigrationAwareSqlAdapterFactory } = await import('@prisma/driver-adapter-utils');
+  const bg = await loadSchemaEngine();
+
+  const pglite = await PGlite.create('memory://');
+  const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(pglite));
+  const schemaText = fs.readFileSync(schemaPath, 'utf8');
+  const engine = await bg.SchemaEngine.new({ datamodels: [[schemaPath, schemaText]] }, () => {}, factory);
+  const migrations = readMigrationList(migrationsDir);
+  const filters = { externalTables: [], externalEnums: [] };
+  const from = migrations.migrationDirectories.length ? { tag: 'migrations', ...migrations } : { tag: 'empty' };
+  const result = await engine.diff({
+    from,
+    to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schemaText }] },
+    script: true,
+    exitCode: true,
+    filters,
+  });
+  const sql = (result.stdout ?? '').trim();
+  const isEmpty = result.exitCode === 0 || sql === '' || sql === '-- This is an empty migration.';
+  if (isEmpty && !empty) {
+    console.log('No schema changes: prisma/schema.prisma matches prisma/migrations. Nothing written.');
+    await pglite.close();
+    return 0;
+  }
+  const dirName = `${timestamp()}_${name}`;
+  fs.mkdirSync(path.join(migrationsDir, dirName), { recursive: true });
+  fs.writeFileSync(path.join(migrationsDir, dirName, 'migration.sql'), (isEmpty ? '-- hand-written migration\n' : sql) + '\n');
+  const lock = path.join(migrationsDir, 'migration_lock.toml');
+  if (!fs.existsSync(lock)) {
+    fs.writeFileSync(lock, '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n');
+  }
+  console.log(`Wrote prisma/migrations/${dirName}/migration.sql`);
+  await pglite.close();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('db:migrate:create failed:', err?.message ?? err);
+    process.exit(1);
+  },
+);
