@@ -119,6 +119,32 @@ export function ngldmMatrix(
   return runLikeFromDense(counts, img.ng, o.count + 1, nv);
 }
 
+/** NGTDM and NGLDM of slices [zFrom, zTo) in one pass over the voxels when both use the same radius. */
+function matrices(
+  img: DiscretisedImage,
+  mode: '2D' | '3D',
+  families: { ngtdm: boolean; ngldm: boolean },
+  dT: number,
+  dL: number,
+  alpha: number,
+  zFrom: number,
+  zTo: number,
+): [NgtdmMatrix | null, RunLikeMatrix | null] {
+  if (families.ngtdm && families.ngldm && dT === dL) {
+    const o = offsets(dT, mode === '3D');
+    const t: NgtdmMatrix = { ng: img.ng, n: new Float64Array(img.ng), s: new Float64Array(img.ng) };
+    const counts = new Float64Array(img.ng * (o.count + 1));
+    accumulateNeighbourhood(img, o, zFrom, zTo, alpha, t, counts);
+    let nv = 0;
+    for (let k = 0; k < counts.length; k++) nv += counts[k];
+    return [t, runLikeFromDense(counts, img.ng, o.count + 1, nv)];
+  }
+  return [
+    families.ngtdm ? ngtdmMatrix(img, mode, dT, zFrom, zTo) : null,
+    families.ngldm ? ngldmMatrix(img, mode, dL, alpha, zFrom, zTo) : null,
+  ];
+}
+
 function mergeNgtdm(ms: readonly NgtdmMatrix[], ng: number): NgtdmMatrix {
   const m: NgtdmMatrix = { ng, n: new Float64Array(ng), s: new Float64Array(ng) };
   for (const a of ms)
@@ -161,11 +187,9 @@ export function neighbourhoodFeatures(
     const l: RunLikeMatrix[] = [];
     for (let z = 0; z < nz; z++) {
       if (perSlice[z] === 0) continue;
-      if (families.ngtdm) {
-        const m = ngtdmMatrix(img, '2D', dT, z, z + 1);
-        if (hasVoxels(m)) t.push(m);
-      }
-      if (families.ngldm) l.push(ngldmMatrix(img, '2D', dL, alpha, z, z + 1));
+      const [m, g] = matrices(img, '2D', families, dT, dL, alpha, z, z + 1);
+      if (m && hasVoxels(m)) t.push(m);
+      if (g) l.push(g);
     }
     if (families.ngtdm) {
       if (want.has('2D')) {
@@ -187,12 +211,9 @@ export function neighbourhoodFeatures(
     }
   }
   if (want.has('3D')) {
-    if (families.ngtdm) {
-      const m = ngtdmMatrix(img, '3D', dT);
-      writeFeatures(out, 'ngtdm', '3D', NGTDM_FEATURES, hasVoxels(m) ? evaluate(NGTDM_FEATURES, m) : null, noNeighbour('in 3D'));
-    }
-    if (families.ngldm)
-      writeFeatures(out, 'ngldm', '3D', NGLDM_FEATURES, evaluate(NGLDM_FEATURES, runLikeStats(ngldmMatrix(img, '3D', dL, alpha))), 'the ROI is empty');
+    const [m, g] = matrices(img, '3D', families, dT, dL, alpha, 0, nz);
+    if (m) writeFeatures(out, 'ngtdm', '3D', NGTDM_FEATURES, hasVoxels(m) ? evaluate(NGTDM_FEATURES, m) : null, noNeighbour('in 3D'));
+    if (g) writeFeatures(out, 'ngldm', '3D', NGLDM_FEATURES, evaluate(NGLDM_FEATURES, runLikeStats(g)), 'the ROI is empty');
   }
   return out;
 }

@@ -93,6 +93,11 @@ export function findZones(img: DiscretisedImage, mode: '2D' | '3D', distanceMap?
   let slice: Int32Array = new Int32Array(cap);
   let count = 0;
   const dzMax = mode === '3D' ? 1 : 0;
+  const offList: number[] = [];
+  for (let dz = -dzMax; dz <= dzMax; dz++)
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (dx || dy || dz) offList.push(dx + nx * (dy + ny * dz));
+  const off = Int32Array.from(offList);
+  const nOff = off.length;
   for (let start = 0; start < n; start++) {
     const g = levels[start];
     if (g === 0 || visited[start]) continue;
@@ -108,6 +113,16 @@ export function findZones(img: DiscretisedImage, mode: '2D' | '3D', distanceMap?
       const x = k % nx;
       const y = ((k / nx) | 0) % ny;
       const z = (k / nxy) | 0;
+      if (x > 0 && x < nx - 1 && y > 0 && y < ny - 1 && (dzMax === 0 || (z > 0 && z < nz - 1))) {
+        // interior voxel: no bounds checks
+        for (let q = 0; q < nOff; q++) {
+          const r = k + off[q];
+          if (visited[r] || levels[r] !== g) continue;
+          visited[r] = 1;
+          stack[top++] = r;
+        }
+        continue;
+      }
       for (let dz = -dzMax; dz <= dzMax; dz++) {
         const zz = z + dz;
         if (zz < 0 || zz >= nz) continue;
@@ -171,6 +186,10 @@ export function zoneFeatures(
   if (morphologicalMask && morphologicalMask.length !== img.levels.length)
     throw new Error(`zoneFeatures: morphologicalMask has ${morphologicalMask.length} voxels, the image ${img.levels.length}`);
   const mask = morphologicalMask ?? img.levels;
+  if (morphologicalMask)
+    for (let k = 0; k < img.levels.length; k++)
+      if (img.levels[k] !== 0 && !morphologicalMask[k])
+        throw new Error(`zoneFeatures: ROI voxel ${k} lies outside the morphological mask (the intensity ROI must be a subset of it)`);
   const out: Record<string, FeatureValue> = {};
   const want = new Set(aggregations);
   const empty = 'the ROI is empty';
