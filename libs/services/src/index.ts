@@ -1,1 +1,59 @@
-export {};
+/**
+ * @hepatoscope/services — use cases over the database and the pure libraries. Transport-free: callers (the tRPC
+ * API, the CLI, the worker) pass an `Actor` and get JSON-safe DTOs back or a coded `DomainError`.
+ *
+ *   const services = createServices({ prisma: db.prisma, dbKind: db.kind, filesDir: config.filesDir });
+ *   await services.patients.list(actor, { page: 1, pageSize: 25 });
+ */
+import { resolveDeps, type ServiceDeps } from './deps';
+import { createAccess } from './usecases/access';
+import { createAdminService } from './usecases/admin';
+import { createAuditService } from './usecases/audit';
+import { createAuthService } from './usecases/auth';
+import { createBoardsService } from './usecases/boards';
+import { createCohortsService } from './usecases/cohorts';
+import { createFeaturesService } from './usecases/features';
+import { createFilesService } from './usecases/files';
+import { createJobsService } from './usecases/jobs';
+import { createLabService } from './usecases/lab';
+import { createModelsService } from './usecases/models';
+import { createPatientsService } from './usecases/patients';
+import { createPredictionsService } from './usecases/predictions';
+
+export function createServices(d: ServiceDeps) {
+  const deps = resolveDeps(d);
+  const audit = createAuditService(deps);
+  const access = createAccess(deps);
+  return {
+    deps,
+    audit,
+    access,
+    auth: createAuthService(deps, audit),
+    patients: createPatientsService(deps, access),
+    models: createModelsService(deps),
+    predictions: createPredictionsService(deps, access),
+    features: createFeaturesService(deps, access),
+    boards: createBoardsService(deps, access),
+    cohorts: createCohortsService(deps),
+    lab: createLabService(deps),
+    jobs: createJobsService(deps),
+    admin: createAdminService(deps),
+    files: createFilesService(deps, access),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export type { ServiceDeps } from './deps';
+export * from './errors';
+export * from './types';
+export { hashPassword, verifyPassword, DEFAULT_BCRYPT_COST } from './auth/password';
+export { hashToken, newToken, safeEqual } from './auth/tokens';
+export { lockoutState, DEFAULT_LOCKOUT, type LockoutPolicy, type LockoutState } from './auth/lockout';
+export { patientScope } from './usecases/access';
+export { resolveStorageUri, type FileRef } from './usecases/files';
+export { parseCsv } from './cohorts/csv';
+export { validatePatientCsv, CSV_TARGET_FIELDS, type CsvTarget } from './cohorts/validate';
+export * from './scoring/linear';
+export { clinicalValue } from './usecases/predictions';
+export { predictorDefs } from './usecases/models';

@@ -1,0 +1,32 @@
+import { roleProcedure, router } from '../trpc';
+import { idInput, modelImportInput, modelStatusInput } from '../inputs';
+
+const byId = (input: unknown) => (input as { id?: string })?.id ?? null;
+const outId = (_: unknown, out: unknown) => (out as { id?: string } | undefined)?.id ?? null;
+
+export const modelsRouter = router({
+  list: roleProcedure('CLINICIAN', 'TUMOR_BOARD', 'ADMIN').query(({ ctx }) => ctx.services.models.list()),
+
+  /** Model card. */
+  get: roleProcedure('CLINICIAN', 'TUMOR_BOARD', 'ADMIN')
+    .input(idInput)
+    .query(({ ctx, input }) => ctx.services.models.get(input.id)),
+
+  /** Import a published logistic model by its coefficients (status DRAFT). */
+  importPublished: roleProcedure('ADMIN')
+    .meta({ audit: { action: 'model.import', entity: 'Model', id: outId } })
+    .input(modelImportInput)
+    .mutation(({ ctx, input }) => ctx.services.models.importPublished(ctx.actor, input)),
+
+  /** DRAFT → VALIDATED. */
+  promote: roleProcedure('ADMIN')
+    .meta({ audit: { action: 'model.promote', entity: 'Model', id: byId } })
+    .input(modelStatusInput)
+    .mutation(({ ctx, input }) => ctx.services.models.promote(ctx.actor, input.id, input.reason)),
+
+  /** Any status → RETIRED (kept for provenance; no longer scores patients). */
+  retire: roleProcedure('ADMIN')
+    .meta({ audit: { action: 'model.retire', entity: 'Model', id: byId } })
+    .input(modelStatusInput)
+    .mutation(({ ctx, input }) => ctx.services.models.retire(ctx.actor, input.id, input.reason)),
+});

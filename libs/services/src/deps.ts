@@ -1,0 +1,37 @@
+/**
+ * What the use cases need from the outside world, injected once by `createServices`.
+ * Keeping `now` and the bcrypt cost injectable makes lockout and session expiry testable without timers.
+ */
+import type { Db } from '@hepatoscope/db';
+
+export interface ServiceDeps {
+  prisma: Db;
+  /** Which backend the Prisma client talks to (reported by /api/health). */
+  dbKind: 'pglite' | 'postgresql';
+  /** Root of stored files (`${HEPATOSCOPE_DATA_DIR}/files`); storage URIs `file:<rel>` resolve below it. */
+  filesDir: string;
+  /** bcrypt cost factor (default 12; tests use 4). */
+  bcryptCost?: number;
+  /** Absolute session lifetime (default 12 h). */
+  sessionTtlMs?: number;
+  /** Idle timeout of a session (default 2 h). */
+  sessionIdleMs?: number;
+  /** Clock (default `() => new Date()`). */
+  now?: () => Date;
+  /** Optional job queue (pg-boss) used by use cases that enqueue work. */
+  enqueue?: (queue: string, payload: Record<string, unknown>) => Promise<string | null>;
+}
+
+export interface ResolvedDeps extends Required<Omit<ServiceDeps, 'enqueue'>> {
+  enqueue?: ServiceDeps['enqueue'];
+}
+
+export function resolveDeps(d: ServiceDeps): ResolvedDeps {
+  return {
+    bcryptCost: 12,
+    sessionTtlMs: 12 * 3600_000,
+    sessionIdleMs: 2 * 3600_000,
+    now: () => new Date(),
+    ...d,
+  } as ResolvedDeps;
+}

@@ -1,0 +1,41 @@
+import type { Prisma } from '@hepatoscope/db';
+import { DomainError } from '../errors';
+import type { ResolvedDeps } from '../deps';
+import type { Actor } from '../types';
+
+/**
+ * Record-level access rules for patient data (the role check per procedure happens in the API; this is the
+ * second, finer gate):
+ * - CLINICIAN: patients assigned to them (CareAssignment) or members of a cohort they may access (CohortAccess);
+ * - TUMOR_BOARD: patients with a case on any meeting agenda;
+ * - ADMIN: no patient records (admins manage cohorts, models, users and the audit trail).
+ *
+ * Out-of-scope records are reported as NOT_FOUND so that their existence is not revealed.
+ */
+export function patientScope(actor: Actor): Prisma.PatientWhereInput {
+  switch (actor.role) {
+    case 'CLINICIAN':
+      return {
+        OR: [
+          { careAssignments: { some: { userId: actor.userId } } },
+          { cohortMemberships: { some: { cohort: { access: { some: { userId: actor.userId } } } } } },
+        ],
+      };
+    case 'TUMOR_BOARD':
+      return { discussions: { some: {} } };
+    default:
+      return { id: { in: [] } };
+  }
+}
+
+export function createAccess(deps: ResolvedDeps) {
+  return {
+    /** Throws NOT_FOUND unless `patientId` is in the actor's scope. */
+    async assertPatient(actor: Actor, patientId: string): Promise<void> {
+      const n = await deps.prisma.patient.count({ where: { AND: [{ id: patientId }, patientScope(actor)] } });
+      if (n === 0) throw new DomainError('NOT_FOUND', `Patient ${patientId} was not found among the patients you may access`);
+    },
+  };
+}
+
+export type Access = ReturnType<typeof createAccess>;

@@ -1,0 +1,145 @@
+import { DomainError } from '../errors';
+import { hashPassword, verifyPassword, dummyHash } from '../auth/password';
+import { hashToken, newToken } from '../auth/tokens';
+import { DEFAULT_LOCKOUT, lockoutState, type LockoutPolicy } from '../auth/lockout';
+import type { ResolvedDeps } from '../deps';
+import type { Actor, SessionInfo, UserView } from '../types';
+import type { AuditService } from './audit';
+
+export interface LoginMeta {
+  clientAddress: string;
+  userAgent: string | null;
+  /** Token of the session the browser presented, if any: it is revoked (a login always starts a new session). */
+  previousToken: string | null;
+}
+
+const INVALID = 'Invalid e-mail or password';
+
+/**
+ * Authentication and sessions.
+ *
+ * - Passwords: bcrypt (`auth/password.ts`). Unknown e-mails spend the same bcrypt time (no account enumeration).
+ * - Lockout (`auth/lockout.ts`): 5 failures within 15 min lock the account for the rest of the window. Failure
+ *   times come from the audit trail (`auth.login` FAILURE events since the last success), so the policy needs no
+ *   extra table; `User.failedLoginCount` and `User.lockedUntil` mirror the state for display and fast refusal.
+ * - Sessions: a NEW random token on every login (session-fixation safe), stored as SHA-256; absolute lifetime
+ *   `sessionTtlMs`, idle timeout `sessionIdleMs`; logout revokes. A CSRF token is bound to each session.
+ */
+export function createAuthService(deps: ResolvedDeps, audit: AuditService, policy: LockoutPolicy = DEFAULT_LOCKOUT) {
+  const { prisma } = deps;
+
+  const view = (u: { id: string; email: string; name: string; role: UserView['role'] }): UserView => ({
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+  });
+
+  async function recentFailures(userId: string, lastLoginAt: Date | null, now: Date): Promise<Date[]> {
+    const since = new Date(Math.max(now.getTime() - policy.windowMs, lastLoginAt?.getTime() ?? 0));
+    const rows = await prisma.auditEvent.findMany({
+      where: { userId, action: 'auth.login', outcome: 'FAILURE', at: { gt: since } },
+      select: { at: true },
+      orderBy: { at: 'desc' },
+      take: policy.maxFailures * 4,
+    });
+    return rows.map((r) => r.at);
+  }
+
+  return {
+    hashPassword: (password: string) => hashPassword(password, deps.bcryptCost),
+
+    async login(emailRaw: string, password: string, meta: LoginMeta): Promise<{ token: string; session: SessionInfo }> {
+      const email = emailRaw.trim().toLowerCase();
+      const now = deps.now();
+      const user = await prisma.user.findUnique({ where: { email } });
+      const auditBase = { action: 'auth.login', entityType: 'User', clientAddress: meta.clientAddress, userAgent: meta.userAgent };
+
+      if (!user || !user.active) {
+        await verifyPassword(password, await dummyHash(deps.bcryptCost));
+        await audit.record({
+          ...auditBase,
+          userId: user?.id ?? null,
+          userEmail: email,
+          entityId: user?.id ?? null,
+          outcome: 'FAILURE',
+          details: { reason: user ? 'inactive' : 'unknown-email' },
+        });
+        throw new DomainError('UNAUTHENTICATED', INVALID);
+      }
+      const who = { userId: user.id, userEmail: user.email, userRole: user.role, entityId: user.id };
+
+      if (user.lockedUntil && user.lockedUntil > now) {
+        await audit.record({ ...auditBase, ...who, outcome: 'DENIED', details: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() } });
+        throw new DomainError('RATE_LIMITED', `Account locked after repeated failed sign-ins; try again after ${user.lockedUntil.toISOString()}`);
+      }
+
+      if (!(await verifyPassword(password, user.passwordHash))) {
+        await audit.record({ ...auditBase, ...who, outcome: 'FAILURE', details: { reason: 'bad-password' } });
+        const state = lockoutState(await recentFailures(user.id, user.lastLoginAt, now), now, policy);
+        await prisma.user.update({
+          where: { id: user.id },
+          data: { failedLoginCount: { increment: 1 }, lockedUntil: state.locked ? state.retryAt! : null },
+        });
+        if (state.locked) {
+          throw new DomainError('RATE_LIMITED', `Account locked after ${policy.maxFailures} failed sign-ins; try again after ${state.retryAt!.toISOString()}`);
+        }
+        throw new DomainError('UNAUTHENTICATED', INVALID);
+      }
+
+      // Success: revoke the session the browser came with (if any) and always issue a fresh one.
+      if (meta.previousToken) {
+        await prisma.session.updateMany({ where: { tokenHash: hashToken(meta.previousToken), revokedAt: null }, data: { revokedAt: now } });
+      }
+      const token = newToken();
+      const csrfToken = newToken();
+      const expiresAt = new Date(now.getTime() + deps.sessionTtlMs);
+      const [session] = await prisma.$transaction([
+        prisma.session.create({
+          data: {
+            tokenHash: hashToken(token),
+            userId: user.id,
+            csrfToken,
+            createdAt: now,
+            lastSeenAt: now,
+            expiresAt,
+            ipAddress: meta.clientAddress,
+            userAgent: meta.userAgent?.slice(0, 500) ?? null,
+          },
+        }),
+        prisma.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now } }),
+      ]);
+      await audit.record({ ...auditBase, ...who, outcome: 'SUCCESS', details: { sessionId: session.id } });
+      return { token, session: { sessionId: session.id, user: view(user), csrfToken, expiresAt: expiresAt.toISOString() } };
+    },
+
+    async logout(actor: Actor): Promise<void> {
+      await prisma.session.updateMany({ where: { id: actor.sessionId, revokedAt: null }, data: { revokedAt: deps.now() } });
+      await audit.record({
+        userId: actor.userId,
+        userEmail: actor.email,
+        userRole: actor.role,
+        action: 'auth.logout',
+        entityType: 'Session',
+        entityId: actor.sessionId,
+        clientAddress: actor.clientAddress,
+      });
+    },
+
+    /** The session for a cookie token, or null when unknown, revoked, expired, idle too long or the user is disabled. */
+    async resolveSession(token: string): Promise<SessionInfo | null> {
+      if (!token || token.length > 200) return null;
+      const now = deps.now();
+      const s = await prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+      if (!s || s.revokedAt || s.expiresAt <= now || !s.user.active) return null;
+      if (now.getTime() - s.lastSeenAt.getTime() > deps.sessionIdleMs) return null;
+      // Touch at most once a minute to keep reads cheap.
+      if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
+        await prisma.session.update({ where: { id: s.id }, data: { lastSeenAt: now } });
+      }
+      return { sessionId: s.id, user: view(s.user), csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() };
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,27 @@
+import { DomainError } from '../errors';
+import type { ResolvedDeps } from '../deps';
+import type { Actor } from '../types';
+
+/** Background jobs (mirrored from pg-boss by the worker): status and progress. Users see their own jobs; admins all. */
+export function createJobsService(deps: ResolvedDeps) {
+  return {
+    async get(actor: Actor, id: string) {
+      const j = await deps.prisma.job.findUnique({ where: { id } });
+      if (!j || (actor.role !== 'ADMIN' && j.createdById !== actor.userId)) throw new DomainError('NOT_FOUND', `Job ${id} was not found`);
+      return {
+        id: j.id,
+        type: j.type,
+        state: j.state,
+        progress: j.progress,
+        message: j.message,
+        error: j.error ?? undefined,
+        result: j.result ?? null,
+        createdAt: j.createdAt.toISOString(),
+        startedAt: j.startedAt?.toISOString() ?? null,
+        finishedAt: j.finishedAt?.toISOString() ?? null,
+      };
+    },
+  };
+}
+
+export type JobsService = ReturnType<typeof createJobsService>;

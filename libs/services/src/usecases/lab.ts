@@ -1,0 +1,199 @@
+import type { Prisma } from '@hepatoscope/db';
+import { LogisticRegression, Rng, aucCiDelong, brierScore, calibrationCurve, fromRows, roc } from '@hepatoscope/stats';
+import { DomainError } from '../errors';
+import type { ResolvedDeps } from '../deps';
+import type { Actor } from '../types';
+import { clinicalValue } from './predictions';
+
+export interface TrainInput {
+  cohortId: string;
+  outcome: string;
+  features: string[];
+  estimator: 'logistic' | 'lasso';
+  cvFolds: number;
+  seed: number;
+  name?: string;
+}
+
+type PatientRow = Prisma.PatientGetPayload<object>;
+
+/**
+ * Binary outcome of a patient, or null when it is not determined:
+ * - `osEvent` / `rfsEvent`: the event flag as stored;
+ * - `os12`, `os24`, `rfs12`, `rfs24` (death / recurrence within N months): 1 when the event happened by N months,
+ *   0 when followed event-free for at least N months, null when censored earlier;
+ * - `taceResponse`: 1 for CR/PR (objective response, mRECIST), 0 for SD/PD;
+ * - any other clinical field or indicator (`vascularInvasion`, `bclc=C`), which must be 0/1.
+ */
+export function outcomeValue(p: PatientRow, outcome: string): number | null {
+  const m = /^(os|rfs)(\d+)$/.exec(outcome);
+  if (m) {
+    const months = Number(m[2]);
+    const t = m[1] === 'os' ? p.osMonths : p.rfsMonths;
+    const e = m[1] === 'os' ? p.osEvent : p.rfsEvent;
+    if (t === null || e === null) return null;
+    if (e && t <= months) return 1;
+    if (t >= months) return 0;
+    return null;
+  }
+  if (outcome === 'osEvent') return p.osEvent === null ? null : p.osEvent ? 1 : 0;
+  if (outcome === 'rfsEvent') return p.rfsEvent === null ? null : p.rfsEvent ? 1 : 0;
+  if (outcome === 'taceResponse') {
+    const r = p.taceResponse?.toUpperCase();
+    return r === 'CR' || r === 'PR' ? 1 : r === 'SD' || r === 'PD' ? 0 : null;
+  }
+  const v = clinicalValue(p, outcome);
+  return v === 0 || v === 1 ? v : null;
+}
+
+/** Stratified k-fold assignment (seeded): events and non-events are shuffled separately and dealt round-robin. */
+export function stratifiedFolds(y: ArrayLike<number>, k: number, seed: number): Int32Array {
+  const rng = new Rng(seed);
+  const fold = new Int32Array(y.length);
+  for (const cls of [0, 1]) {
+    const idx: number[] = [];
+    for (let i = 0; i < y.length; i++) if (y[i] === cls) idx.push(i);
+    rng.shuffle(idx);
+    idx.forEach((i, j) => (fold[i] = j % k));
+  }
+  return fold;
+}
+
+/**
+ * The lab: fit a logistic model on a cohort (complete cases), estimate performance by stratified k-fold
+ * cross-validation (out-of-fold probabilities → AUC with DeLong CI, ROC, calibration by deciles, Brier), refit on
+ * all rows, and register the refit as a DRAFT model (origin TRAINED) with its coefficients and covariance.
+ */
+export function createLabService(deps: ResolvedDeps) {
+  const { prisma } = deps;
+  return {
+    async train(actor: Actor, input: TrainInput) {
+      if (input.estimator === 'lasso') {
+        throw new DomainError('INVALID', 'The lasso estimator is not available yet; use estimator "logistic"');
+      }
+      const cohort = await prisma.cohort.findUnique({ where: { id: input.cohortId }, select: { id: true, name: true, synthetic: true } });
+      if (!cohort) throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found`);
+      if (actor.role !== 'ADMIN' && !(await prisma.cohortAccess.count({ where: { cohortId: cohort.id, userId: actor.userId } }))) {
+        throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found among the cohorts you may access`);
+      }
+      const features = [...new Set(input.features)];
+      const patients = await prisma.patient.findMany({ where: { cohortMemberships: { some: { cohortId: cohort.id } } }, orderBy: { pseudoId: 'asc' } });
+      const rows: number[][] = [];
+      const y: number[] = [];
+      let excluded = 0;
+      for (const p of patients) {
+        const o = outcomeValue(p, input.outcome);
+        const xs = features.map((f) => clinicalValue(p, f));
+        if (o === null || xs.some((v) => v === null || !Number.isFinite(v))) {
+          excluded++;
+          continue;
+        }
+        rows.push(xs as number[]);
+        y.push(o);
+      }
+      const events = y.reduce((s, v) => s + v, 0);
+      const n = y.length;
+      if (n < 20 || events < input.cvFolds || n - events < input.cvFolds) {
+        throw new DomainError(
+          'INVALID',
+          `Not enough complete cases to train: ${n} patients (${events} with outcome ${input.outcome}, ${n - events} without; ${excluded} excluded for missing values). ` +
+            `Need at least 20 and at least ${input.cvFolds} of each class.`,
+        );
+      }
+
+      // Cross-validation: out-of-fold probabilities.
+      const fold = stratifiedFolds(y, input.cvFolds, input.seed);
+      const oof = new Float64Array(n);
+      const est = new LogisticRegression();
+      try {
+        for (let k = 0; k < input.cvFolds; k++) {
+          const tr: number[] = [];
+          const te: number[] = [];
+          for (let i = 0; i < n; i++) (fold[i] === k ? te : tr).push(i);
+          const fit = est.fit(fromRows(tr.map((i) => rows[i]!), features), tr.map((i) => y[i]!));
+          const pred = fit.predict(fromRows(te.map((i) => rows[i]!), features));
+          te.forEach((i, j) => (oof[i] = pred[j]!));
+        }
+      } catch (e) {
+        throw new DomainError('INVALID', `Training failed during cross-validation: ${(e as Error).message}`);
+      }
+      let full;
+      try {
+        full = est.fit(fromRows(rows, features), y);
+      } catch (e) {
+        throw new DomainError('INVALID', `Training failed on the full cohort: ${(e as Error).message}`);
+      }
+
+      const ci = aucCiDelong(y, oof);
+      const curve = roc(y, oof, { direction: '<' });
+      const rocPoints: Array<{ fpr: number; tpr: number; threshold: number | null }> = [];
+      for (let i = 0; i < curve.thresholds.length; i++) {
+        const t = curve.thresholds[i]!;
+        rocPoints.push({ fpr: 1 - curve.specificities[i]!, tpr: curve.sensitivities[i]!, threshold: Number.isFinite(t) ? t : null });
+      }
+      const calibration = calibrationCurve(y, oof, 10, 'quantile').map((g) => ({ predicted: g.meanPredicted, observed: g.observed, n: g.n }));
+      const metrics = {
+        auc: ci.auc,
+        aucCi: [ci.lower, ci.upper] as [number, number],
+        roc: rocPoints,
+        calibration,
+        brier: brierScore(y, oof),
+        n,
+        events,
+        excluded,
+        cvFolds: input.cvFolds,
+        seed: input.seed,
+        warnings: full.warnings,
+      };
+
+      const p = full.names.length;
+      const cov: number[][] = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => full.vcov[i * p + j]!));
+      const ranges = features.map((_, j) => {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const r of rows) {
+          lo = Math.min(lo, r[j]!);
+          hi = Math.max(hi, r[j]!);
+        }
+        return hi > lo ? { min: lo, max: hi } : { min: lo, max: lo + 1 };
+      });
+      const name = input.name?.trim() || `${input.outcome} ~ ${features.join(' + ')} (${cohort.name})`.slice(0, 200);
+      const version = `${(await prisma.model.count({ where: { name } })) + 1}.0.0`;
+      const model = await prisma.model.create({
+        data: {
+          name,
+          task: /^os|^rfs/.test(input.outcome) ? 'EARLY_RECURRENCE' : input.outcome === 'taceResponse' ? 'TACE_RESPONSE' : 'DIAGNOSIS',
+          kind: 'logistic',
+          version,
+          status: 'DRAFT',
+          origin: 'TRAINED',
+          synthetic: cohort.synthetic,
+          inputs: features.map((f, j) => ({ name: f, source: 'clinical', field: f, ...ranges[j] })),
+          parameters: {
+            intercept: full.beta[0]!,
+            coefficients: Object.fromEntries(features.map((f, j) => [f, full.beta[j + 1]!])),
+            covariance: cov,
+            covarianceOrder: full.names,
+            outcome: input.outcome,
+          },
+          trainingCohortId: cohort.id,
+          validationMetrics: metrics as unknown as Prisma.InputJsonValue,
+          modelCard: {
+            intendedUse: `Research: predicts ${input.outcome} from ${features.join(', ')}.`,
+            data: `Cohort ${cohort.name}: ${n} complete cases (${events} events), ${excluded} excluded for missing values.`,
+            method: `Logistic regression (IRLS, @hepatoscope/stats); ${input.cvFolds}-fold stratified CV, seed ${input.seed}.`,
+            limitations: 'Internal cross-validation only; not externally validated. Not for clinical use until VALIDATED.',
+            synthetic: cohort.synthetic,
+            trainedBy: actor.email,
+          },
+          createdById: actor.userId,
+          validations: { create: { cohortId: cohort.id, split: 'cv', metrics: metrics as unknown as Prisma.InputJsonValue } },
+        },
+        select: { id: true },
+      });
+      return { modelId: model.id, metrics };
+    },
+  };
+}
+
+export type LabService = ReturnType<typeof createLabService>;

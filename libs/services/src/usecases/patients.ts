@@ -1,0 +1,231 @@
+import type { Prisma } from '@hepatoscope/db';
+import { DomainError } from '../errors';
+import type { ResolvedDeps } from '../deps';
+import type { Actor, Page } from '../types';
+import { patientScope, type Access } from './access';
+import { bclcEnum, bclcLabel, iso, predictionDto, predictionInclude, segmentationUrl, seriesUrl, type BclcLabel } from './mappers';
+
+export interface PatientListQuery {
+  search?: string;
+  cohortId?: string;
+  bclc?: BclcLabel;
+  page: number;
+  pageSize: number;
+}
+
+export interface PatientListItem {
+  id: string;
+  pseudoId: string;
+  sex: string | null;
+  age: number | null;
+  aetiology: string | null;
+  bclc: BclcLabel | null;
+  childPugh: string | null;
+  afp: number | null;
+  cohortNames: string[];
+  studyCount: number;
+  synthetic: boolean;
+}
+
+export interface TimelineEntry {
+  date: string | null;
+  kind: 'STUDY' | 'TREATMENT' | 'PREDICTION' | 'BOARD';
+  id: string;
+  label: string;
+}
+
+/** Patients: list (filter/search/paginate within the caller's scope) and the case detail with its timeline. */
+export function createPatientsService(deps: ResolvedDeps, access: Access) {
+  const { prisma } = deps;
+
+  return {
+    async list(actor: Actor, q: PatientListQuery): Promise<Page<PatientListItem>> {
+      const and: Prisma.PatientWhereInput[] = [patientScope(actor)];
+      if (q.search) {
+        and.push({
+          OR: [
+            { pseudoId: { contains: q.search, mode: 'insensitive' } },
+            { aetiology: { contains: q.search, mode: 'insensitive' } },
+            { sourceDataset: { contains: q.search, mode: 'insensitive' } },
+          ],
+        });
+      }
+      if (q.cohortId) and.push({ cohortMemberships: { some: { cohortId: q.cohortId } } });
+      if (q.bclc) and.push({ bclc: bclcEnum(q.bclc) });
+      const where: Prisma.PatientWhereInput = { AND: and };
+      const [rows, total] = await Promise.all([
+        prisma.patient.findMany({
+          where,
+          orderBy: { pseudoId: 'asc' },
+          skip: (q.page - 1) * q.pageSize,
+          take: q.pageSize,
+          select: {
+            id: true,
+            pseudoId: true,
+            sex: true,
+            age: true,
+            aetiology: true,
+            bclc: true,
+            childPugh: true,
+            afp: true,
+            cohortMemberships: { select: { cohort: { select: { name: true, synthetic: true } } } },
+            _count: { select: { studies: true } },
+            studies: { where: { synthetic: true }, select: { id: true }, take: 1 },
+          },
+        }),
+        prisma.patient.count({ where }),
+      ]);
+      return {
+        total,
+        items: rows.map((r) => ({
+          id: r.id,
+          pseudoId: r.pseudoId,
+          sex: r.sex,
+          age: r.age,
+          aetiology: r.aetiology,
+          bclc: bclcLabel(r.bclc),
+          childPugh: r.childPugh,
+          afp: r.afp,
+          cohortNames: r.cohortMemberships.map((m) => m.cohort.name).sort(),
+          studyCount: r._count.studies,
+          synthetic: r.studies.length > 0 || r.cohortMemberships.some((m) => m.cohort.synthetic),
+        })),
+      };
+    },
+
+    async get(actor: Actor, id: string) {
+      await access.assertPatient(actor, id);
+      const p = await prisma.patient.findUnique({
+        where: { id },
+        include: {
+          cohortMemberships: { include: { cohort: { select: { id: true, name: true, synthetic: true } } } },
+          treatments: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] },
+          lesions: { orderBy: { label: 'asc' } },
+          studies: {
+            orderBy: [{ date: 'asc' }, { createdAt: 'asc' }],
+            include: {
+              series: {
+                orderBy: { createdAt: 'asc' },
+                include: { segmentations: { orderBy: [{ structure: 'asc' }, { version: 'asc' }], include: { lesion: true } } },
+              },
+            },
+          },
+          predictions: { orderBy: { createdAt: 'desc' }, include: predictionInclude },
+          discussions: { orderBy: { createdAt: 'desc' }, include: { meeting: { select: { id: true, title: true, scheduledAt: true } } } },
+        },
+      });
+      if (!p) throw new DomainError('NOT_FOUND', `Patient ${id} was not found`);
+
+      const studies = p.studies.map((s) => {
+        const segs = s.series.flatMap((se) => se.segmentations);
+        const lesionMap = new Map<string, (typeof segs)[number]['lesion']>();
+        for (const sg of segs) if (sg.lesion) lesionMap.set(sg.lesion.id, sg.lesion);
+        return {
+          id: s.id,
+          date: iso(s.date),
+          modality: s.modality,
+          timepoint: s.timepoint,
+          description: s.description,
+          synthetic: s.synthetic,
+          series: s.series.map((se) => ({
+            id: se.id,
+            phase: se.phase,
+            description: se.description,
+            dims: se.dims,
+            spacing: se.spacing,
+            synthetic: se.synthetic,
+            url: seriesUrl(se.id),
+          })),
+          segmentations: segs.map((sg) => ({
+            id: sg.id,
+            seriesId: sg.seriesId,
+            structure: sg.structure,
+            lesionId: sg.lesionId,
+            source: sg.source,
+            version: sg.version,
+            status: sg.status,
+            volumeMl: sg.volumeMl,
+            url: segmentationUrl(sg.id),
+            labels: sg.labels as Record<string, string>,
+          })),
+          lesions: [...lesionMap.values()].filter((l): l is NonNullable<typeof l> => !!l).map(lesionDto),
+        };
+      });
+
+      const timeline: TimelineEntry[] = [
+        ...p.studies.map((s) => ({ date: iso(s.date), kind: 'STUDY' as const, id: s.id, label: `${s.modality} ${s.timepoint}${s.synthetic ? ' (synthetic)' : ''}` })),
+        ...p.treatments.map((t) => ({ date: iso(t.date), kind: 'TREATMENT' as const, id: t.id, label: t.type + (t.response ? ` (response ${t.response})` : '') })),
+        ...p.predictions.map((pr) => ({ date: iso(pr.createdAt), kind: 'PREDICTION' as const, id: pr.id, label: `${pr.model.name} v${pr.modelVersion}` })),
+        ...p.discussions.map((d) => ({ date: iso(d.meeting.scheduledAt), kind: 'BOARD' as const, id: d.id, label: `${d.meeting.title}: ${d.decision ?? d.status}` })),
+      ].sort((a, b) => (a.date ?? '9999').localeCompare(b.date ?? '9999'));
+
+      return {
+        id: p.id,
+        pseudoId: p.pseudoId,
+        sourceDataset: p.sourceDataset,
+        centre: p.centre,
+        sex: p.sex,
+        age: p.age,
+        aetiology: p.aetiology,
+        cirrhosis: p.cirrhosis,
+        childPugh: p.childPugh,
+        childPughScore: p.childPughScore,
+        bclc: bclcLabel(p.bclc),
+        ecog: p.ecog,
+        pathologyGrade: p.pathologyGrade,
+        tumourCount: p.tumourCount,
+        maxTumourDiameterMm: p.maxTumourDiameterMm,
+        vascularInvasion: p.vascularInvasion,
+        portalVeinThrombosis: p.portalVeinThrombosis,
+        extrahepaticSpread: p.extrahepaticSpread,
+        afp: p.afp,
+        bilirubin: p.bilirubin,
+        albumin: p.albumin,
+        platelets: p.platelets,
+        inr: p.inr,
+        alt: p.alt,
+        ast: p.ast,
+        outcomes: {
+          osMonths: p.osMonths,
+          osEvent: p.osEvent,
+          rfsMonths: p.rfsMonths,
+          rfsEvent: p.rfsEvent,
+          taceResponse: p.taceResponse,
+        },
+        cohorts: p.cohortMemberships.map((m) => ({ id: m.cohort.id, name: m.cohort.name, split: m.split, synthetic: m.cohort.synthetic })),
+        treatments: p.treatments.map((t) => ({ id: t.id, type: t.type, date: iso(t.date), description: t.description, response: t.response })),
+        lesions: p.lesions.map(lesionDto),
+        studies,
+        predictions: p.predictions.map(predictionDto),
+        discussions: p.discussions.map((d) => ({
+          id: d.id,
+          meetingId: d.meeting.id,
+          meetingTitle: d.meeting.title,
+          scheduledAt: d.meeting.scheduledAt.toISOString(),
+          status: d.status,
+          question: d.question,
+          decision: d.decision,
+          recommendation: d.recommendation,
+          attendees: d.attendees,
+          signedOffAt: iso(d.signedOffAt),
+        })),
+        timeline,
+      };
+    },
+  };
+}
+
+function lesionDto(l: { id: string; label: string; type: string; diameterMm: number | null; volumeMl: number | null; enhancementPattern: string | null; couinaudSegment: number | null; liRads: string | null }) {
+  return {
+    id: l.id,
+    label: l.label,
+    type: l.type,
+    diameterMm: l.diameterMm,
+    volumeMl: l.volumeMl,
+    enhancementPattern: l.enhancementPattern,
+    couinaudSegment: l.couinaudSegment,
+    liRads: l.liRads,
+  };
+}
+
+export type PatientsService = ReturnType<typeof createPatientsService>;
