@@ -12,3 +12,5 @@ export * from './features/morphology';
 export * from './features/mesh';
 export * from './features/convex-hull';
 export * from './features/registry';
+export * from './processing/resegment';
+export * from './processing/resample';
