@@ -29,3 +29,11 @@ export function gzip(b: Uint8Array, level = 6): Uint8Array {
   const out = gzipSync(b, { level });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
+
+/**
+ * A plain Uint8Array view of the same bytes (a Node Buffer's `slice` is a view, not a copy; normalising
+ * lets readers rely on `Uint8Array.prototype.slice` copying).
+ */
+export function asUint8(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}

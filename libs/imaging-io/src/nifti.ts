@@ -1,5 +1,5 @@
 import { flipXY, flipXYRows, matToQuatern, quaternToMat, splitAffine } from './geometry';
-import { maybeGunzip } from './gzip';
+import { asUint8, maybeGunzip } from './gzip';
 import type { NumericArray, Vec3, Volume, VolumeDType, VolumeMetadata } from './types';
 import { arrayCtor, bytesPerVoxel, createVolume } from './volume';
 
@@ -208,7 +208,7 @@ function voxelToWorld(h: RawHeader, name: string): { spacing: Vec3; origin: Vec3
  * @param name used in error messages (usually the path)
  */
 export function parseNifti(input: Uint8Array, name = '<buffer>'): Volume {
-  const bytes = maybeGunzip(input, name, 'readNifti');
+  const bytes = asUint8(maybeGunzip(asUint8(input), name, 'readNifti'));
   const h = parseHeader(bytes, name);
   const ndim = h.dim[0];
   if (!(ndim >= 1 && ndim <= 7)) throw new Error(`readNifti: ${name} has an invalid dim[0] = ${ndim} (must be 1..7)`);

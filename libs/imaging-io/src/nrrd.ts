@@ -1,5 +1,5 @@
 import { splitAffine } from './geometry';
-import { gunzip, gzip } from './gzip';
+import { asUint8, gunzip, gzip } from './gzip';
 import { swapBytes } from './nifti';
 import type { NumericArray, Vec3, Volume, VolumeDType, VolumeMetadata } from './types';
 import { arrayCtor, bytesPerVoxel, createVolume } from './volume';
@@ -110,7 +110,8 @@ export interface ParseNrrdOptions {
  * Parses a NRRD file held in memory into a `Volume` (LPS).
  * @param name used in error messages
  */
-export function parseNrrd(bytes: Uint8Array, name = '<buffer>', options: ParseNrrdOptions = {}): Volume {
+export function parseNrrd(input: Uint8Array, name = '<buffer>', options: ParseNrrdOptions = {}): Volume {
+  const bytes = asUint8(input);
   const { fields, keyValues, dataOffset } = parseNrrdHeader(bytes, name);
   const req = (k: string) => {
     const v = fields[k];
@@ -140,7 +141,7 @@ export function parseNrrd(bytes: Uint8Array, name = '<buffer>', options: ParseNr
   if (dataFile) {
     if (!options.loadDataFile) throw new Error(`readNrrd: ${name} is a detached header (data file ${dataFile}); read it from a path`);
     if (/^LIST|%/.test(dataFile)) throw new Error(`readNrrd: ${name} uses a multi-file data list "${dataFile}", which is not supported`);
-    payload = options.loadDataFile(dataFile);
+    payload = asUint8(options.loadDataFile(dataFile));
   } else {
     if (dataOffset < 0) throw new Error(`readNrrd: ${name} is truncated: the header has no terminating blank line and no data`);
     payload = bytes.subarray(dataOffset);
@@ -152,7 +153,7 @@ export function parseNrrd(bytes: Uint8Array, name = '<buffer>', options: ParseNr
     if (skip === -1) raw = payload.subarray(Math.max(0, payload.length - n * bpv));
     else if (skip > 0) raw = payload.subarray(skip);
   } else if (encoding === 'gzip' || encoding === 'gz') {
-    raw = gunzip(payload, name, 'readNrrd');
+    raw = asUint8(gunzip(payload, name, 'readNrrd'));
   } else if (encoding === 'ascii' || encoding === 'text' || encoding === 'txt') {
     const vals = new TextDecoder('latin1').decode(payload).trim().split(/[\s,]+/).filter(Boolean).map(Number);
     if (vals.length < n) throw new Error(`readNrrd: ${name} is truncated: ${vals.length} ascii values, ${n} needed`);
