@@ -1,1 +1,1 @@
-export {};
+export { createApiServer, API_VERSION, type ApiServer, type ApiServerOptions } from './server';

@@ -57,3 +57,5 @@ export { validatePatientCsv, CSV_TARGET_FIELDS, type CsvTarget } from './cohorts
 export * from './scoring/linear';
 export { clinicalValue } from './usecases/predictions';
 export { predictorDefs } from './usecases/models';
+export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
+export { outcomeValue, stratifiedFolds } from './usecases/lab';

@@ -1,0 +1,144 @@
+/**
+ * `tsx apps/api/src/main.ts` — start the Hepatoscope API.
+ *
+ * 1. load and validate the environment (@hepatoscope/config);
+ * 2. open the database (PGlite in HEPATOSCOPE_DATA_DIR, or PostgreSQL with DATABASE_URL) and apply migrations;
+ * 3. seed the demo on first start (the database seed when @hepatoscope/db provides one; demo logins always);
+ * 4. listen on 127.0.0.1:${API_PORT:-3001}; in embedded (PGlite) mode also start pg-boss on the same database and
+ *    the job worker in-process (PGlite allows one process);
+ * 5. print the demo logins and a ready line; SIGINT/SIGTERM stop everything gracefully.
+ */
+import fs from 'node:fs';
+import { ConfigError, loadConfig } from '@hepatoscope/config';
+import * as dbModule from '@hepatoscope/db';
+import { openDatabase, type Database } from '@hepatoscope/db';
+import { DEMO_USERS, ensureDemoUsers } from '@hepatoscope/services';
+import { API_VERSION, createApiServer } from './server';
+
+type Stoppable = { stop(opts?: { timeoutMs?: number }): Promise<void> };
+
+const log = (m: string) => console.log(`[api] ${m}`);
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  fs.mkdirSync(config.filesDir, { recursive: true });
+
+  let db: Database;
+  try {
+    db = await openDatabase();
+  } catch (e) {
+    // DatabaseStartupError names the cause and the setting to change: print it once and exit (no crash loop).
+    console.error(`[api] ${(e as Error).message}`);
+    process.exit(3);
+  }
+  log(
+    `database: ${db.kind}${db.dataDir ? ` in ${db.dataDir}` : ''} (open ${Math.round(db.timings.open)} ms, ` +
+      `${db.migrations.applied.length} migration(s) applied in ${Math.round(db.timings.migrate)} ms)`,
+  );
+
+  // Demo seed: the database seed (cohorts, models, meetings …) when the db library provides it.
+  const seed = (dbModule as Record<string, unknown>).seedDemo;
+  let seedLogins: Array<{ email: string; role: string }> | undefined;
+  if (typeof seed === 'function') {
+    const res = (await (seed as (db: Database, opts: { password: string; filesDir: string }) => Promise<unknown>)(db, {
+      password: config.demoPassword,
+      filesDir: config.filesDir,
+    })) as { logins?: Array<{ email: string; role: string }> } | undefined;
+    seedLogins = res?.logins;
+  }
+  const { created } = await ensureDemoUsers({ prisma: db.prisma, bcryptCost: 12 }, config.demoPassword);
+  if (created.length) log(`created demo logins: ${created.join(', ')}`);
+
+  const api = createApiServer({
+    db,
+    filesDir: config.filesDir,
+    allowedOrigins: [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`],
+  });
+
+  // Embedded mode: pg-boss on the same PGlite database, and the worker in this process.
+  let boss: { stop(opts?: object): Promise<void> } | undefined;
+  let worker: Stoppable | undefined;
+  if (db.kind === 'pglite') {
+    try {
+      const { PgBoss } = await import('pg-boss');
+      const b = new PgBoss({ db: { executeSql: db.executeSql as never }, schema: 'pgboss', backend: 'pglite' });
+      b.on('error', (e: unknown) => console.error(`[api] pg-boss: ${(e as Error)?.message ?? e}`));
+      await b.start();
+      boss = b;
+      const workerModule = (await import('@hepatoscope/worker').catch((e) => {
+        log(`worker not started: @hepatoscope/worker could not be loaded (${(e as Error).message})`);
+        return null;
+      })) as Record<string, unknown> | null;
+      if (workerModule && typeof workerModule.startWorker === 'function') {
+        worker = await (workerModule.startWorker as (o: object) => Promise<Stoppable>)({
+          boss: b,
+          resultsDir: `${config.filesDir}/jobs`,
+          log: (m: string) => console.log(`[worker] ${m}`),
+        });
+        log('worker started in-process (embedded database)');
+      } else if (workerModule) {
+        log('worker not started: @hepatoscope/worker has no startWorker export');
+      }
+    } catch (e) {
+      log(`job queue not started: ${(e as Error).message}`);
+    }
+  } else {
+    log('PostgreSQL mode: run the worker as its own process (apps/worker)');
+  }
+
+  let url: string;
+  try {
+    url = await api.listen(config.apiPort, '127.0.0.1');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    console.error(
+      code === 'EADDRINUSE'
+        ? `[api] port ${config.apiPort} is already in use: stop the other process or set API_PORT to a free port`
+        : `[api] cannot listen on 127.0.0.1:${config.apiPort}: ${(e as Error).message}`,
+    );
+    await worker?.stop().catch(() => undefined);
+    await boss?.stop().catch(() => undefined);
+    await db.close();
+    process.exit(4);
+  }
+
+  const logins = seedLogins ?? DEMO_USERS.map((u) => ({ email: u.email, role: u.role }));
+  log('demo logins (password: ' + (process.env.HEPATOSCOPE_DEMO_PASSWORD ? 'from HEPATOSCOPE_DEMO_PASSWORD' : config.demoPassword) + '):');
+  for (const l of logins) log(`  ${l.role.padEnd(11)} ${l.email}`);
+  log(`ready: ${url} (health ${url}/api/health, tRPC ${url}/api/trpc, db ${db.kind}, version ${API_VERSION}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    const force = setTimeout(() => {
+      console.error('[api] shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    await api.close().catch(() => undefined);
+    await worker?.stop({ timeoutMs: 10_000 }).catch((e) => console.error(`[api] worker stop: ${(e as Error).message}`));
+    await boss?.stop({ graceful: true, timeout: 5_000 }).catch(() => undefined);
+    await db.close().catch(() => undefined);
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error('[api] failed to start:', e);
+  process.exit(1);
+});

@@ -1,0 +1,234 @@
+/**
+ * The Hepatoscope API host: one Node `http` server with
+ *   GET  /api/health                       → {"status":"ok","db":"pglite"|"postgresql","version":"…"}
+ *   GET  /api/files/series/:id             → the series volume (NIfTI), session cookie required
+ *   GET  /api/files/segmentations/:id      → the label mask (NIfTI), session cookie required
+ *   *    /api/trpc/*                       → tRPC (appRouter from @hepatoscope/api-trpc)
+ * Security headers on every response; cross-origin POSTs refused by Origin; request bodies capped.
+ *
+ * `createApiServer` takes an open database so tests can run it on PGlite or PostgreSQL and call it over real HTTP.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { appRouter, createContext, type RequestInfo } from '@hepatoscope/api-trpc';
+import type { Database } from '@hepatoscope/db';
+import { createServices, isDomainError, type Actor, type Services, type SessionInfo } from '@hepatoscope/services';
+import pkg from '../package.json';
+import {
+  appendSetCookie,
+  clearedSessionCookie,
+  clientAddress,
+  CSRF_HEADER,
+  isHttps,
+  originAllowed,
+  readCookie,
+  sendJson,
+  SESSION_COOKIE,
+  sessionCookie,
+  setSecurityHeaders,
+} from './http-util';
+
+export const API_VERSION: string = pkg.version;
+
+export interface ApiServerOptions {
+  /** An open database (migrations applied). The server does not close it. */
+  db: Pick<Database, 'prisma' | 'kind'>;
+  /** Root of stored files (`<dataDir>/files`). */
+  filesDir: string;
+  /** Prebuilt services (default: built from `db`). */
+  services?: Services;
+  /** bcrypt cost for services built here (default 12). */
+  bcryptCost?: number;
+  /** Extra origins allowed to POST (e.g. `http://localhost:3000`). */
+  allowedOrigins?: string[];
+  /** Largest accepted request body in bytes (default 8 MiB: CSV imports are ≤ 5 MiB). */
+  maxBodyBytes?: number;
+  /** Logger for unexpected errors (default console.error). */
+  logError?: (message: string, err?: unknown) => void;
+}
+
+export interface ApiServer {
+  server: http.Server;
+  services: Services;
+  /** Starts listening; resolves with the base URL (`http://host:port`). Port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops accepting connections and closes idle keep-alive sockets. Does not close the database. */
+  close(): Promise<void>;
+}
+
+const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const services =
+    options.services ??
+    createServices({ prisma: options.db.prisma, dbKind: options.db.kind, filesDir: options.filesDir, bcryptCost: options.bcryptCost });
+  const logError = options.logError ?? ((m: string, e?: unknown) => console.error(`[api] ${m}`, e ?? ''));
+  const allowed = new Set(options.allowedOrigins ?? []);
+  const filesRoot = path.resolve(options.filesDir);
+
+  const requestInfo = (req: http.IncomingMessage, res: http.ServerResponse): RequestInfo => {
+    const secure = isHttps(req);
+    const csrf = req.headers[CSRF_HEADER];
+    return {
+      sessionToken: readCookie(req.headers.cookie, SESSION_COOKIE),
+      csrfHeader: Array.isArray(csrf) ? (csrf[0] ?? null) : (csrf ?? null),
+      clientAddress: clientAddress(req),
+      userAgent: (req.headers['user-agent'] ?? null) as string | null,
+      setSessionCookie: (token, expiresAt) => appendSetCookie(res, sessionCookie(token, expiresAt, secure)),
+      clearSessionCookie: () => appendSetCookie(res, clearedSessionCookie(secure)),
+    };
+  };
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/api/trpc/',
+    maxBodySize: options.maxBodyBytes ?? 8 * 1024 * 1024,
+    createContext: ({ req, res }) => createContext(services, requestInfo(req, res)),
+    onError: ({ error, path: p }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') logError(`tRPC ${p ?? '?'} failed: ${error.message}`, error.cause ?? error);
+    },
+    responseMeta: () => ({ headers: { 'Cache-Control': 'no-store' } }),
+  });
+
+  async function actorFor(req: http.IncomingMessage): Promise<{ actor: Actor; session: SessionInfo } | null> {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const session = token ? await services.auth.resolveSession(token) : null;
+    if (!session) return null;
+    return {
+      session,
+      actor: {
+        userId: session.user.id,
+        email: session.user.email,
+        name: session.user.name,
+        role: session.user.role,
+        sessionId: session.sessionId,
+        clientAddress: clientAddress(req),
+      },
+    };
+  }
+
+  async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, kind: 'series' | 'segmentations', id: string) {
+    if (!ID_RE.test(id)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid file id' });
+    const who = await actorFor(req);
+    if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
+    const entityType = kind === 'series' ? 'Series' : 'Segmentation';
+    const auditBase = {
+      userId: who.actor.userId,
+      userEmail: who.actor.email,
+      userRole: who.actor.role,
+      action: kind === 'series' ? 'series.download' : 'segmentation.download',
+      entityType,
+      entityId: id,
+      clientAddress: who.actor.clientAddress,
+      userAgent: (req.headers['user-agent'] ?? null) as string | null,
+    };
+    let ref;
+    try {
+      ref = kind === 'series' ? await services.files.series(who.actor, id) : await services.files.segmentation(who.actor, id);
+    } catch (e) {
+      if (isDomainError(e)) {
+        await services.audit.record({ ...auditBase, outcome: 'DENIED', details: { code: e.code } });
+        const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' ? 403 : 400;
+        return sendJson(res, status, { error: e.code, message: e.message });
+      }
+      throw e;
+    }
+    // Resolve symlinks and re-check containment: a link inside files/ must not lead outside it.
+    let real: string;
+    let size: number;
+    try {
+      real = await fs.promises.realpath(ref.absPath);
+      const st = await fs.promises.stat(real);
+      if (!st.isFile()) throw new Error('not a regular file');
+      size = st.size;
+    } catch {
+      return sendJson(res, 404, { error: 'NOT_FOUND', message: `The file of ${entityType} ${id} is missing from the data directory` });
+    }
+    const realRoot = await fs.promises.realpath(filesRoot).catch(() => filesRoot);
+    if (!real.startsWith(realRoot + path.sep)) {
+      await services.audit.record({ ...auditBase, outcome: 'DENIED', details: { reason: 'path outside data directory' } });
+      return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Storage path escapes the data directory' });
+    }
+    await services.audit.record({ ...auditBase, details: { patientId: ref.patientId, bytes: size } });
+    const etag = `"${ref.sha256}"`;
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('ETag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      res.statusCode = 304;
+      return res.end();
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', ref.contentType);
+    res.setHeader('Content-Length', size);
+    res.setHeader('Content-Disposition', `attachment; filename="${ref.fileName}"`);
+    if (req.method === 'HEAD') return res.end();
+    const stream = fs.createReadStream(real);
+    stream.on('error', (e) => {
+      logError(`reading ${entityType} ${id} failed`, e);
+      res.destroy(e);
+    });
+    stream.pipe(res);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    setSecurityHeaders(res);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const p = url.pathname;
+    const method = req.method ?? 'GET';
+
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && !originAllowed(req, allowed)) {
+      return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Cross-origin request refused' });
+    }
+    if (p === '/api/health') {
+      if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
+      return sendJson(res, 200, { status: 'ok', db: options.db.kind, version: API_VERSION });
+    }
+    const file = /^\/api\/files\/(series|segmentations)\/([^/]+)$/.exec(p);
+    if (file) {
+      if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
+      let id: string;
+      try {
+        id = decodeURIComponent(file[2]!);
+      } catch {
+        return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid file id' });
+      }
+      return serveFile(req, res, file[1] as 'series' | 'segmentations', id);
+    }
+    if (p.startsWith('/api/trpc/')) return trpc(req, res);
+    return sendJson(res, 404, { error: 'NOT_FOUND', message: `No route for ${method} ${p}` });
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      logError(`${req.method} ${req.url} failed`, e);
+      if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL_SERVER_ERROR', message: 'Internal error' });
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+
+  return {
+    server,
+    services,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const a = server.address() as AddressInfo;
+          resolve(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
