@@ -13,3 +13,4 @@ export * from './open';
 export * from './client';
 export * from './repositories';
 export * from './prisma-types';
+export * from './seed';

@@ -1,0 +1,4 @@
+export * from './csv';
+export * from './datasets';
+export * from './models';
+export * from './demo';
