@@ -10,3 +10,4 @@ export * from './preprocess';
 export * from './postprocess';
 export * from './cascade';
 export * from './orientation';
+export * from './files';

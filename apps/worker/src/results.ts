@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Idempotent job outputs on disk, keyed by job id: `ROOT/<jobId>/` holds the job's files and
+ * `result.json`. A job writes everything into a private staging directory `ROOT/.staging-<jobId>-<uuid>/`
+ * and then renames it to `ROOT/<jobId>` in one step, so a reader never sees half-written output. If
+ * the target already exists (an earlier attempt, or another worker, committed first) the staging copy is
+ * discarded and the existing result is returned: a job's result is written once.
+ */
+export class ResultStore {
+  constructor(readonly root: string) {
+    if (!root) throw new Error('ResultStore: a root directory is required');
+  }
+
+  dirOf(jobId: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(jobId) || jobId.startsWith('.')) {
+      throw new Error(`ResultStore: job id "${jobId}" is not a safe directory name`);
+    }
+    return join(this.root, jobId);
+  }
+
+  /** The committed result of `jobId`, or null. */
+  get<T = unknown>(jobId: string): T | null {
+    const p = join(this.dirOf(jobId), 'result.json');
+    if (!existsSync(p)) return null;
+    return JSON.parse(readFileSync(p, 'utf8')) as T;
+  }
+
+  /**
+   * Commits `files` (name → bytes) and `result` for `jobId`. `result` may reference the final paths through
+   * the `dir` it is given. Returns the committed result (the earlier one when the job was already done).
+   */
+  commit<T>(jobId: string, files: Record<string, Uint8Array>, makeResult: (dir: string) => T): { result: T; reused: boolean } {
+    const final = this.dirOf(jobId);
+    const existing = this.get<T>(jobId);
+    if (existing !== null) return { result: existing, reused: true };
+    mkdirSync(this.root, { recursive: true });
+    const staging = join(this.root, `.staging-${jobId}-${randomUUID()}`);
+    mkdirSync(staging);
+    try {
+      for (const [name, bytes] of Object.entries(files)) {
+        if (name.includes('/') || name.includes('\\') || name === 'result.json') throw new Error(`ResultStore: bad file name "${name}"`);
+        writeFileSync(join(staging, name), bytes);
+      }
+      const result = makeResult(final);
+      writeFileSync(join(staging, 'result.json'), JSON.stringify(result, null, 2));
+      try {
+        renameSync(staging, final);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        const other = this.get<T>(jobId);
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && other !== null) return { result: other, reused: true };
+        throw e;
+      }
+      return { result, reused: false };
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+}
