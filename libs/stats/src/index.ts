@@ -17,3 +17,7 @@ export * from './survival/km';
 export * from './survival/logrank';
 export * from './survival/cox';
 export * from './survival/concordance';
+export * from './table';
+export * from './nomogram';
+export * from './survival/tdauc';
+export * from './segmentation';

@@ -81,3 +81,23 @@ coxes <- list(
   cox_case("pbc breslow", pbcx, "time", "death", names(prof_p), "breslow", prof_p)
 )
 write_golden(list(survival = as.character(packageVersion("survival")), km = kms, cox = coxes), "survival")
+
+# Time-dependent cumulative/dynamic AUC with marginal KM IPCW (timeROC's estimator, written out because timeROC is
+# not packaged in Debian): cases T<=t & event weighted 1/G(T-), controls T>t weighted 1/G(t).
+tdauc <- function(time, event, marker, t) {
+  cf <- survfit(Surv(time, 1 - event) ~ 1)
+  Gm <- function(u) { s <- cf$surv[cf$time < u]; if (length(s)) tail(s, 1) else 1 }
+  cases <- which(time <= t & event == 1); ctrl <- which(time > t)
+  wi <- sapply(time[cases], function(u) 1 / Gm(u)); wj <- 1 / Gm(t)
+  num <- 0
+  for (k in seq_along(cases)) num <- num + wi[k] * wj * (sum(marker[cases[k]] > marker[ctrl]) + 0.5 * sum(marker[cases[k]] == marker[ctrl]))
+  num / (sum(wi) * wj * length(ctrl))
+}
+pb <- pbcx[complete.cases(pbcx[, c("time", "death", "bili", "albumin")]), ]
+td <- list(time = pb$time, event = pb$death, marker = log(pb$bili) - pb$albumin,
+           horizons = c(365, 1000, 2000, 3000))
+td$auc <- sapply(td$horizons, function(t) tdauc(td$time, td$event, td$marker, t))
+hh <- h
+td2 <- list(time = hh$OS, event = hh$Death, marker = hh$BCLC + hh$Vascularinvasion, horizons = c(12, 24, 48))
+td2$auc <- sapply(td2$horizons, function(t) tdauc(td2$time, td2$event, td2$marker, t))
+write_golden(list(pbc = td, hepato = td2), "tdauc")
