@@ -13,22 +13,7 @@ import { localIntensityFeatures } from './features/local-intensity';
 import { morphologyFeatures } from './features/morphology';
 import { discretiseNone, roiLevels } from './processing/discretise';
 import { roiValues } from './roi';
-import { loadIbsiPhantom, loadIbsiReferenceRows, type ReferenceRow } from './testing/ibsi-phantom';
-
-/** Half a unit of the last printed digit of a published value ("2.15" → 0.005, "1.2e3" → 50, "567" → 0.5). */
-export function printedHalfUnit(text: string): number {
-  const m = /^-?(\d*)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(text.trim());
-  if (!m) throw new Error(`unparseable reference value ${text}`);
-  const decimals = m[2]?.length ?? 0;
-  const exp = m[3] ? Number(m[3]) : 0;
-  return 0.5 * 10 ** (exp - decimals);
-}
-
-export function rowMatches(row: ReferenceRow, value: number): boolean {
-  if (!Number.isFinite(value)) return false;
-  const tol = row.tolerance ?? printedHalfUnit(row.valueText);
-  return Math.abs(value - row.value) <= tol * (1 + 1e-9) + 1e-12;
-}
+import { loadIbsiPhantom, loadIbsiReferenceRows, printedHalfUnit, rowMatches } from './testing/ibsi-phantom';
 
 const MY_FAMILIES = new Set(FEATURES.map((f) => f.family as string));
 

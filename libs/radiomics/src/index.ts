@@ -14,3 +14,8 @@ export * from './features/convex-hull';
 export * from './features/registry';
 export * from './processing/resegment';
 export * from './processing/resample';
+export * from './extract/settings';
+export * from './extract/extract';
+export { sha256Hex, canonicalJson } from './extract/hash';
+export * from './hcc/fractal';
+export * from './texture';

@@ -55,3 +55,20 @@ function splitCsv(line: string): string[] {
   out.push(cur);
   return out;
 }
+
+/** Half a unit of the last printed digit of a published value ("2.15" → 0.005, "1.2e3" → 50, "567" → 0.5). */
+export function printedHalfUnit(text: string): number {
+  const m = /^-?(\d*)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(text.trim());
+  if (!m) throw new Error(`unparseable reference value ${text}`);
+  const decimals = m[2]?.length ?? 0;
+  const exp = m[3] ? Number(m[3]) : 0;
+  return 0.5 * 10 ** (exp - decimals);
+}
+
+/** A reference row matches when |v − ref| ≤ tolerance, or half a unit of the last printed digit when none is published. */
+export function rowMatches(row: ReferenceRow, value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  const tol = row.tolerance ?? printedHalfUnit(row.valueText);
+  return Math.abs(value - row.value) <= tol * (1 + 1e-9) + 1e-12;
+}
+

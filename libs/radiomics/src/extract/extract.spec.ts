@@ -1,0 +1,125 @@
+import { loadIbsiPhantom, loadIbsiReferenceRows, rowMatches } from '../testing/ibsi-phantom';
+import { resampleImage, resampleMask } from '../processing/resample';
+import type { Dims3, Image3D, Mask3D, Vec3 } from '../types';
+import { describeFeature, extractFeatures, extractFeaturesPerLabel } from './extract';
+import { canonicalJson, sha256Hex } from './hash';
+import { parseExtractSettings, presetSettings, settingsHash } from './settings';
+
+const FAMILY_SHORT: Record<string, string> = {
+  'grey level co-occurrence matrix': 'glcm',
+  'grey level run length matrix': 'glrlm',
+  'grey level size zone matrix': 'glszm',
+  'grey level distance zone matrix': 'gldzm',
+  'neighbourhood grey tone difference matrix': 'ngtdm',
+  'neighbouring grey level dependence matrix': 'ngldm',
+};
+
+describe('extractFeatures on the IBSI digital phantom (preset ibsi-digital-phantom)', () => {
+  const { image, mask } = loadIbsiPhantom();
+  const res = extractFeatures(image, mask, presetSettings('ibsi-digital-phantom'));
+
+  it('reproduces every IBSI 1 phantom reference row (all 11 families, all aggregations)', () => {
+    const index = new Map<string, string>();
+    for (const key of Object.keys(res.features)) {
+      const d = describeFeature(key);
+      const code = /\(([0-9A-Z]{4})\)$/.exec(d.aggregation)?.[1] ?? 'DHQ4';
+      const fam = d.family;
+      index.set(`${fam}|${d.feature.toLowerCase()}|${code}`, key);
+    }
+    const rows = loadIbsiReferenceRows();
+    const counts = new Map<string, { pass: number; total: number }>();
+    const failures: string[] = [];
+    for (const r of rows) {
+      const fam = FAMILY_SHORT[r.family] ?? r.family;
+      const key = index.get(`${fam}|${r.feature.toLowerCase()}|${r.aggregationCode}`);
+      const c = counts.get(r.family) ?? { pass: 0, total: 0 };
+      c.total++;
+      if (key && rowMatches(r, res.features[key])) c.pass++;
+      else failures.push(`${r.family} / ${r.feature} / ${r.aggregation || '-'}: ${key ? `${key} = ${res.features[key]}` : 'no feature'} vs ${r.valueText}`);
+      counts.set(r.family, c);
+    }
+    const tot = [...counts.values()].reduce((a, c) => ({ pass: a.pass + c.pass, total: a.total + c.total }), { pass: 0, total: 0 });
+    console.log(`extract pipeline vs IBSI 1 phantom: ${tot.pass} / ${tot.total}\n${[...counts].map(([f, c]) => `  ${f}: ${c.pass}/${c.total}`).join('\n')}${failures.length ? '\n' + failures.slice(0, 30).join('\n') : ''}`);
+    expect(failures).toEqual([]);
+    expect(tot.total).toBe(482);
+  });
+
+  it('returns provenance and gives every NaN a reason', () => {
+    expect(res.settingsHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(res.softwareVersion).toMatch(/^hepatoscope-radiomics /);
+    for (const [k, v] of Object.entries(res.features)) if (Number.isNaN(v)) expect(res.reasons[k]).toBeTruthy();
+  });
+});
+
+describe('extract pipeline behaviour', () => {
+  const dims: Dims3 = [24, 22, 20];
+  const spacing: Vec3 = [0.8, 0.8, 2];
+  const n = dims[0] * dims[1] * dims[2];
+  const data = new Float64Array(n);
+  const m = new Uint8Array(n);
+  for (let z = 0; z < dims[2]; z++) for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++) {
+    const i = x + dims[0] * (y + dims[1] * z);
+    data[i] = 40 + 30 * Math.sin(x * 0.7) + 20 * Math.cos(y * 0.5 + z);
+    if ((x - 9) ** 2 * 0.64 + (y - 10) ** 2 * 0.64 + (z - 9) ** 2 * 4 <= 36) m[i] = 1;
+    if ((x - 20) ** 2 + (y - 18) ** 2 + (z - 15) ** 2 <= 2) m[i] = 1; // a second lesion
+  }
+  const image: Image3D = { data, dims, spacing, origin: [-5, 3, 100] };
+  const mask: Mask3D = { data: m, dims, spacing, origin: [-5, 3, 100] };
+
+  it.each(['linear', 'bspline'] as const)('cropping before %s resampling gives the same features as resampling the full image', (method) => {
+    const settings = { resampling: { spacing: [1, 1, 1] as [number, number, number], interpolator: method }, roundIntensities: true, discretisation: { method: 'fbn' as const, binCount: 16 }, families: ['morphology', 'local-intensity', 'intensity-statistics', 'intensity-histogram', 'glcm'] as const };
+    const r = extractFeatures(image, mask, { ...settings, families: [...settings.families] });
+    const fullImg = resampleImage(image, [1, 1, 1], method);
+    const fullMask = resampleMask(mask, [1, 1, 1], 'linear', 0.5);
+    const ref = extractFeatures(fullImg, fullMask, { ...settings, resampling: null, families: [...settings.families] });
+    expect(r.diagnostics.spacing).toEqual([1, 1, 1]);
+    expect(r.diagnostics.morphVoxels).toBe(ref.diagnostics.morphVoxels);
+    expect(Number.isInteger(r.features.stat_mean * r.diagnostics.intensityVoxels)).toBe(true);
+    for (const k of Object.keys(ref.features)) {
+      if (Number.isNaN(ref.features[k])) expect(r.features[k]).toBeNaN();
+      else expect(Math.abs(r.features[k] - ref.features[k])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref.features[k])));
+    }
+  });
+
+  it('re-segmentation shrinks the intensity mask only', () => {
+    const a = extractFeatures(image, mask, { families: ['morphology', 'intensity-statistics'] });
+    const b = extractFeatures(image, mask, { families: ['morphology', 'intensity-statistics'], resegmentation: { range: [30, null] } });
+    expect(b.features.morph_volume).toBeCloseTo(a.features.morph_volume, 9);
+    expect(b.diagnostics.intensityVoxels).toBeLessThan(a.diagnostics.intensityVoxels);
+    expect(b.features.stat_min).toBeGreaterThanOrEqual(30);
+    expect(b.settingsHash).not.toBe(a.settingsHash);
+  });
+
+  it('all labels: one row per connected lesion of a binary mask, errors list the labels', () => {
+    const rows = extractFeaturesPerLabel(image, mask, { families: ['intensity-statistics'] });
+    expect(rows.map((r) => r.component)).toEqual([1, 2]);
+    expect(rows[0].voxels + rows[1].voxels).toBe(m.reduce((a, b) => a + b, 0));
+    expect(() => extractFeaturesPerLabel(image, mask, {}, { label: 3 })).toThrow(/labels present: 1/);
+  });
+
+  it('rejects bad input with clear errors', () => {
+    expect(() => extractFeatures(image, { ...mask, spacing: [1, 1, 1] })).toThrow(/geometries differ.*image: size 24×22×20, spacing 0.8×0.8×2.*mask: size 24×22×20, spacing 1×1×1/);
+    expect(() => extractFeatures(image, { ...mask, data: new Uint8Array(n) })).toThrow(/mask is empty/);
+    const bad = Float64Array.from(data); bad[5] = NaN;
+    expect(() => extractFeatures({ ...image, data: bad }, mask)).toThrow(/non-finite/);
+    expect(() => parseExtractSettings({ discretisation: { method: 'fbs', binWidth: -1 } })).toThrow(/discretisation.binWidth/);
+    expect(() => parseExtractSettings({ bogus: 1 })).toThrow(/invalid/);
+    expect(() => presetSettings('nope')).toThrow(/presets: ibsi-digital-phantom/);
+  });
+
+  it('a one-voxel ROI gives values or NaN with reasons', () => {
+    const one = new Uint8Array(n); one[5 + dims[0] * (5 + dims[1] * 5)] = 1;
+    const r = extractFeatures(image, { ...mask, data: one }, { families: ['morphology', 'intensity-statistics', 'glcm', 'fractal'] });
+    expect(r.features.morph_vol_approx).toBeCloseTo(0.8 * 0.8 * 2, 12);
+    expect(r.features.stat_var).toBe(0);
+    for (const [k, v] of Object.entries(r.features)) if (Number.isNaN(v)) expect(r.reasons[k]).toBeTruthy();
+    expect(Number.isNaN(r.features.fractal_dim_box)).toBe(true);
+  });
+
+  it('settings hash is canonical (key order independent) and SHA-256 is correct', () => {
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe('{"a":[1,{"c":3,"d":2}],"b":1}');
+    expect(settingsHash(parseExtractSettings({ roundIntensities: false, moranMaxVoxels: 10000 }))).toBe(settingsHash(parseExtractSettings({})));
+  });
+});

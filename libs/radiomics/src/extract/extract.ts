@@ -1,0 +1,244 @@
+/**
+ * The extraction pipeline: image + mask + settings → every requested feature, with a reason for each NaN.
+ *
+ * Steps (IBSI 1 chapter 2 order): validate (same grid, finite voxels, non-empty mask) → crop to the ROI
+ * with a margin (so a 512×512×600 image costs what its ROI costs) → resample image and mask on the IBSI
+ * centre-aligned grid of the FULL image (only the cropped part is evaluated) → round → re-segment
+ * (morphological vs intensity mask) → discretise → features.
+ */
+import pkg from '../../package.json';
+import { computeTextureFeaturesDetailed, textureFeatureCatalogue, AGGREGATION_CODES } from '../texture';
+import type { TextureFamily } from '../texture';
+import { intensityHistogramFeatures } from '../features/intensity-histogram';
+import { intensityStatistics, type FeatureMap, type ReasonMap } from '../features/intensity-statistics';
+import { ivhFeatures } from '../features/ivh';
+import { localIntensityFeatures, PEAK_SPHERE_RADIUS_MM } from '../features/local-intensity';
+import { morphologyFeatures } from '../features/morphology';
+import { FEATURE_BY_TAG } from '../features/registry';
+import { fractalDimensionBoxCounting } from '../hcc/fractal';
+import { discretiseFixedBinNumber, discretiseFixedBinSize, discretiseNone } from '../processing/discretise';
+import { resampleData, resampleGrid, roundIntensities, type ResampleGrid } from '../processing/resample';
+import { roiMasks } from '../processing/resegment';
+import { assertFinite, assertSameGrid, connectedComponents, labelsPresent, maskBoundingBox, roiValues } from '../roi';
+import type { DiscretisedImage, Dims3, Image3D, Mask3D, Vec3 } from '../types';
+import { parseExtractSettings, settingsHash, type ExtractSettings, type ExtractSettingsInput } from './settings';
+
+export const SOFTWARE_VERSION = `hepatoscope-radiomics ${(pkg as { version: string }).version}`;
+
+export interface ExtractResult {
+  /** feature key → value (NaN when undefined; then `reasons[key]` says why) */
+  features: Record<string, number>;
+  reasons: Record<string, string>;
+  settingsHash: string;
+  softwareVersion: string;
+  /** ROI voxel counts after each step (diagnostics) */
+  diagnostics: { roiVoxels: number; morphVoxels: number; intensityVoxels: number; dims: Dims3; spacing: Vec3; ng: number };
+}
+
+/** Metadata of a feature key (for output tables). */
+export interface FeatureDescription {
+  name: string;
+  family: string;
+  feature: string;
+  ibsiCode: string;
+  aggregation: string;
+}
+
+let textureIndex: Map<string, FeatureDescription> | null = null;
+
+/** Family, IBSI title/code and aggregation of a feature key produced by {@link extractFeatures}. */
+export function describeFeature(key: string): FeatureDescription {
+  const f = FEATURE_BY_TAG.get(key);
+  if (f) return { name: key, family: f.family, feature: f.title, ibsiCode: f.ibsiCode, aggregation: '' };
+  if (key === 'fractal_dim_box') return { name: key, family: 'fractal', feature: 'Box-counting fractal dimension', ibsiCode: '', aggregation: '' };
+  if (!textureIndex) {
+    textureIndex = new Map();
+    for (const t of textureFeatureCatalogue()) textureIndex.set(t.key, { name: t.key, family: t.family, feature: t.name, ibsiCode: t.ibsiCode, aggregation: `${t.aggregation} (${AGGREGATION_CODES[t.aggregation]})` });
+  }
+  return textureIndex.get(key) ?? { name: key, family: key.split('_')[0], feature: key, ibsiCode: '', aggregation: '' };
+}
+
+function crop<T extends { data: ArrayLike<number> }>(src: T & { dims: Dims3 }, box: number[], Ctor: new (n: number) => Float64Array | Uint8Array): Float64Array | Uint8Array {
+  const [nx, ny] = src.dims;
+  const [x0, y0, z0, x1, y1, z1] = box;
+  const cx = x1 - x0 + 1, cy = y1 - y0 + 1, cz = z1 - z0 + 1;
+  const out = new Ctor(cx * cy * cz);
+  let o = 0;
+  for (let z = z0; z <= z1; z++) for (let y = y0; y <= y1; y++) {
+    const row = nx * (y + ny * z);
+    for (let x = x0; x <= x1; x++) out[o++] = src.data[row + x];
+  }
+  return out;
+}
+
+function discretise(image: Image3D, mask: Mask3D, d: ExtractSettings['discretisation'], lower: number | null): DiscretisedImage {
+  if (d.method === 'fbn') return discretiseFixedBinNumber(image, mask, d.binCount);
+  if (d.method === 'fbs') return discretiseFixedBinSize(image, mask, d.binWidth, { minimum: lower ?? undefined, lowerBound: d.lowerBound });
+  return discretiseNone(image, mask);
+}
+
+/**
+ * Extracts features of the ROI `mask > 0` (a binary mask; use {@link extractFeaturesPerLabel} for label
+ * maps). Throws on a geometry mismatch (naming both geometries), on NaN/Inf voxels, on an empty mask,
+ * and on invalid settings. Texture feature keys follow `src/texture` (`glcm_joint_max_3D_avg`, …).
+ */
+export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>; dims: Dims3; spacing: Vec3; origin?: Vec3 }, settingsInput: ExtractSettingsInput | ExtractSettings = {}): ExtractResult {
+  const settings = parseExtractSettings(settingsInput);
+  assertSameGrid(image, mask, 'extractFeatures');
+  assertFinite(image, undefined, 'extractFeatures');
+  const bbox = maskBoundingBox(mask);
+  if (!bbox) throw new Error(`extractFeatures: the mask is empty (no voxel > 0); labels present: none`);
+  let roiVoxels = 0;
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i] > 0) roiVoxels++;
+
+  // crop with a margin that covers the peak sphere, interpolation support and B-spline prefilter decay
+  const margin = [0, 1, 2].map((a) => Math.ceil(PEAK_SPHERE_RADIUS_MM / image.spacing[a]) + (settings.resampling ? 14 : 1));
+  const box = [0, 1, 2].flatMap((a) => [Math.max(0, bbox[a] - margin[a])]).concat([0, 1, 2].map((a) => Math.min(image.dims[a] - 1, bbox[a + 3] + margin[a])));
+  const cdims = [box[3] - box[0] + 1, box[4] - box[1] + 1, box[5] - box[2] + 1] as unknown as Dims3;
+  const o0 = image.origin ?? [0, 0, 0];
+  const corigin = [0, 1, 2].map((a) => o0[a] + box[a] * image.spacing[a]) as unknown as Vec3;
+  let img: Image3D = { data: crop(image as Image3D & { dims: Dims3 }, box, Float64Array), dims: cdims, spacing: image.spacing, origin: corigin };
+  const bin = crop(mask, box, Uint8Array) as Uint8Array;
+  for (let i = 0; i < bin.length; i++) bin[i] = bin[i] > 0 ? 1 : 0;
+  let roi: Mask3D = { data: bin, dims: cdims, spacing: image.spacing, origin: corigin };
+
+  if (settings.resampling) {
+    const rs = settings.resampling;
+    const full = resampleGrid(image.dims, image.spacing, image.origin, rs.spacing);
+    // the part of the full grid that covers the ROI bounding box ± (peak radius + 1 voxel)
+    const lo: number[] = [], hi: number[] = [];
+    for (let a = 0; a < 3; a++) {
+      const pad = PEAK_SPHERE_RADIUS_MM / image.spacing[a] + 1;
+      const i0 = Math.max(0, Math.floor((bbox[a] - pad - full.start[a]) / full.step[a]));
+      const i1 = Math.min(full.dims[a] - 1, Math.ceil((bbox[a + 3] + pad - full.start[a]) / full.step[a]));
+      lo.push(i0); hi.push(i1);
+    }
+    const sub: ResampleGrid = {
+      dims: [0, 1, 2].map((a) => hi[a] - lo[a] + 1) as unknown as Dims3,
+      spacing: full.spacing,
+      origin: [0, 1, 2].map((a) => full.origin[a] + lo[a] * full.spacing[a]) as unknown as Vec3,
+      start: [0, 1, 2].map((a) => full.start[a] + lo[a] * full.step[a] - box[a]) as unknown as Vec3,
+      step: full.step,
+    };
+    img = { data: resampleData(img.data, img.dims, sub, rs.interpolator), dims: sub.dims, spacing: sub.spacing, origin: sub.origin };
+    const mv = resampleData(roi.data, roi.dims, sub, rs.maskInterpolator);
+    const md = new Uint8Array(mv.length);
+    for (let i = 0; i < mv.length; i++) md[i] = mv[i] >= rs.maskThreshold - 1e-12 ? 1 : 0;
+    roi = { data: md, dims: sub.dims, spacing: sub.spacing, origin: sub.origin };
+  }
+  if (settings.roundIntensities) img = roundIntensities(img);
+
+  const range = settings.resegmentation.range;
+  const { morphMask, intensityMask } = roiMasks(img, roi, { range, outlierSigma: settings.resegmentation.outlierSigma });
+  const features: FeatureMap = {};
+  const reasons: ReasonMap = {};
+  const fam = new Set(settings.families);
+  let morphVoxels = 0, intensityVoxels = 0;
+  for (let i = 0; i < morphMask.data.length; i++) { if (morphMask.data[i]) morphVoxels++; if (intensityMask.data[i]) intensityVoxels++; }
+  if (!morphVoxels) throw new Error(`extractFeatures: the ROI has no voxel left after resampling (mask threshold ${settings.resampling?.maskThreshold}); ${roiVoxels} voxels before`);
+
+  if (fam.has('morphology')) Object.assign(features, morphologyFeatures(img, morphMask, intensityMask, reasons, { moranMaxVoxels: settings.moranMaxVoxels }));
+  if (fam.has('local-intensity')) Object.assign(features, localIntensityFeatures(img, intensityMask, reasons));
+  const values = roiValues(img, intensityMask);
+  if (fam.has('intensity-statistics')) Object.assign(features, intensityStatistics(values, reasons));
+
+  const textureFams = (['glcm', 'glrlm', 'glszm', 'gldzm', 'ngtdm', 'ngldm'] as const).filter((f) => fam.has(f));
+  let ng = 0;
+  if (fam.has('intensity-histogram') || textureFams.length) {
+    if (!intensityVoxels) {
+      const keys = [
+        ...(fam.has('intensity-histogram') ? Object.keys(intensityHistogramFeatures([], 0)) : []),
+        ...textureFeatureCatalogue({ families: textureFams as TextureFamily[], dimensions: settings.texture.dimensions }).map((t) => t.key),
+      ];
+      for (const k of keys) { features[k] = NaN; reasons[k] = 'empty intensity mask after re-segmentation'; }
+    } else {
+      const disc = discretise(img, intensityMask, settings.discretisation, range?.[0] ?? null);
+      ng = disc.ng;
+      if (fam.has('intensity-histogram')) {
+        const lv = new Int32Array(intensityVoxels);
+        for (let i = 0, k = 0; i < disc.levels.length; i++) if (disc.levels[i] > 0) lv[k++] = disc.levels[i];
+        Object.assign(features, intensityHistogramFeatures(lv, disc.ng, reasons));
+      }
+      if (textureFams.length) {
+        const t = computeTextureFeaturesDetailed(disc, {
+          families: textureFams as TextureFamily[],
+          dimensions: settings.texture.dimensions,
+          glcmDistance: settings.texture.glcmDistance,
+          ngtdmDistance: settings.texture.ngtdmDistance,
+          ngldmDistance: settings.texture.ngldmDistance,
+          ngldmAlpha: settings.texture.ngldmAlpha,
+          morphologicalMask: morphMask.data,
+        });
+        for (const k of Object.keys(t)) {
+          features[k] = t[k].value;
+          if (Number.isNaN(t[k].value)) reasons[k] = t[k].reason ?? 'undefined for this ROI';
+        }
+      }
+    }
+  }
+  if (fam.has('ivh')) {
+    const d = settings.ivhDiscretisation;
+    if (d.method === 'none') {
+      const calibrated = range && range[0] != null && range[1] != null;
+      Object.assign(features, ivhFeatures(values, calibrated ? { min: range[0]!, max: range[1]!, step: 1 } : { step: 1 }, reasons));
+    } else if (!intensityVoxels) {
+      Object.assign(features, ivhFeatures([], {}, reasons));
+    } else {
+      const disc = discretise(img, intensityMask, d, range?.[0] ?? null);
+      const lv: number[] = [];
+      for (let i = 0; i < disc.levels.length; i++) if (disc.levels[i] > 0) lv.push(disc.levels[i]);
+      Object.assign(features, ivhFeatures(lv, { min: 1, max: d.method === 'fbn' ? d.binCount : disc.ng, step: 1 }, reasons));
+    }
+  }
+  if (fam.has('fractal')) {
+    features.fractal_dim_box = fractalDimensionBoxCounting(morphMask);
+    if (Number.isNaN(features.fractal_dim_box)) reasons.fractal_dim_box = 'ROI extent is one voxel: box counting needs two box sizes';
+  }
+  return {
+    features,
+    reasons,
+    settingsHash: settingsHash(settings),
+    softwareVersion: SOFTWARE_VERSION,
+    diagnostics: { roiVoxels, morphVoxels, intensityVoxels, dims: img.dims, spacing: img.spacing, ng },
+  };
+}
+
+export interface LabelRow extends ExtractResult {
+  label: number;
+  /** connected-component number within the label (1..), or 0 when the label was not split */
+  component: number;
+  voxels: number;
+}
+
+/**
+ * `--all-labels`: one row per label of a label map; when the map has a single label, one row per connected
+ * lesion (26-connectivity) instead, so multifocal disease in a binary mask gets a row per lesion.
+ * `label` restricts to one label (throws listing the labels present when absent).
+ */
+export function extractFeaturesPerLabel(image: Image3D, labels: { data: ArrayLike<number>; dims: Dims3; spacing: Vec3; origin?: Vec3 }, settings: ExtractSettingsInput | ExtractSettings = {}, options: { label?: number; splitComponents?: boolean } = {}): LabelRow[] {
+  assertSameGrid(image, labels, 'extractFeaturesPerLabel');
+  const present = labelsPresent(labels);
+  if (!present.length) throw new Error('extractFeaturesPerLabel: the mask is empty; labels present: none');
+  if (options.label !== undefined && !present.includes(options.label)) throw new Error(`extractFeaturesPerLabel: label ${options.label} is not in the mask; labels present: ${present.join(', ')}`);
+  const wanted = options.label !== undefined ? [options.label] : present;
+  const split = options.splitComponents ?? wanted.length === 1;
+  const rows: LabelRow[] = [];
+  for (const label of wanted) {
+    const bin = new Uint8Array(labels.data.length);
+    for (let i = 0; i < bin.length; i++) bin[i] = labels.data[i] === label ? 1 : 0;
+    if (split) {
+      const cc = connectedComponents({ data: bin, dims: labels.dims });
+      for (let c = 1; c <= cc.count; c++) {
+        const m = new Uint8Array(bin.length);
+        let n = 0;
+        for (let i = 0; i < m.length; i++) if (cc.labels[i] === c) { m[i] = 1; n++; }
+        rows.push({ label, component: c, voxels: n, ...extractFeatures(image, { data: m, dims: labels.dims, spacing: labels.spacing, origin: labels.origin }, settings) });
+      }
+    } else {
+      let n = 0;
+      for (let i = 0; i < bin.length; i++) n += bin[i];
+      rows.push({ label, component: 0, voxels: n, ...extractFeatures(image, { data: bin, dims: labels.dims, spacing: labels.spacing, origin: labels.origin }, settings) });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,119 @@
+/**
+ * Extraction settings: a documented zod schema with defaults, named presets, and a settings hash.
+ *
+ * Processing order (IBSI 1, chapter 2): resampling (image and mask) → intensity rounding → re-segmentation
+ * (range, then outliers) → discretisation → features. Every field has a default, so `{}` is valid.
+ */
+import { z } from 'zod';
+import { canonicalJson, sha256Hex } from './hash';
+
+const spacingAxis = z.number().positive().nullable();
+const interpolator = z.enum(['nearest', 'linear', 'bspline']);
+
+/** Families this pipeline can compute. Texture families come from `src/texture`. */
+export const ALL_FAMILIES = [
+  'morphology', 'local-intensity', 'intensity-statistics', 'intensity-histogram', 'ivh',
+  'glcm', 'glrlm', 'glszm', 'gldzm', 'ngtdm', 'ngldm', 'fractal',
+] as const;
+export type ExtractFamily = (typeof ALL_FAMILIES)[number];
+
+const discretisation = z.discriminatedUnion('method', [
+  z.object({
+    method: z.literal('fbs').describe('fixed bin size (IBSI Q3RU)'),
+    binWidth: z.number().positive().default(25),
+    /** 'ibsi': bins start at the re-segmentation lower bound (or ROI minimum); 'pyradiomics': at multiples of binWidth */
+    lowerBound: z.enum(['ibsi', 'pyradiomics']).default('ibsi'),
+  }),
+  z.object({ method: z.literal('fbn').describe('fixed bin number (IBSI K15C)'), binCount: z.number().int().min(1).default(32) }),
+  z.object({ method: z.literal('none').describe('intensities are integer grey levels already (e.g. the IBSI digital phantom)') }),
+]);
+
+export const ExtractSettingsSchema = z
+  .object({
+    /** Resampling; null = none. `spacing` per axis in mm, null keeps an axis (e.g. [1, 1, null] for 2D in-plane). */
+    resampling: z
+      .object({
+        spacing: z.tuple([spacingAxis, spacingAxis, spacingAxis]),
+        interpolator: interpolator.default('linear'),
+        maskInterpolator: interpolator.default('linear'),
+        /** partial-volume threshold of the interpolated mask (IBSI default 0.5) */
+        maskThreshold: z.number().min(0).max(1).default(0.5),
+      })
+      .nullable()
+      .default(null),
+    /** round intensities to integers after resampling (IBSI, for calibrated images such as CT) */
+    roundIntensities: z.boolean().default(false),
+    resegmentation: z
+      .object({
+        /** [lo, hi] intensity range; null bound = open */
+        range: z.tuple([z.number().nullable(), z.number().nullable()]).nullable().default(null),
+        /** outlier filter μ ± nσ; null = off */
+        outlierSigma: z.number().positive().nullable().default(null),
+      })
+      .default({ range: null, outlierSigma: null }),
+    /** discretisation for the intensity histogram and texture families */
+    discretisation: discretisation.default({ method: 'fbs', binWidth: 25, lowerBound: 'ibsi' }),
+    /** discretisation for the intensity-volume histogram ('none': the intensities with step 1) */
+    ivhDiscretisation: discretisation.default({ method: 'none' }),
+    families: z.array(z.enum(ALL_FAMILIES)).min(1).default([...ALL_FAMILIES]),
+    texture: z
+      .object({
+        dimensions: z.array(z.enum(['2D', '2.5D', '3D'])).min(1).default(['3D']),
+        glcmDistance: z.number().int().min(1).default(1),
+        ngtdmDistance: z.number().int().min(1).default(1),
+        ngldmDistance: z.number().int().min(1).default(1),
+        ngldmAlpha: z.number().int().min(0).default(0),
+      })
+      .default({ dimensions: ['3D'], glcmDistance: 1, ngtdmDistance: 1, ngldmDistance: 1, ngldmAlpha: 0 }),
+    /** voxel count above which Moran's I / Geary's C are estimated on a seeded subsample */
+    moranMaxVoxels: z.number().int().min(2).default(10000),
+  })
+  .strict();
+
+export type ExtractSettings = z.output<typeof ExtractSettingsSchema>;
+export type ExtractSettingsInput = z.input<typeof ExtractSettingsSchema>;
+
+/** Named presets (inputs to the schema). */
+export const PRESETS: Readonly<Record<string, ExtractSettingsInput>> = {
+  /** IBSI 1 digital phantom: no resampling, no re-segmentation, no discretisation, all texture aggregations. */
+  'ibsi-digital-phantom': {
+    discretisation: { method: 'none' },
+    ivhDiscretisation: { method: 'none' },
+    texture: { dimensions: ['2D', '2.5D', '3D'] },
+  },
+  /** PyRadiomics defaults: binWidth 25 with bin edges on multiples of 25, no resampling, 3D texture. */
+  'pyradiomics-default': {
+    discretisation: { method: 'fbs', binWidth: 25, lowerBound: 'pyradiomics' },
+    texture: { dimensions: ['3D'] },
+  },
+  /** Liver CT (HCC): 1 mm isotropic linear resampling, rounding to HU, range [−100, 400] HU, FBS 25 HU. */
+  'liver-ct': {
+    resampling: { spacing: [1, 1, 1], interpolator: 'linear', maskInterpolator: 'linear', maskThreshold: 0.5 },
+    roundIntensities: true,
+    resegmentation: { range: [-100, 400], outlierSigma: null },
+    discretisation: { method: 'fbs', binWidth: 25, lowerBound: 'ibsi' },
+    ivhDiscretisation: { method: 'none' },
+    texture: { dimensions: ['3D'] },
+  },
+};
+
+/** Parses settings (throws a readable error naming the bad field). */
+export function parseExtractSettings(input: unknown): ExtractSettings {
+  const r = ExtractSettingsSchema.safeParse(input ?? {});
+  if (!r.success) {
+    throw new Error(`extract settings are invalid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}
+
+/** The settings of a named preset; throws listing the presets when unknown. */
+export function presetSettings(name: string): ExtractSettings {
+  const p = PRESETS[name];
+  if (!p) throw new Error(`unknown preset "${name}"; presets: ${Object.keys(PRESETS).join(', ')}`);
+  return parseExtractSettings(p);
+}
+
+/** SHA-256 of the canonical JSON of the parsed settings (defaults filled in). */
+export function settingsHash(settings: ExtractSettings): string {
+  return sha256Hex(canonicalJson(settings));
+}
