@@ -1,0 +1,148 @@
+'use client';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { Suspense, useEffect, useState } from 'react';
+import { Badge, Empty, ErrorState, Loading, Pagination } from '@hepatoscope/ui';
+import { RequireRole } from '../../src/components/AppShell';
+import { BCLC_STAGES, fmtNum, type PatientRow } from '../../src/lib/contract';
+import { useTRPC } from '../../src/lib/trpc';
+
+const PAGE_SIZE = 25;
+
+function Worklist() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const params = useSearchParams();
+  const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
+  const cohortId = params.get('cohort') ?? '';
+  const bclc = params.get('bclc') ?? '';
+  const search = params.get('q') ?? '';
+  const [text, setText] = useState(search);
+
+  const setParam = (changes: Record<string, string | null>) => {
+    const p = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    if (!('page' in changes)) p.delete('page');
+    router.replace(`/worklist?${p.toString()}`);
+  };
+
+  // debounce the search box into the URL
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if (text.trim() !== search) setParam({ q: text.trim() || null });
+    }, 300);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+
+  const cohorts = useQuery(trpc.cohorts.list.queryOptions());
+  const input = {
+    page,
+    pageSize: PAGE_SIZE,
+    ...(search ? { search } : {}),
+    ...(cohortId ? { cohortId } : {}),
+    ...(bclc ? { bclc: bclc as (typeof BCLC_STAGES)[number] } : {}),
+  };
+  const list = useQuery({ ...trpc.patients.list.queryOptions(input), placeholderData: keepPreviousData });
+  const data = list.data as { items: PatientRow[]; total: number } | undefined;
+  const cohortList = (cohorts.data ?? []) as { id: string; name: string }[];
+
+  return (
+    <div className="hs-stack">
+      <div className="hs-row">
+        <h1 style={{ marginRight: 'auto' }}>Worklist</h1>
+        <label>
+          Search
+          <input data-testid="worklist-search" placeholder="pseudo-id, aetiology…" value={text} onChange={(e) => setText(e.target.value)} maxLength={100} />
+        </label>
+        <label>
+          Cohort
+          <select data-testid="filter-cohort" value={cohortId} onChange={(e) => setParam({ cohort: e.target.value || null })}>
+            <option value="">All cohorts</option>
+            {cohortList.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          BCLC
+          <select data-testid="filter-bclc" value={bclc} onChange={(e) => setParam({ bclc: e.target.value || null })}>
+            <option value="">Any stage</option>
+            {BCLC_STAGES.map((s) => (
+              <option key={s} value={s}>
+                BCLC {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        {(search || cohortId || bclc) && (
+          <button type="button" onClick={() => { setText(''); router.replace('/worklist'); }}>
+            Clear filters
+          </button>
+        )}
+      </div>
+      <div className="hs-panel">
+        {list.isPending ? (
+          <Loading label="Loading patients…" />
+        ) : list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : !data || data.items.length === 0 ? (
+          <Empty>{search || cohortId || bclc ? 'No patients match these filters.' : 'No patients in your worklist yet.'}</Empty>
+        ) : (
+          <>
+            <table data-testid="worklist-table" style={{ opacity: list.isFetching ? 0.6 : 1 }}>
+              <thead>
+                <tr>
+                  <th>Patient</th>
+                  <th>Sex</th>
+                  <th className="num">Age</th>
+                  <th>Aetiology</th>
+                  <th>BCLC</th>
+                  <th>Child–Pugh</th>
+                  <th className="num">AFP (ng/mL)</th>
+                  <th>Cohorts</th>
+                  <th className="num">Studies</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((p) => (
+                  <tr key={p.id} className="clickable" onClick={() => router.push(`/cases/${p.id}`)}>
+                    <td>
+                      <a href={`/cases/${p.id}`} onClick={(e) => { e.preventDefault(); router.push(`/cases/${p.id}`); }}>
+                        {p.pseudoId}
+                      </a>
+                    </td>
+                    <td>{p.sex ?? '—'}</td>
+                    <td className="num">{p.age ?? '—'}</td>
+                    <td>{p.aetiology ?? '—'}</td>
+                    <td>{p.bclc ? <Badge tone={p.bclc === 'C' || p.bclc === 'D' ? 'danger' : p.bclc === 'B' ? 'warn' : 'ok'}>{p.bclc}</Badge> : '—'}</td>
+                    <td>{p.childPugh ?? '—'}</td>
+                    <td className="num">{fmtNum(p.afp, 0)}</td>
+                    <td>{(p.cohortNames ?? []).join(', ') || '—'}</td>
+                    <td className="num">{p.studyCount ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={(p) => setParam({ page: String(p) })} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export default function WorklistPage() {
+  return (
+    <RequireRole roles={['CLINICIAN', 'TUMOR_BOARD']}>
+      <Suspense fallback={<Loading />}>
+        <Worklist />
+      </Suspense>
+    </RequireRole>
+  );
+}

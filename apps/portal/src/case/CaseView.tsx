@@ -1,0 +1,164 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import dynamic from 'next/dynamic';
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { Badge, Empty, ErrorState, Loading } from '@hepatoscope/ui';
+import { fmtDate, fmtNum, type LesionView, type StudyView } from '../lib/contract';
+import { useTRPC } from '../lib/trpc';
+import { lesionCss } from '../viewer/presets';
+import { PatientSummary, Timeline } from './PatientSummary';
+import { PredictionsPanel } from './PredictionsPanel';
+import { RadiomicsPanel } from './RadiomicsPanel';
+import { BoardPanel } from './BoardPanel';
+
+const MultiPhaseViewer = dynamic(() => import('../viewer/MultiPhaseViewer'), {
+  ssr: false,
+  loading: () => <Loading label="Loading viewer…" />,
+});
+
+export interface PatientDetail {
+  id: string;
+  pseudoId: string;
+  studies: StudyView[];
+  predictions?: unknown[];
+  discussions?: unknown[];
+  [k: string]: unknown;
+}
+
+/** The case page: summary + timeline | multi-phase viewer + lesions | predictions, radiomics, board. */
+export function CaseView({ patientId, presentation }: { patientId: string; presentation?: boolean }) {
+  const trpc = useTRPC();
+  const q = useQuery(trpc.patients.get.queryOptions({ id: patientId }));
+  const patient = q.data as PatientDetail | undefined;
+  const studies = useMemo(
+    () => [...(patient?.studies ?? [])].sort((a, b) => String(b.date).localeCompare(String(a.date))),
+    [patient],
+  );
+  const [studyId, setStudyId] = useState<string | null>(null);
+  const [tab, setTab] = useState<'pred' | 'rad' | 'board'>('pred');
+  const study = studies.find((s) => s.id === studyId) ?? studies[0];
+
+  if (q.isPending) return <Loading label="Loading case…" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
+  if (!patient) return <Empty>Patient not found.</Empty>;
+
+  const viewer = study ? (
+    <MultiPhaseViewer
+      key={study.id}
+      studyId={study.id}
+      series={study.series}
+      segmentations={study.segmentations}
+      lesions={study.lesions}
+      synthetic={study.synthetic}
+      large={presentation}
+    />
+  ) : (
+    <Empty>No imaging studies for this patient.</Empty>
+  );
+
+  if (presentation) {
+    return (
+      <div className="hs-present-grid">
+        <div className="hs-stack">{viewer}<LesionTable lesions={study?.lesions ?? []} /></div>
+        <div className="hs-stack">
+          <PatientSummary patient={patient} />
+          <PredictionsPanel patientId={patient.id} lesions={study?.lesions ?? []} readOnly />
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="hs-stack">
+      <div className="hs-row" style={{ alignItems: 'center' }}>
+        <h1 style={{ margin: 0 }} data-testid="case-title">
+          {patient.pseudoId}
+        </h1>
+        {study?.synthetic && <Badge tone="warn">SYNTHETIC</Badge>}
+        {studies.length > 1 && (
+          <label style={{ flexDirection: 'row', alignItems: 'center' }}>
+            Study
+            <select value={study?.id} onChange={(e) => setStudyId(e.target.value)}>
+              {studies.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {fmtDate(s.date)} · {s.timepoint ?? s.modality ?? ''}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <Link href="/worklist" style={{ marginLeft: 'auto' }}>
+          ← Worklist
+        </Link>
+      </div>
+      <div className="hs-case">
+        <div className="hs-stack">
+          <PatientSummary patient={patient} />
+          <section className="hs-panel">
+            <h3>Timeline</h3>
+            <Timeline patient={patient} />
+          </section>
+        </div>
+        <div className="hs-stack">
+          {viewer}
+          <LesionTable lesions={study?.lesions ?? []} />
+        </div>
+        <div className="hs-case-right hs-panel">
+          <div className="hs-tabs" role="tablist">
+            <button type="button" role="tab" className={tab === 'pred' ? 'active' : ''} onClick={() => setTab('pred')}>
+              Predictions
+            </button>
+            <button type="button" role="tab" className={tab === 'rad' ? 'active' : ''} onClick={() => setTab('rad')}>
+              Radiomics
+            </button>
+            <button type="button" role="tab" className={tab === 'board' ? 'active' : ''} onClick={() => setTab('board')}>
+              Tumour board
+            </button>
+          </div>
+          {tab === 'pred' && <PredictionsPanel patientId={patient.id} lesions={study?.lesions ?? []} />}
+          {tab === 'rad' && <RadiomicsPanel patientId={patient.id} />}
+          {tab === 'board' && <BoardPanel patient={patient} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Lesions of the study with the overlay colour of each. */
+export function LesionTable({ lesions }: { lesions: LesionView[] }) {
+  return (
+    <section className="hs-panel">
+      <h3>Lesions</h3>
+      {lesions.length === 0 ? (
+        <Empty>No lesions recorded for this study.</Empty>
+      ) : (
+        <table data-testid="lesion-table">
+          <thead>
+            <tr>
+              <th>Lesion</th>
+              <th>Type</th>
+              <th className="num">Diameter (mm)</th>
+              <th className="num">Volume (mL)</th>
+              <th>Enhancement</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lesions.map((l, i) => (
+              <tr key={l.id}>
+                <td>
+                  <span className="hs-swatch" style={{ background: lesionCss(i + 1) }} />
+                  {l.label}
+                </td>
+                <td>{l.type ?? '—'}</td>
+                <td className="num">{fmtNum(l.diameterMm, 1)}</td>
+                <td className="num">{fmtNum(l.volumeMl, 2)}</td>
+                <td>{l.enhancementPattern ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * View types for what the portal reads from the API, written from the contract in DEVELOPERS.md ("API surface").
+ * Router outputs are assigned to these types, so a drift between the server and the contract fails type checking
+ * here rather than at run time. Fields the portal can live without are optional.
+ */
+export type Role = 'CLINICIAN' | 'TUMOR_BOARD' | 'ADMIN';
+export type Phase = 'NATIVE' | 'ARTERIAL' | 'PORTAL_VENOUS' | 'DELAYED';
+export const PHASES: readonly Phase[] = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED'];
+export const BCLC_STAGES = ['0', 'A', 'B', 'C', 'D'] as const;
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface PatientRow {
+  id: string;
+  pseudoId: string;
+  sex?: string | null;
+  age?: number | null;
+  aetiology?: string | null;
+  bclc?: string | null;
+  childPugh?: string | null;
+  afp?: number | null;
+  cohortNames?: string[];
+  studyCount?: number;
+}
+
+export interface SeriesView {
+  id: string;
+  phase: Phase | string;
+  dims?: number[];
+  spacing?: number[];
+  url: string;
+}
+
+export interface SegmentationView {
+  id: string;
+  seriesId?: string | null;
+  structure?: string;
+  /** Set when the segmentation holds one lesion. */
+  lesionId?: string | null;
+  source?: string;
+  version?: number;
+  status?: string;
+  url: string;
+  labels?: unknown;
+}
+
+export interface LesionView {
+  id: string;
+  label: string;
+  type?: string | null;
+  diameterMm?: number | null;
+  volumeMl?: number | null;
+  enhancementPattern?: string | null;
+}
+
+export interface StudyView {
+  id: string;
+  date: string | Date;
+  modality?: string;
+  timepoint?: string | null;
+  synthetic?: boolean;
+  series: SeriesView[];
+  segmentations: SegmentationView[];
+  lesions: LesionView[];
+}
+
+export interface NomogramPoint {
+  predictor: string;
+  value: number | string;
+  points: number;
+}
+
+export interface ClassificationResult {
+  kind?: 'probability';
+  id: string;
+  modelVersion?: string;
+  probability: number;
+  ci: number[] | null;
+  ciUnavailableReason?: string | null;
+  riskGroup?: string | null;
+  nomogram?: { points: NomogramPoint[]; totalPoints: number } | null;
+}
+
+export interface SurvivalPointView {
+  t: number;
+  s: number;
+  lo?: number | null;
+  hi?: number | null;
+}
+
+export interface SurvivalResult {
+  kind?: 'survival';
+  id: string;
+  curve: SurvivalPointView[];
+  medianMonths?: number | null;
+  horizons?: SurvivalPointView[];
+  ciUnavailableReason?: string | null;
+  riskGroup?: string | null;
+  nomogram?: { points: NomogramPoint[]; totalPoints: number } | null;
+}
+
+export type PredictionResult = ClassificationResult | SurvivalResult;
+
+export function isSurvival(r: PredictionResult): r is SurvivalResult {
+  return (r as SurvivalResult).kind === 'survival' || Array.isArray((r as SurvivalResult).curve);
+}
+
+export interface ModelRow {
+  id: string;
+  name: string;
+  task: string;
+  kind?: string;
+  version?: number | string;
+  status: string;
+  predictors: string[];
+  metrics?: unknown;
+}
+
+export interface TrainResult {
+  modelId: string;
+  metrics: {
+    auc: number;
+    aucCi: number[];
+    roc: { fpr: number; tpr: number; threshold: number | null }[];
+    calibration: { predicted: number; observed: number; n: number }[];
+    brier: number;
+    n?: number;
+    events?: number;
+    excluded?: number;
+    warnings?: unknown;
+  };
+}
+
+/** Human label of an acquisition phase. */
+export function phaseLabel(p: string): string {
+  return (
+    { NATIVE: 'Native', ARTERIAL: 'Arterial', PORTAL_VENOUS: 'Portal venous', DELAYED: 'Delayed' } as Record<string, string>
+  )[p] ?? p;
+}
+
+/** Formats a date (ISO string or Date) as YYYY-MM-DD; '—' when absent or invalid. */
+export function fmtDate(d: string | Date | null | undefined): string {
+  if (!d) return '—';
+  const x = typeof d === 'string' ? new Date(d) : d;
+  return Number.isNaN(x.getTime()) ? String(d) : x.toISOString().slice(0, 10);
+}
+
+/** Formats a number with `digits` decimals; '—' for null/undefined/NaN. */
+export function fmtNum(v: number | null | undefined, digits = 1): string {
+  return v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(digits);
+}

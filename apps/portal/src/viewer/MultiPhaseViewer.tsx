@@ -1,0 +1,422 @@
+'use client';
+/**
+ * Multi-phase CT viewer: one cornerstone3D ORTHOGRAPHIC volume viewport per phase (NATIVE, ARTERIAL, PORTAL_VENOUS,
+ * DELAYED) side by side, with synchronised camera (scroll/zoom/pan) and window (VOI), MPR orientation, window
+ * presets, keyboard shortcuts and the lesion segmentation overlay (one colour per lesion label).
+ *
+ * Mouse: left = window/level, middle = pan, right = zoom, wheel = scroll.
+ * Keys: ↑/↓ or PageUp/PageDown scroll · L/A/B presets · O overlay · M cycle axial/coronal/sagittal · R reset · 1–4 focus.
+ */
+import * as cs from '@cornerstonejs/core';
+import * as cst from '@cornerstonejs/tools';
+import { cornerstoneNiftiImageLoader, createNiftiImageIdsAndCacheMetadata } from '@cornerstonejs/nifti-volume-loader';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Badge } from '@hepatoscope/ui';
+import { phaseLabel, PHASES, type LesionView, type SegmentationView, type SeriesView } from '../lib/contract';
+import { fetchNifti, readNiftiLabels } from './nifti';
+import { LESION_COLOURS, LIVER_COLOUR, voiRange, WINDOW_PRESETS } from './presets';
+
+export interface MultiPhaseViewerProps {
+  studyId: string;
+  series: SeriesView[];
+  segmentations: SegmentationView[];
+  /** The study's lesions: lesion i is drawn in overlay colour i (see LesionTable). */
+  lesions?: LesionView[];
+  synthetic?: boolean;
+  /** Larger layout (presentation mode). */
+  large?: boolean;
+}
+
+type Orientation = 'AXIAL' | 'CORONAL' | 'SAGITTAL';
+const ORIENTATIONS: Orientation[] = ['AXIAL', 'CORONAL', 'SAGITTAL'];
+const TOOL_GROUP = 'hs-mpv-tools';
+const CAMERA_SYNC = 'hs-mpv-camera';
+const VOI_SYNC = 'hs-mpv-voi';
+
+let initDone: Promise<void> | null = null;
+/** Initialise cornerstone once per page (StrictMode runs effects twice). */
+function initCornerstone(): Promise<void> {
+  if (!initDone) {
+    initDone = (async () => {
+      cs.init();
+      cst.init();
+      cs.imageLoader.registerImageLoader('nifti', cornerstoneNiftiImageLoader as unknown as Parameters<typeof cs.imageLoader.registerImageLoader>[1]);
+      for (const T of [cst.WindowLevelTool, cst.PanTool, cst.ZoomTool, cst.StackScrollTool]) cst.addTool(T);
+    })();
+  }
+  return initDone;
+}
+
+/** Latest version of each (structure, lesion) among `segs`. */
+function latestVersions(segs: SegmentationView[]): SegmentationView[] {
+  const best = new Map<string, SegmentationView>();
+  for (const g of segs) {
+    const key = `${g.structure ?? ''}|${g.lesionId ?? ''}`;
+    const cur = best.get(key);
+    if (!cur || (g.version ?? 0) > (cur.version ?? 0)) best.set(key, g);
+  }
+  return [...best.values()];
+}
+
+/**
+ * Segmentations drawn over a series: its own (latest versions); when it has none, those of another series of the
+ * same study with identical dimensions (phases of one study share the grid after registration).
+ */
+export function segmentationsFor(series: SeriesView, all: readonly SeriesView[], segs: SegmentationView[]): { segs: SegmentationView[]; from?: SeriesView } {
+  const own = segs.filter((g) => g.seriesId === series.id || (!g.seriesId && all.length === 1));
+  if (own.length) return { segs: latestVersions(own) };
+  const same = (a?: number[], b?: number[]) => !!a && !!b && a.length === b.length && a.every((v, i) => v === b[i]);
+  for (const other of all) {
+    if (other.id === series.id || !same(other.dims, series.dims)) continue;
+    const theirs = segs.filter((g) => g.seriesId === other.id);
+    if (theirs.length) return { segs: latestVersions(theirs), from: other };
+  }
+  return { segs: [] };
+}
+
+/**
+ * Overlay index of a segmentation's foreground: 1 for the liver, 2 + i for lesion i of the study (its own colour),
+ * and for a multi-label lesion map without lesionId, 1 + the voxel value. Returns null for "use 1 + value".
+ */
+export function overlayIndex(seg: SegmentationView, lesions: readonly LesionView[]): number | null {
+  if (/liver/i.test(seg.structure ?? '')) return 1;
+  if (seg.lesionId) {
+    const i = lesions.findIndex((l) => l.id === seg.lesionId);
+    if (i >= 0) return Math.min(255, 2 + i);
+  }
+  return null;
+}
+
+interface PhaseState {
+  status: 'loading' | 'ready' | 'error';
+  error?: string;
+  slice?: string;
+}
+
+export default function MultiPhaseViewer({ studyId, series, segmentations, lesions = [], synthetic, large }: MultiPhaseViewerProps) {
+  const ordered = useMemo(
+    () => PHASES.map((p) => series.find((s) => s.phase === p)).filter((s): s is SeriesView => !!s).concat(series.filter((s) => !PHASES.includes(s.phase as never))),
+    [series],
+  );
+  const engineId = `hs-engine-${studyId}`;
+  const elements = useRef<Record<string, HTMLDivElement | null>>({});
+  const [phaseState, setPhaseState] = useState<Record<string, PhaseState>>({});
+  const [overlay, setOverlay] = useState(true);
+  const [orientation, setOrientation] = useState<Orientation>('AXIAL');
+  const [preset, setPreset] = useState('abdomen');
+  const [focused, setFocused] = useState(0);
+  const [firstRenderMs, setFirstRenderMs] = useState<number | null>(null);
+  const segIds = useRef<Record<string, string>>({});
+  const [overlayFrom, setOverlayFrom] = useState<Record<string, string>>({});
+  const rootRef = useRef<HTMLDivElement>(null);
+
+  const vpId = (s: SeriesView) => `vp-${s.id}`;
+  const engine = () => cs.getRenderingEngine(engineId);
+
+  // ── set up the engine, viewports, volumes and overlays ──
+  useEffect(() => {
+    let cancelled = false;
+    const t0 = performance.now();
+    const blobUrls: string[] = [];
+    const volumeIds: string[] = [];
+    const abort = new AbortController();
+    let firstDone = false;
+
+    (async () => {
+      await initCornerstone();
+      if (cancelled) return;
+      const re = new cs.RenderingEngine(engineId);
+      re.setViewports(
+        ordered.map((s) => ({
+          viewportId: vpId(s),
+          type: cs.Enums.ViewportType.ORTHOGRAPHIC,
+          element: elements.current[s.id]!,
+          defaultOptions: { orientation: cs.Enums.OrientationAxis.AXIAL, background: [0, 0, 0] as cs.Types.Point3 },
+        })),
+      );
+      cst.ToolGroupManager.destroyToolGroup(TOOL_GROUP);
+      const tg = cst.ToolGroupManager.createToolGroup(TOOL_GROUP)!;
+      tg.addTool(cst.WindowLevelTool.toolName);
+      tg.addTool(cst.PanTool.toolName);
+      tg.addTool(cst.ZoomTool.toolName);
+      tg.addTool(cst.StackScrollTool.toolName);
+      const B = cst.Enums.MouseBindings;
+      tg.setToolActive(cst.WindowLevelTool.toolName, { bindings: [{ mouseButton: B.Primary }] });
+      tg.setToolActive(cst.PanTool.toolName, { bindings: [{ mouseButton: B.Auxiliary }] });
+      tg.setToolActive(cst.ZoomTool.toolName, { bindings: [{ mouseButton: B.Secondary }] });
+      tg.setToolActive(cst.StackScrollTool.toolName, { bindings: [{ mouseButton: B.Wheel }] });
+      for (const s of ordered) tg.addViewport(vpId(s), engineId);
+
+      cst.SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
+      cst.SynchronizerManager.destroySynchronizer(VOI_SYNC);
+      const camSync = cst.synchronizers.createCameraPositionSynchronizer(CAMERA_SYNC);
+      const voiSync = cst.synchronizers.createVOISynchronizer(VOI_SYNC, { syncInvertState: false, syncColormap: false });
+      for (const s of ordered) {
+        camSync.add({ renderingEngineId: engineId, viewportId: vpId(s) });
+        voiSync.add({ renderingEngineId: engineId, viewportId: vpId(s) });
+      }
+
+      const lut: cs.Types.ColorLUT = [[0, 0, 0, 0], LIVER_COLOUR];
+      for (let i = 0; i < 254; i++) {
+        const c = LESION_COLOURS[i % LESION_COLOURS.length];
+        lut.push([c[0], c[1], c[2], 200]);
+      }
+      const lutIndex = cst.segmentation.config.color.addColorLUT(lut);
+
+      await Promise.all(
+        ordered.map(async (s) => {
+          try {
+            const raw = await fetchNifti(s.url, abort.signal);
+            if (cancelled) return;
+            const blobUrl = URL.createObjectURL(new Blob([raw]));
+            blobUrls.push(blobUrl);
+            const imageIds = await createNiftiImageIdsAndCacheMetadata({ url: blobUrl });
+            if (!imageIds?.length) throw new Error('the file is not a readable NIfTI volume');
+            const volumeId = `cornerstoneStreamingImageVolume:${s.id}-${Math.random().toString(36).slice(2, 8)}`;
+            volumeIds.push(volumeId);
+            const volume = await cs.volumeLoader.createAndCacheVolume(volumeId, { imageIds });
+            const vp = re.getViewport(vpId(s)) as cs.Types.IVolumeViewport;
+            const whenLoaded = new Promise<void>((resolve) => {
+              const onDone = (evt: Event) => {
+                const d = (evt as CustomEvent).detail as { volumeId?: string };
+                if (d?.volumeId === volumeId) {
+                  cs.eventTarget.removeEventListener(cs.Enums.Events.IMAGE_VOLUME_LOADING_COMPLETED, onDone);
+                  resolve();
+                }
+              };
+              cs.eventTarget.addEventListener(cs.Enums.Events.IMAGE_VOLUME_LOADING_COMPLETED, onDone);
+            });
+            (volume as unknown as { load: () => void }).load();
+            await cs.setVolumesForViewports(re, [{ volumeId }], [vpId(s)]);
+            vp.setProperties({ voiRange: voiRange(WINDOW_PRESETS.find((p) => p.id === 'abdomen')!) });
+            await whenLoaded;
+            if (cancelled) return;
+
+            // overlay: merge the liver and lesion label maps of this series into one derived labelmap
+            const { segs, from } = segmentationsFor(s, ordered, segmentations);
+            if (segs.length) {
+              const segVolId = `hs-seg-${s.id}-${volumeId.slice(-6)}`;
+              const labelVol = cs.volumeLoader.createAndCacheDerivedLabelmapVolume(volumeId, { volumeId: segVolId });
+              const n = labelVol.dimensions[0] * labelVol.dimensions[1] * labelVol.dimensions[2];
+              const merged = new Uint8Array(n);
+              // liver first, lesions drawn over it
+              const ordSegs = [...segs].sort((a, b) => Number(overlayIndex(b, lesions) === 1) - Number(overlayIndex(a, lesions) === 1));
+              const files = await Promise.all(ordSegs.map((g) => fetchNifti(g.url, abort.signal)));
+              ordSegs.forEach((seg, j) => {
+                const lab = readNiftiLabels(files[j]);
+                if (lab.data.length !== n) {
+                  console.warn(`segmentation ${seg.id} has ${lab.dims.join('×')} voxels; series ${s.id} has ${labelVol.dimensions.join('×')}: not shown`);
+                  return;
+                }
+                const fixed = overlayIndex(seg, lesions);
+                const data = lab.data;
+                for (let i = 0; i < n; i++) {
+                  const v = data[i];
+                  if (v > 0) merged[i] = fixed ?? Math.min(255, 1 + v);
+                }
+              });
+              const vm = labelVol.voxelManager;
+              if (!vm?.setCompleteScalarDataArray) throw new Error('the labelmap volume has no voxel manager');
+              vm.setCompleteScalarDataArray(merged);
+              cst.segmentation.addSegmentations([
+                { segmentationId: segVolId, representation: { type: cst.Enums.SegmentationRepresentations.Labelmap, data: { volumeId: segVolId } } },
+              ]);
+              await cst.segmentation.addLabelmapRepresentationToViewportMap({ [vpId(s)]: [{ segmentationId: segVolId, config: { colorLUTOrIndex: lutIndex } }] });
+              segIds.current[s.id] = segVolId;
+              if (from) setOverlayFrom((o) => ({ ...o, [s.id]: String(from.phase) }));
+            }
+            vp.render();
+            if (!firstDone) {
+              firstDone = true;
+              const ms = Math.round(performance.now() - t0);
+              setFirstRenderMs(ms);
+              (window as unknown as { __hsFirstRenderMs?: number }).__hsFirstRenderMs = ms;
+            }
+            setPhaseState((st) => ({ ...st, [s.id]: { status: 'ready' } }));
+          } catch (e) {
+            if (cancelled) return;
+            setPhaseState((st) => ({ ...st, [s.id]: { status: 'error', error: e instanceof Error ? e.message : String(e) } }));
+          }
+        }),
+      );
+      if (!cancelled && rootRef.current) rootRef.current.dataset.loaded = 'true';
+    })().catch((e) => {
+      if (!cancelled) setPhaseState(Object.fromEntries(ordered.map((s) => [s.id, { status: 'error' as const, error: String(e) }])));
+    });
+
+    return () => {
+      cancelled = true;
+      abort.abort();
+      try {
+        cst.SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
+        cst.SynchronizerManager.destroySynchronizer(VOI_SYNC);
+        cst.ToolGroupManager.destroyToolGroup(TOOL_GROUP);
+        for (const id of Object.values(segIds.current)) cst.segmentation.removeSegmentation(id);
+        segIds.current = {};
+        cs.getRenderingEngine(engineId)?.destroy();
+        for (const v of volumeIds) cs.cache.removeVolumeLoadObject(v);
+      } catch {
+        /* tearing down a half-initialised engine */
+      }
+      for (const u of blobUrls) URL.revokeObjectURL(u);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [engineId, ordered, segmentations]);
+
+  // keep canvases sized to their boxes
+  useEffect(() => {
+    const ro = new ResizeObserver(() => engine()?.resize(true, true));
+    for (const el of Object.values(elements.current)) if (el) ro.observe(el);
+    return () => ro.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ordered]);
+
+  const viewports = useCallback(
+    () => ordered.map((s) => engine()?.getViewport(vpId(s)) as cs.Types.IVolumeViewport | undefined).filter((v): v is cs.Types.IVolumeViewport => !!v),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [ordered],
+  );
+
+  const applyPreset = useCallback(
+    (id: string) => {
+      const p = WINDOW_PRESETS.find((x) => x.id === id);
+      if (!p) return;
+      setPreset(id);
+      for (const vp of viewports()) {
+        vp.setProperties({ voiRange: voiRange(p) });
+        vp.render();
+      }
+    },
+    [viewports],
+  );
+
+  const scroll = useCallback(
+    (delta: number) => {
+      const vp = viewports()[focused] ?? viewports()[0];
+      if (vp) cs.utilities.scroll(vp as unknown as Parameters<typeof cs.utilities.scroll>[0], { delta }); // the camera synchroniser moves the other phases
+    },
+    [viewports, focused],
+  );
+
+  const toggleOverlay = useCallback(() => {
+    setOverlay((on) => {
+      const next = !on;
+      for (const s of ordered) {
+        const segId = segIds.current[s.id];
+        if (segId)
+          cst.segmentation.config.visibility.setSegmentationRepresentationVisibility(vpId(s), { segmentationId: segId, type: cst.Enums.SegmentationRepresentations.Labelmap }, next);
+      }
+      engine()?.render();
+      return next;
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ordered]);
+
+  const applyOrientation = useCallback(
+    (o: Orientation) => {
+      setOrientation(o);
+      for (const vp of viewports()) {
+        vp.setOrientation(cs.Enums.OrientationAxis[o]);
+        vp.render();
+      }
+    },
+    [viewports],
+  );
+
+  const reset = useCallback(() => {
+    for (const vp of viewports()) {
+      vp.resetCamera();
+      vp.render();
+    }
+    applyPreset(preset);
+  }, [viewports, applyPreset, preset]);
+
+  const onKey = (e: React.KeyboardEvent) => {
+    const k = e.key.toLowerCase();
+    const p = WINDOW_PRESETS.find((x) => x.key === k);
+    if (p) applyPreset(p.id);
+    else if (k === 'arrowup' || k === 'pageup') scroll(k === 'pageup' ? -5 : -1);
+    else if (k === 'arrowdown' || k === 'pagedown') scroll(k === 'pagedown' ? 5 : 1);
+    else if (k === 'o') toggleOverlay();
+    else if (k === 'm') applyOrientation(ORIENTATIONS[(ORIENTATIONS.indexOf(orientation) + 1) % 3]);
+    else if (k === 'r') reset();
+    else if (/^[1-4]$/.test(k)) setFocused(Number(k) - 1);
+    else return;
+    e.preventDefault();
+  };
+
+  if (ordered.length === 0) return <div className="hs-state hs-empty">This study has no image series.</div>;
+
+  return (
+    <div
+      ref={rootRef}
+      className="hs-viewer"
+      data-testid="viewer"
+      data-first-render-ms={firstRenderMs ?? undefined}
+      tabIndex={0}
+      onKeyDown={onKey}
+      aria-label="Multi-phase viewer; keys: arrows scroll, L/A/B window presets, O overlay, M orientation, R reset"
+    >
+      <div className="hs-toolbar">
+        {WINDOW_PRESETS.map((p) => (
+          <button key={p.id} type="button" className={preset === p.id ? 'active' : ''} onClick={() => applyPreset(p.id)} title={`W ${p.width} / L ${p.level} (key ${p.key.toUpperCase()})`}>
+            {p.label} <span className="hs-kbd">{p.key.toUpperCase()}</span>
+          </button>
+        ))}
+        <span style={{ width: 12 }} />
+        {ORIENTATIONS.map((o) => (
+          <button key={o} type="button" className={orientation === o ? 'active' : ''} onClick={() => applyOrientation(o)}>
+            {o[0] + o.slice(1).toLowerCase()}
+          </button>
+        ))}
+        <span className="hs-kbd">M</span>
+        <span style={{ width: 12 }} />
+        <button type="button" className={overlay ? 'active' : ''} onClick={toggleOverlay} data-testid="toggle-overlay">
+          Overlay <span className="hs-kbd">O</span>
+        </button>
+        <button type="button" onClick={reset}>
+          Reset <span className="hs-kbd">R</span>
+        </button>
+        <span className="hs-muted hs-small" style={{ marginLeft: 'auto' }}>
+          ↑↓ scroll · drag: L window, M pan, R zoom · synced
+          {firstRenderMs !== null && ` · first image ${firstRenderMs} ms`}
+        </span>
+      </div>
+      <div className={`hs-viewer-grid${ordered.length >= 4 && !large ? ' four' : ''}`}>
+        {ordered.map((s, i) => {
+          const st = phaseState[s.id] ?? { status: 'loading' };
+          return (
+            <div
+              key={s.id}
+              className={`hs-viewport${focused === i ? ' focused' : ''}`}
+              onMouseDown={() => setFocused(i)}
+              onContextMenu={(e) => e.preventDefault()}
+              data-phase={s.phase}
+              data-status={st.status}
+            >
+              <div className="hs-vp-label">
+                {i + 1} · {phaseLabel(String(s.phase))}
+              </div>
+              {synthetic && (
+                <span className="hs-synthetic">
+                  <Badge tone="warn" title="Generated phantom data, not a real patient">SYNTHETIC</Badge>
+                </span>
+              )}
+              <div className="hs-vp-info">
+                {overlayFrom[s.id] && `overlay from ${phaseLabel(overlayFrom[s.id])} · `}
+                {s.dims?.join('×')}
+                {st.status === 'loading' && ' · loading…'}
+              </div>
+              {st.status === 'error' && (
+                <div className="hs-state hs-error" style={{ position: 'absolute', inset: 'auto 8px 30px 8px', zIndex: 3 }}>
+                  {st.error}
+                </div>
+              )}
+              <div className="hs-viewport-el" ref={(el) => { elements.current[s.id] = el; }} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
