@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeVolume, IDENTITY_DIRECTION, type Volume } from '@hepatoscope/imaging-io';
+import { CliError } from '../command';
+import extract, { fromPyRadiomicsSettings } from './extract';
+
+const PHANTOM = path.join(path.dirname(require.resolve('@hepatoscope/radiomics/package.json')), 'fixtures', 'ibsi1', 'ibsi_1_digital_phantom', 'nifti');
+const IMAGE = path.join(PHANTOM, 'image', 'phantom.nii.gz');
+const MASK = path.join(PHANTOM, 'mask', 'mask.nii.gz');
+
+let dir: string;
+beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-extract-')); });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function vol(data: Float32Array | Uint8Array, dims: [number, number, number], spacing: [number, number, number] = [1, 1, 1]): Volume {
+  return { data, dims, spacing, origin: [0, 0, 0], direction: IDENTITY_DIRECTION, dtype: data instanceof Uint8Array ? 'uint8' : 'float32', metadata: {} };
+}
+
+async function runQuiet(args: string[]): Promise<number> {
+  const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try { return await extract.run(args); } finally { err.mockRestore(); }
+}
+
+describe('hepatoscope extract', () => {
+  it('extracts the IBSI digital phantom with the ibsi-digital-phantom preset (JSON)', async () => {
+    const out = path.join(dir, 'phantom.json');
+    expect(await runQuiet(['--image', IMAGE, '--mask', MASK, '--preset', 'ibsi-digital-phantom', '--out', out])).toBe(0);
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(j.provenance.settingsHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(j.provenance.image.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(j.provenance.software).toMatch(/hepatoscope-radiomics/);
+    const byName = new Map(j.features.map((f: { name: string; value: number }) => [f.name, f]));
+    expect((byName.get('morph_volume') as { value: number }).value).toBeCloseTo(556.333, 2);
+    expect(byName.get('stat_mean')).toMatchObject({ family: 'intensity-based statistics', ibsiCode: 'Q4LE', imageType: 'original' });
+    expect((byName.get('glszm_sze_3D') as { value: number }).value).toBeCloseTo(0.255, 3);
+    for (const f of j.features) if (f.value === null) expect(f.reason).toBeTruthy();
+  });
+
+  it('writes one CSV row per lesion with --all-labels', async () => {
+    const dims: [number, number, number] = [12, 10, 8];
+    const n = 12 * 10 * 8;
+    const img = new Float32Array(n).map((_, i) => (i * 37) % 101);
+    const m = new Uint8Array(n);
+    for (let z = 1; z < 4; z++) for (let y = 1; y < 4; y++) for (let x = 1; x < 4; x++) m[x + 12 * (y + 10 * z)] = 1;
+    for (let z = 5; z < 7; z++) for (let y = 6; y < 9; y++) for (let x = 7; x < 11; x++) m[x + 12 * (y + 10 * z)] = 1;
+    const ip = path.join(dir, 'img.nii.gz'), mp = path.join(dir, 'mask.nrrd');
+    await writeVolume(ip, vol(img, dims, [0.8, 0.8, 2]));
+    await writeVolume(mp, vol(m, dims, [0.8, 0.8, 2]));
+    const out = path.join(dir, 'features.csv');
+    expect(await runQuiet(['--image', ip, '--mask', mp, '--all-labels', '--out', out])).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    const head = lines[0].split(',');
+    expect(head.slice(0, 5)).toEqual(['image', 'mask', 'label', 'component', 'voxels']);
+    expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual(['27', '24']);
+    const vIdx = head.indexOf('morph_vol_approx');
+    expect(Number(lines[1].split(',')[vIdx])).toBeCloseTo(27 * 0.8 * 0.8 * 2, 5); // spacing is stored as float32 in the files
+  });
+
+  it('accepts a PyRadiomics-style params JSON', async () => {
+    const p = path.join(dir, 'params.json');
+    fs.writeFileSync(p, JSON.stringify({ setting: { binWidth: 1, label: 1 }, imageType: { Original: {} } }));
+    const out = path.join(dir, 'py.json');
+    expect(await runQuiet(['--image', IMAGE, '--mask', MASK, '--params', p, '--out', out])).toBe(0);
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(j.provenance.settings.discretisation).toEqual({ method: 'fbs', binWidth: 1, lowerBound: 'pyradiomics' });
+    expect(fromPyRadiomicsSettings({ binCount: 32, resampledPixelSpacing: [1, 1, 0], interpolator: 'sitkLinear' }).settings).toMatchObject({ discretisation: { method: 'fbn', binCount: 32 }, resampling: { spacing: [1, 1, null], interpolator: 'linear' } });
+    expect(() => fromPyRadiomicsSettings({ normalize: true })).toThrow(/not supported/);
+  });
+
+  it('reports user errors as CliError with what was wrong', async () => {
+    await expect(extract.run(['--image', IMAGE])).rejects.toThrow(CliError);
+    await expect(runQuiet(['--image', IMAGE, '--mask', MASK, '--label', '7'])).rejects.toThrow(/label 7 is not in the mask; labels present: 1/);
+    await expect(runQuiet(['--image', IMAGE, '--mask', MASK, '--preset', 'nope'])).rejects.toThrow(/presets: ibsi-digital-phantom/);
+    const other = path.join(dir, 'other.nii.gz');
+    await writeVolume(other, vol(new Uint8Array(80).fill(1), [5, 4, 4], [1, 1, 1]));
+    await expect(runQuiet(['--image', IMAGE, '--mask', other])).rejects.toThrow(/geometries differ/);
+  });
+});
