@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'api' };
+module.exports = { ...require('../../jest.preset.js'), ...require('../../libs/testing/jest-pglite.js'), displayName: 'api' };

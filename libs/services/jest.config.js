@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'services' };
+module.exports = { ...require('../../jest.preset.js'), ...require('../../libs/testing/jest-pglite.js'), displayName: 'services' };

@@ -58,4 +58,6 @@ export * from './scoring/linear';
 export { clinicalValue } from './usecases/predictions';
 export { predictorDefs } from './usecases/models';
 export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
+/** Test data set for integration tests (not used at run time). */
+export { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture';
 export { outcomeValue, stratifiedFolds } from './usecases/lab';
