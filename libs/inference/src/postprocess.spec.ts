@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { connectedComponents, largestComponent, lesionInstances, dice } from './postprocess';
+import { connectedComponents, largestComponent, lesionInstances, dice, distanceTransform, hd95 } from './postprocess';
 
 describe('connected components (6-connectivity)', () => {
   test('diagonal neighbours are separate components, face neighbours join', () => {
@@ -50,4 +50,24 @@ test('dice', () => {
   expect(dice([2, 2, 1], [2, 0, 2], 2)).toBeCloseTo(0.5, 12);
   expect(dice([2, 2, 1], [2, 2, 2], 2)).toBeCloseTo(0.8, 12);
   expect(() => dice([1], [1, 1])).toThrow(/1 and 2/);
+});
+
+describe('distances and HD95 match scipy (tools/goldens/inference/metrics_golden.py)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const g = require('./__fixtures__/metrics.json') as {
+    dims: number[]; spacing: number[]; a: number[]; b: number[]; sparse: number[]; edtSparse: number[]; edtA: number[]; dice: number; hd95: number;
+  };
+  const maxAbs = (x: ArrayLike<number>, y: number[]) => y.reduce((m, v, i) => Math.max(m, Math.abs(x[i] - v)), 0);
+  test('exact anisotropic EDT', () => {
+    expect(maxAbs(distanceTransform(Uint8Array.from(g.sparse), g.dims, g.spacing), g.edtSparse)).toBeLessThan(1e-9);
+    expect(maxAbs(distanceTransform(Uint8Array.from(g.a), g.dims, g.spacing), g.edtA)).toBeLessThan(1e-9);
+  });
+  test('HD95 and Dice', () => {
+    expect(hd95(Uint8Array.from(g.a), Uint8Array.from(g.b), g.dims, g.spacing)).toBeCloseTo(g.hd95, 9);
+    expect(dice(g.a, g.b)).toBeCloseTo(g.dice, 12);
+  });
+  test('empty masks', () => {
+    expect(distanceTransform(new Uint8Array(8), [2, 2, 2], [1, 1, 1])[0]).toBe(Infinity);
+    expect(hd95(new Uint8Array(8), Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0]), [2, 2, 2], [1, 1, 1])).toBeNaN();
+  });
 });

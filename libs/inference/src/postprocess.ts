@@ -93,3 +93,116 @@ export function dice(a: ArrayLike<number>, b: ArrayLike<number>, la = 1, lb = la
   }
   return sa + sb === 0 ? 1 : (2 * inter) / (sa + sb);
 }
+
+/**
+ * Exact Euclidean distance (mm) from every voxel to the nearest voxel with `mask != 0`, for anisotropic
+ * spacing: Felzenszwalb & Huttenlocher's separable lower-envelope algorithm ("Distance Transforms of
+ * Sampled Functions", 2012), one 1-D pass per axis on squared distances. Infinity where the mask is empty.
+ */
+export function distanceTransform(mask: Uint8Array, dims: readonly number[], spacing: readonly number[]): Float64Array {
+  const [nx, ny, nz] = dims;
+  const n = nx * ny * nz;
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = mask[i] ? 0 : Infinity;
+  const maxN = Math.max(nx, ny, nz);
+  const f = new Float64Array(maxN);
+  const out = new Float64Array(maxN);
+  const v = new Int32Array(maxN);
+  const zc = new Float64Array(maxN + 1);
+  const pass = (len: number, stride: number, start: number, w2: number) => {
+    for (let q = 0; q < len; q++) f[q] = d[start + q * stride];
+    let k = 0;
+    let first = -1;
+    for (let q = 0; q < len; q++) {
+      if (f[q] === Infinity) continue;
+      if (first < 0) {
+        first = q;
+        v[0] = q;
+        zc[0] = -Infinity;
+        zc[1] = Infinity;
+        k = 0;
+        continue;
+      }
+      let s: number;
+      for (;;) {
+        const p = v[k];
+        s = (f[q] + w2 * q * q - (f[p] + w2 * p * p)) / (2 * w2 * (q - p));
+        if (s <= zc[k] && k > 0) k--;
+        else break;
+      }
+      if (s <= zc[k]) {
+        // k === 0 and the new parabola dominates the only one kept
+        v[0] = q;
+        zc[0] = -Infinity;
+        zc[1] = Infinity;
+        continue;
+      }
+      k++;
+      v[k] = q;
+      zc[k] = s;
+      zc[k + 1] = Infinity;
+    }
+    if (first < 0) return; // all infinite: leave as is
+    k = 0;
+    for (let q = 0; q < len; q++) {
+      while (zc[k + 1] < q) k++;
+      const p = v[k];
+      out[q] = w2 * (q - p) * (q - p) + f[p];
+    }
+    for (let q = 0; q < len; q++) d[start + q * stride] = out[q];
+  };
+  const [sx, sy, sz] = spacing;
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) pass(nx, 1, (z * ny + y) * nx, sx * sx);
+  for (let z = 0; z < nz; z++) for (let x = 0; x < nx; x++) pass(ny, nx, z * nx * ny + x, sy * sy);
+  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) pass(nz, nx * ny, y * nx + x, sz * sz);
+  for (let i = 0; i < n; i++) d[i] = Math.sqrt(d[i]);
+  return d;
+}
+
+/** Surface voxels: foreground voxels with at least one 6-neighbour outside the mask or the volume. */
+export function surface(mask: Uint8Array, dims: readonly number[]): Uint8Array {
+  const [nx, ny, nz] = dims;
+  const out = new Uint8Array(mask.length);
+  const nxy = nx * ny;
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        if (!mask[i]) continue;
+        if (
+          x === 0 || x === nx - 1 || y === 0 || y === ny - 1 || z === 0 || z === nz - 1 ||
+          !mask[i - 1] || !mask[i + 1] || !mask[i - nx] || !mask[i + nx] || !mask[i - nxy] || !mask[i + nxy]
+        ) out[i] = 1;
+      }
+  return out;
+}
+
+/**
+ * 95th-percentile symmetric Hausdorff distance (mm) between binary masks a and b: the 95th percentile
+ * (linear interpolation, numpy's default) of the distances from each surface voxel of one mask to the
+ * other's surface, both directions pooled. NaN when either mask is empty.
+ */
+export function hd95(a: Uint8Array, b: Uint8Array, dims: readonly number[], spacing: readonly number[]): number {
+  const sa = surface(a, dims);
+  const sb = surface(b, dims);
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < sa.length; i++) {
+    na += sa[i];
+    nb += sb[i];
+  }
+  if (na === 0 || nb === 0) return NaN;
+  const da = distanceTransform(sb, dims, spacing);
+  const db = distanceTransform(sa, dims, spacing);
+  const all = new Float64Array(na + nb);
+  let k = 0;
+  for (let i = 0; i < sa.length; i++) {
+    if (sa[i]) all[k++] = da[i];
+    if (sb[i]) all[k++] = db[i];
+  }
+  all.sort();
+  const pos = 0.95 * (all.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, all.length - 1);
+  return all[lo] + (all[hi] - all[lo]) * (pos - lo);
+}
