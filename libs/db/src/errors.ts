@@ -34,11 +34,14 @@ export class DatabaseStartupError extends Error {
 
 /** Message of any thrown value, for error texts. */
 export function causeText(err: unknown): string {
+  let text: string;
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
+    text = typeof code === 'string' && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
+  } else {
+    text = String(err);
   }
-  return String(err);
+  return text.trim().replace(/[.\s]+$/, '');
 }
 
 /** `postgresql://user:secret@host/db` → `postgresql://user:***@host/db` (never print passwords). */
