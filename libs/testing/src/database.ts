@@ -50,10 +50,10 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
       schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
       db = await openDatabase({ ...options.open, databaseUrl: url, schema });
     } else if (options.onDisk) {
-      db = await openDatabase({ ...options.open, dataDir });
+      db = await openDatabase({ ...options.open, dataDir, env: {} });
     } else {
       const template = await pgliteTemplate();
-      db = await openDatabase({ ...options.open, inMemory: true, loadDataDir: new Blob([new Uint8Array(fs.readFileSync(template))]) });
+      db = await openDatabase({ ...options.open, env: {}, inMemory: true, loadDataDir: new Blob([new Uint8Array(fs.readFileSync(template))]) });
     }
   } catch (err) {
     removeDir(dataDir);
@@ -90,7 +90,7 @@ export async function pgliteTemplate(): Promise<string> {
     .slice(0, 16);
   const file = path.join(os.tmpdir(), `hepatoscope-pglite-template-${key}.tar.gz`);
   if (fs.existsSync(file)) return file;
-  const db = await openDatabase({ inMemory: true });
+  const db = await openDatabase({ inMemory: true, env: {} });
   try {
     const blob = await db.dumpDataDir!();
     const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}`;
