@@ -1,1 +1,3 @@
-export {};
+/** @hepatoscope/domain — shared enums and zod DTO schemas (pure, browser-safe). */
+export * from './enums';
+export * from './dto';
