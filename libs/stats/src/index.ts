@@ -21,3 +21,4 @@ export * from './table';
 export * from './nomogram';
 export * from './survival/tdauc';
 export * from './segmentation';
+export * from './glmnet';
