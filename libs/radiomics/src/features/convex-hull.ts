@@ -6,7 +6,9 @@
  * keeps products below 2^53). That makes the hull robust on the many coplanar points of voxel data. The
  * hull of anisotropically scaled points is the scaled hull, so physical spacing is applied afterwards.
  *
- * Complexity O(n·F) (F = current faces); callers pass only candidate points (see `hullCandidatePoints`).
+ * Quickhull-style outside sets: each point waits on one face that sees it and is dropped once no face
+ * sees it, so interior points cost a few orientation tests; each hull vertex costs a scan of the faces.
+ * Callers pass only candidate points (see `hullCandidatePoints`).
  */
 
 export interface Hull {
@@ -50,37 +52,72 @@ export function convexHull3D(p: ArrayLike<number>): Hull | null {
   for (let i = 0; i < n; i++) { const v = Math.abs(orient(p, i0, i1, i2, i)); if (v > best) { best = v; i3 = i; } }
   if (i3 < 0) return null;
 
-  let fa: number[] = [], fb: number[] = [], fc: number[] = [];
+  // faces in growable typed arrays with an alive flag; dead faces are compacted away when they dominate
+  let cap = 64;
+  let F = new Int32Array(3 * cap);
+  let alive = new Uint8Array(cap);
+  let nf = 0, nAlive = 0;
+  const push = (a: number, b: number, c: number) => {
+    if (nf === cap) {
+      cap *= 2;
+      const F2 = new Int32Array(3 * cap); F2.set(F); F = F2;
+      const A2 = new Uint8Array(cap); A2.set(alive); alive = A2;
+    }
+    F[3 * nf] = a; F[3 * nf + 1] = b; F[3 * nf + 2] = c; alive[nf] = 1; nf++; nAlive++;
+  };
   const addFace = (a: number, b: number, c: number, inner: number) => {
-    if (orient(p, a, b, c, inner) > 0) { fa.push(a); fb.push(c); fc.push(b); } else { fa.push(a); fb.push(b); fc.push(c); }
+    if (orient(p, a, b, c, inner) > 0) push(a, c, b); else push(a, b, c);
   };
   addFace(i0, i1, i2, i3); addFace(i0, i1, i3, i2); addFace(i0, i2, i3, i1); addFace(i1, i2, i3, i0);
 
+  // Quickhull-style outside sets: every point waits on one face that sees it; interior points are dropped
+  const outside: (number[] | undefined)[] = [];
+  const assign = (q: number, from: number, to: number) => {
+    for (let f = from; f < to; f++) {
+      if (alive[f] && orient(p, F[3 * f], F[3 * f + 1], F[3 * f + 2], q) > 0) {
+        (outside[f] ??= []).push(q);
+        return;
+      }
+    }
+  };
+  for (let q = 0; q < n; q++) if (q !== i0 && q !== i1 && q !== i2 && q !== i3) assign(q, 0, nf);
+
   const edges = new Map<number, number>();
-  const visible: number[] = [];
-  for (let q = 0; q < n; q++) {
-    if (q === i0 || q === i1 || q === i2 || q === i3) continue;
-    visible.length = 0;
-    for (let f = 0; f < fa.length; f++) if (orient(p, fa[f], fb[f], fc[f], q) > 0) visible.push(f);
-    if (!visible.length) continue;
+  let visible = new Int32Array(64);
+  const orphans: number[] = [];
+  for (let f0 = 0; f0 < nf; f0++) {
+    const set = outside[f0];
+    if (!alive[f0] || !set || !set.length) continue;
+    // eye: the point of the set farthest from the face plane
+    let eye = set[0], best = -Infinity;
+    for (const q of set) { const o = orient(p, F[3 * f0], F[3 * f0 + 1], F[3 * f0 + 2], q); if (o > best) { best = o; eye = q; } }
+    let nv = 0;
+    for (let f = 0; f < nf; f++) {
+      if (!alive[f] || orient(p, F[3 * f], F[3 * f + 1], F[3 * f + 2], eye) <= 0) continue;
+      if (nv === visible.length) { const v2 = new Int32Array(2 * nv); v2.set(visible); visible = v2; }
+      visible[nv++] = f;
+    }
     edges.clear();
-    for (const f of visible) {
-      edges.set(fa[f] * n + fb[f], 1);
-      edges.set(fb[f] * n + fc[f], 1);
-      edges.set(fc[f] * n + fa[f], 1);
+    orphans.length = 0;
+    for (let k = 0; k < nv; k++) {
+      const f = visible[k];
+      const a = F[3 * f], b = F[3 * f + 1], c = F[3 * f + 2];
+      edges.set(a * n + b, 1); edges.set(b * n + c, 1); edges.set(c * n + a, 1);
+      alive[f] = 0;
+      nAlive--;
+      const os = outside[f];
+      if (os) { for (const q of os) if (q !== eye) orphans.push(q); outside[f] = undefined; }
     }
-    const na: number[] = [], nb: number[] = [], nc: number[] = [];
-    let vi = 0;
-    for (let f = 0; f < fa.length; f++) {
-      if (vi < visible.length && visible[vi] === f) { vi++; continue; }
-      na.push(fa[f]); nb.push(fb[f]); nc.push(fc[f]);
-    }
+    const first = nf;
     for (const key of edges.keys()) {
       const u = Math.floor(key / n), v = key - u * n;
-      if (!edges.has(v * n + u)) { na.push(u); nb.push(v); nc.push(q); }
+      if (!edges.has(v * n + u)) push(u, v, eye);
     }
-    fa = na; fb = nb; fc = nc;
+    for (const q of orphans) assign(q, first, nf);
+    f0 = -1; // rescan: pending faces may lie anywhere
   }
+  const fa: number[] = [], fb: number[] = [], fc: number[] = [];
+  for (let f = 0; f < nf; f++) if (alive[f]) { fa.push(F[3 * f]); fb.push(F[3 * f + 1]); fc.push(F[3 * f + 2]); }
   const faces = new Int32Array(3 * fa.length);
   const isV = new Uint8Array(n);
   for (let f = 0; f < fa.length; f++) {

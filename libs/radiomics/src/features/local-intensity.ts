@@ -55,11 +55,31 @@ export function localIntensityPeak(image: Image3D, mask: Mask3D, offsets = spher
 
 /**
  * Global intensity peak 0F91: the highest local mean over all voxels of the intensity mask.
- * Cost O(N_v · K), K the voxels per sphere (linear in ROI size). Empty mask → NaN.
+ * Cost O(N_v · K), K the voxels per sphere (linear in ROI size); voxels whose sphere lies inside the image
+ * use precomputed linear offsets without bounds checks. Empty mask → NaN.
  */
 export function globalIntensityPeak(image: Image3D, mask: Mask3D, offsets = sphereOffsets(image.spacing)): number {
+  const [nx, ny, nz] = image.dims;
+  const K = offsets.length / 3;
+  const lin = new Int32Array(K);
+  let rx = 0, ry = 0, rz = 0;
+  for (let k = 0; k < K; k++) {
+    const dx = offsets[3 * k], dy = offsets[3 * k + 1], dz = offsets[3 * k + 2];
+    lin[k] = dx + nx * (dy + ny * dz);
+    rx = Math.max(rx, Math.abs(dx)); ry = Math.max(ry, Math.abs(dy)); rz = Math.max(rz, Math.abs(dz));
+  }
+  const d = image.data;
   let best = -Infinity;
-  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) { const m = localMean(image, i, offsets); if (m > best) best = m; }
+  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) {
+    if (!mask.data[i]) continue;
+    let m: number;
+    if (x >= rx && y >= ry && z >= rz && x < nx - rx && y < ny - ry && z < nz - rz) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += d[i + lin[k]];
+      m = s / K;
+    } else m = localMean(image, i, offsets);
+    if (m > best) best = m;
+  }
   return best === -Infinity ? NaN : best;
 }
 

@@ -158,38 +158,53 @@ export function morphAreaDensityAee(area: number, lambdas: readonly number[]): n
 }
 
 /**
- * Minimum-volume enclosing ellipsoid of points (Khachiyan's algorithm, tolerance `tol` on the step),
+ * Minimum-volume enclosing ellipsoid of points (Khachiyan's algorithm with Wolfe–Atwood away steps,
+ * Todd & Yildirim 2007; stops when every point satisfies q′X⁻¹q ≤ (1 + tol)(d + 1) and every support point
+ * ≥ (1 − tol)(d + 1)),
  * returning semi-axes sorted descending. Used for MVEE densities SWZ1 / BRI8 (no IBSI reference values).
  */
-export function minimumVolumeEnclosingEllipsoid(points: ArrayLike<number>, tol = 1e-6, maxIter = 10000): [number, number, number] | null {
+export function minimumVolumeEnclosingEllipsoid(points: ArrayLike<number>, tol = 1e-6, maxIter = 20000): [number, number, number] | null {
   const n = Math.floor(points.length / 3);
   if (n < 4) return null;
+  // centre the points for conditioning (the MVEE is translation-equivariant)
+  const c0 = [0, 0, 0];
+  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) c0[k] += points[3 * i + k] / n;
+  const q = new Float64Array(4 * n);
+  for (let i = 0; i < n; i++) { for (let k = 0; k < 3; k++) q[4 * i + k] = points[3 * i + k] - c0[k]; q[4 * i + 3] = 1; }
   const u = new Float64Array(n).fill(1 / n);
   const X = new Float64Array(16);
+  for (let i = 0; i < n; i++) for (let r = 0; r < 4; r++) for (let cc = 0; cc < 4; cc++) X[4 * r + cc] += u[i] * q[4 * i + r] * q[4 * i + cc];
   for (let it = 0; it < maxIter; it++) {
-    X.fill(0);
-    for (let i = 0; i < n; i++) {
-      const q = [points[3 * i], points[3 * i + 1], points[3 * i + 2], 1];
-      for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) X[4 * r + c] += u[i] * q[r] * q[c];
-    }
     const Xi = invert(4, X);
     if (!Xi) return null;
-    let jmax = 0, mmax = -Infinity;
+    let jmax = 0, mmax = -Infinity, jmin = -1, mmin = Infinity;
     for (let i = 0; i < n; i++) {
-      const q = [points[3 * i], points[3 * i + 1], points[3 * i + 2], 1];
-      let m = 0;
-      for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) m += q[r] * Xi[4 * r + c] * q[c];
+      const o = 4 * i;
+      const a = q[o], b = q[o + 1], cz = q[o + 2], d = q[o + 3];
+      const m =
+        a * (Xi[0] * a + Xi[1] * b + Xi[2] * cz + Xi[3] * d) +
+        b * (Xi[4] * a + Xi[5] * b + Xi[6] * cz + Xi[7] * d) +
+        cz * (Xi[8] * a + Xi[9] * b + Xi[10] * cz + Xi[11] * d) +
+        d * (Xi[12] * a + Xi[13] * b + Xi[14] * cz + Xi[15] * d);
       if (m > mmax) { mmax = m; jmax = i; }
+      if (u[i] > 0 && m < mmin) { mmin = m; jmin = i; }
     }
-    const step = (mmax - 4) / (4 * (mmax - 1));
+    // Wolfe–Atwood away steps (Todd & Yildirim 2007): linear convergence instead of Khachiyan's sublinear
+    const epsPlus = mmax / 4 - 1, epsMinus = 1 - mmin / 4;
+    if (Math.max(epsPlus, epsMinus) < tol) break;
+    let j: number, step: number;
+    if (epsPlus >= epsMinus) { j = jmax; step = (mmax - 4) / (4 * (mmax - 1)); }
+    else { j = jmin; step = -Math.min((4 - mmin) / (4 * (mmin - 1)), u[jmin] / (1 - u[jmin])); }
     for (let i = 0; i < n; i++) u[i] *= 1 - step;
-    u[jmax] += step;
-    if (step < tol) break;
+    u[j] += step;
+    if (u[j] < 1e-300) u[j] = 0;
+    const o = 4 * j;
+    for (let r = 0; r < 4; r++) for (let cc = 0; cc < 4; cc++) X[4 * r + cc] = (1 - step) * X[4 * r + cc] + step * q[o + r] * q[o + cc];
   }
   const c = [0, 0, 0];
-  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) c[k] += u[i] * points[3 * i + k];
+  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) c[k] += u[i] * q[4 * i + k];
   const S = new Float64Array(9);
-  for (let i = 0; i < n; i++) for (let r = 0; r < 3; r++) for (let k = 0; k < 3; k++) S[3 * r + k] += u[i] * (points[3 * i + r] - c[r]) * (points[3 * i + k] - c[k]);
+  for (let i = 0; i < n; i++) for (let r = 0; r < 3; r++) for (let k = 0; k < 3; k++) S[3 * r + k] += u[i] * (q[4 * i + r] - c[r]) * (q[4 * i + k] - c[k]);
   // A = (1/3) S^{-1}; semi-axes = 1/√eig(A) = √(3 eig(S))
   const e = symmetricEigen3(S);
   return e.values.map((v) => Math.sqrt(3 * Math.max(0, v))) as [number, number, number];
@@ -214,13 +229,14 @@ function hull2D(pts: number[]): number[] {
  * rotating calipers over the 2D hull edges; the box of least volume wins. This is exact when one box face
  * is flush with a hull face (O'Rourke's theorem says two box faces are flush with hull edges, so it can be
  * slightly larger than the true OMBB — IBSI allows approximations and publishes no reference value).
+ * To bound the cost on large hulls only the `maxNormals` distinct normals with the largest total face area
+ * are tried (default 256), plus `extraNormals`.
  * Returns the box extents sorted descending, or null when fewer than 4 points.
  */
-export function orientedMinimumBoundingBox(points: ArrayLike<number>, faces: ArrayLike<number>, extraNormals: number[][] = []): [number, number, number] | null {
+export function orientedMinimumBoundingBox(points: ArrayLike<number>, faces: ArrayLike<number>, extraNormals: number[][] = [], maxNormals = 256): [number, number, number] | null {
   const n = Math.floor(points.length / 3);
   if (n < 4) return null;
-  const normals: number[][] = [...extraNormals];
-  const seen = new Set<string>();
+  const byKey = new Map<string, { n: number[]; area: number }>();
   for (let f = 0; f < faces.length; f += 3) {
     const a = 3 * faces[f], b = 3 * faces[f + 1], c = 3 * faces[f + 2];
     const ux = points[b] - points[a], uy = points[b + 1] - points[a + 1], uz = points[b + 2] - points[a + 2];
@@ -231,10 +247,10 @@ export function orientedMinimumBoundingBox(points: ArrayLike<number>, faces: Arr
     nx /= l; ny /= l; nz /= l;
     if (nx < 0 || (nx === 0 && (ny < 0 || (ny === 0 && nz < 0)))) { nx = -nx; ny = -ny; nz = -nz; }
     const key = `${nx.toFixed(6)},${ny.toFixed(6)},${nz.toFixed(6)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    normals.push([nx, ny, nz]);
+    const e = byKey.get(key);
+    if (e) e.area += l; else byKey.set(key, { n: [nx, ny, nz], area: l });
   }
+  const normals: number[][] = [...extraNormals, ...[...byKey.values()].sort((a, b) => b.area - a.area).slice(0, maxNormals).map((e) => e.n)];
   let best: [number, number, number] | null = null, bestVol = Infinity;
   const proj: number[] = new Array(2 * n);
   for (const nrm of normals) {
@@ -315,22 +331,53 @@ export function morphMoranGeary(image: Image3D, intensityMask: Mask3D, maxExact 
     sampled = true;
   }
   if (n < 2) return { moranI: NaN, gearyC: NaN, sampled };
-  const xs = new Float64Array(n), ys = new Float64Array(n), zs = new Float64Array(n), v = new Float64Array(n);
-  const p = new Float64Array(3);
+  // integer voxel coordinates and a lookup table of 1/distance over the bounding-box offsets (no sqrt per pair)
+  const [nx, ny] = image.dims;
+  const ix = new Int32Array(n), iy = new Int32Array(n), iz = new Int32Array(n), v = new Float64Array(n);
+  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
   let mu = 0;
-  for (let k = 0; k < n; k++) { posOf(idx[k], image.dims, image.spacing, p); xs[k] = p[0]; ys[k] = p[1]; zs[k] = p[2]; v[k] = image.data[idx[k]]; mu += v[k]; }
+  for (let k = 0; k < n; k++) {
+    const i = idx[k];
+    const x = i % nx, y = ((i - x) / nx) % ny, z = (i - x - nx * y) / (nx * ny);
+    ix[k] = x; iy[k] = y; iz[k] = z;
+    if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; if (z < z0) z0 = z; if (z > z1) z1 = z;
+    v[k] = image.data[i];
+    mu += v[k];
+  }
   mu /= n;
+  const bx = x1 - x0 + 1, by = y1 - y0 + 1, bz = z1 - z0 + 1;
+  const [sx, sy, sz] = image.spacing;
+  const useTable = bx * by * bz <= 1 << 24;
+  const inv = useTable ? new Float64Array(bx * by * bz) : new Float64Array(0);
+  if (useTable) for (let c = 0; c < bz; c++) for (let b = 0; b < by; b++) for (let a = 0; a < bx; a++) {
+    const dd = Math.sqrt((a * sx) ** 2 + (b * sy) ** 2 + (c * sz) ** 2);
+    inv[a + bx * (b + by * c)] = dd > 0 ? 1 / dd : 0;
+  }
   let ss = 0;
   for (let k = 0; k < n; k++) { v[k] -= mu; ss += v[k] * v[k]; }
   if (!(ss > 0)) return { moranI: NaN, gearyC: NaN, sampled };
   let sw = 0, sm = 0, sg = 0;
   for (let k = 0; k < n; k++) {
-    const xk = xs[k], yk = ys[k], zk = zs[k], vk = v[k];
-    for (let l = k + 1; l < n; l++) {
-      const w = 1 / Math.sqrt((xs[l] - xk) ** 2 + (ys[l] - yk) ** 2 + (zs[l] - zk) ** 2);
-      const dv = vk - v[l];
-      sw += w; sm += w * vk * v[l]; sg += w * dv * dv;
+    const xk = ix[k], yk = iy[k], zk = iz[k], vk = v[k];
+    let swk = 0, smk = 0, sgk = 0;
+    if (useTable) {
+      for (let l = k + 1; l < n; l++) {
+        const dx = ix[l] - xk, dy = iy[l] - yk, dz = iz[l] - zk;
+        const w = inv[(dx < 0 ? -dx : dx) + bx * ((dy < 0 ? -dy : dy) + by * (dz < 0 ? -dz : dz))];
+        const vl = v[l];
+        const dv = vk - vl;
+        swk += w; smk += w * vl; sgk += w * dv * dv;
+      }
+    } else {
+      for (let l = k + 1; l < n; l++) {
+        const dx = (ix[l] - xk) * sx, dy = (iy[l] - yk) * sy, dz = (iz[l] - zk) * sz;
+        const w = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
+        const vl = v[l];
+        const dv = vk - vl;
+        swk += w; smk += w * vl; sgk += w * dv * dv;
+      }
     }
+    sw += swk; sm += vk * smk; sg += sgk;
   }
   // pairs counted once; the symmetric sums are twice these
   return { moranI: (n / (2 * sw)) * (2 * sm) / ss, gearyC: ((n - 1) / (4 * sw)) * (2 * sg) / ss, sampled };

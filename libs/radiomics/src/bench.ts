@@ -1,0 +1,85 @@
+/**
+ * Extraction benchmark (figures only, no assertions): `npm run bench` in libs/radiomics.
+ *
+ * Cases: the IBSI digital phantom; a 128³ synthetic volume with a sphere ROI (r = 30 voxels, ~113,000
+ * voxels); a ~4,000-voxel ROI in a 256×256×25 image (0.7×0.7×5 mm; PyRadiomics 3.1 takes ~0.7 s for all
+ * original-image features of such a case on this machine class, per the issue); a ~50,000-voxel tumour.
+ * Prints seconds and ROI voxels/s per family, the whole pipeline, and peak RSS.
+ */
+import { extractFeatures } from './extract/extract';
+import { ALL_FAMILIES, type ExtractSettingsInput } from './extract/settings';
+import type { Dims3, Image3D, Mask3D, Vec3 } from './types';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** CT-like synthetic volume: smooth background + noise, an ellipsoidal "tumour" ROI. */
+function synthetic(dims: Dims3, spacing: Vec3, centre: Vec3, radiiMm: Vec3): { image: Image3D; mask: Mask3D } {
+  const [nx, ny, nz] = dims;
+  const n = nx * ny * nz;
+  const r = rng(7);
+  const data = new Float64Array(n);
+  const m = new Uint8Array(n);
+  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) {
+    const dx = ((x - centre[0]) * spacing[0]) / radiiMm[0], dy = ((y - centre[1]) * spacing[1]) / radiiMm[1], dz = ((z - centre[2]) * spacing[2]) / radiiMm[2];
+    const inside = dx * dx + dy * dy + dz * dz <= 1;
+    data[i] = Math.round((inside ? 60 + 25 * Math.sin(x * 0.3) * Math.cos(y * 0.2) : 110 + 10 * Math.sin(z * 0.4)) + 20 * (r() - 0.5) * 2);
+    if (inside) m[i] = 1;
+  }
+  return { image: { data, dims, spacing }, mask: { data: m, dims, spacing } };
+}
+
+let peakRss = 0;
+const sample = () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); };
+const timer = setInterval(sample, 20);
+
+function time<T>(f: () => T): [T, number] {
+  const t0 = process.hrtime.bigint();
+  const v = f();
+  sample();
+  return [v, Number(process.hrtime.bigint() - t0) / 1e9];
+}
+
+function run(name: string, image: Image3D, mask: Mask3D, base: ExtractSettingsInput): void {
+  let nv = 0;
+  for (let i = 0; i < mask.data.length; i++) nv += mask.data[i];
+  console.log(`\n${name}: image ${image.dims.join('×')}, ROI ${nv} voxels`);
+  const fams = ALL_FAMILIES;
+  extractFeatures(image, mask, { ...base, families: ['intensity-statistics'] }); // warm-up (JIT)
+  for (const f of fams) {
+    const [, s] = time(() => extractFeatures(image, mask, { ...base, families: [f] }));
+    console.log(`  ${f.padEnd(22)} ${s.toFixed(3).padStart(8)} s  ${(nv / s / 1e6).toFixed(2).padStart(8)} M voxels/s`);
+  }
+  const [res, s] = time(() => extractFeatures(image, mask, base));
+  console.log(`  ${'ALL (one pipeline)'.padEnd(22)} ${s.toFixed(3).padStart(8)} s  ${Object.keys(res.features).length} features`);
+}
+
+async function main() {
+  const { loadIbsiPhantom } = await import('./testing/ibsi-phantom');
+  const ph = loadIbsiPhantom();
+  run('IBSI digital phantom (preset ibsi-digital-phantom, all aggregations)', ph.image, ph.mask, { discretisation: { method: 'none' }, texture: { dimensions: ['2D', '2.5D', '3D'] } });
+
+  const a = synthetic([256, 256, 25], [0.7, 0.7, 5], [128, 128, 12], [14, 14, 18]);
+  run('~4,000-voxel ROI in 256×256×25 (FBS 25, 3D texture)', a.image, a.mask, { discretisation: { method: 'fbs', binWidth: 25 } });
+
+  const b = synthetic([128, 128, 128], [1, 1, 1], [64, 64, 64], [30, 30, 30]);
+  run('128³ volume, sphere ROI r = 30 mm (FBS 25, 3D texture)', b.image, b.mask, { discretisation: { method: 'fbs', binWidth: 25 } });
+
+  const c = synthetic([160, 160, 60], [0.8, 0.8, 2.5], [80, 80, 30], [28, 24, 20]);
+  run('~50,000-voxel tumour in 160×160×60 (FBS 25, 3D texture)', c.image, c.mask, { discretisation: { method: 'fbs', binWidth: 25 } });
+
+  const [, s] = time(() => extractFeatures(a.image, a.mask, { resampling: { spacing: [1, 1, 1], interpolator: 'bspline' }, roundIntensities: true, discretisation: { method: 'fbs', binWidth: 25 } }));
+  console.log(`\n~4,000-voxel case with 1 mm B-spline resampling + rounding, all families: ${s.toFixed(3)} s`);
+  clearInterval(timer);
+  console.log(`\npeak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (node ${process.version}, single thread)`);
+}
+
+void main();
