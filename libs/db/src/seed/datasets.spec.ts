@@ -88,6 +88,6 @@ describe('dataset mappings (shipped CSVs)', () => {
     expect(p.osMonths).toBeCloseTo(1233 / DAYS_PER_MONTH, 3);
     expect(p.extra.visits).toBe('3');
     expect(p.treatments.map((t) => t.type)).toEqual(['RESECTION']);
-    expect(ps.every((x) => x.age === null || (x.age >= 18 && x.age <= 100))).toBe(true);
+    expect(ps.every((x) => x.age == null || (x.age >= 18 && x.age <= 100))).toBe(true);
   });
 });
