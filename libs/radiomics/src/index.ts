@@ -19,3 +19,6 @@ export * from './extract/extract';
 export { sha256Hex, canonicalJson } from './extract/hash';
 export * from './hcc/fractal';
 export * from './texture';
+export * from './hcc/peritumoural';
+export * from './hcc/delta';
+export * from './hcc/habitat';
