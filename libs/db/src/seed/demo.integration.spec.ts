@@ -33,7 +33,7 @@ describe(`seedDemo (${process.env.DATABASE_URL ? 'postgresql' : 'pglite'})`, () 
 
   it('seeds cohorts, users, board, models and synthetic imaging once', async () => {
     const now = new Date('2026-03-02T10:00:00Z'); // a Monday
-    const res = await seedDemo(t.db.prisma, {
+    const res = await seedDemo(t.db, {
       maxPatientsPerDataset: 30,
       bcryptCost: 4,
       demoPassword: 'correct horse',

@@ -77,6 +77,8 @@ export interface SeedDemoOptions {
   maxPatientsPerDataset?: number;
   /** Demo users' password (default HEPATOSCOPE_DEMO_PASSWORD or `hepatoscope-demo`). */
   demoPassword?: string;
+  /** Alias of `demoPassword`. */
+  password?: string;
   /** bcrypt cost for the demo users (default 10). */
   bcryptCost?: number;
   /** `${HEPATOSCOPE_DATA_DIR}/files`; required when `syntheticImaging` is given. */
@@ -106,11 +108,16 @@ const SEED_NAME = 'demo';
 const SEED_VERSION = 1;
 const CHUNK = 500;
 
-/** Seeds the demo once (see the module comment). `prisma` is `db.prisma` of an open database. */
-export async function seedDemo(prisma: DbClient & { $transaction: Function }, options: SeedDemoOptions = {}): Promise<SeedDemoResult> {
+type Seedable = DbClient & { $transaction: Function };
+
+/**
+ * Seeds the demo once (see the module comment). Pass the open `Database` (from `openDatabase`) or its `prisma`.
+ */
+export async function seedDemo(target: Seedable | { prisma: Seedable }, options: SeedDemoOptions = {}): Promise<SeedDemoResult> {
   const t0 = performance.now();
+  const prisma: Seedable = 'prisma' in target && typeof (target as { prisma?: unknown }).prisma === 'object' ? (target as { prisma: Seedable }).prisma : (target as Seedable);
   const log = options.log ?? (() => undefined);
-  const password = options.demoPassword ?? (process.env.HEPATOSCOPE_DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD);
+  const password = options.demoPassword ?? options.password ?? (process.env.HEPATOSCOPE_DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD);
   const logins = DEMO_USERS.map((u) => ({ email: u.email, role: u.role, password }));
   if (await prisma.seedRun.findUnique({ where: { name: SEED_NAME }, select: { name: true } })) {
     return { seeded: false, logins, counts: {}, ms: performance.now() - t0 };
