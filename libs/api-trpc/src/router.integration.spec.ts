@@ -117,7 +117,7 @@ async function invoke(caller: Awaited<ReturnType<typeof callerAs>>, path: string
   }
 }
 
-const procedures = () => appRouter._def.procedures as Record<string, { _def: { meta?: ProcedureMeta; type: string } }>;
+const procedures = () => appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta; type: string } }>;
 
 it('every procedure is in the role matrix and declares exactly those roles', () => {
   const paths = Object.keys(procedures()).sort();

@@ -16,6 +16,8 @@ export interface AuditRecord {
   clientAddress?: string | null;
   userAgent?: string | null;
   details?: Record<string, unknown>;
+  /** Event time (default: the service clock now). */
+  at?: Date;
 }
 
 export interface AuditQuery {
@@ -47,7 +49,7 @@ export function createAuditService(deps: ResolvedDeps) {
           ipAddress: e.clientAddress ?? null,
           userAgent: e.userAgent ?? null,
           details: (e.details ?? undefined) as Prisma.InputJsonValue | undefined,
-          at: deps.now(),
+          at: e.at ?? deps.now(),
         },
       });
     },

@@ -53,7 +53,7 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
       const email = emailRaw.trim().toLowerCase();
       const now = deps.now();
       const user = await prisma.user.findUnique({ where: { email } });
-      const auditBase = { action: 'auth.login', entityType: 'User', clientAddress: meta.clientAddress, userAgent: meta.userAgent };
+      const auditBase = { action: 'auth.login', entityType: 'User', clientAddress: meta.clientAddress, userAgent: meta.userAgent, at: now };
 
       if (!user || !user.active) {
         await verifyPassword(password, await dummyHash(deps.bcryptCost));

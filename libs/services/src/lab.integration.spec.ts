@@ -1,0 +1,89 @@
+/** lab.train on a real database: CV metrics, stored DRAFT model, determinism by seed. */
+import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
+import { LogisticRegression, Rng, fromRows } from '@hepatoscope/stats';
+import { createServices, type Services } from './index';
+import { createFixture, type Fixture } from './fixture';
+import { stratifiedFolds } from './usecases/lab';
+import type { Actor } from './types';
+
+let t: TestDatabase;
+let fx: Fixture;
+let services: Services;
+let cohortId: string;
+const rows: Array<{ age: number; albumin: number; y: number }> = [];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  fx = await createFixture(t.db.prisma, t.filesDir);
+  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+  const rng = new Rng(7);
+  const c = await t.db.prisma.cohort.create({ data: { name: 'Lab cohort' } });
+  cohortId = c.id;
+  for (let i = 0; i < 120; i++) {
+    const age = 40 + Math.round(rng.next() * 40);
+    const albumin = Math.round((2.5 + rng.next() * 2) * 10) / 10;
+    const eta = -4 + 0.08 * age - 0.6 * albumin;
+    const y = rng.next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+    rows.push({ age, albumin, y });
+    const p = await t.db.prisma.patient.create({ data: { pseudoId: `LAB-${String(i).padStart(3, '0')}`, age, albumin, osMonths: 24, osEvent: y === 1 } });
+    await t.db.prisma.cohortMembership.create({ data: { cohortId, patientId: p.id } });
+  }
+  // one incomplete case, excluded
+  const q = await t.db.prisma.patient.create({ data: { pseudoId: 'LAB-MISSING', age: 50 } });
+  await t.db.prisma.cohortMembership.create({ data: { cohortId, patientId: q.id } });
+});
+afterAll(() => t?.cleanup());
+
+const admin = (): Actor => ({ userId: fx.users.admin.id, email: fx.users.admin.email, name: 'admin', role: 'ADMIN', sessionId: 's', clientAddress: '::1' });
+
+it('stratified folds keep the class balance and depend only on the seed', () => {
+  const y = rows.map((r) => r.y);
+  const f = stratifiedFolds(y, 5, 3);
+  expect(Array.from(stratifiedFolds(y, 5, 3))).toEqual(Array.from(f));
+  const events = y.reduce((s, v) => s + v, 0);
+  for (let k = 0; k < 5; k++) {
+    const inFold = y.filter((_, i) => f[i] === k);
+    const ev = inFold.reduce((s, v) => s + v, 0);
+    expect(Math.abs(ev - events / 5)).toBeLessThanOrEqual(1);
+  }
+});
+
+it('trains a logistic model with CV metrics and registers the full-data fit as a DRAFT model', async () => {
+  const res = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age', 'albumin'], estimator: 'logistic', cvFolds: 5, seed: 11 });
+  expect(res.metrics.n).toBe(120);
+  expect(res.metrics.excluded).toBe(1);
+  expect(res.metrics.auc).toBeGreaterThan(0.5);
+  expect(res.metrics.aucCi[0]).toBeLessThan(res.metrics.auc);
+  expect(res.metrics.aucCi[1]).toBeGreaterThan(res.metrics.auc);
+  expect(res.metrics.brier).toBeGreaterThan(0);
+  expect(res.metrics.roc[0]).toMatchObject({ fpr: 1, tpr: 1 });
+  expect(res.metrics.calibration.reduce((s, g) => s + g.n, 0)).toBe(120);
+
+  const m = await services.models.get(res.modelId);
+  expect(m).toMatchObject({ status: 'DRAFT', origin: 'TRAINED', kind: 'logistic', predictors: ['age', 'albumin'], trainingCohort: { id: cohortId } });
+  const direct = new LogisticRegression().fit(fromRows(rows.map((r) => [r.age, r.albumin]), ['age', 'albumin']), rows.map((r) => r.y));
+  const prm = m.parameters as { intercept: number; coefficients: Record<string, number>; covariance: number[][] };
+  expect(prm.intercept).toBeCloseTo(direct.beta[0]!, 10);
+  expect(prm.coefficients.age).toBeCloseTo(direct.beta[1]!, 10);
+  expect(prm.covariance[1]![1]).toBeCloseTo(direct.vcov[4]!, 12);
+
+  const again = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age', 'albumin'], estimator: 'logistic', cvFolds: 5, seed: 11 });
+  expect(again.metrics.auc).toBe(res.metrics.auc);
+  expect((await services.models.get(again.modelId)).version).toBe('2.0.0');
+});
+
+it('promoted trained models score patients (train → validate → predict)', async () => {
+  const res = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age'], estimator: 'logistic', cvFolds: 3, seed: 1, name: 'age only' });
+  await services.models.promote(admin(), res.modelId, 'test');
+  const clinician: Actor = { userId: fx.users.clinician.id, email: fx.users.clinician.email, name: 'c', role: 'CLINICIAN', sessionId: 's', clientAddress: '::1' };
+  const r = await services.predictions.run(clinician, { patientId: fx.patients.p1, modelId: res.modelId });
+  expect(r.kind).toBe('probability');
+});
+
+it('refuses too few complete cases and the unavailable lasso with clear messages', async () => {
+  await expect(services.lab.train(admin(), { cohortId: fx.cohortA, outcome: 'osEvent', features: ['age'], estimator: 'logistic', cvFolds: 5, seed: 1 })).rejects.toMatchObject({
+    code: 'INVALID',
+    message: expect.stringMatching(/Not enough complete cases to train: 1 patients/),
+  });
+  await expect(services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age'], estimator: 'lasso', cvFolds: 5, seed: 1 })).rejects.toMatchObject({ code: 'INVALID' });
+});
