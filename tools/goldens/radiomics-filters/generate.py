@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Golden values for libs/radiomics/src/filters (IBSI 2 filters and PyRadiomics image types).
 
+PyRadiomics' LoG and Gradient image types are SimpleITK wrappers of ITK filters; their goldens come
+from ITK 5.2 itself (itk_filters.cxx, compiled here against Debian's libinsighttoolkit5-dev).
+
 Independent references: SciPy ndimage (mean = uniform_filter, LoG = gaussian_laplace, 1D
 convolutions), PyWavelets (swtn, as PyRadiomics 3.1 _swt3 uses it), scikit-image
 (local_binary_pattern, as PyRadiomics getLBP2DImage uses it), NumPy FFT convolution with full-size
@@ -207,6 +210,22 @@ def lbp2d(a, radius=1, samples=8):
     return out
 
 
+ITK_BIN = '/tmp/itk_filters'
+
+
+def itk(a, spacing, *args):
+    """Runs the ITK reference (itk_filters.cxx, built here with Debian's libinsighttoolkit5-dev)."""
+    import subprocess
+    if not os.path.exists(ITK_BIN):
+        src = os.path.join(os.path.dirname(__file__), 'itk_filters.cxx')
+        subprocess.run(['g++', '-O2', '-std=c++17', '-I/usr/include/ITK-5.2', src, '-o', ITK_BIN, '-L/usr/lib', '-lITKCommon-5.2',
+                        '-litksys-5.2', '-litkvnl-5.2', '-litkvnl_algo-5.2', '-lITKSmoothing-5.2'], check=True)
+    nx, ny, nz = a.shape
+    out = subprocess.run([ITK_BIN, str(nx), str(ny), str(nz), *[repr(float(v)) for v in spacing], *[str(v) for v in args]],
+                         input=np.asarray(a, dtype='<f8').flatten(order='F').tobytes(), capture_output=True, check=True).stdout
+    return np.frombuffer(out, '<f8').reshape(a.shape, order='F')
+
+
 def flat(a):
     """x fastest, as the TypeScript grid."""
     return [float(v) for v in np.asarray(a).flatten(order='F')]
@@ -273,6 +292,9 @@ def main():
     add('squareRoot', 'small_signed', {'type': 'squareRoot'}, pr_sqrt(small_signed))
     add('logarithm', 'small_signed', {'type': 'logarithm'}, pr_log(small_signed))
     add('exponential', 'small_signed', {'type': 'exponential'}, pr_exp(small_signed))
+    for sigma in [1.0, 1.5, 3.0]:
+        add(f'itk-log-{sigma}', 'small', {'type': 'recursiveLog', 'sigmaMm': sigma}, itk(small, small_sp, 'log', sigma))
+    add('itk-gradient', 'small', {'type': 'gradient'}, itk(small, small_sp, 'gradient'))
     add('lbp2D-R1-P8', 'small', {'type': 'lbp2D', 'radius': 1, 'samples': 8}, lbp2d(small))
     add('lbp2D-R2-P16', 'small', {'type': 'lbp2D', 'radius': 2, 'samples': 16}, lbp2d(small, 2, 16))
     step_levels = np.where(small > 50, 7.0, 3.0)
@@ -329,6 +351,10 @@ def main():
          wavelet(cb, 'haar', 'LLL', 2, 'mirror', True))
     ibsi('7a2', 'checkerboard', {'type': 'wavelet', 'wavelet': 'haar', 'subband': 'HHH', 'level': 2, 'boundary': 'mirror', 'rotationInvariant': True},
          wavelet(cb, 'haar', 'HHH', 2, 'mirror', True))
+
+    ibsi('pyradiomics-log-checkerboard-5mm', 'checkerboard', {'type': 'recursiveLog', 'sigmaMm': 5.0}, itk(cb, sp, 'log', 5.0))
+    ibsi('pyradiomics-log-sphere-2mm', 'sphere', {'type': 'recursiveLog', 'sigmaMm': 2.0}, itk(sph, sp, 'log', 2.0))
+    ibsi('pyradiomics-gradient-sphere', 'sphere', {'type': 'gradient'}, itk(sph, sp, 'gradient'))
 
     wl = {n: {'lo': list(pywt.Wavelet(n).dec_lo), 'hi': list(pywt.Wavelet(n).dec_hi)} for n in ['haar', 'db2', 'db5', 'coif1', 'coif3', 'sym4']}
     out = {

@@ -4,6 +4,8 @@
 import type { Image3D } from '../types';
 import type { Boundary, FilterDimensionality, ResponseMap } from './types';
 import { convolveSeparable, responseOf, toFloat } from './convolve';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+import type { recursiveLogFilter } from './recursive-gaussian';
 
 export interface MeanFilterOptions {
   /** support M: the kernel is M voxels wide along each filtered axis (odd, ≥ 1) */
@@ -63,9 +65,9 @@ export interface LogFilterOptions {
  * Laplacian of Gaussian (IBSI 2, section 2.3): ∇²G_σ ∗ I = Σ_a (∂²G/∂x_a²) ∗ I, each term a
  * separable product of a second-derivative Gaussian along axis a and Gaussians along the others
  * (identical to SciPy `ndimage.gaussian_laplace` with per-axis σ = σ_mm / spacing). Default
- * boundary: mirror. Note: PyRadiomics' LoG uses SimpleITK's recursive (Deriche) approximation with
- * scale normalisation; set `scaleNormalise` for the same scaling — values then agree to a few percent,
- * not to 1e-6.
+ * boundary: mirror. PyRadiomics' `LoG` image type is different — SimpleITK's recursive (Deriche)
+ * approximation with scale normalisation and nearest-value borders: use {@link recursiveLogFilter}
+ * for it.
  */
 export function logFilter(img: Image3D, options: LogFilterOptions): ResponseMap {
   const { sigmaMm, truncate = 4, boundary = 'mirror', dimensionality = '3D', scaleNormalise = false } = options;

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Image3D } from '../types';
 import {
   exponentialImage,
+  gradientImage,
+  recursiveLogFilter,
   gaborFilter,
   lawsFilter,
   lbp2DImage,
@@ -65,6 +67,10 @@ function apply(img: Image3D, f: Record<string, any>): ResponseMap {
       const r = pyradiomicsWavelet(img, f);
       return f.pick === 'approximation' ? r.approximation : r.levels[f.pick[0]][f.pick[1]];
     }
+    case 'recursiveLog':
+      return recursiveLogFilter(img, f.sigmaMm);
+    case 'gradient':
+      return gradientImage(img);
     case 'square':
       return squareImage(img);
     case 'squareRoot':

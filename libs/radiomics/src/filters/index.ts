@@ -11,3 +11,4 @@ export { waveletFilter, waveletDecimated, pyradiomicsWavelet, dilateKernel, type
 export { waveletFilters, WAVELET_DEC_LO, type WaveletName } from './wavelet-coefficients';
 export { rightAngleRotations, rotatedKernelSets, rotatedKernelPairs, type KernelTriple } from './rotation';
 export { squareImage, squareRootImage, logarithmImage, exponentialImage, gradientImage, lbp2DImage } from './image-types';
+export { recursiveLogFilter, recursiveGaussianAxis, recursiveGaussianCoefficients, type RecursiveGaussianCoefficients } from './recursive-gaussian';
