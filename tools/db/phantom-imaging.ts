@@ -1,0 +1,58 @@
+/**
+ * A `SyntheticImagingProvider` for `seedDemo` built on @hepatoscope/phantoms (+ imaging-io for NIfTI).
+ * @hepatoscope/db cannot import those libraries (module boundaries), so whoever calls `seedDemo` wires this in:
+ *
+ *   await seedDemo(db, { filesDir, syntheticImaging: phantomImagingProvider() });
+ *
+ * Each demo patient gets a baseline and a 90-day follow-up CT, 4 phases each (NATIVE, ARTERIAL, PORTAL_VENOUS,
+ * DELAYED), liver + lesion ground-truth masks on the portal-venous series, and its lesions — all marked SYNTHETIC.
+ * Grid 96×96×32 at 2×2×4 mm keeps the seed fast (about 1 s per patient).
+ */
+import { gzip, encodeNifti } from '@hepatoscope/imaging-io';
+import { generatePhantom } from '@hepatoscope/phantoms';
+import type { SyntheticImagingProvider, SyntheticStudySpec } from '@hepatoscope/db';
+
+const PHASES = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED'] as const;
+const ENHANCEMENT: Record<string, string> = {
+  HCC: 'Arterial phase hyperenhancement with portal-venous/delayed washout',
+  HAEMANGIOMA: 'Peripheral nodular enhancement with centripetal fill-in',
+  CYST: 'No enhancement',
+  METASTASIS: 'Rim enhancement',
+};
+
+export function phantomImagingProvider(opts: { dims?: [number, number, number]; spacing?: [number, number, number] } = {}): SyntheticImagingProvider {
+  return async ({ seed }) => {
+    const phantom = generatePhantom({ seed, timepoints: 2, dims: opts.dims ?? [96, 96, 32], spacing: opts.spacing ?? [2, 2, 4] });
+    const nii = (v: Parameters<typeof encodeNifti>[0]) => gzip(encodeNifti(v));
+    return phantom.timepoints.map((tp): SyntheticStudySpec => {
+      const pv = PHASES.indexOf('PORTAL_VENOUS');
+      return {
+        modality: 'CT',
+        timepoint: tp.timepoint === 0 ? 'BASELINE' : 'FOLLOW_UP',
+        description: `phantom seed ${seed}, timepoint ${tp.timepoint}`,
+        dayOffset: tp.dayOffset,
+        series: PHASES.map((phase) => {
+          const v = tp.phases[phase];
+          return { phase, description: v.metadata.seriesDescription, dims: v.dims, spacing: v.spacing, origin: v.origin, direction: [...v.direction], niftiGz: nii(v as never) };
+        }),
+        lesions: tp.lesions.map((l) => ({
+          label: `L${l.label}`,
+          type: l.type === 'HAEMANGIOMA' ? 'HEMANGIOMA' : l.type,
+          diameterMm: Math.round(l.nominalDiameterMm * 10) / 10,
+          volumeMl: Math.round(l.volumeMl * 100) / 100,
+          enhancementPattern: ENHANCEMENT[l.type],
+        })),
+        segmentations: [
+          { seriesIndex: pv, structure: 'LIVER', labels: { '1': 'liver' }, niftiGz: nii(tp.liverMask as never) },
+          {
+            seriesIndex: pv,
+            structure: 'LESION',
+            labels: Object.fromEntries(tp.lesions.map((l) => [String(l.label), `L${l.label} (${l.type})`])),
+            volumeMl: Math.round(tp.lesions.reduce((s, l) => s + l.volumeMl, 0) * 100) / 100,
+            niftiGz: nii(tp.lesionMask as never),
+          },
+        ],
+      };
+    });
+  };
+}
