@@ -34,14 +34,27 @@ function cornerPos(c: number): [number, number, number] {
   return [c & 1, (c >> 1) & 1, (c >> 2) & 1];
 }
 
-/** Triangles per configuration: TRI_TABLE[config] is a flat list of edge indices, 3 per triangle. */
-export const TRI_TABLE: ReadonlyArray<Int8Array> = (() => {
+interface Loop { edges: number[]; pts: number[][]; apexes: number[] }
+
+function fanArea(pts: number[][], s0: number, scale: readonly number[]): number {
+  const L = pts.length;
+  let ar = 0;
+  for (let i = 1; i + 1 < L; i++) {
+    const a = pts[s0 % L], b = pts[(s0 + i) % L], c = pts[(s0 + i + 1) % L];
+    const u = [0, 1, 2].map((k) => (b[k] - a[k]) * scale[k]), w = [0, 1, 2].map((k) => (c[k] - a[k]) * scale[k]);
+    ar += Math.hypot(u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]);
+  }
+  return ar;
+}
+
+/** Oriented iso-polygons per configuration, with the fan apexes of largest unit-cube area (ties kept). */
+const LOOPS: ReadonlyArray<Loop[]> = (() => {
   const faces: number[][] = [];
   for (let axis = 0; axis < 3; axis++) {
     const b = [1, 2, 4][(axis + 1) % 3], c = [1, 2, 4][(axis + 2) % 3], a = [1, 2, 4][axis];
     for (const side of [0, a]) faces.push([side, side | b, side | b | c, side | c]);
   }
-  const table: Int8Array[] = [];
+  const table: Loop[][] = [];
   for (let cfg = 0; cfg < 256; cfg++) {
     const inside = (c: number) => ((cfg >> c) & 1) === 1;
     const adj = new Map<number, number[]>();
@@ -62,7 +75,7 @@ export const TRI_TABLE: ReadonlyArray<Int8Array> = (() => {
         }
       }
     }
-    const tris: number[] = [];
+    const loops: Loop[] = [];
     const used = new Set<number>();
     for (const start of adj.keys()) {
       if (used.has(start)) continue;
@@ -98,24 +111,45 @@ export const TRI_TABLE: ReadonlyArray<Int8Array> = (() => {
         for (let k = 0; k < 3; k++) d[k] += po[k] - pi[k];
       }
       if (n[0] * d[0] + n[1] * d[1] + n[2] * d[2] < 0) { loop.reverse(); pts.reverse(); }
-      // fan triangulation from the apex that gives the largest area
-      let bestStart = 0, bestArea = -1;
-      for (let s0 = 0; s0 < loop.length; s0++) {
-        let ar = 0;
-        for (let i = 1; i + 1 < loop.length; i++) {
-          const a = pts[(s0) % loop.length], b = pts[(s0 + i) % loop.length], c = pts[(s0 + i + 1) % loop.length];
-          const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]], w = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
-          ar += Math.hypot(u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]);
-        }
-        if (ar > bestArea + 1e-12) { bestArea = ar; bestStart = s0; }
-      }
-      const L = loop.length;
-      for (let i = 1; i + 1 < L; i++) tris.push(loop[bestStart], loop[(bestStart + i) % L], loop[(bestStart + i + 1) % L]);
+      // fan apexes that give the largest area in the unit cube (ties resolved per spacing, see triTable)
+      const areas = loop.map((_, s0) => fanArea(pts, s0, [1, 1, 1]));
+      const maxA = Math.max(...areas);
+      loops.push({ edges: loop, pts, apexes: areas.flatMap((a, s0) => (a > maxA - 1e-9 ? [s0] : [])) });
     }
-    table.push(Int8Array.from(tris));
+    table.push(loops);
   }
   return table;
 })();
+
+const tableCache = new Map<string, ReadonlyArray<Int8Array>>();
+
+/**
+ * Triangles per configuration for a voxel spacing: a flat list of edge indices, 3 per triangle. Each
+ * iso-polygon is fanned from the apex of largest area in the unit cube; when several apexes tie there (a
+ * symmetric non-planar polygon), the one of largest area at this spacing wins, so the mesh area does not
+ * depend on axis order or flips under anisotropic spacing.
+ */
+export function triTable(spacing: readonly number[] = [1, 1, 1]): ReadonlyArray<Int8Array> {
+  const key = spacing.join(',');
+  let t = tableCache.get(key);
+  if (t) return t;
+  t = LOOPS.map((loops) => {
+    const tris: number[] = [];
+    for (const { edges, pts, apexes } of loops) {
+      let best = apexes[0], bestA = -1;
+      if (apexes.length > 1) for (const s0 of apexes) { const a = fanArea(pts, s0, spacing); if (a > bestA * (1 + 1e-12)) { bestA = a; best = s0; } }
+      const L = edges.length;
+      for (let i = 1; i + 1 < L; i++) tris.push(edges[best], edges[(best + i) % L], edges[(best + i + 1) % L]);
+    }
+    return Int8Array.from(tris);
+  });
+  if (tableCache.size > 16) tableCache.clear();
+  tableCache.set(key, t);
+  return t;
+}
+
+/** The triangle table at isotropic spacing. */
+export const TRI_TABLE: ReadonlyArray<Int8Array> = triTable([1, 1, 1]);
 
 /** Mesh measures of a binary mask: volume (mm³) and area (mm²) of the marching-cubes surface. */
 export interface MeshMeasures {
@@ -138,6 +172,7 @@ export function marchingCubesMeasures(mask: { data: ArrayLike<number>; dims: Dim
   }
   if (x1 < 0) return { volume: 0, area: 0, triangles: 0 };
   const [sx, sy, sz] = spacing;
+  const table = triTable(spacing);
   // per-edge vertex offsets in doubled units
   const eoff = new Int32Array(36);
   EDGE_CORNERS.forEach(([a, b], e) => {
@@ -155,7 +190,7 @@ export function marchingCubesMeasures(mask: { data: ArrayLike<number>; dims: Dim
           at(x, y, z) | (at(x + 1, y, z) << 1) | (at(x, y + 1, z) << 2) | (at(x + 1, y + 1, z) << 3) |
           (at(x, y, z + 1) << 4) | (at(x + 1, y, z + 1) << 5) | (at(x, y + 1, z + 1) << 6) | (at(x + 1, y + 1, z + 1) << 7);
         if (cfg === 0 || cfg === 255) continue;
-        const t = TRI_TABLE[cfg];
+        const t = table[cfg];
         // cube origin relative to bbox start, doubled units
         const bx = 2 * (x - x0), by = 2 * (y - y0), bz = 2 * (z - z0);
         for (let k = 0; k < t.length; k += 3) {
