@@ -223,16 +223,23 @@ export function extractFeaturesPerLabel(image: Image3D, labels: { data: ArrayLik
   const wanted = options.label !== undefined ? [options.label] : present;
   const split = options.splitComponents ?? wanted.length === 1;
   const rows: LabelRow[] = [];
+  const [nx, ny] = labels.dims;
   for (const label of wanted) {
     const bin = new Uint8Array(labels.data.length);
     for (let i = 0; i < bin.length; i++) bin[i] = labels.data[i] === label ? 1 : 0;
     if (split) {
-      const cc = connectedComponents({ data: bin, dims: labels.dims });
+      // connected components on the label's bounding box only (memory ∝ ROI box, not the image)
+      const bb = maskBoundingBox({ data: bin, dims: labels.dims })!;
+      const bdims = [bb[3] - bb[0] + 1, bb[4] - bb[1] + 1, bb[5] - bb[2] + 1] as unknown as Dims3;
+      const sub = crop({ data: bin, dims: labels.dims }, bb, Uint8Array) as Uint8Array;
+      const cc = connectedComponents({ data: sub, dims: bdims });
       for (let c = 1; c <= cc.count; c++) {
-        const m = new Uint8Array(bin.length);
+        bin.fill(0);
         let n = 0;
-        for (let i = 0; i < m.length; i++) if (cc.labels[i] === c) { m[i] = 1; n++; }
-        rows.push({ label, component: c, voxels: n, ...extractFeatures(image, { data: m, dims: labels.dims, spacing: labels.spacing, origin: labels.origin }, settings) });
+        for (let z = 0, j = 0; z < bdims[2]; z++) for (let y = 0; y < bdims[1]; y++) for (let x = 0; x < bdims[0]; x++, j++) {
+          if (cc.labels[j] === c) { bin[bb[0] + x + nx * (bb[1] + y + ny * (bb[2] + z))] = 1; n++; }
+        }
+        rows.push({ label, component: c, voxels: n, ...extractFeatures(image, { data: bin, dims: labels.dims, spacing: labels.spacing, origin: labels.origin }, settings) });
       }
     } else {
       let n = 0;
