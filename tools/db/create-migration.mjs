@@ -11,6 +11,7 @@
  *
  * The written SQL is applied by @hepatoscope/db `applyMigrations` (in a transaction) at the next start.
  */
+/* global WebAssembly */
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import bcrypt from 'bcryptjs';
-import type { DbClient } from '../client';
+import type { Db, DbClient } from '../client';
 import type { Bclc, Phase, Prisma, Role, Structure, Timepoint } from '../generated/prisma/client';
 import { DATASETS, type PatientSeed } from './datasets';
 import { PUBLISHED_MODELS } from './models';
@@ -108,7 +108,7 @@ const SEED_NAME = 'demo';
 const SEED_VERSION = 1;
 const CHUNK = 500;
 
-type Seedable = DbClient & { $transaction: Function };
+type Seedable = DbClient & Pick<Db, '$transaction'>;
 
 /**
  * Seeds the demo once (see the module comment). Pass the open `Database` (from `openDatabase`) or its `prisma`.
