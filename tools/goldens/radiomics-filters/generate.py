@@ -226,9 +226,73 @@ def itk(a, spacing, *args):
     return np.frombuffer(out, '<f8').reshape(a.shape, order='F')
 
 
+def icosphere_vertices(subdivisions, radius):
+    """trimesh.creation.icosphere vertex set (trimesh is not in Debian): icosahedron, subdivided, pushed to radius."""
+    t = (1.0 + 5.0 ** .5) / 2.0
+    v = np.array([[-1, t, 0], [1, t, 0], [-1, -t, 0], [1, -t, 0], [0, -1, t], [0, 1, t],
+                  [0, -1, -t], [0, 1, -t], [t, 0, -1], [t, 0, 1], [-t, 0, -1], [-t, 0, 1]], float) / np.sqrt(2.0 + t)
+    faces = np.array([[0, 11, 5], [0, 5, 1], [0, 1, 7], [0, 7, 10], [0, 10, 11], [1, 5, 9], [5, 11, 4], [11, 10, 2],
+                      [10, 7, 6], [7, 1, 8], [3, 9, 4], [3, 4, 2], [3, 2, 6], [3, 6, 8], [3, 8, 9], [4, 9, 5],
+                      [2, 4, 11], [6, 2, 10], [8, 6, 7], [9, 8, 1]])
+    for _ in range(subdivisions):
+        verts = list(v)
+        mids = {}
+        nf = []
+
+        def mid(a, b):
+            key = (min(a, b), max(a, b))
+            if key not in mids:
+                mids[key] = len(verts)
+                verts.append((v[a] + v[b]) / 2.0)
+            return mids[key]
+        for a, b, c in faces:
+            ab, bc, ca = mid(a, b), mid(b, c), mid(c, a)
+            nf += [[a, ab, ca], [b, bc, ab], [c, ca, bc], [ab, bc, ca]]
+        v = np.array(verts)
+        v = v / np.linalg.norm(v, axis=1)[:, None] * radius
+        faces = np.array(nf)
+    return v
+
+
+def lbp3d(im_xyz, ma_xyz, levels=2, radius=1, subdivision=1):
+    """PyRadiomics 3.1 getLBP3DImage on [z, y, x] arrays (as SimpleITK gives them); returns [x, y, z] arrays."""
+    from scipy.ndimage import map_coordinates
+    from scipy.special import sph_harm
+    from scipy.stats import kurtosis
+    im_arr = im_xyz.transpose(2, 1, 0).copy()
+    ma_arr = ma_xyz.transpose(2, 1, 0).copy()
+    coords_ico = icosphere_vertices(subdivision, radius)
+    theta = np.arccos(np.true_divide(coords_ico[:, 2], radius))
+    phi = np.arctan2(coords_ico[:, 1], coords_ico[:, 0])
+    Y = sph_harm(0, 0, theta, phi)
+    n_ix = np.array(0)
+    for n in range(1, levels):
+        for m in range(-n, n + 1):
+            n_ix = np.append(n_ix, n)
+            Y = np.column_stack((Y, sph_harm(m, n, theta, phi)))
+    roi = np.where(ma_arr == 1)
+    coords = np.array(roi).T[None, :, :] + coords_ico[:, None, :]
+    f = map_coordinates(im_arr, coords.T, order=3)
+    k = kurtosis(f, axis=1)
+    f = np.greater_equal(f, im_arr[roi][:, None]).astype(int)
+    c = np.multiply(f[:, :, None], Y[None, :, :]).sum(axis=1)
+    f = np.multiply(c[:, None, n_ix == 0], Y[None, :, n_ix == 0])
+    for n in range(1, levels):
+        f = np.concatenate((f, np.sum(np.multiply(c[:, None, n_ix == n], Y[None, :, n_ix == n]), axis=2, keepdims=True)), axis=2)
+    f = np.real(np.sqrt(np.sum(f ** 2, axis=1)))
+    out = []
+    for l_idx in range(levels):
+        r = np.zeros(im_arr.shape)
+        r[roi] = f[:, l_idx]
+        out.append(r.transpose(2, 1, 0))
+    r = np.zeros(im_arr.shape)
+    r[roi] = np.real(k)
+    return out, r.transpose(2, 1, 0)
+
+
 def flat(a):
     """x fastest, as the TypeScript grid."""
-    return [float(v) for v in np.asarray(a).flatten(order='F')]
+    return [None if np.isnan(v) else float(v) for v in np.asarray(a).flatten(order='F')]
 
 
 def summary(a, samples):
@@ -295,6 +359,23 @@ def main():
     for sigma in [1.0, 1.5, 3.0]:
         add(f'itk-log-{sigma}', 'small', {'type': 'recursiveLog', 'sigmaMm': sigma}, itk(small, small_sp, 'log', sigma))
     add('itk-gradient', 'small', {'type': 'gradient'}, itk(small, small_sp, 'gradient'))
+    lbp_mask = np.zeros(small_shape)
+    lbp_mask[1:8, 1:6, 1:5] = 1
+    lbp_mask[0, 0, 0] = lbp_mask[8, 6, 5] = lbp_mask[4, 0, 2] = 1
+    # continuous values: no exact ties between a voxel and its neighbours (ties are rounding-dependent in SciPy)
+    small_float = small + rng.random(small_shape)
+    lv, kk = lbp3d(small_float, lbp_mask)
+    for i, v in enumerate(lv):
+        add(f'lbp3D-m{i + 1}', 'small_float', {'type': 'lbp3D', 'pick': i, 'mask': flat(lbp_mask)}, v)
+    add('lbp3D-k', 'small_float', {'type': 'lbp3D', 'pick': 'kurtosis', 'mask': flat(lbp_mask)}, kk)
+    lv, kk = lbp3d(small, lbp_mask)
+    add('lbp3D-k-integer', 'small', {'type': 'lbp3D', 'pick': 'kurtosis', 'mask': flat(lbp_mask)}, kk)
+    lv, kk = lbp3d(small, lbp_mask, levels=3, radius=1.5, subdivision=2)
+    add('lbp3D-L3-r1.5-s2-m3', 'small', {'type': 'lbp3D', 'pick': 2, 'levels': 3, 'icosphereRadius': 1.5, 'icosphereSubdivision': 2,
+                                        'mask': flat(lbp_mask)}, lv[2])
+    steps_mask = np.ones(small_shape)
+    lv, kk = lbp3d(np.where(small > 50, 7.0, 3.0), steps_mask)
+    add('lbp3D-steps-k', 'small_steps', {'type': 'lbp3D', 'pick': 'kurtosis', 'mask': flat(steps_mask)}, kk)
     add('lbp2D-R1-P8', 'small', {'type': 'lbp2D', 'radius': 1, 'samples': 8}, lbp2d(small))
     add('lbp2D-R2-P16', 'small', {'type': 'lbp2D', 'radius': 2, 'samples': 16}, lbp2d(small, 2, 16))
     step_levels = np.where(small > 50, 7.0, 3.0)
@@ -363,6 +444,7 @@ def main():
         'small': {'dims': list(small_shape), 'spacing': list(small_sp), 'values': flat(small)},
         'small_signed': {'dims': list(small_shape), 'spacing': list(small_sp), 'values': flat(small_signed)},
         'small_steps': {'dims': list(small_shape), 'spacing': list(small_sp), 'values': flat(step_levels)},
+        'small_float': {'dims': list(small_shape), 'spacing': list(small_sp), 'values': flat(small_float)},
         'cases': cases,
         'phantomSamples': [list(s) for s in samples],
         'phantoms': ph,

@@ -12,3 +12,4 @@ export { waveletFilters, WAVELET_DEC_LO, type WaveletName } from './wavelet-coef
 export { rightAngleRotations, rotatedKernelSets, rotatedKernelPairs, type KernelTriple } from './rotation';
 export { squareImage, squareRootImage, logarithmImage, exponentialImage, gradientImage, lbp2DImage } from './image-types';
 export { recursiveLogFilter, recursiveGaussianAxis, recursiveGaussianCoefficients, type RecursiveGaussianCoefficients } from './recursive-gaussian';
+export { lbp3DImage, icosphereVertices, sphericalHarmonic, associatedLegendre, type Lbp3DOptions } from './lbp3d';
