@@ -10,9 +10,8 @@
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '@hepatoscope/config';
-import * as dbModule from '@hepatoscope/db';
-import { openDatabase, type Database } from '@hepatoscope/db';
-import { DEMO_USERS, ensureDemoUsers } from '@hepatoscope/services';
+import { openDatabase, seedDemo, type Database } from '@hepatoscope/db';
+import { DEMO_USERS, ensureDemoUsers, phantomImagingProvider } from '@hepatoscope/services';
 import { API_VERSION, createApiServer } from './server';
 
 type Stoppable = { stop(opts?: { timeoutMs?: number }): Promise<void> };
@@ -46,15 +45,20 @@ async function main(): Promise<void> {
       `${db.migrations.applied.length} migration(s) applied in ${Math.round(db.timings.migrate)} ms)`,
   );
 
-  // Demo seed: the database seed (cohorts, models, meetings …) when the db library provides it.
-  const seed = (dbModule as Record<string, unknown>).seedDemo;
+  // Demo seed, once per database (a SeedRun row marks it): real cohorts, demo users, meeting, published models,
+  // synthetic phantom imaging for the tumour-board patients.
   let seedLogins: Array<{ email: string; role: string }> | undefined;
-  if (typeof seed === 'function') {
-    const res = (await (seed as (db: Database, opts: { password: string; filesDir: string }) => Promise<unknown>)(db, {
-      password: config.demoPassword,
+  try {
+    const res = await seedDemo(db, {
       filesDir: config.filesDir,
-    })) as { logins?: Array<{ email: string; role: string }> } | undefined;
-    seedLogins = res?.logins;
+      demoPassword: config.demoPassword,
+      syntheticImaging: phantomImagingProvider(),
+      log: (l) => log(`seed: ${l}`),
+    });
+    seedLogins = res.logins;
+    if (res.seeded) log(`demo seeded in ${(res.ms / 1000).toFixed(1)} s: ${Object.entries(res.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  } catch (e) {
+    console.error(`[api] the demo seed failed (the database is unchanged; it will be retried at the next start): ${(e as Error).message}`);
   }
   const { created } = await ensureDemoUsers({ prisma: db.prisma, bcryptCost: 12 }, config.demoPassword);
   if (created.length) log(`created demo logins: ${created.join(', ')}`);

@@ -55,7 +55,8 @@ export { resolveStorageUri, type FileRef } from './usecases/files';
 export { parseCsv } from './cohorts/csv';
 export { validatePatientCsv, CSV_TARGET_FIELDS, type CsvTarget } from './cohorts/validate';
 export * from './scoring/linear';
-export { clinicalValue } from './usecases/predictions';
+export { clinicalValue, gradeOf } from './usecases/predictions';
+export { phantomImagingProvider } from './demo/phantom-imaging';
 export { predictorDefs } from './usecases/models';
 export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
 /** Test data set for integration tests (not used at run time). */

@@ -163,6 +163,30 @@ describe('predictions', () => {
     expect(r.medianMonths).toBe(36);
   });
 
+  it('scores a linear-score model (ALBI-style) into a graded score', async () => {
+    const m = await t.db.prisma.model.create({
+      data: {
+        name: 'ALBI test',
+        task: 'SURVIVAL',
+        kind: 'linear-score',
+        version: '1.0.0',
+        status: 'VALIDATED',
+        origin: 'PUBLISHED',
+        inputs: [
+          { name: 'bilirubin', field: 'bilirubin', transform: 'log10' },
+          { name: 'albumin', field: 'albumin' },
+        ],
+        parameters: { intercept: 0.8138, coefficients: { bilirubin: 0.66, albumin: -0.85 }, grades: [{ label: 'ALBI grade 1', upTo: -2.6 }, { label: 'ALBI grade 2', upTo: -1.39 }, { label: 'ALBI grade 3', upTo: null }] },
+        modelCard: {},
+      },
+    });
+    const r = await services.predictions.run(actor('clinician'), { patientId: fx.patients.p1, modelId: m.id });
+    if (r.kind !== 'score') throw new Error('expected a score');
+    // ALBI = 0.66·log10(0.9·17.1) − 0.085·39 = −2.533 → grade 2
+    expect(r.score).toBeCloseTo(0.66 * Math.log10(0.9 * 17.1) - 0.085 * 39, 3);
+    expect(r.grade).toBe('ALBI grade 2');
+  });
+
   it('refuses draft models, out-of-scope patients, foreign lesions and missing predictors', async () => {
     expect(await code(services.predictions.run(actor('clinician'), { patientId: fx.patients.p1, modelId: fx.models.draft }))).toBe('INVALID');
     expect(await code(services.predictions.run(actor('clinician'), { patientId: fx.patients.p3, modelId: fx.models.validated }))).toBe('NOT_FOUND');

@@ -1,13 +1,10 @@
+import { DEMO_USERS as DB_DEMO_USERS } from '@hepatoscope/db';
 import { hashPassword } from '../auth/password';
 import type { ResolvedDeps } from '../deps';
 import type { Role } from '../types';
 
-/** One demo login per role (documented in the README; password from HEPATOSCOPE_DEMO_PASSWORD). */
-export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role }> = [
-  { email: 'clinician@demo.hepatoscope', name: 'Demo Clinician', role: 'CLINICIAN' },
-  { email: 'board@demo.hepatoscope', name: 'Demo Tumour Board', role: 'TUMOR_BOARD' },
-  { email: 'admin@demo.hepatoscope', name: 'Demo Admin', role: 'ADMIN' },
-];
+/** One demo login per role: the same accounts as the database demo seed (`seedDemo` in @hepatoscope/db). */
+export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role }> = DB_DEMO_USERS;
 
 /**
  * Ensures that every role has at least one account: for a role with no user at all, creates its demo login

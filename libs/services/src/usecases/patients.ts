@@ -148,7 +148,14 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
             url: segmentationUrl(sg.id),
             labels: sg.labels as Record<string, string>,
           })),
-          lesions: [...lesionMap.values()].filter((l): l is NonNullable<typeof l> => !!l).map(lesionDto),
+          // Lesions linked through this study's segmentations; a multi-label lesion mask without a lesion link
+          // stands for all the patient's lesions.
+          lesions: (lesionMap.size
+            ? [...lesionMap.values()].filter((l): l is NonNullable<typeof l> => !!l)
+            : segs.some((sg) => sg.structure === 'LESION')
+              ? p.lesions
+              : []
+          ).map(lesionDto),
         };
       });
 

@@ -73,7 +73,22 @@ interface CoxParams {
   horizons?: number[];
 }
 
+interface ScoreParams {
+  intercept?: number;
+  coefficients: Record<string, number>;
+  /** Ordered grades: the first whose `upTo` ≥ score (null = no upper bound). */
+  grades?: Array<{ label: string; upTo: number | null }>;
+}
+
 const LOGISTIC_KINDS = new Set(['logistic', 'lasso-logistic', 'lasso']);
+const SCORE_KINDS = new Set(['linear-score']);
+
+/** Grade of a linear score: the first grade whose `upTo` is ≥ the score (`upTo: null` = open-ended). */
+export function gradeOf(score: number, grades: ReadonlyArray<{ label: string; upTo: number | null }> | undefined): string | null {
+  if (!grades?.length) return null;
+  for (const g of grades) if (g.upTo === null || score <= g.upTo) return g.label;
+  return grades[grades.length - 1]!.label;
+}
 const COX_KINDS = new Set(['cox', 'coxph', 'lasso-cox']);
 
 /** Predictions: score a patient/lesion with a VALIDATED linear model; results stored with the input snapshot. */
@@ -223,7 +238,28 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
         };
       }
 
-      throw new DomainError('INVALID', `Model kind ${model.kind} cannot score patients here (supported: ${[...LOGISTIC_KINDS, ...COX_KINDS].join(', ')})`);
+      if (SCORE_KINDS.has(model.kind)) {
+        const prm = model.parameters as unknown as ScoreParams | null;
+        if (!prm || !prm.coefficients) throw new DomainError('INVALID', `Model ${model.name} v${model.version} has no score parameters (coefficients)`);
+        const { eta } = linearPredictor(names, x, prm.coefficients, { intercept: prm.intercept ?? 0 });
+        const grade = gradeOf(eta, prm.grades);
+        const nomogram = nomogramPoints(defs, x, prm.coefficients);
+        const row = await prisma.prediction.create({
+          data: {
+            modelId: model.id,
+            modelVersion: model.version,
+            patientId: patient.id,
+            lesionId: input.lesionId ?? null,
+            riskGroup: grade,
+            nomogram: nomogram as unknown as Prisma.InputJsonValue,
+            inputSnapshot: { ...(snapshot as object), score: eta } as Prisma.InputJsonValue,
+            createdById: actor.userId,
+          },
+        });
+        return { kind: 'score' as const, id: row.id, modelVersion: model.version, score: eta, grade, riskGroup: grade, nomogram, inputs: raw };
+      }
+
+      throw new DomainError('INVALID', `Model kind ${model.kind} cannot score patients here (supported: ${[...LOGISTIC_KINDS, ...COX_KINDS, ...SCORE_KINDS].join(', ')})`);
     },
 
     async listForPatient(actor: Actor, patientId: string) {
