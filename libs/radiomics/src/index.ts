@@ -22,3 +22,4 @@ export * from './texture';
 export * from './hcc/peritumoural';
 export * from './hcc/delta';
 export * from './hcc/habitat';
+export * from './filters';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeVolume, IDENTITY_DIRECTION, type Volume } from '@hepatoscope/imaging-io';
 import { CliError } from '../command';
-import extract, { fromPyRadiomicsSettings } from './extract';
+import extract, { fromPyRadiomicsImageTypes, fromPyRadiomicsSettings } from './extract';
 
 const PHANTOM = path.join(path.dirname(require.resolve('@hepatoscope/radiomics/package.json')), 'fixtures', 'ibsi1', 'ibsi_1_digital_phantom', 'nifti');
 const IMAGE = path.join(PHANTOM, 'image', 'phantom.nii.gz');
@@ -67,6 +67,10 @@ describe('hepatoscope extract', () => {
     expect(j.provenance.settings.discretisation).toEqual({ method: 'fbs', binWidth: 1, lowerBound: 'pyradiomics' });
     expect(fromPyRadiomicsSettings({ binCount: 32, resampledPixelSpacing: [1, 1, 0], interpolator: 'sitkLinear' }).settings).toMatchObject({ discretisation: { method: 'fbn', binCount: 32 }, resampling: { spacing: [1, 1, null], interpolator: 'linear' } });
     expect(() => fromPyRadiomicsSettings({ normalize: true })).toThrow(/not supported/);
+    expect(fromPyRadiomicsImageTypes({ Original: {}, LoG: { sigma: [1, 3] }, Wavelet: {}, Square: {} })).toEqual({
+      original: true, log: { sigmaMm: [1, 3], implementation: 'pyradiomics' }, wavelet: { wavelet: 'coif1', level: 1, startLevel: 0 }, square: true,
+    });
+    expect(() => fromPyRadiomicsImageTypes({ LBP3D: {} })).toThrow(/LBP3D/);
   });
 
   it('reports user errors as CliError with what was wrong', async () => {

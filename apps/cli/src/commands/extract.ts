@@ -57,6 +57,31 @@ export function fromPyRadiomicsSettings(setting: Record<string, unknown>): { set
   return { settings: out, label: setting.label != null ? Number(setting.label) : undefined };
 }
 
+/**
+ * Maps a PyRadiomics `imageType` section: Original, LoG ({sigma: [..]}), Wavelet ({wavelet, level, start_level}),
+ * Square, SquareRoot, Logarithm, Exponential, Gradient. LoG uses the PyRadiomics (SimpleITK recursive) filter.
+ */
+export function fromPyRadiomicsImageTypes(it: Record<string, Record<string, unknown> | null>, _settings: Record<string, unknown> = {}): Record<string, unknown> {
+  const known = ['Original', 'LoG', 'Wavelet', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient'];
+  for (const k of Object.keys(it)) if (!known.includes(k)) throw new CliError(`extract: PyRadiomics image type "${k}" is not supported (supported: ${known.join(', ')})`);
+  const out: Record<string, unknown> = { original: 'Original' in it };
+  if (it.LoG) {
+    const sig = (it.LoG.sigma ?? []) as number[];
+    if (!Array.isArray(sig) || !sig.length) throw new CliError('extract: imageType LoG needs a non-empty sigma list');
+    out.log = { sigmaMm: sig.map(Number), implementation: 'pyradiomics' };
+  }
+  if ('Wavelet' in it) {
+    const w = it.Wavelet ?? {};
+    out.wavelet = { wavelet: String(w.wavelet ?? 'coif1'), level: Number(w.level ?? 1), startLevel: Number(w.start_level ?? 0) };
+  }
+  if ('Square' in it) out.square = true;
+  if ('SquareRoot' in it) out.squareRoot = true;
+  if ('Logarithm' in it) out.logarithm = true;
+  if ('Exponential' in it) out.exponential = true;
+  if ('Gradient' in it) out.gradient = true;
+  return out;
+}
+
 function csvCell(v: string | number): string {
   const s = typeof v === 'number' ? (Number.isNaN(v) ? 'NaN' : String(v)) : v;
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -102,10 +127,8 @@ const extract: Command = {
           throw new CliError(`extract: cannot read --params ${p}: ${(e as Error).message}`);
         }
         if (raw.setting || raw.imageType || raw.featureClass) {
-          const it = raw.imageType as Record<string, unknown> | undefined;
-          if (it && Object.keys(it).some((k) => k !== 'Original')) throw new CliError(`extract: image types other than Original are not supported yet (got ${Object.keys(it).join(', ')})`);
           const m = fromPyRadiomicsSettings((raw.setting ?? {}) as Record<string, unknown>);
-          settingsInput = m.settings;
+          settingsInput = { ...m.settings, imageTypes: fromPyRadiomicsImageTypes((raw.imageType ?? { Original: {} }) as Record<string, Record<string, unknown> | null>, m.settings) };
           if (label === undefined) label = m.label;
         } else settingsInput = raw;
       }
@@ -158,7 +181,7 @@ const extract: Command = {
     const featureList = (r: Row) =>
       Object.entries(r.result.features).map(([key, value]) => {
         const d = rad.describeFeature(key);
-        const o: Record<string, unknown> = { name: key, family: d.family, feature: d.feature, ibsiCode: d.ibsiCode, aggregation: d.aggregation, imageType: 'original', value: Number.isFinite(value) ? value : null };
+        const o: Record<string, unknown> = { name: key, family: d.family, feature: d.feature, ibsiCode: d.ibsiCode, aggregation: d.aggregation, imageType: d.imageType, value: Number.isFinite(value) ? value : null };
         if (!Number.isFinite(value)) o.reason = r.result.reasons[key] ?? 'undefined';
         return o;
       });

@@ -1,5 +1,8 @@
 import { loadIbsiPhantom, loadIbsiReferenceRows, rowMatches } from '../testing/ibsi-phantom';
 import { resampleImage, resampleMask } from '../processing/resample';
+import { logFilter } from '../filters';
+import { intensityStatistics } from '../features/intensity-statistics';
+import { roiValues } from '../roi';
 import type { Dims3, Image3D, Mask3D, Vec3 } from '../types';
 import { describeFeature, extractFeatures, extractFeaturesPerLabel } from './extract';
 import { canonicalJson, sha256Hex } from './hash';
@@ -114,6 +117,25 @@ describe('extract pipeline behaviour', () => {
     expect(r.features.stat_var).toBe(0);
     for (const [k, v] of Object.entries(r.features)) if (Number.isNaN(v)) expect(r.reasons[k]).toBeTruthy();
     expect(Number.isNaN(r.features.fractal_dim_box)).toBe(true);
+  });
+
+  it('derived image types: gradient of a ramp is its slope, LoG on the crop equals LoG on the full image, wavelet bands present', () => {
+    const ramp = new Float64Array(n);
+    for (let z = 0, i = 0; z < dims[2]; z++) for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++, i++) ramp[i] = 3 * x * spacing[0] + 100;
+    const r = extractFeatures({ ...image, data: ramp }, mask, {
+      families: ['intensity-statistics', 'glcm'],
+      imageTypes: { original: true, gradient: true, log: { sigmaMm: [1.5] }, wavelet: { wavelet: 'haar' } },
+    });
+    expect(r.features.gradient_stat_mean).toBeCloseTo(3, 9);
+    expect(r.features.gradient_stat_var).toBeCloseTo(0, 9);
+    const full = logFilter({ ...image, data: ramp }, { sigmaMm: 1.5 });
+    const expected = intensityStatistics(roiValues(full, mask));
+    expect(r.features['log-sigma-1-5-mm-3D_stat_mean']).toBeCloseTo(expected.stat_mean, 9);
+    expect(r.features['log-sigma-1-5-mm-3D_stat_var']).toBeCloseTo(expected.stat_var, 9);
+    for (const band of ['LLH', 'LHL', 'LHH', 'HLL', 'HLH', 'HHL', 'HHH', 'LLL']) expect(Number.isFinite(r.features[`wavelet-${band}_stat_mean`])).toBe(true);
+    expect(r.features['wavelet-LLH_glcm_joint_max_3D_avg']).toBeDefined();
+    expect(describeFeature('wavelet-LLH_glcm_joint_max_3D_avg')).toMatchObject({ imageType: 'wavelet-LLH', family: 'glcm', ibsiCode: 'GYBY' });
+    expect(r.features.gradient_morph_volume).toBeUndefined();
   });
 
   it('settings hash is canonical (key order independent) and SHA-256 is correct', () => {

@@ -8,6 +8,7 @@
  */
 import pkg from '../../package.json';
 import { computeTextureFeaturesDetailed, textureFeatureCatalogue, AGGREGATION_CODES } from '../texture';
+import { exponentialImage, gradientImage, logarithmImage, logFilter, pyradiomicsWavelet, recursiveLogFilter, squareImage, squareRootImage } from '../filters';
 import type { TextureFamily } from '../texture';
 import { intensityHistogramFeatures } from '../features/intensity-histogram';
 import { intensityStatistics, type FeatureMap, type ReasonMap } from '../features/intensity-statistics';
@@ -38,6 +39,8 @@ export interface ExtractResult {
 /** Metadata of a feature key (for output tables). */
 export interface FeatureDescription {
   name: string;
+  /** 'original' or the derived image type (`log-sigma-3-0-mm-3D`, `wavelet-LLH`, `square`, …) */
+  imageType: string;
   family: string;
   feature: string;
   ibsiCode: string;
@@ -48,14 +51,16 @@ let textureIndex: Map<string, FeatureDescription> | null = null;
 
 /** Family, IBSI title/code and aggregation of a feature key produced by {@link extractFeatures}. */
 export function describeFeature(key: string): FeatureDescription {
+  const m = /^(log-sigma-[0-9-]+-mm-3D|wavelet\d*-[LH]{3}|square|squareroot|logarithm|exponential|gradient)_(.+)$/.exec(key);
+  if (m) return { ...describeFeature(m[2]), name: key, imageType: m[1] };
   const f = FEATURE_BY_TAG.get(key);
-  if (f) return { name: key, family: f.family, feature: f.title, ibsiCode: f.ibsiCode, aggregation: '' };
-  if (key === 'fractal_dim_box') return { name: key, family: 'fractal', feature: 'Box-counting fractal dimension', ibsiCode: '', aggregation: '' };
+  if (f) return { name: key, imageType: 'original', family: f.family, feature: f.title, ibsiCode: f.ibsiCode, aggregation: '' };
+  if (key === 'fractal_dim_box') return { name: key, imageType: 'original', family: 'fractal', feature: 'Box-counting fractal dimension', ibsiCode: '', aggregation: '' };
   if (!textureIndex) {
     textureIndex = new Map();
-    for (const t of textureFeatureCatalogue()) textureIndex.set(t.key, { name: t.key, family: t.family, feature: t.name, ibsiCode: t.ibsiCode, aggregation: `${t.aggregation} (${AGGREGATION_CODES[t.aggregation]})` });
+    for (const t of textureFeatureCatalogue()) textureIndex.set(t.key, { name: t.key, imageType: 'original', family: t.family, feature: t.name, ibsiCode: t.ibsiCode, aggregation: `${t.aggregation} (${AGGREGATION_CODES[t.aggregation]})` });
   }
-  return textureIndex.get(key) ?? { name: key, family: key.split('_')[0], feature: key, ibsiCode: '', aggregation: '' };
+  return textureIndex.get(key) ?? { name: key, imageType: 'original', family: key.split('_')[0], feature: key, ibsiCode: '', aggregation: '' };
 }
 
 function crop<T extends { data: ArrayLike<number> }>(src: T & { dims: Dims3 }, box: number[], Ctor: new (n: number) => Float64Array | Uint8Array): Float64Array | Uint8Array {
@@ -92,7 +97,10 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i] > 0) roiVoxels++;
 
   // crop with a margin that covers the peak sphere, interpolation support and B-spline prefilter decay
-  const margin = [0, 1, 2].map((a) => Math.ceil(PEAK_SPHERE_RADIUS_MM / image.spacing[a]) + (settings.resampling ? 14 : 1));
+  const it = settings.imageTypes;
+  const maxSigma = it.log ? Math.max(...it.log.sigmaMm) : 0;
+  const waveletSupport = it.wavelet ? 8 * (it.wavelet.level + it.wavelet.startLevel) : 0;
+  const margin = [0, 1, 2].map((a) => Math.max(Math.ceil(PEAK_SPHERE_RADIUS_MM / image.spacing[a]), Math.ceil((4 * maxSigma) / image.spacing[a]) + 1, waveletSupport) + (settings.resampling ? 14 : 1));
   const box = [0, 1, 2].flatMap((a) => [Math.max(0, bbox[a] - margin[a])]).concat([0, 1, 2].map((a) => Math.min(image.dims[a] - 1, bbox[a + 3] + margin[a])));
   const cdims = [box[3] - box[0] + 1, box[4] - box[1] + 1, box[5] - box[2] + 1] as unknown as Dims3;
   const o0 = image.origin ?? [0, 0, 0];
@@ -133,17 +141,46 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
   const features: FeatureMap = {};
   const reasons: ReasonMap = {};
   const fam = new Set(settings.families);
+  let ng = 0;
   let morphVoxels = 0, intensityVoxels = 0;
   for (let i = 0; i < morphMask.data.length; i++) { if (morphMask.data[i]) morphVoxels++; if (intensityMask.data[i]) intensityVoxels++; }
   if (!morphVoxels) throw new Error(`extractFeatures: the ROI has no voxel left after resampling (mask threshold ${settings.resampling?.maskThreshold}); ${roiVoxels} voxels before`);
 
-  if (fam.has('morphology')) Object.assign(features, morphologyFeatures(img, morphMask, intensityMask, reasons, { moranMaxVoxels: settings.moranMaxVoxels }));
-  if (fam.has('local-intensity')) Object.assign(features, localIntensityFeatures(img, intensityMask, reasons));
+  if (it.original) {
+    if (fam.has('morphology')) Object.assign(features, morphologyFeatures(img, morphMask, intensityMask, reasons, { moranMaxVoxels: settings.moranMaxVoxels }));
+    if (fam.has('local-intensity')) Object.assign(features, localIntensityFeatures(img, intensityMask, reasons));
+    ng = intensityFamilies(img, morphMask, intensityMask, intensityVoxels, settings, '', features, reasons);
+    if (fam.has('fractal')) {
+      features.fractal_dim_box = fractalDimensionBoxCounting(morphMask);
+      if (Number.isNaN(features.fractal_dim_box)) reasons.fractal_dim_box = 'ROI extent is one voxel: box counting needs two box sizes';
+    }
+  }
+  for (const [name, derived] of derivedImages(img, settings)) {
+    intensityFamilies(derived(), morphMask, intensityMask, intensityVoxels, settings, `${name}_`, features, reasons);
+  }
+  return {
+    features,
+    reasons,
+    settingsHash: settingsHash(settings),
+    softwareVersion: SOFTWARE_VERSION,
+    diagnostics: { roiVoxels, morphVoxels, intensityVoxels, dims: img.dims, spacing: img.spacing, ng },
+  };
+}
+
+/** Statistics, histogram, IVH and texture features of one (original or derived) image, keys prefixed. Returns N_g. */
+function intensityFamilies(img: Image3D, morphMask: Mask3D, intensityMask: Mask3D, intensityVoxels: number, settings: ExtractSettings, prefix: string, out: FeatureMap, outReasons: ReasonMap): number {
+  const derived = prefix !== '';
+  const fam = new Set(settings.families);
+  if (derived) fam.delete('ivh'); // IVH is defined for calibrated/original intensities only
+  // the re-segmentation range is in original intensity units: it bounds FBS bins of the original image only
+  const range = derived ? null : settings.resegmentation.range;
+  const features: FeatureMap = {};
+  const reasons: ReasonMap = {};
+  let ng = 0;
   const values = roiValues(img, intensityMask);
   if (fam.has('intensity-statistics')) Object.assign(features, intensityStatistics(values, reasons));
 
   const textureFams = (['glcm', 'glrlm', 'glszm', 'gldzm', 'ngtdm', 'ngldm'] as const).filter((f) => fam.has(f));
-  let ng = 0;
   if (fam.has('intensity-histogram') || textureFams.length) {
     if (!intensityVoxels) {
       const keys = [
@@ -190,17 +227,38 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
       Object.assign(features, ivhFeatures(lv, { min: 1, max: d.method === 'fbn' ? d.binCount : disc.ng, step: 1 }, reasons));
     }
   }
-  if (fam.has('fractal')) {
-    features.fractal_dim_box = fractalDimensionBoxCounting(morphMask);
-    if (Number.isNaN(features.fractal_dim_box)) reasons.fractal_dim_box = 'ROI extent is one voxel: box counting needs two box sizes';
+  for (const k of Object.keys(features)) out[prefix + k] = features[k];
+  for (const k of Object.keys(reasons)) outReasons[prefix + k] = reasons[k];
+  return ng;
+}
+
+/** PyRadiomics-style image-type names with lazily computed derived images on the (cropped) grid. */
+function derivedImages(img: Image3D, settings: ExtractSettings): [string, () => Image3D][] {
+  const it = settings.imageTypes;
+  const out: [string, () => Image3D][] = [];
+  if (it.log) {
+    const impl = it.log.implementation;
+    for (const s of it.log.sigmaMm) {
+      const name = `log-sigma-${String(s).replace('.', '-')}${Number.isInteger(s) ? '-0' : ''}-mm-3D`;
+      out.push([name, () => (impl === 'pyradiomics' ? recursiveLogFilter(img, s) : logFilter(img, { sigmaMm: s }))]);
+    }
   }
-  return {
-    features,
-    reasons,
-    settingsHash: settingsHash(settings),
-    softwareVersion: SOFTWARE_VERSION,
-    diagnostics: { roiVoxels, morphVoxels, intensityVoxels, dims: img.dims, spacing: img.spacing, ng },
-  };
+  if (it.wavelet) {
+    const w = it.wavelet;
+    let cache: ReturnType<typeof pyradiomicsWavelet> | null = null;
+    const get = () => (cache ??= pyradiomicsWavelet(img, { wavelet: w.wavelet, level: w.level, startLevel: w.startLevel }));
+    for (let l = 0; l < w.level; l++) {
+      const lp = l + w.startLevel > 0 ? `wavelet${l + w.startLevel + 1}` : 'wavelet';
+      for (const band of ['LLH', 'LHL', 'LHH', 'HLL', 'HLH', 'HHL', 'HHH']) out.push([`${lp}-${band}`, () => get().levels[l][band]]);
+      if (l === w.level - 1) out.push([`${lp}-LLL`, () => get().approximation]);
+    }
+  }
+  if (it.square) out.push(['square', () => squareImage(img)]);
+  if (it.squareRoot) out.push(['squareroot', () => squareRootImage(img)]);
+  if (it.logarithm) out.push(['logarithm', () => logarithmImage(img)]);
+  if (it.exponential) out.push(['exponential', () => exponentialImage(img)]);
+  if (it.gradient) out.push(['gradient', () => gradientImage(img)]);
+  return out;
 }
 
 export interface LabelRow extends ExtractResult {

@@ -65,6 +65,26 @@ export const ExtractSettingsSchema = z
         ngldmAlpha: z.number().int().min(0).default(0),
       })
       .default({ dimensions: ['3D'], glcmDistance: 1, ngtdmDistance: 1, ngldmDistance: 1, ngldmAlpha: 0 }),
+    /**
+     * Image types (filtered images, IBSI 2 / PyRadiomics): each derived image gets the intensity-based
+     * families (statistics, histogram, IVH, texture — not morphology or local intensity), keys prefixed
+     * `<imageType>_` (e.g. `log-sigma-3-0-mm-3D_stat_mean`, `wavelet-LLH_glcm_joint_max_3D_avg`).
+     * Derived images are computed on the ROI crop (bounding box + a margin covering the filter support).
+     */
+    imageTypes: z
+      .object({
+        original: z.boolean().default(true),
+        /** LoG σ list (mm); implementation 'ibsi' = sampled Gaussian kernels (IBSI 2), 'pyradiomics' = SimpleITK recursive, scale-normalised */
+        log: z.object({ sigmaMm: z.array(z.number().positive()).min(1), implementation: z.enum(['ibsi', 'pyradiomics']).default('ibsi') }).nullable().default(null),
+        /** PyRadiomics wavelet (undecimated, periodic): 7 detail sub-bands + LLL per level */
+        wavelet: z.object({ wavelet: z.string().default('coif1'), level: z.number().int().min(1).max(3).default(1), startLevel: z.number().int().min(0).default(0) }).nullable().default(null),
+        square: z.boolean().default(false),
+        squareRoot: z.boolean().default(false),
+        logarithm: z.boolean().default(false),
+        exponential: z.boolean().default(false),
+        gradient: z.boolean().default(false),
+      })
+      .default({ original: true, log: null, wavelet: null, square: false, squareRoot: false, logarithm: false, exponential: false, gradient: false }),
     /** voxel count above which Moran's I / Geary's C are estimated on a seeded subsample */
     moranMaxVoxels: z.number().int().min(2).default(10000),
   })

@@ -32,6 +32,7 @@ export function ivhCurve(x: ArrayLike<number>, options: IvhOptions = {}): { inte
   const max = options.max ?? hi;
   if (!x.length) return { intensities: new Float64Array(0), volumes: new Float64Array(0), min, max, step };
   const nk = Math.max(1, Math.round((max - min) / step) + 1);
+  if (nk > 1e7) throw new Error(`ivhCurve: ${nk} intensity levels between ${min} and ${max} with step ${step}; discretise first (ivhDiscretisation)`);
   const counts = new Float64Array(nk + 1);
   for (let i = 0; i < x.length; i++) {
     let k = Math.round((x[i] - min) / step);
