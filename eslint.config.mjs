@@ -6,6 +6,7 @@
 // packages and external modules its files may NOT import.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const NODE_ONLY_EXTERNAL = [
   '@prisma/client',
@@ -47,7 +48,8 @@ const layers = [
   {
     name: 'pure libraries (radiomics, stats, phantoms, domain)',
     files: ['libs/{radiomics,stats,phantoms,domain}/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/bench*.ts', '**/*.bench.ts'],
+    // test-only helpers may read fixtures from disk
+    ignores: ['**/*.spec.ts', '**/bench*.ts', '**/*.bench.ts', '**/testing/**', '**/*.fixture.ts', '**/spec-helpers.ts'],
     banned: [...SERVER_LIBS, ...NODE_ONLY_EXTERNAL, '@hepatoscope/api-trpc', '@hepatoscope/ui', '@hepatoscope/portal'],
     message: 'pure libraries stay free of I/O and server code (see DEVELOPERS.md)',
   },
@@ -110,6 +112,7 @@ export default tseslint.config(
         TextEncoder: 'readonly',
         TextDecoder: 'readonly',
         AbortController: 'readonly',
+        AbortSignal: 'readonly',
         structuredClone: 'readonly',
         queueMicrotask: 'readonly',
       },
@@ -120,6 +123,16 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
     },
+  },
+  {
+    files: ['apps/portal/**/*.{ts,tsx}', 'libs/ui/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  {
+    // published polynomial/rational coefficients are kept digit for digit as printed in their sources
+    files: ['libs/stats/src/distributions.ts'],
+    rules: { 'no-loss-of-precision': 'off' },
   },
   {
     files: ['**/*.{js,cjs,mjs}'],
