@@ -5,7 +5,7 @@
 //    on the embedded PGlite database, hosts the job worker in the same process (PGlite is single-process);
 // 2. meanwhile builds the portal when its build is missing or older than its sources, then `next start`;
 // 3. waits until the portal answers and /api/health answers through it, then prints the URL and the
-//    demo logins. Ctrl-C stops everything.
+//    demo logins (the API prints them once the seed is in). Ctrl-C stops everything.
 //
 // Environment: PORT (portal, default 3000), API_PORT (default 3001), HEPATOSCOPE_DATA_DIR, DATABASE_URL.
 import { spawn } from 'node:child_process';
@@ -129,8 +129,6 @@ async function main() {
   await waitFor(`${base}/login`, 120_000, (r) => r.status < 500);
   const health = await (await waitFor(`${base}/api/health`, 180_000)).json();
   log(`ready: portal ${base}  (health: ${JSON.stringify(health)})`);
-  const demo = path.join(root, 'prisma/seed-data/DEMO_LOGINS.txt');
-  if (fs.existsSync(demo)) console.log(`\nDemo logins:\n${fs.readFileSync(demo, 'utf8')}`);
   console.log(`\nHepatoscope is running at ${base}  (Ctrl-C to stop)\n`);
 }
 
