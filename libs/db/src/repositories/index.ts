@@ -2,3 +2,5 @@
 export * from './patients';
 export * from './audit';
 export * from './jobs';
+export * from './segmentations';
+export * from './cohorts';
