@@ -52,10 +52,43 @@ describe('hepatoscope extract', () => {
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(3);
     const head = lines[0].split(',');
-    expect(head.slice(0, 5)).toEqual(['image', 'mask', 'label', 'component', 'voxels']);
-    expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual(['27', '24']);
+    expect(head.slice(0, 6)).toEqual(['image', 'mask', 'label', 'component', 'region', 'voxels']);
+    expect(lines.slice(1).map((l) => l.split(',')[5])).toEqual(['27', '24']);
     const vIdx = head.indexOf('morph_vol_approx');
     expect(Number(lines[1].split(',')[vIdx])).toBeCloseTo(27 * 0.8 * 0.8 * 2, 5); // spacing is stored as float32 in the files
+  });
+
+  it('adds peritumoural rings clipped to the liver label (LiTS-style mask: 1 liver, 2 tumour)', async () => {
+    const dims: [number, number, number] = [20, 20, 10];
+    const n = 20 * 20 * 10;
+    const img = new Float32Array(n).map((_, i) => 50 + ((i * 13) % 17));
+    const m = new Uint8Array(n);
+    for (let z = 0; z < 10; z++) for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) {
+      const i = x + 20 * (y + 20 * z);
+      if (x < 16) m[i] = 1; // liver
+      if ((x - 8) ** 2 + (y - 10) ** 2 + (z - 5) ** 2 <= 9) m[i] = 2; // tumour
+    }
+    const ip = path.join(dir, 'lits-img.nii.gz'), mp = path.join(dir, 'lits-mask.nii.gz');
+    await writeVolume(ip, vol(img, dims));
+    await writeVolume(mp, vol(m, dims));
+    const out = path.join(dir, 'rings.json');
+    expect(await runQuiet(['--image', ip, '--mask', mp, '--all-labels', '--liver-label', '1', '--rings', '2,4', '--out', out])).toBe(0);
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(j.rows.map((r: { region: string; label: number }) => `${r.label}:${r.region}`)).toEqual(['2:lesion', '2:ring-2mm', '2:ring-4mm']);
+    const vox = j.rows.map((r: { voxels: number }) => r.voxels);
+    expect(vox[1]).toBeGreaterThan(0);
+    expect(vox[2]).toBeGreaterThan(vox[1]);
+  });
+
+  it('runs a PyRadiomics batch file, in one process and with --jobs 2, with the same result', async () => {
+    const csv = path.join(dir, 'cases.csv');
+    fs.writeFileSync(csv, `Image,Mask,Label\n${IMAGE},${MASK},1\n${IMAGE},${MASK},\n`);
+    const o1 = path.join(dir, 'batch1.csv'), o2 = path.join(dir, 'batch2.csv');
+    expect(await runQuiet(['--batch', csv, '--preset', 'ibsi-digital-phantom', '--out', o1])).toBe(0);
+    expect(await runQuiet(['--batch', csv, '--preset', 'ibsi-digital-phantom', '--jobs', '2', '--out', o2])).toBe(0);
+    const a = fs.readFileSync(o1, 'utf8').trim().split('\n');
+    expect(a).toHaveLength(3);
+    expect(fs.readFileSync(o2, 'utf8')).toBe(fs.readFileSync(o1, 'utf8'));
   });
 
   it('accepts a PyRadiomics-style params JSON', async () => {

@@ -11,27 +11,38 @@ import { CliError, type Command } from '../command';
  * Output: JSON (default) `{provenance, features:[{name,family,feature,ibsiCode,aggregation,imageType,value,reason?}]}`
  * or, with `--all-labels`, `{provenance, rows:[{label, component, voxels, features:[…]}]}`; CSV: one row per ROI.
  */
-const USAGE = `Usage: hepatoscope extract --image IMG --mask MASK [--params P.json | --preset NAME]
-                           [--label N | --all-labels] [--format json|csv] [--out FILE]
+const USAGE = `Usage: hepatoscope extract --image IMG --mask MASK [options]
+       hepatoscope extract --batch cases.csv [--jobs N] [options]
 
-  --image FILE      image (.nii, .nii.gz, .nrrd, DICOM file or directory)
-  --mask FILE       mask or label map on the same grid
-  --params FILE     settings JSON (radiomics ExtractSettings, or PyRadiomics-style {"setting":{…}})
-  --preset NAME     ibsi-digital-phantom | pyradiomics-default | liver-ct
-  --label N         the label to use (default: all voxels > 0 form the ROI)
-  --all-labels      one row per label; a single-label mask gives one row per connected lesion
-  --format F        json (default) or csv; inferred from --out's extension when omitted
-  --out FILE        write to FILE instead of stdout`;
+  --image FILE        image (.nii, .nii.gz, .nrrd, DICOM file or directory)
+  --mask FILE         mask or label map on the same grid
+  --batch FILE.csv    PyRadiomics batch file: columns Image,Mask[,Label] (paths relative to the CSV)
+  --jobs N            batch cases in N parallel processes (default 1)
+  --params FILE       settings JSON (radiomics ExtractSettings, or PyRadiomics-style {"setting":{…},"imageType":{…}})
+  --preset NAME       ibsi-digital-phantom | pyradiomics-default | liver-ct
+  --label N           the label to use (default: all voxels > 0 form the ROI)
+  --all-labels        one row per label; a single-label mask gives one row per connected lesion
+  --liver-label N     label N of the mask is the liver: excluded from lesions, used to clip rings
+  --liver FILE        liver mask (voxels > 0) on the same grid, used to clip rings
+  --rings R1,R2,…     also extract peritumoural rings of R mm around each lesion (e.g. 3,5,10)
+  --format F          json (default) or csv; inferred from --out's extension when omitted
+  --out FILE          write to FILE instead of stdout`;
 
 const OPTIONS = {
   image: { type: 'string' },
   mask: { type: 'string' },
+  batch: { type: 'string' },
+  jobs: { type: 'string' },
   params: { type: 'string' },
   preset: { type: 'string' },
   label: { type: 'string' },
   'all-labels': { type: 'boolean' },
+  'liver-label': { type: 'string' },
+  liver: { type: 'string' },
+  rings: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
+  'internal-rows': { type: 'boolean' },
 } as const;
 
 /** Maps a PyRadiomics `setting` section to ExtractSettings input (the subset that has an IBSI meaning here). */
@@ -87,9 +98,48 @@ function csvCell(v: string | number): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One output row: a lesion (or the whole ROI) or a peritumoural ring of it. */
+export interface OutputRow {
+  image: string;
+  mask: string;
+  label: number | null;
+  component: number;
+  region: string;
+  voxels: number;
+  features: Record<string, number>;
+  reasons: Record<string, string>;
+  settingsHash: string;
+  software: string;
+}
+
+interface CaseSpec { image: string; mask: string; label?: number; liver?: string }
+
+function parseInt10(v: unknown, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new CliError(`extract: ${what} must be an integer, got ${String(v)}`);
+  return n;
+}
+
+/** Reads a PyRadiomics batch CSV (header with Image, Mask and optionally Label / Liver columns). */
+export function parseBatchCsv(text: string, baseDir: string, join: (a: string, b: string) => string, isAbs: (p: string) => boolean): CaseSpec[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (!lines.length) throw new CliError('extract: the batch file is empty');
+  const split = (l: string) => l.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  const head = split(lines[0]).map((h) => h.toLowerCase());
+  const ci = head.indexOf('image'), cm = head.indexOf('mask'), cl = head.indexOf('label'), cv = head.indexOf('liver');
+  if (ci < 0 || cm < 0) throw new CliError(`extract: the batch file needs Image and Mask columns (header: ${lines[0]})`);
+  const abs = (p: string) => (isAbs(p) ? p : join(baseDir, p));
+  return lines.slice(1).map((l, k) => {
+    const c = split(l);
+    if (!c[ci] || !c[cm]) throw new CliError(`extract: batch row ${k + 2} has no Image or Mask`);
+    return { image: abs(c[ci]), mask: abs(c[cm]), label: cl >= 0 && c[cl] ? parseInt10(c[cl], `Label in batch row ${k + 2}`) : undefined, liver: cv >= 0 && c[cv] ? abs(c[cv]) : undefined };
+  });
+}
+
 const extract: Command = {
   name: 'extract',
-  summary: 'Extract IBSI radiomics features of an image inside a mask',
+  summary: 'Extract IBSI radiomics features of an image inside a mask (single case or batch)',
   usage: USAGE,
   async run(argv) {
     let values: Record<string, string | boolean | undefined>;
@@ -98,23 +148,28 @@ const extract: Command = {
     } catch (e) {
       throw new CliError(`extract: ${(e as Error).message}\n\n${USAGE}`);
     }
-    const imagePath = values.image as string | undefined;
-    const maskPath = values.mask as string | undefined;
-    if (!imagePath || !maskPath) throw new CliError(`extract: --image and --mask are required\n\n${USAGE}`);
+    if (!values.batch && (!values.image || !values.mask)) throw new CliError(`extract: --image and --mask (or --batch) are required\n\n${USAGE}`);
+    if (values.batch && (values.image || values.mask)) throw new CliError('extract: use either --batch or --image/--mask, not both');
     if (values.params && values.preset) throw new CliError('extract: use either --params or --preset, not both');
     if (values.label && values['all-labels']) throw new CliError('extract: use either --label or --all-labels, not both');
     const out = values.out as string | undefined;
     const format = (values.format as string | undefined) ?? (out?.toLowerCase().endsWith('.csv') ? 'csv' : 'json');
     if (format !== 'json' && format !== 'csv') throw new CliError(`extract: --format must be json or csv, got ${format}`);
+    const jobs = parseInt10(values.jobs, '--jobs') ?? 1;
+    if (jobs < 1) throw new CliError('extract: --jobs must be ≥ 1');
+    const liverLabel = parseInt10(values['liver-label'], '--liver-label');
+    const rings = values.rings ? String(values.rings).split(',').map((r) => Number(r)) : [];
+    if (rings.some((r) => !(r > 0))) throw new CliError(`extract: --rings must be positive millimetres, got ${String(values.rings)}`);
 
     const fs = await import('node:fs');
+    const path = await import('node:path');
     const crypto = await import('node:crypto');
     const rad = await import('@hepatoscope/radiomics');
     const io = await import('@hepatoscope/imaging-io');
 
+    // settings
     let settingsInput: unknown = {};
-    let label: number | undefined = values.label !== undefined ? Number(values.label) : undefined;
-    if (label !== undefined && !Number.isInteger(label)) throw new CliError(`extract: --label must be an integer, got ${String(values.label)}`);
+    let label = parseInt10(values.label, '--label');
     try {
       if (values.preset) settingsInput = rad.presetSettings(values.preset as string);
       else if (values.params) {
@@ -138,70 +193,147 @@ const extract: Command = {
       throw new CliError(`extract: ${(e as Error).message}`);
     }
     const settings = settingsInput as ReturnType<typeof rad.parseExtractSettings>;
+    const hash = rad.settingsHash(settings);
 
-    const [image, mask] = await Promise.all([io.readVolume(imagePath), io.readVolume(maskPath)]).catch((e: Error) => {
-      throw new CliError(`extract: ${e.message}`);
-    });
-    const dirDiff = image.direction.some((v, i) => Math.abs(v - mask.direction[i]) > 1e-4);
-    if (dirDiff) throw new CliError(`extract: image and mask directions differ — image: [${image.direction.map((v) => +v.toFixed(4)).join(', ')}]; mask: [${mask.direction.map((v) => +v.toFixed(4)).join(', ')}]`);
+    const cases: CaseSpec[] = values.batch
+      ? parseBatchCsv(fs.readFileSync(values.batch as string, 'utf8'), path.dirname(values.batch as string), path.join, path.isAbsolute)
+      : [{ image: values.image as string, mask: values.mask as string, liver: values.liver as string | undefined }];
     const checksum = (p: string) => {
       const h = crypto.createHash('sha256');
-      const st = fs.statSync(p);
-      if (st.isDirectory()) for (const f of fs.readdirSync(p).sort()) h.update(fs.readFileSync(`${p}/${f}`));
+      if (fs.statSync(p).isDirectory()) for (const f of fs.readdirSync(p).sort()) h.update(fs.readFileSync(path.join(p, f)));
       else h.update(fs.readFileSync(p));
       return h.digest('hex');
     };
 
-    type Row = { label: number | null; component: number; voxels: number; result: ReturnType<typeof rad.extractFeatures> };
-    let rows: Row[];
-    try {
-      if (values['all-labels']) {
-        rows = rad.extractFeaturesPerLabel(image, mask, settings).map((r) => ({ label: r.label, component: r.component, voxels: r.voxels, result: r }));
-      } else if (label !== undefined) {
-        const bin = rad.maskForLabel(mask, label);
-        const result = rad.extractFeatures(image, bin, settings);
-        rows = [{ label, component: 0, voxels: result.diagnostics.roiVoxels, result }];
-      } else {
-        const present = rad.labelsPresent(mask);
-        if (!present.length) throw new Error('the mask is empty (no voxel > 0); labels present: none');
-        const result = rad.extractFeatures(image, mask, settings);
-        rows = [{ label: null, component: 0, voxels: result.diagnostics.roiVoxels, result }];
+    const runCase = async (c: CaseSpec): Promise<OutputRow[]> => {
+      const [image, mask, liverVol] = await Promise.all([io.readVolume(c.image), io.readVolume(c.mask), c.liver ?? values.liver ? io.readVolume((c.liver ?? values.liver) as string) : Promise.resolve(null)]).catch((e: Error) => {
+        throw new CliError(`extract: ${e.message}`);
+      });
+      for (const [name, v] of [['mask', mask], ['liver', liverVol]] as const) {
+        if (v && image.direction.some((d, i) => Math.abs(d - v.direction[i]) > 1e-4)) {
+          throw new CliError(`extract: image and ${name} directions differ — image: [${image.direction.map((d) => +d.toFixed(4)).join(', ')}]; ${name}: [${v.direction.map((d) => +d.toFixed(4)).join(', ')}]`);
+        }
       }
-    } catch (e) {
-      throw new CliError(`extract: ${(e as Error).message}`);
+      const rows: OutputRow[] = [];
+      try {
+        let liver: { data: Uint8Array; dims: typeof mask.dims; spacing: typeof mask.spacing; origin?: typeof mask.origin } | undefined;
+        if (liverVol) { rad.assertSameGrid(image, liverVol, 'extract (liver mask)'); liver = { data: Uint8Array.from(liverVol.data, (v) => (v > 0 ? 1 : 0)), dims: liverVol.dims, spacing: liverVol.spacing, origin: liverVol.origin }; }
+        else if (liverLabel !== undefined) { const d = new Uint8Array(mask.data.length); for (let i = 0; i < d.length; i++) if (mask.data[i] === liverLabel) d[i] = 1; liver = { data: d, dims: mask.dims, spacing: mask.spacing, origin: mask.origin }; }
+        const lbl = c.label ?? label;
+        const emit = (l: number | null, comp: number, region: string, voxels: number, m: { data: Uint8Array; dims: typeof mask.dims; spacing: typeof mask.spacing; origin?: typeof mask.origin }) => {
+          const r = rad.extractFeatures(image, m, settings);
+          rows.push({ image: c.image, mask: c.mask, label: l, component: comp, region, voxels, features: r.features, reasons: r.reasons, settingsHash: r.settingsHash, software: r.softwareVersion });
+          if (rings.length) {
+            rad.peritumouralRings(m as never, rings, liver as never).forEach((ring, k) => {
+              let n = 0;
+              for (let i = 0; i < ring.data.length; i++) n += ring.data[i];
+              if (!n) { rows.push({ image: c.image, mask: c.mask, label: l, component: comp, region: `ring-${rings[k]}mm`, voxels: 0, features: {}, reasons: { '*': 'the ring is empty (clipped by the liver mask)' }, settingsHash: hash, software: r.softwareVersion }); return; }
+              const rr = rad.extractFeatures(image, ring, settings);
+              rows.push({ image: c.image, mask: c.mask, label: l, component: comp, region: `ring-${rings[k]}mm`, voxels: n, features: rr.features, reasons: rr.reasons, settingsHash: rr.settingsHash, software: rr.softwareVersion });
+            });
+          }
+        };
+        const exclude = liverLabel !== undefined ? [liverLabel] : [];
+        if (values['all-labels']) {
+          for (const l of rad.lesionsOf(mask, { exclude })) emit(l.label, l.component, 'lesion', l.voxels, l.mask);
+        } else if (lbl !== undefined) {
+          const m = rad.maskForLabel(mask, lbl);
+          emit(lbl, 0, 'lesion', m.data.reduce((a: number, b: number) => a + b, 0), m);
+        } else {
+          const present = rad.labelsPresent(mask).filter((l) => !exclude.includes(l));
+          if (!present.length) throw new Error(`the mask has no lesion voxel; labels present: ${rad.labelsPresent(mask).join(', ') || 'none'}`);
+          const d = new Uint8Array(mask.data.length);
+          let n = 0;
+          for (let i = 0; i < d.length; i++) if (mask.data[i] !== 0 && !exclude.includes(mask.data[i])) { d[i] = 1; n++; }
+          emit(null, 0, 'lesion', n, { data: d, dims: mask.dims, spacing: mask.spacing, origin: mask.origin });
+        }
+      } catch (e) {
+        if (e instanceof CliError) throw e;
+        throw new CliError(`extract: ${cases.length > 1 ? `${c.image}: ` : ''}${(e as Error).message}`);
+      }
+      return rows;
+    };
+
+    const progress = (done: number) => {
+      if (!process.stderr.isTTY || cases.length < 2) return;
+      const w = 30, f = Math.round((w * done) / cases.length);
+      process.stderr.write(`\r[${'#'.repeat(f)}${' '.repeat(w - f)}] ${done}/${cases.length} cases${done === cases.length ? '\n' : ''}`);
+    };
+
+    let rows: OutputRow[] = [];
+    if (jobs > 1 && cases.length > 1) {
+      // N child processes, each running `extract --batch <chunk> --internal-rows`
+      const { spawn } = await import('node:child_process');
+      const os = await import('node:os');
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-extract-batch-'));
+      const n = Math.min(jobs, cases.length);
+      const chunks: CaseSpec[][] = Array.from({ length: n }, () => []);
+      cases.forEach((c, i) => chunks[i % n].push(c));
+      const passThrough = argv.filter((_, i) => !['--batch', '--jobs', '--out', '--format'].includes(argv[i]) && !['--batch', '--jobs', '--out', '--format'].includes(argv[i - 1]));
+      let done = 0;
+      const results = await Promise.all(chunks.map((chunk, k) => new Promise<OutputRow[]>((resolve, reject) => {
+        const csv = path.join(tmp, `chunk-${k}.csv`);
+        fs.writeFileSync(csv, 'Image,Mask,Label,Liver\n' + chunk.map((c) => [c.image, c.mask, c.label ?? '', c.liver ?? ''].join(',')).join('\n') + '\n');
+        const outFile = path.join(tmp, `chunk-${k}.json`);
+        const main = path.join(__dirname, '..', 'main.ts');
+        const child = spawn(process.execPath, [require.resolve('tsx/cli'), main, 'extract', '--batch', csv, '--out', outFile, '--internal-rows', ...passThrough.filter((a) => a !== '--internal-rows')], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => { const t = d.toString(); if (t.startsWith('case-done')) { done += t.split('case-done').length - 1; progress(done); } else err += t; });
+        child.on('close', (code) => {
+          if (code !== 0) return reject(new CliError(`extract: batch worker ${k + 1} failed: ${err.trim()}`));
+          resolve(JSON.parse(fs.readFileSync(outFile, 'utf8')) as OutputRow[]);
+        });
+      })));
+      fs.rmSync(tmp, { recursive: true, force: true });
+      // restore the batch order
+      const order = new Map(cases.map((c, i) => [`${c.image}|${c.mask}|${c.label ?? ''}`, i]));
+      rows = results.flat().sort((a, b) => (order.get(`${a.image}|${a.mask}|${a.label ?? ''}`) ?? 0) - (order.get(`${b.image}|${b.mask}|${b.label ?? ''}`) ?? 0));
+    } else {
+      for (let i = 0; i < cases.length; i++) {
+        rows.push(...(await runCase(cases[i])));
+        if (values['internal-rows']) process.stderr.write('case-done');
+        progress(i + 1);
+      }
     }
 
-    const provenance = {
-      software: rows[0].result.softwareVersion,
-      settings,
-      settingsHash: rows[0].result.settingsHash,
-      image: { path: imagePath, sha256: checksum(imagePath), dims: image.dims, spacing: image.spacing },
-      mask: { path: maskPath, sha256: checksum(maskPath) },
-    };
-    const featureList = (r: Row) =>
-      Object.entries(r.result.features).map(([key, value]) => {
-        const d = rad.describeFeature(key);
-        const o: Record<string, unknown> = { name: key, family: d.family, feature: d.feature, ibsiCode: d.ibsiCode, aggregation: d.aggregation, imageType: d.imageType, value: Number.isFinite(value) ? value : null };
-        if (!Number.isFinite(value)) o.reason = r.result.reasons[key] ?? 'undefined';
-        return o;
-      });
-
     let text: string;
-    if (format === 'json') {
-      const body = values['all-labels']
-        ? { provenance, rows: rows.map((r) => ({ label: r.label, component: r.component, voxels: r.voxels, features: featureList(r) })) }
-        : { provenance, features: featureList(rows[0]) };
+    if (values['internal-rows']) {
+      text = JSON.stringify(rows, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+    } else if (format === 'json') {
+      const featureList = (r: OutputRow) =>
+        Object.entries(r.features).map(([key, v]) => {
+          const value = typeof v === 'string' ? Number(v) : v;
+          const d = rad.describeFeature(key);
+          const o: Record<string, unknown> = { name: key, family: d.family, feature: d.feature, ibsiCode: d.ibsiCode, aggregation: d.aggregation, imageType: d.imageType, value: Number.isFinite(value) ? value : null };
+          if (!Number.isFinite(value)) o.reason = r.reasons[key] ?? 'undefined';
+          return o;
+        });
+      const provenance = {
+        software: rows[0]?.software,
+        settings,
+        settingsHash: hash,
+        ...(cases.length === 1 ? { image: { path: cases[0].image, sha256: checksum(cases[0].image) }, mask: { path: cases[0].mask, sha256: checksum(cases[0].mask) } } : {}),
+      };
+      const simple = cases.length === 1 && rows.length === 1 && !values['all-labels'];
+      const body = simple
+        ? { provenance, features: featureList(rows[0]) }
+        : { provenance, rows: rows.map((r) => ({ image: r.image, mask: r.mask, label: r.label, component: r.component, region: r.region, voxels: r.voxels, features: featureList(r) })) };
       text = JSON.stringify(body, null, 2) + '\n';
     } else {
-      const keys = Object.keys(rows[0].result.features);
-      const head = ['image', 'mask', 'label', 'component', 'voxels', 'settingsHash', ...keys];
+      const keySet = new Set<string>();
+      for (const r of rows) for (const k of Object.keys(r.features)) keySet.add(k);
+      const keys = [...keySet];
+      const head = ['image', 'mask', 'label', 'component', 'region', 'voxels', 'settingsHash', ...keys];
       const lines = [head.map(csvCell).join(',')];
-      for (const r of rows) lines.push([imagePath, maskPath, r.label ?? '', r.component, r.voxels, r.result.settingsHash, ...keys.map((k) => r.result.features[k])].map((v) => csvCell(v as string | number)).join(','));
+      for (const r of rows) {
+        const vals = keys.map((k) => (k in r.features ? Number(r.features[k]) : ''));
+        lines.push([r.image, r.mask, r.label ?? '', r.component, r.region, r.voxels, r.settingsHash, ...vals].map((v) => csvCell(v as string | number)).join(','));
+      }
       text = lines.join('\n') + '\n';
     }
     if (out) {
       fs.writeFileSync(out, text);
-      console.error(`extract: ${rows.length} ROI${rows.length > 1 ? 's' : ''}, ${Object.keys(rows[0].result.features).length} features → ${out}`);
+      if (!values['internal-rows']) console.error(`extract: ${rows.length} row${rows.length === 1 ? '' : 's'} from ${cases.length} case${cases.length === 1 ? '' : 's'} → ${out}`);
     } else process.stdout.write(text);
     return 0;
   },

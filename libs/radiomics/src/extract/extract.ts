@@ -268,42 +268,58 @@ export interface LabelRow extends ExtractResult {
   voxels: number;
 }
 
+export interface Lesion {
+  label: number;
+  component: number;
+  voxels: number;
+  /** binary mask of the lesion on the label map's grid (reused between iterations: copy it to keep it) */
+  mask: Mask3D;
+}
+
+/**
+ * The lesions of a label map, one at a time: every label (or only `label`; `exclude` drops e.g. the liver
+ * label), split into connected components (26-connectivity) when `splitComponents` (default: when a single
+ * label is used). Components are found on the label's bounding box, so memory stays ∝ the ROI box plus one
+ * image-sized mask. Throws listing the labels present when the map is empty or `label` is absent.
+ */
+export function* lesionsOf(labels: { data: ArrayLike<number>; dims: Dims3; spacing: Vec3; origin?: Vec3 }, options: { label?: number; exclude?: number[]; splitComponents?: boolean } = {}): Generator<Lesion> {
+  const present = labelsPresent(labels);
+  if (!present.length) throw new Error('lesionsOf: the mask is empty; labels present: none');
+  if (options.label !== undefined && !present.includes(options.label)) throw new Error(`lesionsOf: label ${options.label} is not in the mask; labels present: ${present.join(', ')}`);
+  const wanted = options.label !== undefined ? [options.label] : present.filter((l) => !(options.exclude ?? []).includes(l));
+  if (!wanted.length) throw new Error(`lesionsOf: no lesion label left after excluding ${options.exclude?.join(', ')}; labels present: ${present.join(', ')}`);
+  const split = options.splitComponents ?? wanted.length === 1;
+  const [nx, ny] = labels.dims;
+  const bin = new Uint8Array(labels.data.length);
+  const mask: Mask3D = { data: bin, dims: labels.dims, spacing: labels.spacing, origin: labels.origin };
+  for (const label of wanted) {
+    bin.fill(0);
+    let total = 0;
+    for (let i = 0; i < bin.length; i++) if (labels.data[i] === label) { bin[i] = 1; total++; }
+    if (!split) { yield { label, component: 0, voxels: total, mask }; continue; }
+    const bb = maskBoundingBox(mask)!;
+    const bdims = [bb[3] - bb[0] + 1, bb[4] - bb[1] + 1, bb[5] - bb[2] + 1] as unknown as Dims3;
+    const sub = crop({ data: bin, dims: labels.dims }, bb, Uint8Array) as Uint8Array;
+    const cc = connectedComponents({ data: sub, dims: bdims });
+    for (let c = 1; c <= cc.count; c++) {
+      bin.fill(0);
+      let n = 0;
+      for (let z = 0, j = 0; z < bdims[2]; z++) for (let y = 0; y < bdims[1]; y++) for (let x = 0; x < bdims[0]; x++, j++) {
+        if (cc.labels[j] === c) { bin[bb[0] + x + nx * (bb[1] + y + ny * (bb[2] + z))] = 1; n++; }
+      }
+      yield { label, component: c, voxels: n, mask };
+    }
+  }
+}
+
 /**
  * `--all-labels`: one row per label of a label map; when the map has a single label, one row per connected
  * lesion (26-connectivity) instead, so multifocal disease in a binary mask gets a row per lesion.
  * `label` restricts to one label (throws listing the labels present when absent).
  */
-export function extractFeaturesPerLabel(image: Image3D, labels: { data: ArrayLike<number>; dims: Dims3; spacing: Vec3; origin?: Vec3 }, settings: ExtractSettingsInput | ExtractSettings = {}, options: { label?: number; splitComponents?: boolean } = {}): LabelRow[] {
+export function extractFeaturesPerLabel(image: Image3D, labels: { data: ArrayLike<number>; dims: Dims3; spacing: Vec3; origin?: Vec3 }, settings: ExtractSettingsInput | ExtractSettings = {}, options: { label?: number; exclude?: number[]; splitComponents?: boolean } = {}): LabelRow[] {
   assertSameGrid(image, labels, 'extractFeaturesPerLabel');
-  const present = labelsPresent(labels);
-  if (!present.length) throw new Error('extractFeaturesPerLabel: the mask is empty; labels present: none');
-  if (options.label !== undefined && !present.includes(options.label)) throw new Error(`extractFeaturesPerLabel: label ${options.label} is not in the mask; labels present: ${present.join(', ')}`);
-  const wanted = options.label !== undefined ? [options.label] : present;
-  const split = options.splitComponents ?? wanted.length === 1;
   const rows: LabelRow[] = [];
-  const [nx, ny] = labels.dims;
-  for (const label of wanted) {
-    const bin = new Uint8Array(labels.data.length);
-    for (let i = 0; i < bin.length; i++) bin[i] = labels.data[i] === label ? 1 : 0;
-    if (split) {
-      // connected components on the label's bounding box only (memory ∝ ROI box, not the image)
-      const bb = maskBoundingBox({ data: bin, dims: labels.dims })!;
-      const bdims = [bb[3] - bb[0] + 1, bb[4] - bb[1] + 1, bb[5] - bb[2] + 1] as unknown as Dims3;
-      const sub = crop({ data: bin, dims: labels.dims }, bb, Uint8Array) as Uint8Array;
-      const cc = connectedComponents({ data: sub, dims: bdims });
-      for (let c = 1; c <= cc.count; c++) {
-        bin.fill(0);
-        let n = 0;
-        for (let z = 0, j = 0; z < bdims[2]; z++) for (let y = 0; y < bdims[1]; y++) for (let x = 0; x < bdims[0]; x++, j++) {
-          if (cc.labels[j] === c) { bin[bb[0] + x + nx * (bb[1] + y + ny * (bb[2] + z))] = 1; n++; }
-        }
-        rows.push({ label, component: c, voxels: n, ...extractFeatures(image, { data: bin, dims: labels.dims, spacing: labels.spacing, origin: labels.origin }, settings) });
-      }
-    } else {
-      let n = 0;
-      for (let i = 0; i < bin.length; i++) n += bin[i];
-      rows.push({ label, component: 0, voxels: n, ...extractFeatures(image, { data: bin, dims: labels.dims, spacing: labels.spacing, origin: labels.origin }, settings) });
-    }
-  }
+  for (const l of lesionsOf(labels, options)) rows.push({ label: l.label, component: l.component, voxels: l.voxels, ...extractFeatures(image, l.mask, settings) });
   return rows;
 }
