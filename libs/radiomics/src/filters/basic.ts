@@ -3,7 +3,7 @@
  */
 import type { Image3D } from '../types';
 import type { Boundary, FilterDimensionality, ResponseMap } from './types';
-import { convolveSeparable, responseOf, toFloat } from './convolve';
+import { boxAxis, convolveSeparable, responseOf, toFloat } from './convolve';
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
 import type { recursiveLogFilter } from './recursive-gaussian';
 
@@ -16,14 +16,21 @@ export interface MeanFilterOptions {
 
 /**
  * Mean filter (IBSI 2, section 2.2): the average over an M (2D: M × M, 3D: M × M × M) voxel
- * neighbourhood, h = 1/M^d, applied as separable 1D box kernels. Default boundary: mirror.
+ * neighbourhood, h = 1/M^d, applied as separable 1D running sums (O(1) per voxel for any M).
+ * Default boundary: mirror.
  */
 export function meanFilter(img: Image3D, options: MeanFilterOptions): ResponseMap {
   const { support: m, boundary = 'mirror', dimensionality = '3D' } = options;
   if (!Number.isInteger(m) || m < 1 || m % 2 === 0) throw new Error(`meanFilter: support must be an odd integer ≥ 1, got ${m}`);
-  const k = new Float64Array(m).fill(1 / m);
   const data = toFloat(img, 'meanFilter');
-  return responseOf(img, convolveSeparable(data, img.dims, [k, k, dimensionality === '3D' ? k : null], boundary));
+  const tmp = new Float64Array(data.length);
+  let cur: Float64Array = data;
+  let other: Float64Array = tmp;
+  for (const axis of (dimensionality === '3D' ? [2, 1, 0] : [1, 0]) as (0 | 1 | 2)[]) {
+    boxAxis(cur, img.dims, axis, m, boundary, other);
+    [cur, other] = [other, cur];
+  }
+  return responseOf(img, cur);
 }
 
 /**

@@ -83,6 +83,36 @@ export function convolveAxis(
 }
 
 /**
+ * Moving average of odd width `m` along one axis (the box kernel 1/m, as SciPy `uniform_filter1d`):
+ * a running sum over the boundary-extended line, O(1) per voxel whatever m.
+ */
+export function boxAxis(src: Float64Array, dims: Dims3, axis: 0 | 1 | 2, m: number, boundary: Boundary, dst: Float64Array): Float64Array {
+  const [nx, ny, nz] = dims;
+  const n = dims[axis];
+  const c = m >> 1;
+  const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
+  const map = new Int32Array(n + m - 1);
+  for (let p = 0; p < map.length; p++) map[p] = boundaryIndex(p - c, n, boundary);
+  const line = new Float64Array(n + m - 1);
+  const lines = (nx * ny * nz) / n;
+  for (let l = 0; l < lines; l++) {
+    const base = axis === 0 ? l * nx : axis === 1 ? (l % nx) + nx * ny * Math.floor(l / nx) : l;
+    for (let p = 0; p < line.length; p++) {
+      const q = map[p];
+      line[p] = q < 0 ? 0 : src[base + q * stride];
+    }
+    let sum = 0;
+    for (let p = 0; p < m; p++) sum += line[p];
+    dst[base] = sum / m;
+    for (let i = 1; i < n; i++) {
+      sum += line[i + m - 1] - line[i - 1];
+      dst[base + i * stride] = sum / m;
+    }
+  }
+  return dst;
+}
+
+/**
  * Applies 1D kernels along x, y and z (null: no filtering along that axis), z first, then y, then x
  * (the order of SciPy-based references; the result is the same up to rounding).
  */

@@ -7,7 +7,7 @@
  */
 import type { Image3D } from '../types';
 import type { Boundary, Pooling, ResponseMap } from './types';
-import { convolveSeparable, oddKernel, poolInto, responseOf, toFloat } from './convolve';
+import { convolveAxis, convolveSeparable, oddKernel, poolInto, responseOf, toFloat } from './convolve';
 import { rotatedKernelPairs, type KernelTriple } from './rotation';
 import { waveletFilters } from './wavelet-coefficients';
 
@@ -145,14 +145,19 @@ export function pyradiomicsWavelet(
   for (let i = 0; i < startLevel; i++) data = approx(data);
   const levels: Record<string, ResponseMap>[] = [];
   for (let i = 0; i < level; i++) {
-    const bands: Record<string, ResponseMap> = {};
-    for (let code = 1; code < 8; code++) {
-      const name = [0, 1, 2].map((a) => ((code >> (2 - a)) & 1 ? 'H' : 'L')).join('');
-      const ks = [0, 1, 2].map((a) => (name[a] === 'H' ? hi : lo)) as [Float64Array, Float64Array, Float64Array];
-      bands[name] = crop(convolveSeparable(data, pd, ks, 'periodic'));
+    // filter tree: x → 2 arrays, y → 4, z → 8 (14 passes instead of 21 + 3); LLL is the next approximation
+    let nodes: { name: string; data: Float64Array }[] = [{ name: '', data }];
+    for (const axis of [0, 1, 2] as const) {
+      const next: { name: string; data: Float64Array }[] = [];
+      for (const node of nodes)
+        for (const [b, k] of [['L', lo], ['H', hi]] as const)
+          next.push({ name: node.name + b, data: convolveAxis(node.data, pd, axis, k, 'periodic') });
+      nodes = next;
     }
+    const bands: Record<string, ResponseMap> = {};
+    for (const node of nodes) if (node.name !== 'LLL') bands[node.name] = crop(node.data);
     levels.push(bands);
-    data = approx(data);
+    data = nodes.find((x) => x.name === 'LLL')!.data;
   }
   return { levels, approximation: crop(data) };
 }
