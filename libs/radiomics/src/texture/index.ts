@@ -18,3 +18,11 @@ export {
   TEXTURE_FEATURES,
   type TextureFeatureInfo,
 } from './compute';
+export {
+  pyradiomicsTextureFeatures,
+  glcmMaximalCorrelationCoefficient,
+  symmetricEigenvalues,
+  PYRADIOMICS_TEXTURE_FEATURES,
+  type PyradiomicsTextureClass,
+  type PyradiomicsTextureOptions,
+} from './pyradiomics';

@@ -1,0 +1,141 @@
+/**
+ * The PyRadiomics texture flavour against the IBSI implementations it reduces to (PyRadiomics itself
+ * cannot be run here), plus its own conventions (MCC, flat-region values, angle selection).
+ */
+import type { DiscretisedImage } from '../types';
+import {
+  computeTextureFeatures,
+  glcmMaximalCorrelationCoefficient,
+  glcmProbabilities,
+  pyradiomicsTextureFeatures,
+  symmetricEigenvalues,
+  PYRADIOMICS_TEXTURE_FEATURES,
+} from './index';
+import { loadPhantom } from './ibsi-phantom.fixture';
+
+const same: [string, string][] = [
+  ['glcm_Autocorrelation', 'glcm_auto_corr'],
+  ['glcm_JointAverage', 'glcm_joint_avg'],
+  ['glcm_ClusterProminence', 'glcm_clust_prom'],
+  ['glcm_ClusterShade', 'glcm_clust_shade'],
+  ['glcm_ClusterTendency', 'glcm_clust_tend'],
+  ['glcm_Contrast', 'glcm_contrast'],
+  ['glcm_Correlation', 'glcm_corr'],
+  ['glcm_DifferenceAverage', 'glcm_diff_avg'],
+  ['glcm_DifferenceEntropy', 'glcm_diff_entr'],
+  ['glcm_DifferenceVariance', 'glcm_diff_var'],
+  ['glcm_JointEnergy', 'glcm_energy'],
+  ['glcm_JointEntropy', 'glcm_joint_entr'],
+  ['glcm_Imc1', 'glcm_info_corr1'],
+  ['glcm_Imc2', 'glcm_info_corr2'],
+  ['glcm_Idm', 'glcm_inv_diff_mom'],
+  ['glcm_Idmn', 'glcm_inv_diff_mom_norm'],
+  ['glcm_Id', 'glcm_inv_diff'],
+  ['glcm_Idn', 'glcm_inv_diff_norm'],
+  ['glcm_InverseVariance', 'glcm_inv_var'],
+  ['glcm_MaximumProbability', 'glcm_joint_max'],
+  ['glcm_SumAverage', 'glcm_sum_avg'],
+  ['glcm_SumEntropy', 'glcm_sum_entr'],
+  ['glcm_SumSquares', 'glcm_joint_var'],
+  ['glrlm_ShortRunEmphasis', 'glrlm_sre'],
+  ['glrlm_LongRunEmphasis', 'glrlm_lre'],
+  ['glrlm_GrayLevelNonUniformity', 'glrlm_glnu'],
+  ['glrlm_GrayLevelNonUniformityNormalized', 'glrlm_glnu_norm'],
+  ['glrlm_RunLengthNonUniformity', 'glrlm_rlnu'],
+  ['glrlm_RunLengthNonUniformityNormalized', 'glrlm_rlnu_norm'],
+  ['glrlm_RunPercentage', 'glrlm_r_perc'],
+  ['glrlm_GrayLevelVariance', 'glrlm_gl_var'],
+  ['glrlm_RunVariance', 'glrlm_rl_var'],
+  ['glrlm_RunEntropy', 'glrlm_rl_entr'],
+  ['glrlm_LowGrayLevelRunEmphasis', 'glrlm_lgre'],
+  ['glrlm_HighGrayLevelRunEmphasis', 'glrlm_hgre'],
+  ['glrlm_ShortRunLowGrayLevelEmphasis', 'glrlm_srlge'],
+  ['glrlm_ShortRunHighGrayLevelEmphasis', 'glrlm_srhge'],
+  ['glrlm_LongRunLowGrayLevelEmphasis', 'glrlm_lrlge'],
+  ['glrlm_LongRunHighGrayLevelEmphasis', 'glrlm_lrhge'],
+];
+const zone: [string, string][] = [
+  ['glszm_SmallAreaEmphasis', 'glszm_sze'],
+  ['glszm_LargeAreaEmphasis', 'glszm_lze'],
+  ['glszm_ZonePercentage', 'glszm_z_perc'],
+  ['glszm_ZoneEntropy', 'glszm_zs_entr'],
+  ['glszm_ZoneVariance', 'glszm_zs_var'],
+  ['gldm_SmallDependenceEmphasis', 'ngldm_lde'],
+  ['gldm_LargeDependenceEmphasis', 'ngldm_hde'],
+  ['gldm_DependenceEntropy', 'ngldm_dc_entr'],
+  ['gldm_DependenceNonUniformity', 'ngldm_dcnu'],
+  ['gldm_LowGrayLevelEmphasis', 'ngldm_lgce'],
+  ['ngtdm_Coarseness', 'ngtdm_coarseness'],
+  ['ngtdm_Contrast', 'ngtdm_contrast'],
+  ['ngtdm_Busyness', 'ngtdm_busyness'],
+  ['ngtdm_Complexity', 'ngtdm_complexity'],
+  ['ngtdm_Strength', 'ngtdm_strength'],
+];
+
+describe('PyRadiomics texture flavour', () => {
+  const img = loadPhantom();
+  const ibsi = computeTextureFeatures(img);
+
+  it('names every PyRadiomics 3.1 texture feature (24 + 16 + 16 + 14 + 5)', () => {
+    const f = pyradiomicsTextureFeatures(img);
+    expect(Object.keys(f)).toHaveLength(75);
+    for (const [cls, names] of Object.entries(PYRADIOMICS_TEXTURE_FEATURES)) for (const n of names) expect(f[`${cls}_${n}`]).toBeDefined();
+  });
+
+  it('3D: GLCM/GLRLM equal IBSI 3D averaged, GLSZM/GLDM/NGTDM equal IBSI 3D (phantom, N_g = max level = 6)', () => {
+    const f = pyradiomicsTextureFeatures(img);
+    for (const [p, k] of same) expect(f[p].value).toBeCloseTo(ibsi[`${k}_3D_avg`], 12);
+    for (const [p, k] of zone) expect(f[p].value).toBeCloseTo(ibsi[`${k}_3D`], 12);
+  });
+
+  it('force2D: GLCM/GLRLM equal IBSI 2.5D direction-merged, the others IBSI 2.5D', () => {
+    const f = pyradiomicsTextureFeatures(img, { force2D: true });
+    for (const [p, k] of same) expect(f[p].value).toBeCloseTo(ibsi[`${k}_2.5D_dmrg`], 12);
+    for (const [p, k] of zone) expect(f[p].value).toBeCloseTo(ibsi[`${k}_2.5D`], 12);
+  });
+
+  it('uses the largest grey level present as N_g in IDN / IDMN (IBSI uses the bin count)', () => {
+    const wide: DiscretisedImage = { ...img, ng: 10 };
+    const f = pyradiomicsTextureFeatures(wide);
+    expect(f.glcm_Idn.value).toBeCloseTo(ibsi.glcm_inv_diff_norm_3D_avg, 12);
+    expect(computeTextureFeatures(wide).glcm_inv_diff_norm_3D_avg).not.toBeCloseTo(ibsi.glcm_inv_diff_norm_3D_avg, 3);
+  });
+
+  it('drops angles along axes where the ROI is one voxel thick (GLRLM of a single-slice ROI)', () => {
+    const levels = new Int32Array(5 * 4 * 3);
+    for (let k = 0; k < 20; k++) levels[20 + k] = img.levels[k] || 1; // one slice (z = 1)
+    const s: DiscretisedImage = { levels, dims: [5, 4, 3], spacing: [1, 1, 1], ng: 6 };
+    const f = pyradiomicsTextureFeatures(s, { classes: ['glrlm'] });
+    const i = computeTextureFeatures(s, { families: ['glrlm'] });
+    expect(f.glrlm_ShortRunEmphasis.value).toBeCloseTo(i['glrlm_sre_2.5D_dmrg'], 12);
+    expect(f.glrlm_ShortRunEmphasis.value).not.toBeCloseTo(i.glrlm_sre_3D_avg, 3);
+  });
+
+  it('flat-region conventions: Correlation 1, Imc1 0, MCC 1, Coarseness 1e6', () => {
+    const levels = new Int32Array(27).fill(2);
+    const f = pyradiomicsTextureFeatures({ levels, dims: [3, 3, 3], spacing: [1, 1, 1], ng: 2 });
+    expect(f.glcm_Correlation.value).toBe(1);
+    expect(f.glcm_Imc1.value).toBe(0);
+    expect(f.glcm_Imc2.value).toBe(0);
+    expect(f.glcm_MCC.value).toBe(1);
+    expect(f.ngtdm_Coarseness.value).toBe(1e6);
+  });
+});
+
+describe('MCC and eigenvalues', () => {
+  it('symmetric Jacobi eigenvalues', () => {
+    const ev = Array.from(symmetricEigenvalues(Float64Array.of(2, 1, 0, 1, 2, 0, 0, 0, 5), 3)).sort((a, b) => a - b);
+    expect(ev[0]).toBeCloseTo(1, 12);
+    expect(ev[1]).toBeCloseTo(3, 12);
+    expect(ev[2]).toBeCloseTo(5, 12);
+  });
+
+  it('MCC is 1 for two grey levels that never co-occur and 0 for independent levels', () => {
+    const dep = glcmProbabilities({ ng: 2, counts: Float64Array.of(4, 0, 0, 6) });
+    expect(glcmMaximalCorrelationCoefficient(dep, Int32Array.of(1, 2))).toBeCloseTo(1, 12);
+    // p = px ⊗ py (independent): rank one, second eigenvalue 0
+    const px = [0.3, 0.7];
+    const ind = glcmProbabilities({ ng: 2, counts: Float64Array.from([0, 1, 2, 3].map((k) => px[k >> 1] * px[k & 1])) });
+    expect(glcmMaximalCorrelationCoefficient(ind, Int32Array.of(1, 2))).toBeCloseTo(0, 6);
+  });
+});

@@ -1,0 +1,348 @@
+/**
+ * PyRadiomics 3.1 texture classes (glcm, glrlm, glszm, gldm, ngtdm) on a discretised ROI, with
+ * PyRadiomics' own feature names (`glcm_JointEnergy`, `gldm_DependenceEntropy`, …) and conventions.
+ *
+ * PyRadiomics computes, for δ = 1 (its default `distances: [1]`):
+ * - GLCM and GLRLM: one symmetric matrix per angle over the whole ROI (13 angles in 3D, the 4 in-plane
+ *   ones with `force2D`), features per angle, then the mean over angles ignoring NaN — IBSI `3D_avg`
+ *   (ITBB), or `2.5D_dmrg` (JJUI) with `force2D`. Angles along an axis where the ROI's bounding box is
+ *   one voxel thick are not used (PyRadiomics' `generateAngles`); this matters for GLRLM only.
+ * - GLSZM, GLDM (= IBSI NGLDM), NGTDM: one matrix — IBSI `3D` (KOBO), or `2.5D` (62GR) with `force2D`.
+ *
+ * Deviations from IBSI implemented here, each as PyRadiomics documents it:
+ * - N_g in IDN / IDMN is the largest grey level present in the ROI (PyRadiomics `coefficients['Ng']`),
+ *   not the number of bins;
+ * - GLCM Correlation is 1 for an angle whose σ_x σ_y = 0 (IBSI: undefined);
+ * - GLCM Imc1 is (HXY − HXY1) / max(HX, HY), 0 when both are 0;
+ * - GLCM Imc2 is 0 when HXY2 = HXY and NaN (ignored by the angle mean) when rounding makes HXY2 < HXY;
+ * - GLCM MCC (maximal correlation coefficient, not in IBSI): √ of the second largest eigenvalue of
+ *   Q(i, j) = Σ_k p(i,k) p(j,k) / (p_x(i) p_y(k)) over the grey levels present in the ROI; 1 when only
+ *   one grey level is present;
+ * - NGTDM Coarseness is 10⁶ when Σ p_i s_i = 0 (IBSI: infinite);
+ * - features PyRadiomics deprecated (Dissimilarity, Homogeneity1/2, SumVariance, GLDM GLNN and
+ *   DependencePercentage) are not produced.
+ * PyRadiomics adds ε = 2.2e-16 inside every log2; the effect is below 1e-15 relative and is ignored.
+ * Not verified against a PyRadiomics run (PyRadiomics cannot be installed here); the per-class
+ * definitions were checked against the IBSI implementations in the tests.
+ */
+import type { DiscretisedImage } from '../types';
+import type { FeatureValue } from '../types';
+import { glcmMatrix } from './glcm';
+import { glrlmMatrix } from './glrlm';
+import { findZones, glszmFromZones } from './zones';
+import { ngtdmMatrix, ngldmMatrix } from './neighbourhood';
+import { DIRECTIONS_2D, DIRECTIONS_OUT_OF_PLANE, checkDiscretised, total } from './matrix-utils';
+import * as G from './glcm-features';
+import { type GlcmProbabilities, glcmProbabilities } from './glcm-features';
+import * as R from './runlike-features';
+import { type RunLikeStats, runLikeStats } from './runlike-features';
+import * as T from './ngtdm-features';
+import type { NgtdmMatrix } from './types';
+
+export type PyradiomicsTextureClass = 'glcm' | 'glrlm' | 'glszm' | 'gldm' | 'ngtdm';
+
+export interface PyradiomicsTextureOptions {
+  classes?: readonly PyradiomicsTextureClass[];
+  /** PyRadiomics `force2D` (slices are the z planes, `force2Ddimension` 0) */
+  force2D?: boolean;
+  /** PyRadiomics `gldm_a` (default 0) */
+  gldmAlpha?: number;
+}
+
+/** Context shared by the PyRadiomics GLCM features: N_g = largest grey level present in the ROI. */
+interface GlcmCtx {
+  g: GlcmProbabilities;
+  ngMax: number;
+  present: Int32Array;
+}
+
+function entropy2(px: Float64Array): number {
+  let s = 0;
+  for (const v of px) if (v > 0) s -= v * Math.log2(v);
+  return s;
+}
+
+/** Symmetric eigenvalues by cyclic Jacobi rotations (n small: the grey levels present). */
+export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  const m = Float64Array.from(a);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p * n + q] ** 2;
+    if (off < 1e-30) break;
+    for (let p = 0; p < n; p++)
+      for (let q = p + 1; q < n; q++) {
+        const apq = m[p * n + q];
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (m[q * n + q] - m[p * n + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = m[k * n + p];
+          const akq = m[k * n + q];
+          m[k * n + p] = c * akp - s * akq;
+          m[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = m[p * n + k];
+          const aqk = m[q * n + k];
+          m[p * n + k] = c * apk - s * aqk;
+          m[q * n + k] = s * apk + c * aqk;
+        }
+      }
+  }
+  return Float64Array.from({ length: n }, (_, i) => m[i * n + i]);
+}
+
+/**
+ * GLCM maximal correlation coefficient (PyRadiomics `MCC`): √λ₂(Q), Q = D_x⁻¹ P D_y⁻¹ Pᵀ over the
+ * grey levels present in the ROI. For a symmetric P (p_x = p_y = d), Q's eigenvalues are the squares
+ * of those of the symmetric M = D^{-1/2} P D^{-1/2}, computed here; levels with p_x = 0 in this
+ * matrix give eigenvalue 0. Needs at least 2 present levels (the caller returns 1 otherwise).
+ */
+export function glcmMaximalCorrelationCoefficient(g: GlcmProbabilities, present: Int32Array): number {
+  const idx = Array.from(present).filter((l) => g.px[l - 1] > 0);
+  const n = idx.length;
+  const ev = new Float64Array(present.length);
+  if (n > 0) {
+    const m = new Float64Array(n * n);
+    for (let a = 0; a < n; a++)
+      for (let b = 0; b < n; b++) {
+        const i = idx[a] - 1;
+        const j = idx[b] - 1;
+        m[a * n + b] = g.p[i * g.ng + j] / Math.sqrt(g.px[i] * g.py[j]);
+      }
+    symmetricEigenvalues(m, n).forEach((v, k) => (ev[k] = v * v));
+  }
+  const sorted = Array.from(ev).sort((a, b) => a - b);
+  return Math.sqrt(sorted[sorted.length - 2]);
+}
+
+type GF = (c: GlcmCtx) => number;
+const glcmPy: [string, GF][] = [
+  ['Autocorrelation', (c) => G.glcmAutocorrelation(c.g)],
+  ['JointAverage', (c) => G.glcmJointAverage(c.g)],
+  ['ClusterProminence', (c) => G.glcmClusterProminence(c.g)],
+  ['ClusterShade', (c) => G.glcmClusterShade(c.g)],
+  ['ClusterTendency', (c) => G.glcmClusterTendency(c.g)],
+  ['Contrast', (c) => G.glcmContrast(c.g)],
+  ['Correlation', (c) => (c.g.sigmaX * c.g.sigmaY === 0 ? 1 : G.glcmCorrelation(c.g))],
+  ['DifferenceAverage', (c) => G.glcmDifferenceAverage(c.g)],
+  ['DifferenceEntropy', (c) => G.glcmDifferenceEntropy(c.g)],
+  ['DifferenceVariance', (c) => G.glcmDifferenceVariance(c.g)],
+  ['JointEnergy', (c) => G.glcmAngularSecondMoment(c.g)],
+  ['JointEntropy', (c) => G.glcmJointEntropy(c.g)],
+  [
+    'Imc1',
+    (c) => {
+      const hx = entropy2(c.g.px);
+      const hy = entropy2(c.g.py);
+      const div = Math.max(hx, hy);
+      if (div === 0) return 0;
+      let hxy1 = 0;
+      const { ng, p, px, py } = c.g;
+      for (let i = 0; i < ng; i++)
+        for (let j = 0; j < ng; j++) if (p[i * ng + j] > 0) hxy1 -= p[i * ng + j] * Math.log2(px[i] * py[j]);
+      return (G.glcmJointEntropy(c.g) - hxy1) / div;
+    },
+  ],
+  [
+    'Imc2',
+    (c) => {
+      const { ng, px, py } = c.g;
+      let hxy2 = 0;
+      for (let i = 0; i < ng; i++)
+        for (let j = 0; j < ng; j++) {
+          const v = px[i] * py[j];
+          if (v > 0) hxy2 -= v * Math.log2(v);
+        }
+      const d = hxy2 - G.glcmJointEntropy(c.g);
+      return d === 0 ? 0 : d < 0 ? Number.NaN : Math.sqrt(1 - Math.exp(-2 * d));
+    },
+  ],
+  ['Idm', (c) => G.glcmInverseDifferenceMoment(c.g)],
+  ['MCC', (c) => (c.present.length < 2 ? 1 : glcmMaximalCorrelationCoefficient(c.g, c.present))],
+  [
+    'Idmn',
+    (c) => {
+      let s = 0;
+      for (let k = 0; k < c.g.ng; k++) s += c.g.pDiff[k] / (1 + (k * k) / (c.ngMax * c.ngMax));
+      return s;
+    },
+  ],
+  ['Id', (c) => G.glcmInverseDifference(c.g)],
+  [
+    'Idn',
+    (c) => {
+      let s = 0;
+      for (let k = 0; k < c.g.ng; k++) s += c.g.pDiff[k] / (1 + k / c.ngMax);
+      return s;
+    },
+  ],
+  ['InverseVariance', (c) => G.glcmInverseVariance(c.g)],
+  ['MaximumProbability', (c) => G.glcmJointMaximum(c.g)],
+  ['SumAverage', (c) => G.glcmSumAverage(c.g)],
+  ['SumEntropy', (c) => G.glcmSumEntropy(c.g)],
+  ['SumSquares', (c) => G.glcmJointVariance(c.g)],
+];
+
+type RF = (s: RunLikeStats) => number;
+const glrlmPy: [string, RF][] = [
+  ['ShortRunEmphasis', R.glrlmShortRunsEmphasis],
+  ['LongRunEmphasis', R.glrlmLongRunsEmphasis],
+  ['GrayLevelNonUniformity', R.glrlmGreyLevelNonUniformity],
+  ['GrayLevelNonUniformityNormalized', R.glrlmNormalisedGreyLevelNonUniformity],
+  ['RunLengthNonUniformity', R.glrlmRunLengthNonUniformity],
+  ['RunLengthNonUniformityNormalized', R.glrlmNormalisedRunLengthNonUniformity],
+  ['RunPercentage', R.glrlmRunPercentage],
+  ['GrayLevelVariance', R.glrlmGreyLevelVariance],
+  ['RunVariance', R.glrlmRunLengthVariance],
+  ['RunEntropy', R.glrlmRunEntropy],
+  ['LowGrayLevelRunEmphasis', R.glrlmLowGreyLevelRunEmphasis],
+  ['HighGrayLevelRunEmphasis', R.glrlmHighGreyLevelRunEmphasis],
+  ['ShortRunLowGrayLevelEmphasis', R.glrlmShortRunLowGreyLevelEmphasis],
+  ['ShortRunHighGrayLevelEmphasis', R.glrlmShortRunHighGreyLevelEmphasis],
+  ['LongRunLowGrayLevelEmphasis', R.glrlmLongRunLowGreyLevelEmphasis],
+  ['LongRunHighGrayLevelEmphasis', R.glrlmLongRunHighGreyLevelEmphasis],
+];
+const glszmPy: [string, RF][] = [
+  ['SmallAreaEmphasis', R.glszmSmallZoneEmphasis],
+  ['LargeAreaEmphasis', R.glszmLargeZoneEmphasis],
+  ['GrayLevelNonUniformity', R.glszmGreyLevelNonUniformity],
+  ['GrayLevelNonUniformityNormalized', R.glszmNormalisedGreyLevelNonUniformity],
+  ['SizeZoneNonUniformity', R.glszmZoneSizeNonUniformity],
+  ['SizeZoneNonUniformityNormalized', R.glszmNormalisedZoneSizeNonUniformity],
+  ['ZonePercentage', R.glszmZonePercentage],
+  ['GrayLevelVariance', R.glszmGreyLevelVariance],
+  ['ZoneVariance', R.glszmZoneSizeVariance],
+  ['ZoneEntropy', R.glszmZoneSizeEntropy],
+  ['LowGrayLevelZoneEmphasis', R.glszmLowGreyLevelZoneEmphasis],
+  ['HighGrayLevelZoneEmphasis', R.glszmHighGreyLevelZoneEmphasis],
+  ['SmallAreaLowGrayLevelEmphasis', R.glszmSmallZoneLowGreyLevelEmphasis],
+  ['SmallAreaHighGrayLevelEmphasis', R.glszmSmallZoneHighGreyLevelEmphasis],
+  ['LargeAreaLowGrayLevelEmphasis', R.glszmLargeZoneLowGreyLevelEmphasis],
+  ['LargeAreaHighGrayLevelEmphasis', R.glszmLargeZoneHighGreyLevelEmphasis],
+];
+const gldmPy: [string, RF][] = [
+  ['SmallDependenceEmphasis', R.ngldmLowDependenceEmphasis],
+  ['LargeDependenceEmphasis', R.ngldmHighDependenceEmphasis],
+  ['GrayLevelNonUniformity', R.ngldmGreyLevelNonUniformity],
+  ['DependenceNonUniformity', R.ngldmDependenceCountNonUniformity],
+  ['DependenceNonUniformityNormalized', R.ngldmNormalisedDependenceCountNonUniformity],
+  ['GrayLevelVariance', R.ngldmGreyLevelVariance],
+  ['DependenceVariance', R.ngldmDependenceCountVariance],
+  ['DependenceEntropy', R.ngldmDependenceCountEntropy],
+  ['LowGrayLevelEmphasis', R.ngldmLowGreyLevelCountEmphasis],
+  ['HighGrayLevelEmphasis', R.ngldmHighGreyLevelCountEmphasis],
+  ['SmallDependenceLowGrayLevelEmphasis', R.ngldmLowDependenceLowGreyLevelEmphasis],
+  ['SmallDependenceHighGrayLevelEmphasis', R.ngldmLowDependenceHighGreyLevelEmphasis],
+  ['LargeDependenceLowGrayLevelEmphasis', R.ngldmHighDependenceLowGreyLevelEmphasis],
+  ['LargeDependenceHighGrayLevelEmphasis', R.ngldmHighDependenceHighGreyLevelEmphasis],
+];
+const ngtdmPy: [string, (m: NgtdmMatrix) => number][] = [
+  ['Coarseness', (m) => {
+    const v = T.ngtdmCoarseness(m);
+    return Number.isNaN(v) ? 1e6 : v;
+  }],
+  ['Contrast', T.ngtdmContrast],
+  ['Busyness', T.ngtdmBusyness],
+  ['Complexity', T.ngtdmComplexity],
+  ['Strength', T.ngtdmStrength],
+];
+
+/** The PyRadiomics feature names per class, in PyRadiomics' order. */
+export const PYRADIOMICS_TEXTURE_FEATURES: Readonly<Record<PyradiomicsTextureClass, readonly string[]>> = {
+  glcm: glcmPy.map((f) => f[0]),
+  glrlm: glrlmPy.map((f) => f[0]),
+  glszm: glszmPy.map((f) => f[0]),
+  gldm: gldmPy.map((f) => f[0]),
+  ngtdm: ngtdmPy.map((f) => f[0]),
+};
+
+function nanMean(values: number[]): number {
+  let s = 0;
+  let n = 0;
+  for (const v of values)
+    if (!Number.isNaN(v)) {
+      s += v;
+      n++;
+    }
+  return n ? s / n : Number.NaN;
+}
+
+/**
+ * PyRadiomics texture features keyed `<class>_<PyRadiomicsName>` (prefix them with the image type,
+ * e.g. `original_`, for PyRadiomics' full names). Values that are NaN carry a reason.
+ */
+export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: PyradiomicsTextureOptions = {}): Record<string, FeatureValue> {
+  const { classes = ['glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'], force2D = false, gldmAlpha = 0 } = options;
+  checkDiscretised(img, 'pyradiomicsTextureFeatures');
+  const [nx, ny, nz] = img.dims;
+  const seen = new Uint8Array(img.ng + 1);
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const g = img.levels[x + nx * (y + ny * z)];
+        if (!g) continue;
+        seen[g] = 1;
+        const c = [x, y, z];
+        for (let a = 0; a < 3; a++) {
+          lo[a] = Math.min(lo[a], c[a]);
+          hi[a] = Math.max(hi[a], c[a]);
+        }
+      }
+  const present = Int32Array.from(Array.from(seen).flatMap((v, l) => (v ? [l] : [])));
+  const ngMax = present[present.length - 1];
+  const thick = [0, 1, 2].map((a) => hi[a] - lo[a] + 1 > 1);
+  const angles = (force2D ? DIRECTIONS_2D : [...DIRECTIONS_2D, ...DIRECTIONS_OUT_OF_PLANE]).filter((d) =>
+    d.every((c, a) => c === 0 || thick[a]),
+  );
+  const out: Record<string, FeatureValue> = {};
+  const put = (cls: string, name: string, v: number, why: string) =>
+    (out[`${cls}_${name}`] = Number.isNaN(v) ? { value: v, reason: why } : { value: v });
+
+  if (classes.includes('glcm')) {
+    const per: number[][] = glcmPy.map(() => []);
+    for (const d of angles) {
+      const m = glcmMatrix(img, d, 1);
+      if (total(m.counts) === 0) continue; // PyRadiomics deletes empty angles
+      const ctx: GlcmCtx = { g: glcmProbabilities(m), ngMax, present };
+      glcmPy.forEach(([, f], k) => per[k].push(f(ctx)));
+    }
+    glcmPy.forEach(([name], k) => put('glcm', name, nanMean(per[k]), 'no angle gives a defined value (the ROI has no voxel pair at distance 1)'));
+  }
+  if (classes.includes('glrlm')) {
+    const per: number[][] = glrlmPy.map(() => []);
+    for (const d of angles) {
+      const s = runLikeStats(glrlmMatrix(img, d));
+      if (s.ns === 0) continue;
+      glrlmPy.forEach(([, f], k) => per[k].push(f(s)));
+    }
+    glrlmPy.forEach(([name], k) => put('glrlm', name, nanMean(per[k]), 'no run in any angle'));
+  }
+  if (classes.includes('glszm')) {
+    const zones = findZones(img, force2D ? '2D' : '3D');
+    let nv = 0;
+    for (const v of img.levels) if (v) nv++;
+    const s = runLikeStats(glszmFromZones(zones, img.ng, nv));
+    glszmPy.forEach(([name, f]) => put('glszm', name, f(s), 'undefined for this matrix'));
+  }
+  if (classes.includes('gldm') || classes.includes('ngtdm')) {
+    const mode = force2D ? '2D' : '3D';
+    if (classes.includes('gldm')) {
+      const s = runLikeStats(ngldmMatrix(img, mode, 1, gldmAlpha));
+      gldmPy.forEach(([name, f]) => put('gldm', name, f(s), 'undefined for this matrix'));
+    }
+    if (classes.includes('ngtdm')) {
+      const m = ngtdmMatrix(img, mode, 1);
+      let nvc = 0;
+      for (const v of m.n) nvc += v;
+      ngtdmPy.forEach(([name, f]) =>
+        put('ngtdm', name, nvc > 0 ? f(m) : Number.NaN, 'no ROI voxel has a neighbour in the ROI'),
+      );
+    }
+  }
+  return out;
+}
