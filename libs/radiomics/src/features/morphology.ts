@@ -20,6 +20,7 @@ import { convexHull3D, hullVolumeArea } from './convex-hull';
 import type { FeatureMap, ReasonMap } from './intensity-statistics';
 import { invert, symmetricEigen3 } from './linalg';
 import { hullCandidatePoints, marchingCubesMeasures } from './mesh';
+import { fft3, nextPow2 } from './fft3';
 
 /** Volume (mesh) RNU0: V = Σ_faces a·(b×c)/6 over the marching-cubes mesh (see `mesh.ts`). */
 export function morphMeshVolume(mask: Mask3D): number {
@@ -307,80 +308,145 @@ export function morphMaximumDiameter(points: ArrayLike<number>, vertexIndices?: 
  * w_kl = 1/‖x_k − x_l‖ (k ≠ l):
  *   I = N_v / Σ w · Σ w_kl (X_k − μ)(X_l − μ) / Σ (X_k − μ)²
  *   C = (N_v − 1) / (2 Σ w) · Σ w_kl (X_k − X_l)² / Σ (X_k − μ)²
- * Exact O(N_v²) pair sum without allocation when N_v ≤ `maxExact`; above that both are estimated on a
- * deterministic pseudo-random subsample of `maxExact` voxels (seeded, reproducible), since the exact sum
- * grows quadratically. Edge cases: N_v < 2 or a flat ROI (Σ (X_k − μ)² = 0) → NaN.
+ * The weight depends only on the voxel offset, so every pair sum is a convolution with the kernel
+ * w(δ) = 1/‖δ‖ (w(0) = 0):  Σ w = m·(w∗m),  Σ w y_k y_l = y·(w∗y),  Σ w (X_k − X_l)² = 2 y²·(w∗m) − 2 y·(w∗y)
+ * (y = X − μ on the mask, 0 elsewhere). They are computed exactly:
+ *   - by 3D FFT on the zero-padded bounding box when it has ≤ 2^21 grid points and is cheaper than the pair
+ *     sum (O(M log M), exact to rounding), or
+ *   - by the direct O(N_v²) pair sum (no allocation per pair) for N_v ≤ `maxExact` otherwise;
+ *   - above both limits, the direct sum on a deterministic pseudo-random subsample of `maxExact` voxels
+ *     (`sampled: true`), since the exact sum grows quadratically.
+ * Edge cases: N_v < 2 or a flat ROI (Σ (X_k − μ)² = 0) → NaN.
  */
-export function morphMoranGeary(image: Image3D, intensityMask: Mask3D, maxExact = 10000): { moranI: number; gearyC: number; sampled: boolean } {
+export function morphMoranGeary(image: Image3D, intensityMask: Mask3D, maxExact = 10000, method: 'auto' | 'direct' | 'fft' = 'auto'): { moranI: number; gearyC: number; sampled: boolean } {
   const m = intensityMask.data;
+  const [nx, ny] = image.dims;
   let n = 0;
   for (let i = 0; i < m.length; i++) if (m[i]) n++;
+  if (n < 2) return { moranI: NaN, gearyC: NaN, sampled: false };
   let idx = new Int32Array(n);
   for (let i = 0, k = 0; i < m.length; i++) if (m[i]) idx[k++] = i;
-  let sampled = false;
-  if (n > maxExact) {
-    // partial Fisher–Yates with a fixed-seed LCG
-    let s = 0x2545f491;
-    for (let i = 0; i < maxExact; i++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      const j = i + (s % (n - i));
-      const t = idx[i]; idx[i] = idx[j]; idx[j] = t;
-    }
-    idx = idx.slice(0, maxExact);
-    n = maxExact;
-    sampled = true;
-  }
-  if (n < 2) return { moranI: NaN, gearyC: NaN, sampled };
-  // integer voxel coordinates and a lookup table of 1/distance over the bounding-box offsets (no sqrt per pair)
-  const [nx, ny] = image.dims;
-  const ix = new Int32Array(n), iy = new Int32Array(n), iz = new Int32Array(n), v = new Float64Array(n);
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
   let mu = 0;
   for (let k = 0; k < n; k++) {
     const i = idx[k];
     const x = i % nx, y = ((i - x) / nx) % ny, z = (i - x - nx * y) / (nx * ny);
-    ix[k] = x; iy[k] = y; iz[k] = z;
     if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; if (z < z0) z0 = z; if (z > z1) z1 = z;
-    v[k] = image.data[i];
-    mu += v[k];
+    mu += image.data[i];
   }
   mu /= n;
+  let ss = 0;
+  for (let k = 0; k < n; k++) ss += (image.data[idx[k]] - mu) ** 2;
+  if (!(ss > 0)) return { moranI: NaN, gearyC: NaN, sampled: false };
   const bx = x1 - x0 + 1, by = y1 - y0 + 1, bz = z1 - z0 + 1;
   const [sx, sy, sz] = image.spacing;
-  const useTable = bx * by * bz <= 1 << 24;
-  const inv = useTable ? new Float64Array(bx * by * bz) : new Float64Array(0);
-  if (useTable) for (let c = 0; c < bz; c++) for (let b = 0; b < by; b++) for (let a = 0; a < bx; a++) {
-    const dd = Math.sqrt((a * sx) ** 2 + (b * sy) ** 2 + (c * sz) ** 2);
-    inv[a + bx * (b + by * c)] = dd > 0 ? 1 / dd : 0;
-  }
-  let ss = 0;
-  for (let k = 0; k < n; k++) { v[k] -= mu; ss += v[k] * v[k]; }
-  if (!(ss > 0)) return { moranI: NaN, gearyC: NaN, sampled };
-  let sw = 0, sm = 0, sg = 0;
-  for (let k = 0; k < n; k++) {
-    const xk = ix[k], yk = iy[k], zk = iz[k], vk = v[k];
-    let swk = 0, smk = 0, sgk = 0;
-    if (useTable) {
-      for (let l = k + 1; l < n; l++) {
-        const dx = ix[l] - xk, dy = iy[l] - yk, dz = iz[l] - zk;
-        const w = inv[(dx < 0 ? -dx : dx) + bx * ((dy < 0 ? -dy : dy) + by * (dz < 0 ? -dz : dz))];
-        const vl = v[l];
-        const dv = vk - vl;
-        swk += w; smk += w * vl; sgk += w * dv * dv;
-      }
-    } else {
-      for (let l = k + 1; l < n; l++) {
-        const dx = (ix[l] - xk) * sx, dy = (iy[l] - yk) * sy, dz = (iz[l] - zk) * sz;
-        const w = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
-        const vl = v[l];
-        const dv = vk - vl;
-        swk += w; smk += w * vl; sgk += w * dv * dv;
+  const P: [number, number, number] = [nextPow2(2 * bx - 1), nextPow2(2 * by - 1), nextPow2(2 * bz - 1)];
+  const M = P[0] * P[1] * P[2];
+  // cost model: ~3 FFTs of M log₂M butterflies against n²/2 pair terms
+  const useFft = method === 'fft' || (method === 'auto' && M <= 1 << 21 && 6 * M * Math.log2(M) < (n * n) / 2);
+  let sw: number, sm: number, sg: number;
+  let sampled = false;
+  if (useFft) {
+    // kernel with wrap-around offsets, mask and centred intensities on the padded grid
+    const wr = new Float64Array(M), wi = new Float64Array(M);
+    for (let c = 0; c < P[2]; c++) {
+      const dz = c < bz ? c : c > P[2] - bz ? c - P[2] : NaN;
+      if (Number.isNaN(dz)) continue;
+      for (let b = 0; b < P[1]; b++) {
+        const dy = b < by ? b : b > P[1] - by ? b - P[1] : NaN;
+        if (Number.isNaN(dy)) continue;
+        for (let a = 0; a < P[0]; a++) {
+          const dx = a < bx ? a : a > P[0] - bx ? a - P[0] : NaN;
+          if (Number.isNaN(dx)) continue;
+          const d = Math.sqrt((dx * sx) ** 2 + (dy * sy) ** 2 + (dz * sz) ** 2);
+          wr[a + P[0] * (b + P[1] * c)] = d > 0 ? 1 / d : 0;
+        }
       }
     }
-    sw += swk; sm += vk * smk; sg += sgk;
+    fft3(wr, wi, P); // w is real and even, so its transform is real (wi ≈ 0)
+    // pack the two real signals in one complex transform: z = m + i·y; since W is real,
+    // IFFT(W·Z) = (w∗m) + i·(w∗y)
+    const zr = new Float64Array(M), zi = new Float64Array(M);
+    const pos = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
+      const x = i % nx, y = ((i - x) / nx) % ny, z = (i - x - nx * y) / (nx * ny);
+      const q = x - x0 + P[0] * (y - y0 + P[1] * (z - z0));
+      pos[k] = q;
+      zr[q] = 1;
+      zi[q] = image.data[i] - mu;
+    }
+    fft3(zr, zi, P);
+    for (let q = 0; q < M; q++) { zr[q] *= wr[q]; zi[q] *= wr[q]; }
+    fft3(zr, zi, P, true);
+    sw = 0; sm = 0; let sy2 = 0;
+    for (let k = 0; k < n; k++) {
+      const q = pos[k];
+      const y = image.data[idx[k]] - mu;
+      sw += zr[q];
+      sm += y * zi[q];
+      sy2 += y * y * zr[q];
+    }
+    sg = 2 * sy2 - 2 * sm;
+  } else {
+    if (n > maxExact) {
+      // partial Fisher–Yates with a fixed-seed LCG
+      let s = 0x2545f491;
+      for (let i = 0; i < maxExact; i++) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        const j = i + (s % (n - i));
+        const t = idx[i]; idx[i] = idx[j]; idx[j] = t;
+      }
+      idx = idx.slice(0, maxExact);
+      n = maxExact;
+      sampled = true;
+    }
+    const ix = new Int32Array(n), iy = new Int32Array(n), iz = new Int32Array(n), v = new Float64Array(n);
+    let mus = 0;
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
+      const x = i % nx, y = ((i - x) / nx) % ny, z = (i - x - nx * y) / (nx * ny);
+      ix[k] = x - x0; iy[k] = y - y0; iz[k] = z - z0;
+      v[k] = image.data[i];
+      mus += v[k];
+    }
+    mus /= n;
+    ss = 0;
+    for (let k = 0; k < n; k++) { v[k] -= mus; ss += v[k] * v[k]; }
+    if (!(ss > 0)) return { moranI: NaN, gearyC: NaN, sampled };
+    const useTable = bx * by * bz <= 1 << 24;
+    const inv = useTable ? new Float64Array(bx * by * bz) : new Float64Array(0);
+    if (useTable) for (let c = 0; c < bz; c++) for (let b = 0; b < by; b++) for (let a = 0; a < bx; a++) {
+      const dd = Math.sqrt((a * sx) ** 2 + (b * sy) ** 2 + (c * sz) ** 2);
+      inv[a + bx * (b + by * c)] = dd > 0 ? 1 / dd : 0;
+    }
+    let w1 = 0, m1 = 0, g1 = 0;
+    for (let k = 0; k < n; k++) {
+      const xk = ix[k], yk = iy[k], zk = iz[k], vk = v[k];
+      let swk = 0, smk = 0, sgk = 0;
+      if (useTable) {
+        for (let l = k + 1; l < n; l++) {
+          const dx = ix[l] - xk, dy = iy[l] - yk, dz = iz[l] - zk;
+          const w = inv[(dx < 0 ? -dx : dx) + bx * ((dy < 0 ? -dy : dy) + by * (dz < 0 ? -dz : dz))];
+          const vl = v[l];
+          const dv = vk - vl;
+          swk += w; smk += w * vl; sgk += w * dv * dv;
+        }
+      } else {
+        for (let l = k + 1; l < n; l++) {
+          const dx = (ix[l] - xk) * sx, dy = (iy[l] - yk) * sy, dz = (iz[l] - zk) * sz;
+          const w = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
+          const vl = v[l];
+          const dv = vk - vl;
+          swk += w; smk += w * vl; sgk += w * dv * dv;
+        }
+      }
+      w1 += swk; m1 += vk * smk; g1 += sgk;
+    }
+    // pairs counted once; the symmetric sums are twice these
+    sw = 2 * w1; sm = 2 * m1; sg = 2 * g1;
   }
-  // pairs counted once; the symmetric sums are twice these
-  return { moranI: (n / (2 * sw)) * (2 * sm) / ss, gearyC: ((n - 1) / (4 * sw)) * (2 * sg) / ss, sampled };
+  return { moranI: (n / sw) * sm / ss, gearyC: ((n - 1) / (2 * sw)) * sg / ss, sampled };
 }
 
 export interface MorphologyOptions {
