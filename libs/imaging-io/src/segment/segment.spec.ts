@@ -1,0 +1,151 @@
+import { anisotropicDiffusion } from './filters';
+import { close, components, dice, dilate, erode, fillHoles2D, largestComponent, open, removeSmall } from './morphology';
+import { otsu, segmentLiverClassical } from './classical';
+import { regionGrow } from './regiongrow';
+
+const dims = [9, 9, 5] as const;
+const idx = (i: number, j: number, k: number) => i + 9 * (j + 9 * k);
+function cube(lo: number, hi: number, zlo = 0, zhi = 4): Uint8Array {
+  const m = new Uint8Array(9 * 9 * 5);
+  for (let k = zlo; k <= zhi; k++) for (let j = lo; j <= hi; j++) for (let i = lo; i <= hi; i++) m[idx(i, j, k)] = 1;
+  return m;
+}
+const sum = (m: Uint8Array) => m.reduce((a, b) => a + b, 0);
+
+describe('morphology', () => {
+  it('dilates and erodes with a box structuring element', () => {
+    const m = new Uint8Array(9 * 9 * 5);
+    m[idx(4, 4, 2)] = 1;
+    expect(sum(dilate(m, dims, [1, 1, 1]))).toBe(27);
+    expect(sum(dilate(m, dims, [2, 1, 0]))).toBe(15);
+    expect(sum(erode(cube(2, 6), dims, [1, 1, 0]))).toBe(9 * 5);
+    expect(sum(erode(cube(2, 6), dims, [1, 1, 1]))).toBe(9 * 3); // the volume border counts as background
+    expect(Array.from(open(m, dims, [1, 1, 1]))).toEqual(Array.from(new Uint8Array(m.length)));
+    const gap = cube(2, 6);
+    gap[idx(4, 4, 2)] = 0;
+    expect(close(gap, dims, [1, 1, 1])[idx(4, 4, 2)]).toBe(1);
+  });
+
+  it('labels 6-connected components, keeps the largest, removes small ones', () => {
+    const m = cube(0, 2, 0, 0);
+    m[idx(5, 5, 0)] = 1;
+    m[idx(6, 6, 0)] = 1; // diagonal: a separate 6-component
+    const c = components(m, dims);
+    expect(c.count).toBe(3);
+    expect(c.sizes.slice(1).sort((a, b) => a - b)).toEqual([1, 1, 9]);
+    expect(sum(largestComponent(m, dims))).toBe(9);
+    expect(sum(removeSmall(m, dims, 2))).toBe(9);
+  });
+
+  it('fills enclosed holes per slice but not open bays', () => {
+    const ring = cube(2, 6, 1, 1);
+    for (let j = 3; j <= 5; j++) for (let i = 3; i <= 5; i++) ring[idx(i, j, 1)] = 0;
+    expect(sum(fillHoles2D(ring, dims))).toBe(25);
+    ring[idx(2, 4, 1)] = 0; // open the ring
+    expect(sum(fillHoles2D(ring, dims))).toBe(sum(ring));
+  });
+
+  it('computes Dice', () => {
+    expect(dice([1, 1, 0, 0], [1, 0, 1, 0])).toBe(0.5);
+    expect(dice([0, 0], [0, 0])).toBe(1);
+    expect(dice([2, 1, 2], [5, 5, 0], 2, 5)).toBe(0.5);
+  });
+});
+
+describe('filters', () => {
+  it('anisotropic diffusion smooths noise but keeps a strong edge', () => {
+    const n = 40 * 40 * 1;
+    const data = new Float32Array(n);
+    let seed = 1;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+    for (let i = 0; i < n; i++) data[i] = (i % 40 < 20 ? 0 : 200) + 10 * rnd();
+    const out = anisotropicDiffusion(data, [40, 40, 1], [1, 1, 1], { iterations: 10, kappa: 15 });
+    const sd = (a: Float32Array, col: number) => {
+      const v: number[] = [];
+      for (let j = 0; j < 40; j++) v.push(a[col + 40 * j]);
+      const m = v.reduce((x, y) => x + y, 0) / v.length;
+      return Math.sqrt(v.reduce((x, y) => x + (y - m) ** 2, 0) / v.length);
+    };
+    expect(sd(out, 8)).toBeLessThan(0.6 * sd(data, 8));
+    // the edge between columns 19 and 20 stays sharp
+    let jump = 0;
+    for (let j = 0; j < 40; j++) jump += out[20 + 40 * j] - out[19 + 40 * j];
+    expect(jump / 40).toBeGreaterThan(180);
+  });
+
+  it('Otsu splits a bimodal histogram between the modes', () => {
+    const h = new Float64Array(100);
+    h[20] = 50;
+    h[21] = 50;
+    h[70] = 30;
+    h[71] = 30;
+    const t = otsu(h, -10);
+    expect(t).toBeGreaterThan(11);
+    expect(t).toBeLessThan(60);
+  });
+});
+
+/** A synthetic abdomen-like test image: body (40 HU), a right-sided liver sphere (100 HU) with a 60 HU tumour. */
+function toyCt() {
+  const d = [64, 64, 24] as const;
+  const sp = [1.5, 1.5, 3] as const;
+  const n = d[0] * d[1] * d[2];
+  const data = new Float32Array(n);
+  const liver = new Uint8Array(n);
+  const tumour = new Uint8Array(n);
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+  for (let k = 0; k < d[2]; k++)
+    for (let j = 0; j < d[1]; j++)
+      for (let i = 0; i < d[0]; i++) {
+        const p = i + d[0] * (j + d[1] * k);
+        const x = (i - 32) * sp[0], y = (j - 32) * sp[1], z = (k - 12) * sp[2];
+        let v = -1000;
+        if ((x / 44) ** 2 + (y / 36) ** 2 < 1) v = 40;
+        if (((x + 15) / 20) ** 2 + (y / 22) ** 2 + (z / 25) ** 2 < 1) {
+          v = 100;
+          liver[p] = 1;
+        }
+        if (Math.hypot(x + 15, y - 2, z) < 7) {
+          v = 55;
+          tumour[p] = 1;
+        }
+        data[p] = v + 8 * rnd();
+      }
+  return { data, dims: d, spacing: sp, liver, tumour };
+}
+
+describe('segmentLiverClassical', () => {
+  it('finds the liver and the tumour of a toy abdomen', () => {
+    const ct = toyCt();
+    const stages: string[] = [];
+    const r = segmentLiverClassical(ct, { onProgress: (_f, s) => stages.push(s) });
+    expect(stages).toEqual(['diffusion', 'body', 'window', 'liver', 'tumour']);
+    expect(r.liverMode).toBeGreaterThan(92);
+    expect(r.liverMode).toBeLessThan(108);
+    expect(dice(r.labels.map((v) => (v ? 1 : 0)), ct.liver)).toBeGreaterThan(0.9);
+    expect(dice(r.labels.map((v) => (v === 2 ? 1 : 0)), ct.tumour)).toBeGreaterThan(0.6);
+  });
+
+  it('explains an image that is not in HU', () => {
+    expect(() => segmentLiverClassical({ data: new Float32Array(8 * 8 * 8).fill(-2000), dims: [8, 8, 8], spacing: [1, 1, 1] })).toThrow(
+      /no body found/,
+    );
+  });
+});
+
+describe('regionGrow', () => {
+  it('grows the liver from a click and the tumour from a click inside it', () => {
+    const ct = toyCt();
+    const liverClick = regionGrow(ct, [22, 32, 16]);
+    expect(dice(liverClick.mask, ct.liver)).toBeGreaterThan(0.9);
+    expect(liverClick.mean).toBeGreaterThan(90);
+    const tumourClick = regionGrow(ct, [22, 33, 12], { multiplier: 2 });
+    expect(dice(tumourClick.mask, ct.tumour)).toBeGreaterThan(0.7);
+  });
+
+  it('rejects a seed outside the image', () => {
+    const ct = toyCt();
+    expect(() => regionGrow(ct, [70, 1, 1])).toThrow(/seed \(70, 1, 1\) is outside the image \(64×64×24\)/);
+  });
+});
