@@ -32,8 +32,18 @@ export function createAccess(deps: ResolvedDeps) {
   return {
     /** Throws NOT_FOUND unless `patientId` is in the actor's scope. */
     async assertPatient(actor: Actor, patientId: string): Promise<void> {
-      const n = await deps.prisma.patient.count({ where: { AND: [{ id: patientId }, patientScope(actor)] } });
-      if (n === 0) throw new DomainError('NOT_FOUND', `Patient ${patientId} was not found among the patients you may access`);
+      // Point lookups on the (userId, patientId) / (patientId) indexes rather than the list scope, which would make
+      // the planner build the whole in-scope set for one patient.
+      const { prisma } = deps;
+      let ok = false;
+      if (actor.role === 'CLINICIAN') {
+        ok =
+          (await prisma.careAssignment.count({ where: { userId: actor.userId, patientId } })) > 0 ||
+          (await prisma.cohortMembership.count({ where: { patientId, cohort: { access: { some: { userId: actor.userId } } } } })) > 0;
+      } else if (actor.role === 'TUMOR_BOARD') {
+        ok = (await prisma.caseDiscussion.count({ where: { patientId } })) > 0;
+      }
+      if (!ok) throw new DomainError('NOT_FOUND', `Patient ${patientId} was not found among the patients you may access`);
     },
   };
 }
