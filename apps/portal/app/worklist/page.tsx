@@ -38,6 +38,13 @@ function Worklist() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text]);
 
+  // warm the viewer's code (cornerstone3D, ~1 MB gzipped) while the user reads the list, so opening a case
+  // from here does not wait for it to download and compile
+  useEffect(() => {
+    const t = setTimeout(() => void import('../../src/viewer/MultiPhaseViewer'), 800);
+    return () => clearTimeout(t);
+  }, []);
+
   const cohorts = useQuery(trpc.cohorts.list.queryOptions());
   const input = {
     page,

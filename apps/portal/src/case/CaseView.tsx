@@ -12,7 +12,12 @@ import { PredictionsPanel } from './PredictionsPanel';
 import { RadiomicsPanel } from './RadiomicsPanel';
 import { BoardPanel } from './BoardPanel';
 
-const MultiPhaseViewer = dynamic(() => import('../viewer/MultiPhaseViewer'), {
+const loadViewer = () => import('../viewer/MultiPhaseViewer');
+// start fetching the (large) cornerstone chunk as soon as this module loads, in parallel with the session and
+// patient queries, instead of after the patient arrives
+if (typeof window !== 'undefined') void loadViewer();
+
+const MultiPhaseViewer = dynamic(loadViewer, {
   ssr: false,
   loading: () => <Loading label="Loading viewer…" />,
 });

@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Badge, Empty, ErrorState, KmChart, Loading, NomogramChart } from '@hepatoscope/ui';
-import { isSurvival, type LesionView, type ModelRow, type PredictionResult } from '../lib/contract';
+import { isScore, isSurvival, type LesionView, type ModelRow, type PredictionResult } from '../lib/contract';
 import { errorMessage, useTRPC } from '../lib/trpc';
 import { useSession } from '../lib/session';
 
@@ -57,7 +57,7 @@ export function PredictionsPanel({ patientId, lesions, readOnly }: { patientId: 
           {validated.map((m) => {
             const r = results[m.id];
             return (
-              <section key={m.id} className="hs-panel" style={{ background: 'var(--panel-2)' }} data-testid="model-card">
+              <section key={m.id} className="hs-panel" style={{ background: "var(--panel-2)" }} data-testid="model-card" data-kind={m.kind}>
                 <div className="hs-row" style={{ alignItems: 'center' }}>
                   <strong>{m.name}</strong>
                   <Badge tone="info">{m.task}</Badge>
@@ -84,6 +84,19 @@ export function PredictionsPanel({ patientId, lesions, readOnly }: { patientId: 
 }
 
 export function PredictionResultView({ result }: { result: PredictionResult }) {
+  if (isScore(result)) {
+    return (
+      <div data-testid="prediction-result">
+        <p style={{ fontSize: 22, margin: '6px 0' }}>
+          <strong data-testid="prediction-score">{result.score.toFixed(2)}</strong>{' '}
+          {result.grade != null && <Badge tone="info">grade {String(result.grade)}</Badge>}
+        </p>
+        {result.nomogram && result.nomogram.points.length > 0 && (
+          <NomogramChart title="Score contributions" points={result.nomogram.points} totalPoints={result.nomogram.totalPoints} width={360} />
+        )}
+      </div>
+    );
+  }
   if (isSurvival(result)) {
     return (
       <div data-testid="prediction-result">

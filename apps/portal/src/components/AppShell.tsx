@@ -27,36 +27,44 @@ export function AppShell({ children }: { children: ReactNode }) {
   }, [loading, user, onLogin, pathname, router]);
 
   if (onLogin) return <main className="hs-login-main">{children}</main>;
-  if (loading || !user) return <main className="hs-main"><Loading label="Checking session…" /></main>;
+  // Children render (hidden) while the session loads, so their queries and code start in parallel with auth.me;
+  // an anonymous visitor is redirected to /login by the effect above.
+  const ready = !loading && !!user;
   return (
     <div className="hs-app">
-      <header className="hs-topbar">
-        <Link href="/" className="hs-brand">
-          <span className="hs-logo" aria-hidden>◐</span> Hepatoscope
-        </Link>
-        <nav className="hs-nav" aria-label="Main">
-          {NAV.filter((n) => n.roles.includes(user.role)).map((n) => (
-            <Link key={n.href} href={n.href} className={pathname.startsWith(n.href) ? 'active' : ''}>
-              {n.label}
-            </Link>
-          ))}
-        </nav>
-        <div className="hs-user">
-          <span data-testid="current-user">{user.name}</span>
-          <span className="hs-role">{user.role.replace('_', ' ')}</span>
-          <button type="button" onClick={() => void logout()}>
-            Sign out
-          </button>
-        </div>
-      </header>
-      <main className="hs-main">{children}</main>
+      {user && (
+        <header className="hs-topbar">
+          <Link href="/" className="hs-brand">
+            <span className="hs-logo" aria-hidden>◐</span> Hepatoscope
+          </Link>
+          <nav className="hs-nav" aria-label="Main">
+            {NAV.filter((n) => n.roles.includes(user.role)).map((n) => (
+              <Link key={n.href} href={n.href} className={pathname.startsWith(n.href) ? 'active' : ''}>
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="hs-user">
+            <span data-testid="current-user">{user.name}</span>
+            <span className="hs-role">{user.role.replace('_', ' ')}</span>
+            <button type="button" onClick={() => void logout()}>
+              Sign out
+            </button>
+          </div>
+        </header>
+      )}
+      <main className="hs-main">
+        {!ready && <Loading label="Checking session…" />}
+        <div hidden={!ready}>{children}</div>
+      </main>
     </div>
   );
 }
 
 /** Renders children only for the given roles; explains the refusal otherwise. */
 export function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
-  const { user } = useSession();
+  const { user, loading } = useSession();
+  if (loading) return <>{children}</>; // optimistic while the session loads (the shell keeps it hidden)
   if (!user) return null;
   if (!roles.includes(user.role)) {
     return (

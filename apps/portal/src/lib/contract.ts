@@ -104,9 +104,23 @@ export interface SurvivalResult {
   nomogram?: { points: NomogramPoint[]; totalPoints: number } | null;
 }
 
-export type PredictionResult = ClassificationResult | SurvivalResult;
+/** Linear scores such as ALBI: a value and a grade, no probability. */
+export interface ScoreResult {
+  kind: 'score';
+  id: string;
+  score: number;
+  grade?: string | number | null;
+  nomogram?: { points: NomogramPoint[]; totalPoints: number } | null;
+}
+
+export type PredictionResult = ClassificationResult | SurvivalResult | ScoreResult;
+
+export function isScore(r: PredictionResult): r is ScoreResult {
+  return (r as ScoreResult).kind === 'score';
+}
 
 export function isSurvival(r: PredictionResult): r is SurvivalResult {
+  if ((r as ScoreResult).kind === 'score') return false;
   return (r as SurvivalResult).kind === 'survival' || Array.isArray((r as SurvivalResult).curve);
 }
 

@@ -9,11 +9,12 @@
  */
 import * as cs from '@cornerstonejs/core';
 import * as cst from '@cornerstonejs/tools';
-import { cornerstoneNiftiImageLoader, createNiftiImageIdsAndCacheMetadata } from '@cornerstonejs/nifti-volume-loader';
+import { helpers as niftiHelpers } from '@cornerstonejs/nifti-volume-loader';
+import * as NiftiReader from 'nifti-reader-js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Badge } from '@hepatoscope/ui';
 import { phaseLabel, PHASES, type LesionView, type SegmentationView, type SeriesView } from '../lib/contract';
-import { fetchNifti, readNiftiLabels } from './nifti';
+import { affineToLps, fetchNifti, readNiftiLabels } from './nifti';
 import { LESION_COLOURS, LIVER_COLOUR, voiRange, WINDOW_PRESETS } from './presets';
 
 export interface MultiPhaseViewerProps {
@@ -33,6 +34,12 @@ const TOOL_GROUP = 'hs-mpv-tools';
 const CAMERA_SYNC = 'hs-mpv-camera';
 const VOI_SYNC = 'hs-mpv-voi';
 
+/** Timing marks (label, ms since navigation start) for the bench and for diagnosing slow loads. */
+function mark(label: string): void {
+  const w = window as unknown as { __hsTimings?: [string, number][] };
+  (w.__hsTimings ??= []).push([label, Math.round(performance.now())]);
+}
+
 let initDone: Promise<void> | null = null;
 /** Initialise cornerstone once per page (StrictMode runs effects twice). */
 function initCornerstone(): Promise<void> {
@@ -40,11 +47,34 @@ function initCornerstone(): Promise<void> {
     initDone = (async () => {
       cs.init();
       cst.init();
-      cs.imageLoader.registerImageLoader('nifti', cornerstoneNiftiImageLoader as unknown as Parameters<typeof cs.imageLoader.registerImageLoader>[1]);
       for (const T of [cst.WindowLevelTool, cst.PanTool, cst.ZoomTool, cst.StackScrollTool]) cst.addTool(T);
     })();
   }
   return initDone;
+}
+
+/**
+ * Builds a cornerstone volume from raw NIfTI bytes in memory: header and voxels read with nifti-reader-js, metadata
+ * and modality scaling (scl_slope/scl_inter) by nifti-volume-loader's helpers, RAS→LPS geometry as that loader does.
+ * One copy of the voxels, no per-slice image requests (the streaming path was several times slower here).
+ */
+function createVolumeFromNifti(volumeId: string, buf: ArrayBuffer): cs.Types.IImageVolume {
+  if (!NiftiReader.isNIFTI(buf)) throw new Error('the file is not a NIfTI volume');
+  const header = NiftiReader.readHeader(buf);
+  if (!header) throw new Error('the NIfTI header could not be read');
+  const dims: [number, number, number] = [header.dims[1], header.dims[2], Math.max(1, header.dims[3])];
+  const geo = affineToLps(header.affine, dims);
+  const image = NiftiReader.readImage(header, buf);
+  const { scalarData, pixelRepresentation } = niftiHelpers.modalityScaleNifti(header, image);
+  const { volumeMetadata } = niftiHelpers.makeVolumeMetadata(header, geo.direction, pixelRepresentation);
+  return cs.volumeLoader.createLocalVolume(volumeId, {
+    scalarData,
+    metadata: { ...volumeMetadata, Modality: 'CT', voiLut: [{ windowCenter: 50, windowWidth: 400 }] } as unknown as cs.Types.Metadata,
+    dimensions: geo.dimensions,
+    spacing: geo.spacing,
+    origin: geo.origin,
+    direction: geo.direction as unknown as cs.Types.Mat3,
+  });
 }
 
 /** Latest version of each (structure, lesion) among `segs`. */
@@ -105,6 +135,7 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
   const [orientation, setOrientation] = useState<Orientation>('AXIAL');
   const [preset, setPreset] = useState('abdomen');
   const [focused, setFocused] = useState(0);
+  const [row, setRow] = useState(false);
   const [firstRenderMs, setFirstRenderMs] = useState<number | null>(null);
   const segIds = useRef<Record<string, string>>({});
   const [overlayFrom, setOverlayFrom] = useState<Record<string, string>>({});
@@ -117,13 +148,14 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
   useEffect(() => {
     let cancelled = false;
     const t0 = performance.now();
-    const blobUrls: string[] = [];
     const volumeIds: string[] = [];
     const abort = new AbortController();
     let firstDone = false;
 
     (async () => {
+      mark('viewer:mount');
       await initCornerstone();
+      mark('viewer:init');
       if (cancelled) return;
       const re = new cs.RenderingEngine(engineId);
       re.setViewports(
@@ -163,82 +195,98 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
       }
       const lutIndex = cst.segmentation.config.color.addColorLUT(lut);
 
-      await Promise.all(
-        ordered.map(async (s) => {
-          try {
-            const raw = await fetchNifti(s.url, abort.signal);
-            if (cancelled) return;
-            const blobUrl = URL.createObjectURL(new Blob([raw]));
-            blobUrls.push(blobUrl);
-            const imageIds = await createNiftiImageIdsAndCacheMetadata({ url: blobUrl });
-            if (!imageIds?.length) throw new Error('the file is not a readable NIfTI volume');
-            const volumeId = `cornerstoneStreamingImageVolume:${s.id}-${Math.random().toString(36).slice(2, 8)}`;
-            volumeIds.push(volumeId);
-            const volume = await cs.volumeLoader.createAndCacheVolume(volumeId, { imageIds });
-            const vp = re.getViewport(vpId(s)) as cs.Types.IVolumeViewport;
-            const whenLoaded = new Promise<void>((resolve) => {
-              const onDone = (evt: Event) => {
-                const d = (evt as CustomEvent).detail as { volumeId?: string };
-                if (d?.volumeId === volumeId) {
-                  cs.eventTarget.removeEventListener(cs.Enums.Events.IMAGE_VOLUME_LOADING_COMPLETED, onDone);
-                  resolve();
-                }
-              };
-              cs.eventTarget.addEventListener(cs.Enums.Events.IMAGE_VOLUME_LOADING_COMPLETED, onDone);
-            });
-            (volume as unknown as { load: () => void }).load();
-            await cs.setVolumesForViewports(re, [{ volumeId }], [vpId(s)]);
-            vp.setProperties({ voiRange: voiRange(WINDOW_PRESETS.find((p) => p.id === 'abdomen')!) });
-            await whenLoaded;
-            if (cancelled) return;
-
-            // overlay: merge the liver and lesion label maps of this series into one derived labelmap
-            const { segs, from } = segmentationsFor(s, ordered, segmentations);
-            if (segs.length) {
-              const segVolId = `hs-seg-${s.id}-${volumeId.slice(-6)}`;
-              const labelVol = cs.volumeLoader.createAndCacheDerivedLabelmapVolume(volumeId, { volumeId: segVolId });
-              const n = labelVol.dimensions[0] * labelVol.dimensions[1] * labelVol.dimensions[2];
-              const merged = new Uint8Array(n);
-              // liver first, lesions drawn over it
-              const ordSegs = [...segs].sort((a, b) => Number(overlayIndex(b, lesions) === 1) - Number(overlayIndex(a, lesions) === 1));
-              const files = await Promise.all(ordSegs.map((g) => fetchNifti(g.url, abort.signal)));
-              ordSegs.forEach((seg, j) => {
-                const lab = readNiftiLabels(files[j]);
-                if (lab.data.length !== n) {
-                  console.warn(`segmentation ${seg.id} has ${lab.dims.join('×')} voxels; series ${s.id} has ${labelVol.dimensions.join('×')}: not shown`);
-                  return;
-                }
-                const fixed = overlayIndex(seg, lesions);
-                const data = lab.data;
-                for (let i = 0; i < n; i++) {
-                  const v = data[i];
-                  if (v > 0) merged[i] = fixed ?? Math.min(255, 1 + v);
-                }
-              });
-              const vm = labelVol.voxelManager;
-              if (!vm?.setCompleteScalarDataArray) throw new Error('the labelmap volume has no voxel manager');
-              vm.setCompleteScalarDataArray(merged);
-              cst.segmentation.addSegmentations([
-                { segmentationId: segVolId, representation: { type: cst.Enums.SegmentationRepresentations.Labelmap, data: { volumeId: segVolId } } },
-              ]);
-              await cst.segmentation.addLabelmapRepresentationToViewportMap({ [vpId(s)]: [{ segmentationId: segVolId, config: { colorLUTOrIndex: lutIndex } }] });
-              segIds.current[s.id] = segVolId;
-              if (from) setOverlayFrom((o) => ({ ...o, [s.id]: String(from.phase) }));
-            }
-            vp.render();
-            if (!firstDone) {
-              firstDone = true;
-              const ms = Math.round(performance.now() - t0);
-              setFirstRenderMs(ms);
-              (window as unknown as { __hsFirstRenderMs?: number }).__hsFirstRenderMs = ms;
-            }
-            setPhaseState((st) => ({ ...st, [s.id]: { status: 'ready' } }));
-          } catch (e) {
-            if (cancelled) return;
-            setPhaseState((st) => ({ ...st, [s.id]: { status: 'error', error: e instanceof Error ? e.message : String(e) } }));
-          }
+      // downloads run in parallel; volumes are attached in display order so the first image appears early
+      const downloads = ordered.map((s) =>
+        fetchNifti(s.url, abort.signal).then((b) => {
+          mark(`${s.phase}:fetched`);
+          return b;
         }),
       );
+      downloads.forEach((p) => p.catch(() => undefined));
+      const volumeOf: Record<string, string> = {};
+      for (const [i, s] of ordered.entries()) {
+        try {
+          const raw = await downloads[i];
+          if (cancelled) return;
+          const volumeId = `hs-vol-${s.id}-${Math.random().toString(36).slice(2, 8)}`;
+          createVolumeFromNifti(volumeId, raw);
+          volumeIds.push(volumeId);
+          volumeOf[s.id] = volumeId;
+          mark(`${s.phase}:volume`);
+          await cs.setVolumesForViewports(re, [{ volumeId }], [vpId(s)]);
+          const vp = re.getViewport(vpId(s)) as cs.Types.IVolumeViewport;
+          vp.setProperties({ voiRange: voiRange(WINDOW_PRESETS.find((p) => p.id === 'abdomen')!) });
+          vp.render();
+          mark(`${s.phase}:rendered`);
+          if (!firstDone) {
+            firstDone = true;
+            setFirstRenderMs(Math.round(performance.now() - t0));
+            // for the e2e bench: ms since navigation start (performance.now's origin)
+            (window as unknown as { __hsFirstRenderAt?: number }).__hsFirstRenderAt = performance.now();
+          }
+          setPhaseState((st) => ({ ...st, [s.id]: { status: 'ready' } }));
+        } catch (e) {
+          if (cancelled) return;
+          setPhaseState((st) => ({ ...st, [s.id]: { status: 'error', error: e instanceof Error ? e.message : String(e) } }));
+        }
+      }
+      if (cancelled) return;
+      (window as unknown as { __hsAllRenderedAt?: number }).__hsAllRenderedAt = performance.now();
+
+      // Overlays: one labelmap per set of segmentations (phases of a study share the grid, so usually one for all
+      // four viewports), merging the liver and lesion masks; lesion i gets overlay index 2 + i (its own colour).
+      const groups = new Map<string, { segs: SegmentationView[]; series: SeriesView[]; from: Record<string, SeriesView | undefined> }>();
+      for (const s of ordered) {
+        if (!volumeOf[s.id]) continue;
+        const { segs, from } = segmentationsFor(s, ordered, segmentations);
+        if (!segs.length) continue;
+        const key = segs.map((g) => g.id).sort().join('|');
+        const g = groups.get(key) ?? { segs, series: [], from: {} };
+        g.series.push(s);
+        g.from[s.id] = from;
+        groups.set(key, g);
+      }
+      for (const g of groups.values()) {
+        try {
+          const base = g.series[0];
+          const segVolId = `hs-seg-${base.id}-${volumeOf[base.id].slice(-6)}`;
+          const labelVol = cs.volumeLoader.createAndCacheDerivedLabelmapVolume(volumeOf[base.id], { volumeId: segVolId });
+          const n = labelVol.dimensions[0] * labelVol.dimensions[1] * labelVol.dimensions[2];
+          const merged = new Uint8Array(n);
+          const ordSegs = [...g.segs].sort((a, b) => Number(overlayIndex(b, lesions) === 1) - Number(overlayIndex(a, lesions) === 1));
+          const files = await Promise.all(ordSegs.map((x) => fetchNifti(x.url, abort.signal)));
+          if (cancelled) return;
+          ordSegs.forEach((seg, j) => {
+            const lab = readNiftiLabels(files[j]);
+            if (lab.data.length !== n) {
+              console.warn(`segmentation ${seg.id} has ${lab.dims.join('×')} voxels; series ${base.id} has ${labelVol.dimensions.join('×')}: not shown`);
+              return;
+            }
+            const fixed = overlayIndex(seg, lesions);
+            const data = lab.data;
+            for (let i = 0; i < n; i++) {
+              const v = data[i];
+              if (v > 0) merged[i] = fixed ?? Math.min(255, 1 + v);
+            }
+          });
+          const vm = labelVol.voxelManager;
+          if (!vm?.setCompleteScalarDataArray) throw new Error('the labelmap volume has no voxel manager');
+          vm.setCompleteScalarDataArray(merged);
+          cst.segmentation.addSegmentations([
+            { segmentationId: segVolId, representation: { type: cst.Enums.SegmentationRepresentations.Labelmap, data: { volumeId: segVolId } } },
+          ]);
+          await cst.segmentation.addLabelmapRepresentationToViewportMap(
+            Object.fromEntries(g.series.map((s) => [vpId(s), [{ segmentationId: segVolId, config: { colorLUTOrIndex: lutIndex } }]])),
+          );
+          for (const s of g.series) segIds.current[s.id] = segVolId;
+          setOverlayFrom((o) => ({ ...o, ...Object.fromEntries(g.series.filter((s) => g.from[s.id]).map((s) => [s.id, String(g.from[s.id]!.phase)])) }));
+          mark(`overlay:${g.series.map((s) => s.phase).join(',')}`);
+        } catch (e) {
+          console.warn(`overlay not shown: ${e instanceof Error ? e.message : String(e)}`);
+          setOverlayFrom((o) => ({ ...o, ...Object.fromEntries(g.series.map((s) => [s.id, 'error'])) }));
+        }
+      }
+      if (!cancelled) re.render();
       if (!cancelled && rootRef.current) rootRef.current.dataset.loaded = 'true';
     })().catch((e) => {
       if (!cancelled) setPhaseState(Object.fromEntries(ordered.map((s) => [s.id, { status: 'error' as const, error: String(e) }])));
@@ -251,14 +299,13 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
         cst.SynchronizerManager.destroySynchronizer(CAMERA_SYNC);
         cst.SynchronizerManager.destroySynchronizer(VOI_SYNC);
         cst.ToolGroupManager.destroyToolGroup(TOOL_GROUP);
-        for (const id of Object.values(segIds.current)) cst.segmentation.removeSegmentation(id);
+        for (const id of new Set(Object.values(segIds.current))) cst.segmentation.removeSegmentation(id);
         segIds.current = {};
         cs.getRenderingEngine(engineId)?.destroy();
         for (const v of volumeIds) cs.cache.removeVolumeLoadObject(v);
       } catch {
         /* tearing down a half-initialised engine */
       }
-      for (const u of blobUrls) URL.revokeObjectURL(u);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [engineId, ordered, segmentations]);
@@ -377,12 +424,15 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
         <button type="button" onClick={reset}>
           Reset <span className="hs-kbd">R</span>
         </button>
+        <button type="button" onClick={() => setRow((r) => !r)} title="Layout">
+          {row ? '2×2' : '1×4'}
+        </button>
         <span className="hs-muted hs-small" style={{ marginLeft: 'auto' }}>
           ↑↓ scroll · drag: L window, M pan, R zoom · synced
           {firstRenderMs !== null && ` · first image ${firstRenderMs} ms`}
         </span>
       </div>
-      <div className={`hs-viewer-grid${ordered.length >= 4 && !large ? ' four' : ''}`}>
+      <div className={`hs-viewer-grid${row && ordered.length >= 3 ? ' four' : ''}`}>
         {ordered.map((s, i) => {
           const st = phaseState[s.id] ?? { status: 'loading' };
           return (
@@ -403,7 +453,7 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
                 </span>
               )}
               <div className="hs-vp-info">
-                {overlayFrom[s.id] && `overlay from ${phaseLabel(overlayFrom[s.id])} · `}
+                {overlayFrom[s.id] === 'error' ? 'overlay failed · ' : overlayFrom[s.id] ? `overlay from ${phaseLabel(overlayFrom[s.id])} · ` : ''}
                 {s.dims?.join('×')}
                 {st.status === 'loading' && ' · loading…'}
               </div>

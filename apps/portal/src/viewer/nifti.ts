@@ -79,3 +79,28 @@ export function readNiftiLabels(buf: ArrayBuffer): NiftiLabels {
       throw new Error(`readNiftiLabels: datatype ${datatype} is not supported for label maps`);
   }
 }
+
+/** Geometry of a NIfTI volume in cornerstone's LPS world (the conversion nifti-volume-loader applies). */
+export interface LpsGeometry {
+  dimensions: [number, number, number];
+  spacing: [number, number, number];
+  origin: [number, number, number];
+  /** Row-major 3×3 direction cosines: row, column and slice axes (LPS). */
+  direction: number[];
+}
+
+/**
+ * RAS affine (NIfTI sform/qform, 4×4 row-major) → LPS origin, unit direction axes and spacing: the spacing of axis j
+ * is the norm of affine column j, the axis is that column divided by it, and RAS→LPS flips x and y.
+ * Mirrors nifti-volume-loader's `rasToLps` + `parseAffineMatrix` (not exported by the package).
+ */
+export function affineToLps(affine: number[][], dims: [number, number, number]): LpsGeometry {
+  const spacing = [0, 1, 2].map((j) => Math.hypot(affine[0][j], affine[1][j], affine[2][j]) || 1) as [number, number, number];
+  const axis = (j: number) => [-affine[0][j] / spacing[j], -affine[1][j] / spacing[j], affine[2][j] / spacing[j]];
+  return {
+    dimensions: dims,
+    spacing,
+    origin: [-affine[0][3], -affine[1][3], affine[2][3]],
+    direction: [...axis(0), ...axis(1), ...axis(2)],
+  };
+}

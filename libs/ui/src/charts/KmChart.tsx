@@ -7,8 +7,8 @@ import { seriesColour } from './theme';
 export interface SurvivalPoint {
   t: number;
   s: number;
-  lo?: number;
-  hi?: number;
+  lo?: number | null;
+  hi?: number | null;
 }
 
 export interface KmCurve {
@@ -43,7 +43,7 @@ export function KmChart({ curves, title = 'Survival', xLabel = 'Months', width =
         const pts = [...c.points].sort((a, b) => a.t - b.t);
         if (pts.length === 0 || pts[0].t > 0) pts.unshift({ t: 0, s: 1, lo: 1, hi: 1 });
         const line = pts.map((p) => ({ x: x(p.t), y: y(p.s) }));
-        const hasBand = pts.some((p) => p.lo !== undefined && p.hi !== undefined);
+        const hasBand = pts.some((p) => p.lo != null && p.hi != null);
         return (
           <g key={c.label} data-role="km-curve">
             {hasBand && (

@@ -14,7 +14,7 @@ export interface NomogramChartProps {
   totalPoints: number;
   /** Predicted probability (shown under the total-points row). */
   probability?: number;
-  ci?: readonly number[];
+  ci?: readonly number[] | null;
   /** Upper end of each predictor's points axis (conventionally 100). */
   maxPoints?: number;
   title?: string;

@@ -123,7 +123,8 @@ export function wilsonInterval(p: number, n: number, z = 1.959964): [number, num
 export interface RocPoint {
   fpr: number;
   tpr: number;
-  threshold: number;
+  /** Score cut-off; null/±Infinity for the (0,0) and (1,1) ends. */
+  threshold: number | null;
 }
 
 /** Sorts ROC points by (fpr, tpr) ascending and makes sure (0,0) and (1,1) are present. */
@@ -192,7 +193,9 @@ export function decisionCurveFromRoc(
   prevalence: number,
   thresholds: readonly number[],
 ): DecisionPoint[] {
-  const byThr = roc.filter((p) => Number.isFinite(p.threshold)).sort((a, b) => a.threshold - b.threshold);
+  const byThr = roc
+    .filter((p): p is RocPoint & { threshold: number } => typeof p.threshold === 'number' && Number.isFinite(p.threshold))
+    .sort((a, b) => a.threshold - b.threshold);
   return thresholds.map((pt) => {
     if (pt < 0 || pt >= 1) throw new Error(`decisionCurveFromRoc: threshold ${pt} outside [0, 1)`);
     const odds = pt / (1 - pt);

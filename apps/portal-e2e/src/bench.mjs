@@ -1,0 +1,85 @@
+/**
+ * Bench: time from opening a case (navigation start) to the first rendered image of a 512×512×100 series.
+ *
+ * Runs the real stack (API + built portal), signs in as the clinician and opens a case with imaging. The series and
+ * segmentation downloads of that case are answered with a synthetic 512×512×100 int16 CT phantom per phase
+ * (gzip NIfTI, generated here) and a matching lesion mask, so the figure is for that size whatever the demo seed
+ * generates. Everything else (login, patients.get, the viewer code) is real. Prints per-run figures and the median.
+ *
+ * Env: BENCH_RUNS (default 5).
+ */
+import { findPatientWithImaging, launchBrowser, login, newPage, startStack, viewportStats } from './harness.mjs';
+import { phantomCt, phantomLesionMask } from './nifti.mjs';
+
+const DIMS = [512, 512, 100];
+const SPACING = [0.75, 0.75, 2.5];
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const t0 = Date.now();
+const phases = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED'];
+const ct = Object.fromEntries(phases.map((p) => [p, phantomCt(DIMS, SPACING, p)]));
+const mask = phantomLesionMask(DIMS, SPACING);
+console.log(`phantom: ${DIMS.join('×')} int16, ${(ct.PORTAL_VENOUS.length / 1048576).toFixed(1)} MB gzipped per phase (${((DIMS[0] * DIMS[1] * DIMS[2] * 2) / 1048576).toFixed(0)} MB raw); generated in ${Date.now() - t0} ms`);
+
+const stack = await startStack();
+const browser = await launchBrowser();
+try {
+  const page0 = await newPage(browser);
+  await login(page0, stack.baseUrl, stack.logins.CLINICIAN);
+  const patient = await findPatientWithImaging(page0);
+  if (!patient) throw new Error('bench: no patient with imaging in the demo seed');
+  const detail = await page0.evaluate(async (id) => {
+    const r = await fetch(`/api/trpc/patients.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);
+    return (await r.json()).result.data;
+  }, patient.id);
+  const seriesPhase = new Map(detail.studies.flatMap((s) => s.series.map((se) => [se.id, se.phase])));
+  const realDims = detail.studies.flatMap((s) => s.series.map((se) => `${se.phase} ${se.dims?.join('×')}`));
+  await page0.context().close();
+
+  const results = [];
+  for (const mode of ['synthetic-512', 'seeded']) {
+    const firsts = [];
+    const alls = [];
+    for (let run = 0; run < RUNS; run++) {
+      const page = await newPage(browser);
+      await login(page, stack.baseUrl, stack.logins.CLINICIAN);
+      if (mode === 'synthetic-512') {
+        await page.route('**/api/files/series/*', (route) => {
+          const id = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop());
+          const body = ct[seriesPhase.get(id)] ?? ct.PORTAL_VENOUS;
+          return route.fulfill({ status: 200, contentType: 'application/gzip', body });
+        });
+        await page.route('**/api/files/segmentations/*', (route) => route.fulfill({ status: 200, contentType: 'application/gzip', body: mask }));
+      }
+      await page.goto(`${stack.baseUrl}/cases/${patient.id}`);
+      await page.waitForFunction(() => typeof window.__hsFirstRenderAt === 'number', null, { timeout: 120_000 });
+      const first = await page.evaluate(() => window.__hsFirstRenderAt);
+      await page.waitForSelector('[data-testid=viewer][data-loaded=true]', { timeout: 180_000 });
+      const all = await page.evaluate(() => window.__hsAllRenderedAt);
+      const stats = await viewportStats(page);
+      const blank = stats.filter((s) => !(s.nonDark > 0.05 && s.levels > 16));
+      if (blank.length) throw new Error(`bench: blank viewport(s) ${JSON.stringify(blank)}`);
+      firsts.push(first);
+      alls.push(all);
+      console.log(`${mode} run ${run + 1}: first image ${first.toFixed(0)} ms after navigation start; all ${stats.length} phases ${all.toFixed(0)} ms`);
+      await page.context().close();
+    }
+    results.push({ mode, first: median(firsts), all: median(alls), min: Math.min(...firsts), max: Math.max(...firsts) });
+  }
+  console.log('');
+  console.log(`case ${patient.pseudoId}; seeded series: ${realDims.join(', ')}`);
+  for (const r of results) {
+    console.log(
+      `${r.mode.padEnd(14)} open case → first rendered image: median ${r.first.toFixed(0)} ms (min ${r.min.toFixed(0)}, max ${r.max.toFixed(0)}, ${RUNS} runs); → all phases: median ${r.all.toFixed(0)} ms`,
+    );
+  }
+  console.log('(target for 512×512×100: < 1500 ms; headless chromium, SwiftShader WebGL, 2 CPU cores)');
+} finally {
+  await browser.close();
+  await stack.stop();
+}
