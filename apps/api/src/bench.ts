@@ -13,7 +13,6 @@ import { openDatabase } from '@hepatoscope/db';
 import { createFixture, FIXTURE_PASSWORD } from '@hepatoscope/services';
 import { createApiServer } from './server';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => AutocannonInstance;
 interface AutocannonInstance {
   on(ev: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
