@@ -159,3 +159,13 @@ describe('filter invariants and errors', () => {
     expect(() => exponentialImage(vol(2, 2, 2, () => 0))).toThrow(/every voxel is 0/);
   });
 });
+
+describe('PyRadiomics LoG applicability', () => {
+  it('needs ≥ 4 voxels and ≥ ⌈σ/spacing⌉ + 1 voxels per axis', () => {
+    const { pyradiomicsLogApplicable } = require('./index') as typeof import('./index');
+    expect(pyradiomicsLogApplicable([10, 10, 10], [1, 1, 1], 3)).toBe(true);
+    expect(pyradiomicsLogApplicable([10, 10, 3], [1, 1, 1], 1)).toBe(false);
+    expect(pyradiomicsLogApplicable([10, 10, 5], [1, 1, 1], 5)).toBe(false);
+    expect(pyradiomicsLogApplicable([10, 10, 5], [1, 1, 2.5], 5)).toBe(true);
+  });
+});

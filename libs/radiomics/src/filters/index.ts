@@ -11,5 +11,11 @@ export { waveletFilter, waveletDecimated, pyradiomicsWavelet, dilateKernel, type
 export { waveletFilters, WAVELET_DEC_LO, type WaveletName } from './wavelet-coefficients';
 export { rightAngleRotations, rotatedKernelSets, rotatedKernelPairs, type KernelTriple } from './rotation';
 export { squareImage, squareRootImage, logarithmImage, exponentialImage, gradientImage, lbp2DImage } from './image-types';
-export { recursiveLogFilter, recursiveGaussianAxis, recursiveGaussianCoefficients, type RecursiveGaussianCoefficients } from './recursive-gaussian';
+export {
+  recursiveLogFilter,
+  recursiveGaussianAxis,
+  recursiveGaussianCoefficients,
+  pyradiomicsLogApplicable,
+  type RecursiveGaussianCoefficients,
+} from './recursive-gaussian';
 export { lbp3DImage, icosphereVertices, sphericalHarmonic, associatedLegendre, type Lbp3DOptions } from './lbp3d';

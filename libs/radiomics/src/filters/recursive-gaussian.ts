@@ -184,3 +184,13 @@ export function recursiveLogFilter(
   }
   return responseOf(img, out);
 }
+
+/**
+ * Whether PyRadiomics computes a `LoG` image for σ (imageoperations.getLoGImage): every axis needs at
+ * least 4 voxels and ⌈σ / spacing⌉ + 1 voxels; otherwise PyRadiomics logs a warning and skips that σ.
+ */
+export function pyradiomicsLogApplicable(dims: Dims3, spacing: readonly number[], sigmaMm: number): boolean {
+  if (!(sigmaMm > 0)) return false;
+  for (let a = 0; a < 3; a++) if (dims[a] < 4 || dims[a] < Math.ceil(sigmaMm / spacing[a]) + 1) return false;
+  return true;
+}

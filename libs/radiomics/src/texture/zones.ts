@@ -37,7 +37,9 @@ export function borderDistanceMap(mask: ArrayLike<number>, dims: readonly [numbe
   const n = nx * ny * nz;
   const nxy = nx * ny;
   const dist = new Int32Array(n);
-  const queue = new Int32Array(n);
+  let inMask = 0;
+  for (let k = 0; k < n; k++) if (mask[k]) inMask++;
+  const queue = new Int32Array(inMask); // every mask voxel is queued at most once
   let head = 0;
   let tail = 0;
   const is3D = mode === '3D';
@@ -85,7 +87,9 @@ export function findZones(img: DiscretisedImage, mode: '2D' | '3D', distanceMap?
   const n = nx * ny * nz;
   const nxy = nx * ny;
   const visited = new Uint8Array(n);
-  const stack = new Int32Array(n);
+  let nRoi = 0;
+  for (let k = 0; k < n; k++) if (levels[k] !== 0) nRoi++;
+  const stack = new Int32Array(nRoi); // every ROI voxel is pushed at most once
   let cap = 1024;
   let level: Int32Array = new Int32Array(cap);
   let size: Int32Array = new Int32Array(cap);
