@@ -338,7 +338,7 @@ def manifest(model_id, task, classes, crop, sha, metrics, args, n_train_slices):
                    "classes": classes, "threshold": 0.5},
         "training": {"data": "synthetic", "generator": "tools/models/phantom_np.py (numpy phantom)",
                      "phantomDirs": args.phantom_dirs, "trainSeeds": [0, args.train], "slices": n_train_slices,
-                     "iterations": args.iters, "batch": 16, "optimizer": "AdamW + one-cycle",
+                     "iterations": args.iters if task == "liver-segmentation" else (args.iters_tumour or args.iters), "batch": 16, "optimizer": "AdamW + one-cycle",
                      "loss": "cross-entropy + soft Dice", "script": "tools/models/train_seg.py"},
         "metrics": {"heldOut": metrics},
     }
@@ -348,7 +348,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--train", type=int, default=60, help="number of numpy phantoms (seeds 0..N-1)")
-    ap.add_argument("--iters", type=int, default=1200)
+    ap.add_argument("--iters", type=int, default=1200, help="training iterations per model (batch 16)")
+    ap.add_argument("--iters-tumour", type=int, default=None, help="iterations for the tumour model (default --iters)")
     ap.add_argument("--width", type=int, default=8)
     ap.add_argument("--eval-seeds", type=int, nargs="*", default=list(range(10000, 10008)))
     ap.add_argument("--phantom-dirs", nargs="*", default=[])
@@ -359,14 +360,19 @@ def main():
     vols = load_volumes(range(args.train), args.phantom_dirs)
     xl, yl = liver_samples(vols)
     xt, yt = tumour_samples(vols, np.random.default_rng(1))
+    n_liver = len(xl)
     print(f"data: {len(vols)} volumes, liver {xl.shape}, tumour {xt.shape} ({time.time() - t0:.0f}s)", flush=True)
     liver = train(TinyUNet(w=args.width), xl, yl, args.iters, 2.0, seed=1, label="liver")
-    tumour = train(TinyUNet(w=args.width), xt, yt, args.iters, 4.0, seed=2, label="tumour")
+    # checkpoint: export the liver model right away (metrics are filled in after evaluation)
+    os.makedirs(os.path.join(args.out, "liver-seg-2p5d"), exist_ok=True)
+    export(liver, os.path.join(args.out, "liver-seg-2p5d", "model.onnx"))
+    del xl, yl
+    tumour = train(TinyUNet(w=args.width), xt, yt, args.iters_tumour or args.iters, 4.0, seed=2, label="tumour")
     metrics = evaluate(liver, tumour, args.eval_seeds)
     liver_m = {k: metrics[k] for k in ("seeds", "n", "liverDice", "liverHd95Mm")}
     tumour_m = {k: metrics[k] for k in ("seeds", "n", "tumourDice", "tumourHd95Mm")}
     for name, model, task, classes, crop, m, n in (
-        ("liver-seg-2p5d", liver, "liver-segmentation", ["background", "liver"], "full-slice", liver_m, len(xl)),
+        ("liver-seg-2p5d", liver, "liver-segmentation", ["background", "liver"], "full-slice", liver_m, n_liver),
         ("tumour-seg-2p5d", tumour, "tumour-segmentation", ["background", "tumour"], "liver-bbox", tumour_m, len(xt)),
     ):
         d = os.path.join(args.out, name)

@@ -8,3 +8,4 @@ export { ResultStore } from './results';
 export { sqlJobReporter, type JobReporter } from './reporter';
 export { segmentationJob, segmentationPayload, type SegmentationPayload, type SegmentationJobResult } from './jobs/segmentation';
 export type { JobContext, JobDefinition } from './types';
+export { main as workerMain } from './main';

@@ -11,3 +11,4 @@ export * from './postprocess';
 export * from './cascade';
 export * from './orientation';
 export * from './files';
+export { simplePhantom, type SimplePhantom } from './testing/simple-phantom';

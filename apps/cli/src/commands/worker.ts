@@ -10,8 +10,8 @@ Consumes the pg-boss queues (segmentation) of the PostgreSQL database in DATABAS
 $HEPATOSCOPE_DATA_DIR/files/jobs/<jobId>/. With the embedded PGlite database the worker runs inside the API.
 SIGTERM/SIGINT finish the running job (grace HEPATOSCOPE_WORKER_GRACE_MS, default 30 s) or release it for a retry.`,
   async run(argv) {
-    const { main } = await import('@hepatoscope/worker/src/main');
-    return main(argv);
+    const { workerMain } = await import('@hepatoscope/worker');
+    return workerMain(argv);
   },
 };
 export default worker;
