@@ -23,3 +23,4 @@ export * from './hcc/peritumoural';
 export * from './hcc/delta';
 export * from './hcc/habitat';
 export * from './filters';
+export * from './features/pyradiomics';

@@ -106,6 +106,15 @@ describe('hepatoscope extract', () => {
     expect(() => fromPyRadiomicsImageTypes({ LBP3D: {} })).toThrow(/LBP3D/);
   });
 
+  it('names PyRadiomics-class features PyRadiomics-style with --naming pyradiomics', async () => {
+    const out = path.join(dir, 'py-names.csv');
+    expect(await runQuiet(['--image', IMAGE, '--mask', MASK, '--preset', 'pyradiomics-default', '--naming', 'pyradiomics', '--out', out])).toBe(0);
+    const head = fs.readFileSync(out, 'utf8').split('\n')[0].split(',');
+    expect(head).toContain('original_firstorder_Mean');
+    expect(head).toContain('original_shape_Maximum2DDiameterSlice');
+    expect(head.some((h) => h.startsWith('glcm_'))).toBe(true);
+  });
+
   it('reports user errors as CliError with what was wrong', async () => {
     await expect(extract.run(['--image', IMAGE])).rejects.toThrow(CliError);
     await expect(runQuiet(['--image', IMAGE, '--mask', MASK, '--label', '7'])).rejects.toThrow(/label 7 is not in the mask; labels present: 1/);

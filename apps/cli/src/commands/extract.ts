@@ -25,6 +25,8 @@ const USAGE = `Usage: hepatoscope extract --image IMG --mask MASK [options]
   --liver-label N     label N of the mask is the liver: excluded from lesions, used to clip rings
   --liver FILE        liver mask (voxels > 0) on the same grid, used to clip rings
   --rings R1,R2,…     also extract peritumoural rings of R mm around each lesion (e.g. 3,5,10)
+  --naming N          ibsi (default) or pyradiomics: PyRadiomics names (original_firstorder_Mean,
+                      wavelet-LLH_shape_…) for the firstorder/shape classes; other features keep IBSI keys
   --format F          json (default) or csv; inferred from --out's extension when omitted
   --out FILE          write to FILE instead of stdout`;
 
@@ -41,6 +43,7 @@ const OPTIONS = {
   liver: { type: 'string' },
   rings: { type: 'string' },
   format: { type: 'string' },
+  naming: { type: 'string' },
   out: { type: 'string' },
   'internal-rows': { type: 'boolean' },
 } as const;
@@ -155,6 +158,8 @@ const extract: Command = {
     const out = values.out as string | undefined;
     const format = (values.format as string | undefined) ?? (out?.toLowerCase().endsWith('.csv') ? 'csv' : 'json');
     if (format !== 'json' && format !== 'csv') throw new CliError(`extract: --format must be json or csv, got ${format}`);
+    const naming = (values.naming as string | undefined) ?? 'ibsi';
+    if (naming !== 'ibsi' && naming !== 'pyradiomics') throw new CliError(`extract: --naming must be ibsi or pyradiomics, got ${naming}`);
     const jobs = parseInt10(values.jobs, '--jobs') ?? 1;
     if (jobs < 1) throw new CliError('extract: --jobs must be ≥ 1');
     const liverLabel = parseInt10(values['liver-label'], '--liver-label');
@@ -296,6 +301,14 @@ const extract: Command = {
       }
     }
 
+    if (naming === 'pyradiomics' && !values['internal-rows']) {
+      for (const r of rows) {
+        const f: Record<string, number> = {}, re: Record<string, string> = {};
+        for (const [k, v] of Object.entries(r.features)) { const nk = rad.pyradiomicsName(k) ?? k; f[nk] = v; if (k in r.reasons) re[nk] = r.reasons[k]; }
+        r.features = f;
+        r.reasons = re;
+      }
+    }
     let text: string;
     if (values['internal-rows']) {
       text = JSON.stringify(rows, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
@@ -303,7 +316,7 @@ const extract: Command = {
       const featureList = (r: OutputRow) =>
         Object.entries(r.features).map(([key, v]) => {
           const value = typeof v === 'string' ? Number(v) : v;
-          const d = rad.describeFeature(key);
+          const d = rad.describeFeature(key.startsWith('original_') ? key.slice('original_'.length) : key);
           const o: Record<string, unknown> = { name: key, family: d.family, feature: d.feature, ibsiCode: d.ibsiCode, aggregation: d.aggregation, imageType: d.imageType, value: Number.isFinite(value) ? value : null };
           if (!Number.isFinite(value)) o.reason = r.reasons[key] ?? 'undefined';
           return o;

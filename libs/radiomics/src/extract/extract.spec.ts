@@ -4,7 +4,7 @@ import { logFilter } from '../filters';
 import { intensityStatistics } from '../features/intensity-statistics';
 import { roiValues } from '../roi';
 import type { Dims3, Image3D, Mask3D, Vec3 } from '../types';
-import { describeFeature, extractFeatures, extractFeaturesPerLabel } from './extract';
+import { describeFeature, extractFeatures, extractFeaturesPerLabel, pyradiomicsName } from './extract';
 import { canonicalJson, sha256Hex } from './hash';
 import { parseExtractSettings, presetSettings, settingsHash } from './settings';
 
@@ -45,6 +45,19 @@ describe('extractFeatures on the IBSI digital phantom (preset ibsi-digital-phant
     console.log(`extract pipeline vs IBSI 1 phantom: ${tot.pass} / ${tot.total}\n${[...counts].map(([f, c]) => `  ${f}: ${c.pass}/${c.total}`).join('\n')}${failures.length ? '\n' + failures.slice(0, 30).join('\n') : ''}`);
     expect(failures).toEqual([]);
     expect(tot.total).toBe(482);
+  });
+
+  it('PyRadiomics classes: documented deviations from IBSI on the phantom', () => {
+    const py = extractFeatures(image, mask, { ...presetSettings('pyradiomics-default'), discretisation: { method: 'fbs', binWidth: 1, lowerBound: 'pyradiomics' }, families: ['firstorder', 'shape'] });
+    expect(py.features.firstorder_Kurtosis).toBeCloseTo(res.features.stat_kurt + 3, 12);
+    expect(py.features.firstorder_Entropy).toBeCloseTo(res.features.ih_entropy, 9);
+    expect(py.features.firstorder_TotalEnergy).toBeCloseTo(8 * res.features.stat_energy, 9);
+    expect(py.features.shape_MajorAxisLength).toBeCloseTo(res.features.morph_pca_maj_axis * Math.sqrt(73 / 74), 9);
+    expect(py.features.shape_MeshVolume).toBeCloseTo(res.features.morph_volume, 9);
+    expect(py.features.shape_Maximum3DDiameter).toBeLessThan(res.features.morph_diam); // voxel centres vs mesh vertices
+    expect(pyradiomicsName('firstorder_Mean')).toBe('original_firstorder_Mean');
+    expect(pyradiomicsName('wavelet-LLH_firstorder_Mean')).toBe('wavelet-LLH_firstorder_Mean');
+    expect(pyradiomicsName('stat_mean')).toBeNull();
   });
 
   it('returns provenance and gives every NaN a reason', () => {

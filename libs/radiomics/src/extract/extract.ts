@@ -16,6 +16,7 @@ import { ivhFeatures } from '../features/ivh';
 import { localIntensityFeatures, PEAK_SPHERE_RADIUS_MM } from '../features/local-intensity';
 import { morphologyFeatures } from '../features/morphology';
 import { FEATURE_BY_TAG } from '../features/registry';
+import { pyradiomicsFirstOrder, pyradiomicsShape } from '../features/pyradiomics';
 import { fractalDimensionBoxCounting } from '../hcc/fractal';
 import { discretiseFixedBinNumber, discretiseFixedBinSize, discretiseNone } from '../processing/discretise';
 import { resampleData, resampleGrid, roundIntensities, type ResampleGrid } from '../processing/resample';
@@ -55,6 +56,8 @@ export function describeFeature(key: string): FeatureDescription {
   if (m) return { ...describeFeature(m[2]), name: key, imageType: m[1] };
   const f = FEATURE_BY_TAG.get(key);
   if (f) return { name: key, imageType: 'original', family: f.family, feature: f.title, ibsiCode: f.ibsiCode, aggregation: '' };
+  const py = /^(firstorder|shape)_(.+)$/.exec(key);
+  if (py) return { name: key, imageType: 'original', family: `pyradiomics ${py[1]}`, feature: py[2], ibsiCode: '', aggregation: '' };
   if (key === 'fractal_dim_box') return { name: key, imageType: 'original', family: 'fractal', feature: 'Box-counting fractal dimension', ibsiCode: '', aggregation: '' };
   if (!textureIndex) {
     textureIndex = new Map();
@@ -150,6 +153,7 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
     if (fam.has('morphology')) Object.assign(features, morphologyFeatures(img, morphMask, intensityMask, reasons, { moranMaxVoxels: settings.moranMaxVoxels }));
     if (fam.has('local-intensity')) Object.assign(features, localIntensityFeatures(img, intensityMask, reasons));
     ng = intensityFamilies(img, morphMask, intensityMask, intensityVoxels, settings, '', features, reasons);
+    if (fam.has('shape')) Object.assign(features, pyradiomicsShape(morphMask, reasons));
     if (fam.has('fractal')) {
       features.fractal_dim_box = fractalDimensionBoxCounting(morphMask);
       if (Number.isNaN(features.fractal_dim_box)) reasons.fractal_dim_box = 'ROI extent is one voxel: box counting needs two box sizes';
@@ -167,6 +171,16 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
   };
 }
 
+/**
+ * PyRadiomics-style name of a feature key of the `firstorder` / `shape` classes
+ * (`firstorder_Mean` → `original_firstorder_Mean`, `wavelet-LLH_firstorder_Mean` → same), or null for
+ * IBSI-only keys.
+ */
+export function pyradiomicsName(key: string): string | null {
+  const m = /^(?:(log-sigma-[0-9-]+-mm-3D|wavelet\d*-[LH]{3}|square|squareroot|logarithm|exponential|gradient)_)?((?:firstorder|shape)_.+)$/.exec(key);
+  return m ? `${m[1] ?? 'original'}_${m[2]}` : null;
+}
+
 /** Statistics, histogram, IVH and texture features of one (original or derived) image, keys prefixed. Returns N_g. */
 function intensityFamilies(img: Image3D, morphMask: Mask3D, intensityMask: Mask3D, intensityVoxels: number, settings: ExtractSettings, prefix: string, out: FeatureMap, outReasons: ReasonMap): number {
   const derived = prefix !== '';
@@ -179,6 +193,18 @@ function intensityFamilies(img: Image3D, morphMask: Mask3D, intensityMask: Mask3
   let ng = 0;
   const values = roiValues(img, intensityMask);
   if (fam.has('intensity-statistics')) Object.assign(features, intensityStatistics(values, reasons));
+  if (fam.has('firstorder')) {
+    if (!values.length) for (const k of Object.keys(pyradiomicsFirstOrder([1], { voxelVolume: 1 }))) { features[k] = NaN; reasons[k] = 'empty intensity mask'; }
+    else {
+      const d = settings.discretisation;
+      Object.assign(features, pyradiomicsFirstOrder(values, {
+        binWidth: d.method === 'fbs' ? d.binWidth : 1,
+        binCount: d.method === 'fbn' ? d.binCount : undefined,
+        voxelVolume: img.spacing[0] * img.spacing[1] * img.spacing[2],
+        voxelArrayShift: settings.voxelArrayShift,
+      }));
+    }
+  }
 
   const textureFams = (['glcm', 'glrlm', 'glszm', 'gldzm', 'ngtdm', 'ngldm'] as const).filter((f) => fam.has(f));
   if (fam.has('intensity-histogram') || textureFams.length) {

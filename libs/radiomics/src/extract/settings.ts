@@ -14,8 +14,13 @@ const interpolator = z.enum(['nearest', 'linear', 'bspline']);
 export const ALL_FAMILIES = [
   'morphology', 'local-intensity', 'intensity-statistics', 'intensity-histogram', 'ivh',
   'glcm', 'glrlm', 'glszm', 'gldzm', 'ngtdm', 'ngldm', 'fractal',
+  /** PyRadiomics-definition classes (see features/pyradiomics.ts): keys `firstorder_<Name>`, `shape_<Name>` */
+  'firstorder', 'shape',
 ] as const;
 export type ExtractFamily = (typeof ALL_FAMILIES)[number];
+
+/** The default families: every IBSI family plus the fractal dimension (not the PyRadiomics classes). */
+export const IBSI_FAMILIES: readonly ExtractFamily[] = ALL_FAMILIES.filter((f) => f !== 'firstorder' && f !== 'shape');
 
 const discretisation = z.discriminatedUnion('method', [
   z.object({
@@ -55,7 +60,9 @@ export const ExtractSettingsSchema = z
     discretisation: discretisation.default({ method: 'fbs', binWidth: 25, lowerBound: 'ibsi' }),
     /** discretisation for the intensity-volume histogram ('none': the intensities with step 1) */
     ivhDiscretisation: discretisation.default({ method: 'none' }),
-    families: z.array(z.enum(ALL_FAMILIES)).min(1).default([...ALL_FAMILIES]),
+    families: z.array(z.enum(ALL_FAMILIES)).min(1).default([...IBSI_FAMILIES]),
+    /** PyRadiomics `voxelArrayShift` for firstorder Energy, TotalEnergy and RMS */
+    voxelArrayShift: z.number().default(0),
     texture: z
       .object({
         dimensions: z.array(z.enum(['2D', '2.5D', '3D'])).min(1).default(['3D']),
@@ -101,10 +108,14 @@ export const PRESETS: Readonly<Record<string, ExtractSettingsInput>> = {
     ivhDiscretisation: { method: 'none' },
     texture: { dimensions: ['2D', '2.5D', '3D'] },
   },
-  /** PyRadiomics defaults: binWidth 25 with bin edges on multiples of 25, no resampling, 3D texture. */
+  /**
+   * PyRadiomics defaults: binWidth 25 with bin edges on multiples of 25, no resampling, 3D texture, the
+   * PyRadiomics firstorder and shape classes (PyRadiomics definitions) plus the IBSI texture families.
+   */
   'pyradiomics-default': {
     discretisation: { method: 'fbs', binWidth: 25, lowerBound: 'pyradiomics' },
     texture: { dimensions: ['3D'] },
+    families: ['firstorder', 'shape', 'glcm', 'glrlm', 'glszm', 'ngtdm', 'ngldm'],
   },
   /** Liver CT (HCC): 1 mm isotropic linear resampling, rounding to HU, range [−100, 400] HU, FBS 25 HU. */
   'liver-ct': {

@@ -21,6 +21,7 @@ import {
   pyradiomicsWavelet,
   squareImage,
   squareRootImage,
+  waveletDecimated,
   waveletFilter,
   waveletFilters,
   type ResponseMap,
@@ -33,6 +34,7 @@ interface Golden {
   small_steps: Golden['small'];
   small_float: Golden['small'];
   cases: { name: string; image: 'small' | 'small_signed' | 'small_steps' | 'small_float'; filter: Record<string, unknown>; values: (number | null)[] }[];
+  decimated: { name: string; dims: [number, number, number]; values: number[]; filter: any; outDims: number[]; out: number[] }[];
   phantomSamples: [number, number, number][];
   phantoms: Record<string, { phantom: string; filter: Record<string, unknown>; min: number; max: number; mean: number; sumSquares: number; samples: number[] }>;
   wavelets: Record<string, { lo: number[]; hi: number[] }>;
@@ -138,6 +140,14 @@ describe('IBSI 2 phase-1 phantom configurations vs SciPy/NumPy references', () =
     golden.phantomSamples.forEach(([x, y, z], i) => {
       expect(Math.abs(out[x + nx * (y + ny * z)] - g.samples[i])).toBeLessThanOrEqual(tol);
     });
+  });
+});
+
+describe('decimated wavelets vs PyWavelets dwtn / wavedecn (mode periodization)', () => {
+  it.each(golden.decimated.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+    const r = waveletDecimated({ data: Float64Array.from(c.values), dims: c.dims, spacing: [1, 1, 1] }, c.filter);
+    expect(Array.from(r.dims)).toEqual(c.outDims.length === 3 ? c.outDims : [...c.outDims, 1]);
+    r.data.forEach((v, k) => expect(Math.abs(v - c.out[k])).toBeLessThan(1e-9));
   });
 });
 

@@ -1,0 +1,216 @@
+/**
+ * PyRadiomics 3.1 compatibility for the first-order and shape classes: the PyRadiomics definitions where
+ * they deviate from IBSI, keyed by PyRadiomics feature names (`firstorder_Mean`, `shape_MeshVolume`).
+ *
+ * Deviations from IBSI implemented here (from the PyRadiomics 3.1 sources and documentation):
+ *  - Kurtosis is m₄/σ⁴ (IBSI: excess kurtosis, 3 lower).
+ *  - Energy, TotalEnergy and RootMeanSquared add `voxelArrayShift` c (default 0) to every intensity;
+ *    TotalEnergy = voxel volume × Energy (not in IBSI).
+ *  - Entropy and Uniformity use the histogram of `binWidth` bins whose edges are multiples of the bin width
+ *    (PyRadiomics `getBinEdges`), entropy with p(i) + ε, ε = 2.2e−16 (also on empty bins).
+ *  - PCA axes (Major/Minor/LeastAxisLength) use the population covariance (1/N_v); IBSI's reference values
+ *    match the sample covariance (1/(N_v − 1)) used by `morphologyFeatures`.
+ *  - Maximum3DDiameter and Maximum2DDiameterSlice/Column/Row are computed between the centres of border
+ *    voxels (ROI voxels with a 26-neighbour outside the ROI), as PyRadiomics' C code does, not between mesh
+ *    vertices as IBSI defines the maximum 3D diameter. Slice = same z, Column = same y, Row = same x.
+ *  - MeshVolume / SurfaceArea come from this library's marching cubes; PyRadiomics uses its own table (with
+ *    complement symmetry), so the two can differ on ambiguous cube configurations (not verified here:
+ *    PyRadiomics is not installable in this environment).
+ *
+ * Reference: van Griethuysen JJM et al., Computational Radiomics System to Decode the Radiographic
+ * Phenotype, Cancer Research 2017;77:e104–e107; PyRadiomics 3.1 documentation (radiomics.firstorder,
+ * radiomics.shape).
+ */
+import type { Dims3, Mask3D, Vec3 } from '../types';
+import { convexHull3D } from './convex-hull';
+import { percentileSorted, statMean } from './intensity-statistics';
+import { symmetricEigen3 } from './linalg';
+import { marchingCubesMeasures } from './mesh';
+
+const EPS = 2.220446049250313e-16;
+
+export interface PyRadiomicsFirstOrderOptions {
+  /** bin width of the first-order histogram (default 25) */
+  binWidth?: number;
+  /** bin count instead of a bin width */
+  binCount?: number;
+  /** voxel volume in mm³ for TotalEnergy */
+  voxelVolume: number;
+  /** intensity shift c for Energy, TotalEnergy and RMS (default 0) */
+  voxelArrayShift?: number;
+}
+
+/** PyRadiomics first-order histogram counts (bin edges on multiples of binWidth, or binCount equal bins). */
+export function pyradiomicsHistogram(x: ArrayLike<number>, options: { binWidth?: number; binCount?: number }): Float64Array {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < x.length; i++) { if (x[i] < lo) lo = x[i]; if (x[i] > hi) hi = x[i]; }
+  if (!x.length) return new Float64Array(0);
+  if (options.binCount) {
+    const n = options.binCount;
+    const h = new Float64Array(n);
+    for (let i = 0; i < x.length; i++) {
+      const b = hi === lo ? 0 : Math.min(n - 1, Math.floor((n * (x[i] - lo)) / (hi - lo)));
+      h[b]++;
+    }
+    return h;
+  }
+  const w = options.binWidth ?? 25;
+  const low = lo - (((lo % w) + w) % w); // Python's modulo
+  const nb = Math.max(1, Math.floor((hi - low) / w) + 1);
+  const h = new Float64Array(nb);
+  for (let i = 0; i < x.length; i++) h[Math.min(nb - 1, Math.floor((x[i] - low) / w))]++;
+  return h;
+}
+
+/** PyRadiomics `firstorder` features (19 incl. StandardDeviation), keyed `firstorder_<Name>`. */
+export function pyradiomicsFirstOrder(x: ArrayLike<number>, options: PyRadiomicsFirstOrderOptions): Record<string, number> {
+  const n = x.length;
+  const s = Float64Array.from(x).sort();
+  const c = options.voxelArrayShift ?? 0;
+  const mu = statMean(s);
+  let m2 = 0, m3 = 0, m4 = 0, energy = 0, mad = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s[i] - mu;
+    m2 += d * d; m3 += d * d * d; m4 += d * d * d * d;
+    energy += (s[i] + c) ** 2;
+    mad += Math.abs(d);
+  }
+  m2 /= n; m3 /= n; m4 /= n;
+  const p10 = percentileSorted(s, 10), p90 = percentileSorted(s, 90);
+  let rs = 0, rn = 0;
+  for (let i = 0; i < n; i++) if (s[i] >= p10 && s[i] <= p90) { rs += s[i]; rn++; }
+  const rmu = rs / rn;
+  let rmad = 0;
+  for (let i = 0; i < n; i++) if (s[i] >= p10 && s[i] <= p90) rmad += Math.abs(s[i] - rmu);
+  const h = pyradiomicsHistogram(s, options);
+  let entropy = 0, uniformity = 0;
+  for (let i = 0; i < h.length; i++) {
+    const p = (h[i] + EPS) / n;
+    entropy -= p * Math.log2(p);
+    uniformity += (h[i] / (n + EPS)) ** 2;
+  }
+  return {
+    firstorder_Energy: energy,
+    firstorder_TotalEnergy: options.voxelVolume * energy,
+    firstorder_Entropy: n ? entropy : 0,
+    firstorder_Minimum: s[0],
+    firstorder_10Percentile: p10,
+    firstorder_90Percentile: p90,
+    firstorder_Maximum: s[n - 1],
+    firstorder_Mean: mu,
+    firstorder_Median: percentileSorted(s, 50),
+    firstorder_InterquartileRange: percentileSorted(s, 75) - percentileSorted(s, 25),
+    firstorder_Range: s[n - 1] - s[0],
+    firstorder_MeanAbsoluteDeviation: mad / n,
+    firstorder_RobustMeanAbsoluteDeviation: rmad / rn,
+    firstorder_RootMeanSquared: n ? Math.sqrt(energy / n) : 0,
+    firstorder_StandardDeviation: Math.sqrt(m2),
+    firstorder_Skewness: m2 === 0 ? 0 : m3 / m2 ** 1.5,
+    firstorder_Kurtosis: m2 === 0 ? 0 : m4 / (m2 * m2),
+    firstorder_Variance: m2,
+    firstorder_Uniformity: n ? uniformity : 0,
+  };
+}
+
+/** Centres (voxel indices) of the ROI voxels that have at least one 26-neighbour outside the ROI. */
+export function borderVoxels(mask: { data: ArrayLike<number>; dims: Dims3 }): Int32Array {
+  const [nx, ny, nz] = mask.dims;
+  const d = mask.data;
+  const at = (x: number, y: number, z: number) => x >= 0 && y >= 0 && z >= 0 && x < nx && y < ny && z < nz && d[x + nx * (y + ny * z)] > 0;
+  const out: number[] = [];
+  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) {
+    if (!(d[i] > 0)) continue;
+    let border = false;
+    for (let dz = -1; dz <= 1 && !border; dz++) for (let dy = -1; dy <= 1 && !border; dy++) for (let dx = -1; dx <= 1; dx++) {
+      if ((dx || dy || dz) && !at(x + dx, y + dy, z + dz)) { border = true; break; }
+    }
+    if (border) out.push(x, y, z);
+  }
+  return Int32Array.from(out);
+}
+
+function maxDist2D(pts: number[], sa: number, sb: number): number {
+  // pts: flat [a, b, …] integer coordinates; 2D hull (monotone chain) then all hull pairs
+  const n = pts.length / 2;
+  if (n < 2) return 0;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((p, q) => pts[2 * p] - pts[2 * q] || pts[2 * p + 1] - pts[2 * q + 1]);
+  const cross = (o: number, a: number, b: number) => (pts[2 * a] - pts[2 * o]) * (pts[2 * b + 1] - pts[2 * o + 1]) - (pts[2 * a + 1] - pts[2 * o + 1]) * (pts[2 * b] - pts[2 * o]);
+  const lower: number[] = [], upper: number[] = [];
+  for (const i of idx) { while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], i) <= 0) lower.pop(); lower.push(i); }
+  for (let k = idx.length - 1; k >= 0; k--) { const i = idx[k]; while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], i) <= 0) upper.pop(); upper.push(i); }
+  const h = [...new Set(lower.concat(upper))];
+  let best = 0;
+  for (let i = 0; i < h.length; i++) for (let j = i + 1; j < h.length; j++) {
+    const da = (pts[2 * h[i]] - pts[2 * h[j]]) * sa, db = (pts[2 * h[i] + 1] - pts[2 * h[j] + 1]) * sb;
+    best = Math.max(best, da * da + db * db);
+  }
+  return Math.sqrt(best);
+}
+
+/**
+ * PyRadiomics diameters between border-voxel centres: [Maximum2DDiameterSlice (same z), Column (same y),
+ * Row (same x), Maximum3DDiameter]. Exact, via 2D/3D convex hulls of the border voxels (no O(B²) pair loop).
+ */
+export function pyradiomicsDiameters(mask: Mask3D): [number, number, number, number] {
+  const b = borderVoxels(mask);
+  const [sx, sy, sz] = mask.spacing;
+  const n = b.length / 3;
+  const planes: [Map<number, number[]>, Map<number, number[]>, Map<number, number[]>] = [new Map(), new Map(), new Map()];
+  for (let i = 0; i < n; i++) {
+    const x = b[3 * i], y = b[3 * i + 1], z = b[3 * i + 2];
+    let a = planes[0].get(z); if (!a) planes[0].set(z, (a = [])); a.push(x, y);
+    a = planes[1].get(y); if (!a) planes[1].set(y, (a = [])); a.push(x, z);
+    a = planes[2].get(x); if (!a) planes[2].set(x, (a = [])); a.push(y, z);
+  }
+  const scales: [number, number][] = [[sx, sy], [sx, sz], [sy, sz]];
+  const d2 = planes.map((pl, k) => { let m = 0; for (const pts of pl.values()) m = Math.max(m, maxDist2D(pts, scales[k][0], scales[k][1])); return m; });
+  let d3 = 0;
+  const hull = convexHull3D(b);
+  const verts = hull ? hull.vertices : Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < verts.length; i++) for (let j = i + 1; j < verts.length; j++) {
+    const p = 3 * verts[i], q = 3 * verts[j];
+    const dd = ((b[p] - b[q]) * sx) ** 2 + ((b[p + 1] - b[q + 1]) * sy) ** 2 + ((b[p + 2] - b[q + 2]) * sz) ** 2;
+    if (dd > d3) d3 = dd;
+  }
+  return [d2[0], d2[1], d2[2], Math.sqrt(d3)];
+}
+
+/** PyRadiomics `shape` features (3D), keyed `shape_<Name>`; NaN reasons go to `reasons`. */
+export function pyradiomicsShape(mask: Mask3D, reasons: Record<string, string> = {}): Record<string, number> {
+  const sp: Vec3 = mask.spacing;
+  const { volume: V, area: A } = marchingCubesMeasures(mask, sp);
+  const [nx, ny] = mask.dims;
+  let n = 0, m0 = 0, m1 = 0, m2 = 0;
+  const d = mask.data;
+  for (let i = 0; i < d.length; i++) if (d[i]) {
+    const x = i % nx, y = ((i - x) / nx) % ny, z = (i - x - nx * y) / (nx * ny);
+    m0 += x * sp[0]; m1 += y * sp[1]; m2 += z * sp[2]; n++;
+  }
+  m0 /= n; m1 /= n; m2 /= n;
+  let cxx = 0, cxy = 0, cxz = 0, cyy = 0, cyz = 0, czz = 0;
+  for (let i = 0; i < d.length; i++) if (d[i]) {
+    const x = i % nx, y = ((i - x) / nx) % ny, z = (i - x - nx * y) / (nx * ny);
+    const a = x * sp[0] - m0, b = y * sp[1] - m1, c = z * sp[2] - m2;
+    cxx += a * a; cxy += a * b; cxz += a * c; cyy += b * b; cyz += b * c; czz += c * c;
+  }
+  const ev = symmetricEigen3([cxx / n, cxy / n, cxz / n, cxy / n, cyy / n, cyz / n, cxz / n, cyz / n, czz / n]).values.map((v) => (v < 0 && v > -1e-10 ? 0 : v));
+  const [dSlice, dCol, dRow, d3] = pyradiomicsDiameters(mask);
+  const f: Record<string, number> = {
+    shape_MeshVolume: V,
+    shape_VoxelVolume: n * sp[0] * sp[1] * sp[2],
+    shape_SurfaceArea: A,
+    shape_SurfaceVolumeRatio: A / V,
+    shape_Sphericity: Math.cbrt(36 * Math.PI * V * V) / A,
+    shape_Maximum3DDiameter: d3,
+    shape_Maximum2DDiameterSlice: dSlice,
+    shape_Maximum2DDiameterColumn: dCol,
+    shape_Maximum2DDiameterRow: dRow,
+    shape_MajorAxisLength: 4 * Math.sqrt(ev[0]),
+    shape_MinorAxisLength: 4 * Math.sqrt(ev[1]),
+    shape_LeastAxisLength: 4 * Math.sqrt(ev[2]),
+    shape_Elongation: Math.sqrt(ev[1] / ev[0]),
+    shape_Flatness: Math.sqrt(ev[2] / ev[0]),
+  };
+  for (const k of Object.keys(f)) if (Number.isNaN(f[k])) reasons[k] = k.includes('Elongation') || k.includes('Flatness') ? 'single-voxel ROI: λ_major = 0' : 'undefined for this ROI';
+  return f;
+}
