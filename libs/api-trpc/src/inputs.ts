@@ -152,3 +152,19 @@ export const userCreateInput = z.object({
 });
 
 export const userDisableInput = z.object({ id, disabled: z.boolean() });
+
+export const cohortSplitInput = z.object({
+  id,
+  by: z.enum(['random', 'centre', 'date']),
+  validationFraction: z.number().gt(0).lt(1).default(0.3),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  validationCentres: z.array(z.string().max(120)).max(100).optional(),
+  cutoffDate: z.string().datetime({ offset: true }).or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional(),
+});
+
+export const modelValidateInput = z.object({
+  id,
+  cohortId: id,
+  split: z.enum(['all', 'VALIDATION']).default('all'),
+  outcome: z.string().min(1).max(100).optional(),
+});

@@ -19,6 +19,7 @@ import { createLabService } from './usecases/lab';
 import { createModelsService } from './usecases/models';
 import { createPatientsService } from './usecases/patients';
 import { createPredictionsService } from './usecases/predictions';
+import { createValidationService } from './usecases/validation';
 
 export function createServices(d: ServiceDeps) {
   const deps = resolveDeps(d);
@@ -31,6 +32,7 @@ export function createServices(d: ServiceDeps) {
     auth: createAuthService(deps, audit),
     patients: createPatientsService(deps, access),
     models: createModelsService(deps),
+    validation: createValidationService(deps),
     predictions: createPredictionsService(deps, access),
     features: createFeaturesService(deps, access),
     boards: createBoardsService(deps, access),

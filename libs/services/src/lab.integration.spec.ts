@@ -87,3 +87,48 @@ it('refuses too few complete cases and the unavailable lasso with clear messages
   });
   await expect(services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age'], estimator: 'lasso', cvFolds: 5, seed: 1 })).rejects.toMatchObject({ code: 'INVALID' });
 });
+
+describe('cohort split and model validation', () => {
+  it('splits a cohort by seeded random, reproducibly, and by date', async () => {
+    const a = await services.cohorts.split(admin(), { id: cohortId, by: 'random', validationFraction: 0.25, seed: 5 });
+    expect(a).toMatchObject({ training: 91, validation: 30, unassigned: 0 });
+    const first = await t.db.prisma.cohortMembership.findMany({ where: { cohortId, split: 'VALIDATION' }, select: { patientId: true }, orderBy: { patientId: 'asc' } });
+    await services.cohorts.split(admin(), { id: cohortId, by: 'random', validationFraction: 0.25, seed: 5 });
+    const second = await t.db.prisma.cohortMembership.findMany({ where: { cohortId, split: 'VALIDATION' }, select: { patientId: true }, orderBy: { patientId: 'asc' } });
+    expect(second).toEqual(first);
+    const d = await services.cohorts.split(admin(), { id: cohortId, by: 'date', validationFraction: 0.3, seed: 1, cutoffDate: '2020-01-01' });
+    expect(d).toMatchObject({ training: 0, validation: 0, unassigned: 121 }); // no diagnosis dates in this cohort
+    await expect(services.cohorts.split(admin(), { id: cohortId, by: 'centre', validationFraction: 0.3, seed: 1 })).rejects.toMatchObject({ code: 'INVALID', message: /available: none recorded/ });
+    await services.cohorts.split(admin(), { id: cohortId, by: 'random', validationFraction: 0.25, seed: 5 });
+  });
+
+  it('validates a logistic model on the VALIDATION split: AUC/CI, calibration, Brier, DCA; stored', async () => {
+    const res = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age', 'albumin'], estimator: 'logistic', cvFolds: 5, seed: 2, name: 'to validate' });
+    const v = await services.validation.validate(admin(), { id: res.modelId, cohortId, split: 'VALIDATION' });
+    const m = v.metrics as { n: number; auc: number; aucCi: [number, number]; brier: number; calibrationSlope: number; decisionCurve: unknown[]; outcome: string };
+    expect(m.n).toBe(30);
+    expect(m.outcome).toBe('osEvent');
+    expect(m.aucCi[0]).toBeLessThanOrEqual(m.auc);
+    expect(m.brier).toBeGreaterThan(0);
+    expect(Number.isFinite(m.calibrationSlope)).toBe(true);
+    expect(m.decisionCurve).toHaveLength(99);
+    const card = await services.models.get(res.modelId);
+    expect(card.validations[0]).toMatchObject({ id: v.validationId, split: 'VALIDATION', cohortId });
+    expect((card.metrics as { n: number }).n).toBe(30);
+  });
+
+  it('validates a Cox model: C-index and KM by risk tertile with log-rank', async () => {
+    const v = await services.validation.validate(admin(), { id: fx.models.cox, cohortId, split: 'all', outcome: 'os' });
+    const m = v.metrics as { cIndex: number; kmByRiskGroup: Array<{ group: string; n: number }>; logRank: { p: number }; n: number };
+    expect(m.n).toBe(120);
+    expect(m.cIndex).toBeGreaterThan(0);
+    expect(m.cIndex).toBeLessThan(1);
+    expect(m.kmByRiskGroup.map((g) => g.group)).toEqual(['low', 'intermediate', 'high']);
+    expect(m.kmByRiskGroup.reduce((s, g) => s + g.n, 0)).toBe(120);
+    expect(m.logRank.p).toBeGreaterThanOrEqual(0);
+  });
+
+  it('names the missing outcome of a model without one', async () => {
+    await expect(services.validation.validate(admin(), { id: fx.models.validated, cohortId, split: 'all' })).rejects.toMatchObject({ code: 'INVALID', message: /does not name its outcome/ });
+  });
+});

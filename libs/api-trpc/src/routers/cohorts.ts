@@ -1,5 +1,5 @@
 import { roleProcedure, router } from '../trpc';
-import { cohortCreateInput, csvAcceptInput, csvPreviewInput, idInput } from '../inputs';
+import { cohortCreateInput, cohortSplitInput, csvAcceptInput, csvPreviewInput, idInput } from '../inputs';
 
 const outId = (_: unknown, out: unknown) => (out as { id?: string; cohortId?: string } | undefined)?.cohortId ?? (out as { id?: string } | undefined)?.id ?? null;
 
@@ -29,4 +29,10 @@ export const cohortsRouter = router({
     .meta({ audit: { action: 'cohort.import.accept', entity: 'Cohort', id: outId } })
     .input(csvAcceptInput)
     .mutation(({ ctx, input }) => ctx.services.cohorts.acceptCsvImport(ctx.actor, input)),
+
+  /** TRAINING / VALIDATION split by seeded random, centre or date. */
+  split: roleProcedure('ADMIN')
+    .meta({ audit: { action: 'cohort.split', entity: 'Cohort', id: (input) => (input as { id?: string })?.id ?? null } })
+    .input(cohortSplitInput)
+    .mutation(({ ctx, input }) => ctx.services.cohorts.split(ctx.actor, input)),
 });

@@ -1,5 +1,5 @@
 import { roleProcedure, router } from '../trpc';
-import { idInput, modelImportInput, modelStatusInput } from '../inputs';
+import { idInput, modelImportInput, modelStatusInput, modelValidateInput } from '../inputs';
 
 const byId = (input: unknown) => (input as { id?: string })?.id ?? null;
 const outId = (_: unknown, out: unknown) => (out as { id?: string } | undefined)?.id ?? null;
@@ -29,4 +29,10 @@ export const modelsRouter = router({
     .meta({ audit: { action: 'model.retire', entity: 'Model', id: byId } })
     .input(modelStatusInput)
     .mutation(({ ctx, input }) => ctx.services.models.retire(ctx.actor, input.id, input.reason)),
+
+  /** Validate on a cohort (all members or its VALIDATION split): AUC/CI, calibration, DCA, or C-index and KM by risk group. */
+  validate: roleProcedure('ADMIN')
+    .meta({ audit: { action: 'model.validate', entity: 'Model', id: byId, details: (input) => ({ cohortId: (input as { cohortId?: string })?.cohortId }) } })
+    .input(modelValidateInput)
+    .mutation(({ ctx, input }) => ctx.services.validation.validate(ctx.actor, input)),
 });

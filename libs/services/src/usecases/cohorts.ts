@@ -1,4 +1,5 @@
 import type { Prisma } from '@hepatoscope/db';
+import { Rng } from '@hepatoscope/stats';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
@@ -13,6 +14,18 @@ export interface CohortFilter {
   aetiology?: string[];
   childPugh?: Array<'A' | 'B' | 'C'>;
   sourceCohortId?: string;
+}
+
+export interface SplitInput {
+  id: string;
+  by: 'random' | 'centre' | 'date';
+  /** random: fraction of members put in VALIDATION (default 0.3). */
+  validationFraction: number;
+  seed: number;
+  /** centre: centres whose patients form the VALIDATION set. */
+  validationCentres?: string[];
+  /** date: patients diagnosed on or after this ISO date form the VALIDATION set (temporal validation). */
+  cutoffDate?: string;
 }
 
 export interface CsvImportInput {
@@ -80,6 +93,54 @@ export function createCohortsService(deps: ResolvedDeps) {
   }
 
   return {
+    /**
+     * Split a cohort into TRAINING / VALIDATION: seeded random (members ordered by pseudoId, shuffled with the
+     * seed, the first round(n·fraction) → VALIDATION), by centre (listed centres → VALIDATION), or by date
+     * (diagnosed on/after the cutoff → VALIDATION). Members without the needed field stay unassigned (split null).
+     */
+    async split(actor: Actor, input: SplitInput) {
+      const c = await prisma.cohort.findUnique({ where: { id: input.id }, select: { id: true, definition: true } });
+      if (!c) throw new DomainError('NOT_FOUND', `Cohort ${input.id} was not found`);
+      const members = await prisma.cohortMembership.findMany({
+        where: { cohortId: c.id },
+        select: { patientId: true, patient: { select: { pseudoId: true, centre: true, diagnosisDate: true } } },
+        orderBy: { patient: { pseudoId: 'asc' } },
+      });
+      const assign = new Map<string, 'TRAINING' | 'VALIDATION' | null>();
+      if (input.by === 'random') {
+        const ids = members.map((m) => m.patientId);
+        const rng = new Rng(input.seed);
+        rng.shuffle(ids);
+        const k = Math.round(ids.length * input.validationFraction);
+        ids.forEach((id, i) => assign.set(id, i < k ? 'VALIDATION' : 'TRAINING'));
+      } else if (input.by === 'centre') {
+        const centres = [...new Set(members.map((m) => m.patient.centre).filter((x): x is string => !!x))].sort();
+        if (!input.validationCentres?.length) throw new DomainError('INVALID', `Name the validation centres (available: ${centres.join(', ') || 'none recorded'})`);
+        const unknown = input.validationCentres.filter((x) => !centres.includes(x));
+        if (unknown.length) throw new DomainError('INVALID', `Unknown centre(s) ${unknown.join(', ')} (available: ${centres.join(', ') || 'none recorded'})`);
+        for (const m of members) assign.set(m.patientId, m.patient.centre ? (input.validationCentres.includes(m.patient.centre) ? 'VALIDATION' : 'TRAINING') : null);
+      } else {
+        if (!input.cutoffDate) throw new DomainError('INVALID', 'A date split needs cutoffDate');
+        const cut = new Date(input.cutoffDate).getTime();
+        for (const m of members) assign.set(m.patientId, m.patient.diagnosisDate ? (m.patient.diagnosisDate.getTime() >= cut ? 'VALIDATION' : 'TRAINING') : null);
+      }
+      const groups: Record<'TRAINING' | 'VALIDATION' | 'null', string[]> = { TRAINING: [], VALIDATION: [], null: [] };
+      for (const [id, s] of assign) groups[s ?? 'null'].push(id);
+      await prisma.$transaction(async (tx) => {
+        for (const [key, ids] of Object.entries(groups)) {
+          for (let i = 0; i < ids.length; i += 1000) {
+            await tx.cohortMembership.updateMany({
+              where: { cohortId: c.id, patientId: { in: ids.slice(i, i + 1000) } },
+              data: { split: key === 'null' ? null : (key as 'TRAINING' | 'VALIDATION') },
+            });
+          }
+        }
+        const def = (c.definition && typeof c.definition === 'object' ? c.definition : {}) as Record<string, unknown>;
+        await tx.cohort.update({ where: { id: c.id }, data: { definition: { ...def, split: { ...input, by: input.by, at: deps.now().toISOString(), byUser: actor.email } } as Prisma.InputJsonValue } });
+      });
+      return { cohortId: c.id, training: groups.TRAINING.length, validation: groups.VALIDATION.length, unassigned: groups.null.length };
+    },
+
     async list(actor: Actor) {
       const rows = await prisma.cohort.findMany({
         where: actor.role === 'CLINICIAN' ? { access: { some: { userId: actor.userId } } } : {},
