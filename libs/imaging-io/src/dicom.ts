@@ -272,15 +272,18 @@ function decodeFrame(fr: Frame): Int16Array | Uint16Array | Uint8Array | Int8Arr
 
 function decodeJpegLossless(enc: Uint8Array, n: number, bpp: number, name: string): Uint8Array {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Decoder } = require('jpeg-lossless-decoder-js') as { Decoder: new () => { decode(b: ArrayBuffer, o: number, l: number, bpp: number): ArrayBuffer } };
-  let out: ArrayBuffer;
+  // decode() returns the samples as a Uint8Array / Uint16Array (platform byte order = little endian here)
+  const { Decoder } = require('jpeg-lossless-decoder-js') as {
+    Decoder: new () => { decode(b: ArrayBuffer, o: number, l: number, bpp: number): ArrayBuffer | Uint8Array | Uint16Array };
+  };
+  let out: ArrayBuffer | Uint8Array | Uint16Array;
   try {
     const ab = enc.buffer.slice(enc.byteOffset, enc.byteOffset + enc.byteLength) as ArrayBuffer;
     out = new Decoder().decode(ab, 0, ab.byteLength, bpp);
   } catch (e) {
     throw new Error(`readDicom: ${name} has corrupt JPEG Lossless data (${(e as Error)?.message ?? e})`);
   }
-  const b = new Uint8Array(out);
+  const b = ArrayBuffer.isView(out) ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : new Uint8Array(out);
   if (b.length < n * bpp) throw new Error(`readDicom: ${name}: JPEG Lossless frame decoded to ${b.length} bytes, ${n * bpp} expected`);
   return b;
 }
