@@ -309,6 +309,7 @@ def main():
     small_sp = (1.0, 1.25, 2.0)
     small_signed = small - 40.0
     cases = []
+    dec_cases = []
 
     def add(name, image, fn_desc, out):
         cases.append({'name': name, 'image': image, 'filter': fn_desc, 'values': flat(out)})
@@ -356,6 +357,14 @@ def main():
     add('squareRoot', 'small_signed', {'type': 'squareRoot'}, pr_sqrt(small_signed))
     add('logarithm', 'small_signed', {'type': 'logarithm'}, pr_log(small_signed))
     add('exponential', 'small_signed', {'type': 'exponential'}, pr_exp(small_signed))
+    # decimated wavelets = PyWavelets dwtn / wavedecn with mode 'periodization' (even sizes)
+    even = small[:8, :6, :4].copy()
+    dec_cases.append(('dwt-db2-LHL-1', even, {'type': 'waveletDecimated', 'wavelet': 'db2', 'subband': 'LHL', 'level': 1, 'boundary': 'periodic'},
+                      pywt.dwtn(even, 'db2', mode='periodization')['ada']))
+    dec_cases.append(('dwt-coif1-HHL-2', even, {'type': 'waveletDecimated', 'wavelet': 'coif1', 'subband': 'HHL', 'level': 2, 'boundary': 'periodic'},
+                      pywt.wavedecn(even, 'coif1', mode='periodization', level=2)[1]['dda']))
+    dec_cases.append(('dwt-haar-LL-2', even, {'type': 'waveletDecimated', 'wavelet': 'haar', 'subband': 'LL', 'level': 2, 'boundary': 'periodic'},
+                      np.stack([pywt.wavedec2(even[:, :, z], 'haar', mode='periodization', level=2)[0] for z in range(even.shape[2])], axis=2)))
     for sigma in [1.0, 1.5, 3.0]:
         add(f'itk-log-{sigma}', 'small', {'type': 'recursiveLog', 'sigmaMm': sigma}, itk(small, small_sp, 'log', sigma))
     add('itk-gradient', 'small', {'type': 'gradient'}, itk(small, small_sp, 'gradient'))
@@ -446,6 +455,8 @@ def main():
         'small_steps': {'dims': list(small_shape), 'spacing': list(small_sp), 'values': flat(step_levels)},
         'small_float': {'dims': list(small_shape), 'spacing': list(small_sp), 'values': flat(small_float)},
         'cases': cases,
+        'decimated': [{'name': n, 'dims': list(a.shape), 'values': flat(a), 'filter': f, 'outDims': list(o.shape), 'out': flat(o)}
+                      for n, a, f, o in dec_cases],
         'phantomSamples': [list(s) for s in samples],
         'phantoms': ph,
         'wavelets': wl,

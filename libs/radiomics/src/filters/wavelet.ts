@@ -80,7 +80,10 @@ export function waveletFilter(img: Image3D, options: WaveletFilterOptions): Resp
  * along the transformed axes and every second voxel is kept (indices 0, 2, 4, …), levels 1..J−1 with
  * the low-pass filter, level J with the sub-band filters. Output dims are ⌈n / 2^J⌉ along the
  * transformed axes, with the spacing multiplied by 2^J. Alignment: the filtered sample at i uses
- * input i + ⌊L/2⌋ … i + ⌊L/2⌋ − L + 1 (the undecimated convention), not PyWavelets' `dwt` padding.
+ * input i + ⌊L/2⌋ … i + ⌊L/2⌋ − L + 1 (the undecimated convention). With `boundary: 'periodic'` an odd
+ * axis is first extended by repeating its last voxel, which makes the result equal to PyWavelets'
+ * `dwtn` / `wavedecn` with `mode='periodization'` (tested); the other boundaries have no PyWavelets
+ * counterpart of the same output size.
  */
 export function waveletDecimated(
   img: Image3D,
@@ -95,6 +98,21 @@ export function waveletDecimated(
   const spacing: [number, number, number] = [...img.spacing];
   const d = bands.length;
   for (let j = 1; j <= level; j++) {
+    if (boundary === 'periodic') {
+      // PyWavelets' "periodization": an odd axis is first extended by repeating its last voxel
+      const ext: [number, number, number] = [...dims];
+      for (let a = 0; a < d; a++) if (dims[a] % 2 === 1) ext[a] = dims[a] + 1;
+      if (ext[0] !== dims[0] || ext[1] !== dims[1] || ext[2] !== dims[2]) {
+        const e = new Float64Array(ext[0] * ext[1] * ext[2]);
+        for (let z = 0; z < ext[2]; z++)
+          for (let y = 0; y < ext[1]; y++)
+            for (let x = 0; x < ext[0]; x++)
+              e[x + ext[0] * (y + ext[1] * z)] =
+                data[Math.min(x, dims[0] - 1) + dims[0] * (Math.min(y, dims[1] - 1) + dims[1] * Math.min(z, dims[2] - 1))];
+        data = e;
+        dims = ext;
+      }
+    }
     const ks: KernelTriple = [null, null, null];
     for (let a = 0; a < d; a++) ks[a] = j < level || bands[a] === 'L' ? lo : hi;
     const f = convolveSeparable(data, dims, ks, boundary);
