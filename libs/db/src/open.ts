@@ -18,7 +18,10 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Use an in-memory PGlite (nothing on disk; tests). Ignored when a database URL is given. */
   inMemory?: boolean;
-  /** PGlite only: start from this data-directory dump (`pglite.dumpDataDir()`), e.g. a migrated template. */
+  /**
+   * PGlite only: start from this data-directory dump (`pglite.dumpDataDir()`, e.g. a migrated template or a
+   * backup) instead of running initdb. On disk it is used only when `<dataDir>/pgdata` is new/empty.
+   */
   loadDataDir?: Blob | File;
   /** Migrations folder (default `prisma/migrations`). */
   migrationsDir?: string;
@@ -108,7 +111,8 @@ async function openPglite(options: OpenDatabaseOptions, env: Record<string, stri
   const { PGlite } = await import('@electric-sql/pglite');
   let pglite: import('@electric-sql/pglite').PGlite;
   try {
-    pglite = await PGlite.create(pgdata ?? 'memory://', options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    if (pgdata && isEmptyOrMissing(pgdata)) await initialiseAtomically(PGlite, pgdata, options.loadDataDir);
+    pglite = await PGlite.create(pgdata ?? 'memory://', !pgdata && options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
     await pglite.query('SELECT 1');
   } catch (err) {
     releaseLock();
@@ -159,6 +163,42 @@ async function openPglite(options: OpenDatabaseOptions, env: Record<string, stri
       await closeRaw();
     },
   };
+}
+
+function isEmptyOrMissing(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * First start: PGlite runs initdb (seconds) in `pgdata.init-<pid>` next to `pgdata`, closes it and renames it into
+ * place, so an interrupted first start (Ctrl-C, crash, full disk) never leaves a half-initialised `pgdata` that
+ * would later look corrupt. Leftovers of interrupted attempts are removed.
+ */
+async function initialiseAtomically(
+  PGlite: typeof import('@electric-sql/pglite').PGlite,
+  pgdata: string,
+  loadDataDir: Blob | File | undefined,
+): Promise<void> {
+  const parent = path.dirname(pgdata);
+  const base = path.basename(pgdata);
+  for (const e of fs.readdirSync(parent)) {
+    if (e.startsWith(`${base}.init-`)) fs.rmSync(path.join(parent, e), { recursive: true, force: true });
+  }
+  const tmp = path.join(parent, `${base}.init-${process.pid}`);
+  try {
+    const fresh = await PGlite.create(tmp, loadDataDir ? { loadDataDir } : {});
+    await fresh.query('SELECT 1');
+    await fresh.close();
+    fs.rmSync(pgdata, { recursive: true, force: true }); // an empty directory, if any
+    fs.renameSync(tmp, pgdata);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 /** mkdir -p the data dir, check it is writable, and recognise a pgdata folder that is not a database. */

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
+import { pgliteTemplateBlob } from '@hepatoscope/testing';
 import { DatabaseStartupError } from './errors';
 import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from './migrations';
 import { openDatabase } from './open';
@@ -100,7 +101,11 @@ describe('PGlite start-up errors', () => {
     const base = tmp('rollback');
     const migrationsDir = brokenMigrations();
     dirs.push(base, migrationsDir);
-    const err = await startupError(openDatabase({ dataDir: base, migrationsDir, env: {} }));
+    // leftovers of an interrupted first start: an empty pgdata and a half-initialised temp dir
+    fs.mkdirSync(path.join(base, 'pgdata'));
+    fs.mkdirSync(path.join(base, 'pgdata.init-999999', 'base'), { recursive: true });
+    const err = await startupError(openDatabase({ dataDir: base, migrationsDir, env: {}, loadDataDir: await pgliteTemplateBlob('empty') }));
+    expect(fs.readdirSync(base).sort()).toEqual(['pgdata']); // initialised atomically, leftovers removed, lock released
     expect(err.code).toBe('MIGRATION_FAILED');
     expect(err.message).toMatch(/99990101000000_broken failed/);
     expect(err.message).toMatch(/NoSuchTable/);
@@ -127,7 +132,8 @@ describe('PGlite start-up errors', () => {
       fs.mkdirSync(path.join(migrationsDir, m.name));
       fs.writeFileSync(path.join(migrationsDir, m.name, 'migration.sql'), m.sql);
     }
-    const db = await openDatabase({ dataDir: base, migrationsDir, env: {} });
+    const db = await openDatabase({ dataDir: base, migrationsDir, env: {}, loadDataDir: await pgliteTemplateBlob('migrated') });
+    expect(db.migrations.alreadyApplied).toBe(loadMigrations().length);
     await db.close();
     const first = loadMigrations(migrationsDir)[0]!;
     fs.appendFileSync(path.join(migrationsDir, first.name, 'migration.sql'), '\n-- edited\n');

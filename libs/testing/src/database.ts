@@ -23,8 +23,8 @@ export interface TestDatabase {
 
 export interface CreateTestDatabaseOptions {
   /**
-   * PGlite: keep the database in a temp directory instead of memory (slower: a full initdb). Default false:
-   * an in-memory PGlite restored from a cached, already-migrated template.
+   * PGlite: keep the database in `<dataDir>/pgdata` instead of memory (restored from the same template).
+   * Default false: an in-memory PGlite restored from a cached, already-migrated template.
    */
   onDisk?: boolean;
   /** Override the URL (default: DATABASE_URL). Pass `null` to force PGlite even when DATABASE_URL is set. */
@@ -50,10 +50,9 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
       schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
       db = await openDatabase({ ...options.open, databaseUrl: url, schema });
     } else if (options.onDisk) {
-      db = await openDatabase({ ...options.open, dataDir, env: {} });
+      db = await openDatabase({ ...options.open, dataDir, env: {}, loadDataDir: await pgliteTemplateBlob() });
     } else {
-      const template = await pgliteTemplate();
-      db = await openDatabase({ ...options.open, env: {}, inMemory: true, loadDataDir: new Blob([new Uint8Array(fs.readFileSync(template))]) });
+      db = await openDatabase({ ...options.open, env: {}, inMemory: true, loadDataDir: await pgliteTemplateBlob() });
     }
   } catch (err) {
     removeDir(dataDir);
@@ -79,18 +78,23 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   };
 }
 
-/** Path of the migrated PGlite template tarball, created on first use (atomic rename: safe across Jest workers). */
-export async function pgliteTemplate(): Promise<string> {
-  const migrations = loadMigrations();
-  const pgliteVersion = readPgliteVersion();
+/**
+ * Path of a PGlite template tarball, created on first use and cached under the OS temp dir (atomic rename: safe
+ * across Jest workers). `migrated` (default): every migration applied; `empty`: a bare initdb (for migration tests).
+ * Open it with `openDatabase({ inMemory: true, loadDataDir })` or, on disk, `openDatabase({ dataDir, loadDataDir })`
+ * (used only when the directory is new) — seconds faster than a fresh initdb.
+ */
+export async function pgliteTemplate(kind: 'migrated' | 'empty' = 'migrated'): Promise<string> {
+  const migrations = kind === 'migrated' ? loadMigrations() : [];
   const key = createHash('sha256')
-    .update(pgliteVersion)
+    .update(readPgliteVersion())
+    .update(kind)
     .update(migrations.map((m) => `${m.name}:${m.checksum}`).join('\n'))
     .digest('hex')
     .slice(0, 16);
-  const file = path.join(os.tmpdir(), `hepatoscope-pglite-template-${key}.tar.gz`);
+  const file = path.join(os.tmpdir(), `hepatoscope-pglite-${kind}-${key}.tar.gz`);
   if (fs.existsSync(file)) return file;
-  const db = await openDatabase({ inMemory: true, env: {} });
+  const db = await openDatabase({ inMemory: true, env: {}, skipMigrations: kind === 'empty' });
   try {
     const blob = await db.dumpDataDir!();
     const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}`;
@@ -100,6 +104,11 @@ export async function pgliteTemplate(): Promise<string> {
     await db.close();
   }
   return file;
+}
+
+/** A template as a Blob for `openDatabase({ loadDataDir })`. */
+export async function pgliteTemplateBlob(kind: 'migrated' | 'empty' = 'migrated'): Promise<Blob> {
+  return new Blob([new Uint8Array(fs.readFileSync(await pgliteTemplate(kind)))]);
 }
 
 function readPgliteVersion(): string {
