@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { loadConfig } from '@hepatoscope/config';
 import { openDatabase, seedDemo } from '@hepatoscope/db';
-import { phantomImagingProvider } from './phantom-imaging';
+import { phantomImagingProvider } from '@hepatoscope/services';
 
 async function main(): Promise<number> {
   const config = loadConfig();
