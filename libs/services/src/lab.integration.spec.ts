@@ -80,12 +80,29 @@ it('promoted trained models score patients (train → validate → predict)', as
   expect(r.kind).toBe('probability');
 });
 
-it('refuses too few complete cases and the unavailable lasso with clear messages', async () => {
+it('refuses too few complete cases with a clear message', async () => {
   await expect(services.lab.train(admin(), { cohortId: fx.cohortA, outcome: 'osEvent', features: ['age'], estimator: 'logistic', cvFolds: 5, seed: 1 })).rejects.toMatchObject({
     code: 'INVALID',
     message: expect.stringMatching(/Not enough complete cases to train: 1 patients/),
   });
-  await expect(services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age'], estimator: 'lasso', cvFolds: 5, seed: 1 })).rejects.toMatchObject({ code: 'INVALID' });
+});
+
+it('trains a lasso model (λ chosen by inner CV) without covariance; its predictions say why there is no CI', async () => {
+  const res = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age', 'albumin'], estimator: 'lasso', cvFolds: 5, seed: 4, name: 'lasso' });
+  expect(res.metrics.auc).toBeGreaterThan(0.5);
+  const m = await services.models.get(res.modelId);
+  expect(m.kind).toBe('lasso-logistic');
+  const prm = m.parameters as { lambda: number; coefficients: Record<string, number>; covariance?: unknown };
+  expect(prm.lambda).toBeGreaterThan(0);
+  expect(prm.covariance).toBeUndefined();
+  expect(Object.keys(prm.coefficients).length).toBeGreaterThan(0);
+  expect(m.predictors).toEqual(Object.keys(prm.coefficients));
+  await services.models.promote(admin(), res.modelId, 'test');
+  const clinician: Actor = { userId: fx.users.clinician.id, email: fx.users.clinician.email, name: 'c', role: 'CLINICIAN', sessionId: 's', clientAddress: '::1' };
+  const r = await services.predictions.run(clinician, { patientId: fx.patients.p1, modelId: res.modelId });
+  if (r.kind !== 'probability') throw new Error('expected a probability');
+  expect(r.ci).toBeNull();
+  expect(r.ciUnavailableReason).toMatch(/no coefficient covariance/);
 });
 
 describe('cohort split and model validation', () => {

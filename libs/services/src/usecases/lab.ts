@@ -1,5 +1,5 @@
 import type { Prisma } from '@hepatoscope/db';
-import { LogisticRegression, Rng, aucCiDelong, brierScore, calibrationCurve, fromRows, roc } from '@hepatoscope/stats';
+import { GlmnetLogistic, LogisticRegression, Rng, aucCiDelong, brierScore, calibrationCurve, fromRows, roc } from '@hepatoscope/stats';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
@@ -68,9 +68,6 @@ export function createLabService(deps: ResolvedDeps) {
   const { prisma } = deps;
   return {
     async train(actor: Actor, input: TrainInput) {
-      if (input.estimator === 'lasso') {
-        throw new DomainError('INVALID', 'The lasso estimator is not available yet; use estimator "logistic"');
-      }
       const cohort = await prisma.cohort.findUnique({ where: { id: input.cohortId }, select: { id: true, name: true, synthetic: true } });
       if (!cohort) throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found`);
       if (actor.role !== 'ADMIN' && !(await prisma.cohortAccess.count({ where: { cohortId: cohort.id, userId: actor.userId } }))) {
@@ -101,26 +98,59 @@ export function createLabService(deps: ResolvedDeps) {
         );
       }
 
-      // Cross-validation: out-of-fold probabilities.
+      // Cross-validation: out-of-fold probabilities. For the lasso, λ is chosen inside each training fold by an
+      // inner cv.glmnet (λ_min), so the outer estimate is not optimistic about the selection.
       const fold = stratifiedFolds(y, input.cvFolds, input.seed);
       const oof = new Float64Array(n);
       const est = new LogisticRegression();
+      const lasso = new GlmnetLogistic({ alpha: 1 });
+      const innerFolds = (m: number) => Math.max(3, Math.min(10, Math.floor(m / 10)));
       try {
         for (let k = 0; k < input.cvFolds; k++) {
           const tr: number[] = [];
           const te: number[] = [];
           for (let i = 0; i < n; i++) (fold[i] === k ? te : tr).push(i);
-          const fit = est.fit(fromRows(tr.map((i) => rows[i]!), features), tr.map((i) => y[i]!));
-          const pred = fit.predict(fromRows(te.map((i) => rows[i]!), features));
+          const xtr = fromRows(tr.map((i) => rows[i]!), features);
+          const ytr = tr.map((i) => y[i]!);
+          const xte = fromRows(te.map((i) => rows[i]!), features);
+          let pred: ArrayLike<number>;
+          if (input.estimator === 'lasso') {
+            const cv = lasso.crossValidate(xtr, ytr, { folds: innerFolds(tr.length), seed: input.seed + k + 1 });
+            pred = cv.fit.predict(xte, cv.indexMin);
+          } else {
+            pred = est.fit(xtr, ytr).predict(xte);
+          }
           te.forEach((i, j) => (oof[i] = pred[j]!));
         }
       } catch (e) {
         throw new DomainError('INVALID', `Training failed during cross-validation: ${(e as Error).message}`);
       }
-      let full;
+      // Final model on all rows: logistic (with covariance) or lasso at λ_min (no covariance: no valid SEs after selection).
+      let intercept: number;
+      let coef: Record<string, number>;
+      let covariance: number[][] | undefined;
+      let covarianceOrder: string[] | undefined;
+      let warnings: string[] = [];
+      let lambda: number | undefined;
       try {
-        full = est.fit(fromRows(rows, features), y);
+        if (input.estimator === 'lasso') {
+          const cv = lasso.crossValidate(fromRows(rows, features), y, { folds: innerFolds(n), seed: input.seed });
+          const cs = cv.fit.coefficientsAt(cv.indexMin);
+          intercept = cs[0]!.estimate;
+          coef = Object.fromEntries(cs.slice(1).filter((c) => c.estimate !== 0).map((c) => [c.name, c.estimate]));
+          lambda = cv.lambdaMin;
+          if (!Object.keys(coef).length) throw new DomainError('INVALID', `The lasso selected no predictor at λ_min = ${lambda.toPrecision(3)}; nothing to register`);
+        } else {
+          const full = est.fit(fromRows(rows, features), y);
+          intercept = full.beta[0]!;
+          coef = Object.fromEntries(features.map((f, j) => [f, full.beta[j + 1]!]));
+          const p = full.names.length;
+          covariance = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => full.vcov[i * p + j]!));
+          covarianceOrder = full.names;
+          warnings = full.warnings;
+        }
       } catch (e) {
+        if (e instanceof DomainError) throw e;
         throw new DomainError('INVALID', `Training failed on the full cohort: ${(e as Error).message}`);
       }
 
@@ -143,11 +173,10 @@ export function createLabService(deps: ResolvedDeps) {
         excluded,
         cvFolds: input.cvFolds,
         seed: input.seed,
-        warnings: full.warnings,
+        warnings,
+        ...(lambda !== undefined ? { lambda, selected: Object.keys(coef) } : {}),
       };
 
-      const p = full.names.length;
-      const cov: number[][] = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => full.vcov[i * p + j]!));
       const ranges = features.map((_, j) => {
         let lo = Infinity;
         let hi = -Infinity;
@@ -163,17 +192,17 @@ export function createLabService(deps: ResolvedDeps) {
         data: {
           name,
           task: /^os|^rfs/.test(input.outcome) ? 'EARLY_RECURRENCE' : input.outcome === 'taceResponse' ? 'TACE_RESPONSE' : 'DIAGNOSIS',
-          kind: 'logistic',
+          kind: input.estimator === 'lasso' ? 'lasso-logistic' : 'logistic',
           version,
           status: 'DRAFT',
           origin: 'TRAINED',
           synthetic: cohort.synthetic,
-          inputs: features.map((f, j) => ({ name: f, source: 'clinical', field: f, ...ranges[j] })),
+          inputs: features.map((f, j) => ({ name: f, source: 'clinical', field: f, ...ranges[j] })).filter((d) => d.name in coef),
           parameters: {
-            intercept: full.beta[0]!,
-            coefficients: Object.fromEntries(features.map((f, j) => [f, full.beta[j + 1]!])),
-            covariance: cov,
-            covarianceOrder: full.names,
+            intercept,
+            coefficients: coef,
+            ...(covariance ? { covariance, covarianceOrder } : {}),
+            ...(lambda !== undefined ? { lambda } : {}),
             outcome: input.outcome,
           },
           trainingCohortId: cohort.id,
@@ -181,7 +210,7 @@ export function createLabService(deps: ResolvedDeps) {
           modelCard: {
             intendedUse: `Research: predicts ${input.outcome} from ${features.join(', ')}.`,
             data: `Cohort ${cohort.name}: ${n} complete cases (${events} events), ${excluded} excluded for missing values.`,
-            method: `Logistic regression (IRLS, @hepatoscope/stats); ${input.cvFolds}-fold stratified CV, seed ${input.seed}.`,
+            method: `${input.estimator === 'lasso' ? 'L1-penalised logistic regression (glmnet coordinate descent, λ_min by inner CV)' : 'Logistic regression (IRLS)'}, @hepatoscope/stats; ${input.cvFolds}-fold stratified CV, seed ${input.seed}.`,
             limitations: 'Internal cross-validation only; not externally validated. Not for clinical use until VALIDATED.',
             synthetic: cohort.synthetic,
             trainedBy: actor.email,
