@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Independent references for the texture matrices on a seeded random ROI (beyond the IBSI phantom):
 * 2D GLCMs per slice and direction: scikit-image `graycomatrix` (symmetric), with grey level 0 marking
-  voxels outside the ROI (its row and column are dropped, so pairs touching the outside do not count);
+  voxels outside the ROI (its row and column are dropped, so pairs touching the outside do not count),
+  and `graycoprops` (contrast, dissimilarity, homogeneity = IDM, ASM, correlation) of those matrices;
 * zones (GLSZM/GLDZM): `scipy.ndimage.label` per grey level with 8- (2D) / 26- (3D) connectivity, and the
   ROI border distance from `scipy.ndimage.distance_transform_cdt(metric='taxicab')` on the ROI padded
   with one outside voxel (the image border counts as outside).
@@ -15,7 +16,7 @@ import numpy as np
 import scipy
 import scipy.ndimage as ndi
 import skimage
-from skimage.feature import graycomatrix
+from skimage.feature import graycomatrix, graycoprops
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 OUT = os.path.join(ROOT, 'libs', 'radiomics', 'fixtures', 'texture', 'texture-goldens.json')
@@ -56,11 +57,15 @@ def main():
     roi = ndi.uniform_filter(rng.random(shape), size=2) > 0.35
     levels[~roi] = 0
     glcm2d = []
+    props = []
     for z in range(shape[2]):
         img = levels[:, :, z].T.astype(np.uint8)  # rows = y, columns = x
         # skimage angles 0, pi/4, pi/2, 3pi/4 (rows = y, columns = x)
         m = graycomatrix(img, distances=[1], angles=[0, np.pi / 4, np.pi / 2, 3 * np.pi / 4], levels=ng + 1, symmetric=True)
         glcm2d.append([[int(c) for c in m[1:, 1:, 0, a].flatten()] for a in range(4)])
+        sub = m[1:, 1:, :, :].astype(float)
+        props.append({p: [float(v) for v in graycoprops(sub, p)[0]] for p in
+                      ['contrast', 'dissimilarity', 'homogeneity', 'ASM', 'correlation']})
     out = {
         'generator': 'tools/goldens/radiomics-texture/generate.py',
         'versions': {'numpy': np.__version__, 'scipy': scipy.__version__, 'skimage': skimage.__version__},
@@ -68,6 +73,7 @@ def main():
         'ng': ng,
         'levels': [int(x) for x in levels.flatten(order='F')],
         'glcm2d': glcm2d,
+        'glcmProps': props,
         'zones3D': zones(levels, '3D'),
         'zones2D': zones(levels, '2D'),
     }

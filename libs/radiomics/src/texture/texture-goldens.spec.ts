@@ -6,7 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiscretisedImage } from '../types';
-import { DIRECTIONS_2D, borderDistanceMap, findZones, glcmMatrix } from './index';
+import {
+  DIRECTIONS_2D,
+  borderDistanceMap,
+  findZones,
+  glcmAngularSecondMoment,
+  glcmContrast,
+  glcmCorrelation,
+  glcmDissimilarity,
+  glcmInverseDifferenceMoment,
+  glcmMatrix,
+  glcmProbabilities,
+} from './index';
 import { FIXTURES } from './ibsi-phantom.fixture';
 
 const g = JSON.parse(readFileSync(join(FIXTURES, 'texture-goldens.json'), 'utf8')) as {
@@ -14,6 +25,7 @@ const g = JSON.parse(readFileSync(join(FIXTURES, 'texture-goldens.json'), 'utf8'
   ng: number;
   levels: number[];
   glcm2d: number[][][];
+  glcmProps: Record<'contrast' | 'dissimilarity' | 'homogeneity' | 'ASM' | 'correlation', number[]>[];
   zones3D: [number, number, number][];
   zones2D: [number, number, number][];
 };
@@ -27,6 +39,22 @@ describe('texture matrices vs scikit-image / SciPy', () => {
     const map = [0, 1, 2, 3];
     for (let z = 0; z < g.dims[2]; z++)
       for (let a = 0; a < 4; a++) expect(Array.from(glcmMatrix(img, DIRECTIONS_2D[map[a]], 1, z, z + 1).counts)).toEqual(g.glcm2d[z][a]);
+  });
+
+  it('GLCM contrast, dissimilarity, IDM, ASM and correlation equal scikit-image graycoprops', () => {
+    for (let z = 0; z < g.dims[2]; z++)
+      for (let a = 0; a < 4; a++) {
+        const m = glcmMatrix(img, DIRECTIONS_2D[a], 1, z, z + 1);
+        if (m.counts.every((c) => c === 0)) continue;
+        const p = glcmProbabilities(m);
+        const want = g.glcmProps[z];
+        expect(glcmContrast(p)).toBeCloseTo(want.contrast[a], 10);
+        expect(glcmDissimilarity(p)).toBeCloseTo(want.dissimilarity[a], 10);
+        expect(glcmInverseDifferenceMoment(p)).toBeCloseTo(want.homogeneity[a], 10);
+        expect(glcmAngularSecondMoment(p)).toBeCloseTo(want.ASM[a], 10);
+        // scikit-image returns 1 for a flat matrix (σ = 0); IBSI correlation is undefined (NaN) there
+        if (p.sigmaX > 0) expect(glcmCorrelation(p)).toBeCloseTo(want.correlation[a], 10);
+      }
   });
 
   it('3D zones (26-connected) and their Manhattan border distances equal SciPy', () => {
