@@ -353,27 +353,49 @@ def main():
     ap.add_argument("--width", type=int, default=8)
     ap.add_argument("--eval-seeds", type=int, nargs="*", default=list(range(10000, 10008)))
     ap.add_argument("--phantom-dirs", nargs="*", default=[])
+    ap.add_argument("--stage", choices=["all", "liver", "tumour", "finish"], default="all")
     args = ap.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
     t0 = time.time()
-    vols = load_volumes(range(args.train), args.phantom_dirs)
-    xl, yl = liver_samples(vols)
-    xt, yt = tumour_samples(vols, np.random.default_rng(1))
-    n_liver = len(xl)
-    print(f"data: {len(vols)} volumes, liver {xl.shape}, tumour {xt.shape} ({time.time() - t0:.0f}s)", flush=True)
-    liver = train(TinyUNet(w=args.width), xl, yl, args.iters, 2.0, seed=1, label="liver")
-    # checkpoint: export the liver model right away (metrics are filled in after evaluation)
-    os.makedirs(os.path.join(args.out, "liver-seg-2p5d"), exist_ok=True)
-    export(liver, os.path.join(args.out, "liver-seg-2p5d", "model.onnx"))
-    del xl, yl
-    tumour = train(TinyUNet(w=args.width), xt, yt, args.iters_tumour or args.iters, 4.0, seed=2, label="tumour")
+    os.makedirs(args.out, exist_ok=True)
+    n_path = os.path.join(args.out, "train-counts.json")
+    counts = json.load(open(n_path)) if os.path.exists(n_path) else {}
+    # --stage liver / tumour train one model and save its weights (so both can run as parallel processes);
+    # --stage finish evaluates and exports; --stage all does everything in one process.
+    if args.stage in ("all", "liver", "tumour"):
+        vols = load_volumes(range(args.train), args.phantom_dirs)
+        print(f"data: {len(vols)} volumes ({time.time() - t0:.0f}s)", flush=True)
+    if args.stage in ("all", "liver"):
+        xl, yl = liver_samples(vols)
+        counts["liver"] = len(xl)
+        model = train(TinyUNet(w=args.width), xl, yl, args.iters, 2.0, seed=1, label="liver")
+        torch.save(model.state_dict(), os.path.join(args.out, "liver.pt"))
+        del xl, yl
+    if args.stage in ("all", "tumour"):
+        xt, yt = tumour_samples(vols, np.random.default_rng(1))
+        counts["tumour"] = len(xt)
+        model = train(TinyUNet(w=args.width), xt, yt, args.iters_tumour or args.iters, 4.0, seed=2, label="tumour")
+        torch.save(model.state_dict(), os.path.join(args.out, "tumour.pt"))
+        del xt, yt
+    if args.stage in ("liver", "tumour"):
+        counts_now = json.load(open(n_path)) if os.path.exists(n_path) else {}
+        counts_now.update({k: v for k, v in counts.items() if k == args.stage})
+        json.dump(counts_now, open(n_path, "w"))
+        return
+    json.dump(counts, open(n_path, "w"))
+    liver, tumour = TinyUNet(w=args.width), TinyUNet(w=args.width)
+    liver.load_state_dict(torch.load(os.path.join(args.out, "liver.pt")))
+    tumour.load_state_dict(torch.load(os.path.join(args.out, "tumour.pt")))
+    liver.eval()
+    tumour.eval()
+    n_liver, n_tumour = counts.get("liver"), counts.get("tumour")
     metrics = evaluate(liver, tumour, args.eval_seeds)
     liver_m = {k: metrics[k] for k in ("seeds", "n", "liverDice", "liverHd95Mm")}
     tumour_m = {k: metrics[k] for k in ("seeds", "n", "tumourDice", "tumourHd95Mm")}
     for name, model, task, classes, crop, m, n in (
         ("liver-seg-2p5d", liver, "liver-segmentation", ["background", "liver"], "full-slice", liver_m, n_liver),
-        ("tumour-seg-2p5d", tumour, "tumour-segmentation", ["background", "tumour"], "liver-bbox", tumour_m, len(xt)),
+        ("tumour-seg-2p5d", tumour, "tumour-segmentation", ["background", "tumour"], "liver-bbox", tumour_m, n_tumour),
     ):
         d = os.path.join(args.out, name)
         os.makedirs(d, exist_ok=True)

@@ -7,5 +7,6 @@ export { openBoss, DEFAULT_BOSS_SCHEMA, type QueueLike, type BossTarget } from '
 export { ResultStore } from './results';
 export { sqlJobReporter, type JobReporter } from './reporter';
 export { segmentationJob, segmentationPayload, type SegmentationPayload, type SegmentationJobResult } from './jobs/segmentation';
+export { extractionJob, extractionPayload, type ExtractionPayload, type ExtractionJobResult } from './jobs/extraction';
 export type { JobContext, JobDefinition } from './types';
 export { main as workerMain } from './main';

@@ -4,10 +4,11 @@ import { sqlJobReporter, type JobReporter } from './reporter';
 import { ResultStore } from './results';
 import type { JobContext, JobDefinition } from './types';
 import { segmentationJob } from './jobs/segmentation';
+import { extractionJob } from './jobs/extraction';
 
 /** The job types this worker implements (queue name → definition). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const DEFAULT_JOBS: JobDefinition<any, any>[] = [segmentationJob];
+export const DEFAULT_JOBS: JobDefinition<any, any>[] = [segmentationJob, extractionJob];
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 3); then the job is failed and dead-lettered. */

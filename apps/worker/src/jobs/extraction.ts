@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { JobContext, JobDefinition } from '../types';
+
+/**
+ * `feature-extraction` job: radiomics of every lesion of a label map with `@hepatoscope/radiomics`
+ * (`extractFeaturesPerLabel`), settings from a named preset (default `liver-ct`) or an explicit settings
+ * object. Writes `features.json` (all rows, with NaN reasons) into the job's result directory and returns
+ * the rows (label, component, voxels, features) with the settings hash and software version.
+ */
+export const extractionPayload = z.object({
+  imagePath: z.string().min(1),
+  /** Label map on the image grid (e.g. a segmentation job's mask.nii.gz or instances.nii.gz). */
+  maskPath: z.string().min(1),
+  preset: z.string().optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  /** Only this label (e.g. 2 = tumour in a LiTS mask); its connected components become separate rows. */
+  label: z.number().int().min(1).optional(),
+  /** Labels to leave out when `label` is not given (default [1]: the liver of a LiTS mask). */
+  exclude: z.array(z.number().int()).optional(),
+  splitComponents: z.boolean().optional(),
+});
+export type ExtractionPayload = z.infer<typeof extractionPayload>;
+
+export interface ExtractionJobResult {
+  featuresPath: string;
+  settingsHash: string;
+  softwareVersion: string;
+  rows: { label: number; component: number; voxels: number; features: Record<string, number | null> }[];
+}
+
+export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult> = {
+  queue: 'feature-extraction',
+  payload: extractionPayload,
+  async run(data: ExtractionPayload, ctx: JobContext): Promise<ExtractionJobResult> {
+    const [inf, rad] = [await import('@hepatoscope/inference'), await import('@hepatoscope/radiomics')];
+    await ctx.progress(0.02, 'reading image and mask');
+    const image = await inf.readImage(data.imagePath);
+    const mask = await inf.readImage(data.maskPath);
+    if (image.dims.some((d, i) => d !== mask.dims[i])) {
+      throw new Error(`feature-extraction: mask ${data.maskPath} is ${mask.dims.join('×')} but image ${data.imagePath} is ${image.dims.join('×')}`);
+    }
+    if (data.preset && data.settings) throw new Error('feature-extraction: give either preset or settings, not both');
+    const settings = data.settings ? rad.parseExtractSettings(data.settings) : rad.presetSettings(data.preset ?? 'liver-ct');
+    ctx.signal.throwIfAborted();
+    await ctx.progress(0.1, 'extracting features');
+    const rows = rad.extractFeaturesPerLabel(image, { ...mask, spacing: image.spacing, origin: image.origin }, settings, {
+      label: data.label,
+      exclude: data.label === undefined ? (data.exclude ?? [1]) : undefined,
+      splitComponents: data.splitComponents,
+    });
+    await ctx.progress(0.95, 'writing features');
+    // JSON has no NaN: undefined features become null, their reasons are kept in features.json.
+    const clean = rows.map((r) => ({
+      label: r.label,
+      component: r.component,
+      voxels: r.voxels,
+      features: Object.fromEntries(Object.entries(r.features).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+    }));
+    const full = JSON.stringify(rows.map((r, i) => ({ ...clean[i], reasons: r.reasons, diagnostics: r.diagnostics })), null, 1);
+    const { result } = ctx.store.commit(ctx.jobId, { 'features.json': new TextEncoder().encode(full) }, (dir) => ({
+      featuresPath: `${dir}/features.json`,
+      settingsHash: rows[0]?.settingsHash ?? rad.settingsHash(settings),
+      softwareVersion: rad.SOFTWARE_VERSION,
+      rows: clean,
+    }));
+    return result;
+  },
+};
