@@ -26,7 +26,7 @@ export interface MigrationReport {
 export const DEFAULT_MIGRATIONS_DIR = path.resolve(__dirname, '../../../prisma/migrations');
 
 /** Arbitrary constant key for `pg_advisory_xact_lock`, so concurrent starts on one PostgreSQL migrate one at a time. */
-const MIGRATION_LOCK_KEY = 724_873_112;
+export const MIGRATION_LOCK_KEY = 724_873_112;
 
 /** The table Prisma itself uses (same columns), so `prisma migrate status` and the wasm diff see the same history. */
 const CREATE_HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (

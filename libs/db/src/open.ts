@@ -5,7 +5,7 @@ import { loadConfig } from '@hepatoscope/config';
 import { pgBackend, pgliteBackend } from './backends';
 import { createPrismaClient, type Db } from './client';
 import { DatabaseStartupError, causeText, redactUrl } from './errors';
-import { applyMigrations, loadMigrations, type MigrationReport } from './migrations';
+import { MIGRATION_LOCK_KEY, applyMigrations, loadMigrations, type MigrationReport } from './migrations';
 import type { SqlBackend, SqlResult } from './sql';
 
 /** Options of `openDatabase`; anything omitted comes from the environment (@hepatoscope/config). */
@@ -355,7 +355,13 @@ async function openPostgres(url: string, options: OpenDatabaseOptions, migration
   let report: MigrationReport = { applied: [], alreadyApplied: 0 };
   const tOpen = performance.now();
   try {
-    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    if (schema) {
+      // under the migration lock: two processes creating the same schema at once would otherwise collide
+      await sql.transaction(async (s) => {
+        await s.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+        await s.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      });
+    }
     if (migrations.length) report = await applyMigrations(sql, migrations);
   } catch (err) {
     await pool.end().catch(() => undefined);

@@ -176,6 +176,20 @@ describePg('PostgreSQL start-up errors (server)', () => {
     await pool.end();
   });
 
+  it('concurrent starts on one fresh schema migrate exactly once', async () => {
+    const s2 = `${schema}_race`;
+    try {
+      const dbs = await Promise.all([0, 1, 2].map(() => openDatabase({ databaseUrl: PG_URL!, schema: s2 })));
+      const applied = dbs.map((d) => d.migrations.applied.length).sort();
+      expect(applied).toEqual([0, 0, loadMigrations().length]);
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${s2}"."_prisma_migrations"`);
+      expect(rows[0].n).toBe(loadMigrations().length);
+      await Promise.all(dbs.map((d) => d.close()));
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${s2}" CASCADE`);
+    }
+  });
+
   it('a missing database is reported as unreachable with the cause', async () => {
     const u = new URL(PG_URL!);
     u.pathname = '/hepatoscope_no_such_db';
