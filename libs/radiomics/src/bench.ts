@@ -1,7 +1,7 @@
 /**
  * Extraction benchmark (figures only, no assertions): `npm run bench` in libs/radiomics.
  *
- * Cases: the IBSI digital phantom; a 128³ synthetic volume with a sphere ROI (r = 30 voxels, ~113,000
+ * Cases: the IBSI digital phantom; a ~1.5 M-voxel liver ROI in 512×512×120; a 512×512×600 image; a 128³ synthetic volume with a sphere ROI (r = 30 voxels, ~113,000
  * voxels); a ~4,000-voxel ROI in a 256×256×25 image (0.7×0.7×5 mm; PyRadiomics 3.1 takes ~0.7 s for all
  * original-image features of such a case on this machine class, per the issue); a ~50,000-voxel tumour.
  * Prints seconds and ROI voxels/s per family, the whole pipeline, and peak RSS.
@@ -75,6 +75,14 @@ async function main() {
 
   const c = synthetic([160, 160, 60], [0.8, 0.8, 2.5], [80, 80, 30], [28, 24, 20]);
   run('~50,000-voxel tumour in 160×160×60 (FBS 25, 3D texture)', c.image, c.mask, { discretisation: { method: 'fbs', binWidth: 25 } });
+
+  {
+    const liver = synthetic([512, 512, 120], [0.7, 0.7, 2.5], [256, 256, 60], [90, 70, 70]);
+    let nv = 0;
+    for (let i = 0; i < liver.mask.data.length; i++) nv += liver.mask.data[i];
+    const [, sl] = time(() => extractFeatures(liver.image, liver.mask, { discretisation: { method: 'fbs', binWidth: 25 } }));
+    console.log(`\n~1.5 M-voxel liver ROI (${nv} voxels) in 512×512×120, all families (Moran/Geary on a 10,000-voxel subsample): ${sl.toFixed(3)} s`);
+  }
 
   const [, s] = time(() => extractFeatures(a.image, a.mask, { resampling: { spacing: [1, 1, 1], interpolator: 'bspline' }, roundIntensities: true, discretisation: { method: 'fbs', binWidth: 25 } }));
   console.log(`\n~4,000-voxel case with 1 mm B-spline resampling + rounding, all families: ${s.toFixed(3)} s`);

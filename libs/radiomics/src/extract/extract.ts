@@ -150,7 +150,7 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
   if (!morphVoxels) throw new Error(`extractFeatures: the ROI has no voxel left after resampling (mask threshold ${settings.resampling?.maskThreshold}); ${roiVoxels} voxels before`);
 
   if (it.original) {
-    if (fam.has('morphology')) Object.assign(features, morphologyFeatures(img, morphMask, intensityMask, reasons, { moranMaxVoxels: settings.moranMaxVoxels }));
+    if (fam.has('morphology')) Object.assign(features, morphologyFeatures(img, morphMask, intensityMask, reasons, { moranMaxVoxels: settings.moranMaxVoxels, spatialAutocorrelation: settings.spatialAutocorrelation === 'exact' }));
     if (fam.has('local-intensity')) Object.assign(features, localIntensityFeatures(img, intensityMask, reasons));
     ng = intensityFamilies(img, morphMask, intensityMask, intensityVoxels, settings, '', features, reasons);
     if (fam.has('shape')) Object.assign(features, pyradiomicsShape(morphMask, reasons));

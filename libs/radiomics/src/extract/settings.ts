@@ -92,8 +92,13 @@ export const ExtractSettingsSchema = z
         gradient: z.boolean().default(false),
       })
       .default({ original: true, log: null, wavelet: null, square: false, squareRoot: false, logarithm: false, exponential: false, gradient: false }),
-    /** voxel count above which Moran's I / Geary's C are estimated on a seeded subsample */
+    /** voxel count above which Moran's I / Geary's C are estimated on a seeded subsample (when no FFT fits) */
     moranMaxVoxels: z.number().int().min(2).default(10000),
+    /**
+     * Moran's I / Geary's C: 'exact' (FFT or pair sum, see morphMoranGeary), or 'off' (NaN with a reason) —
+     * they dominate the morphology cost of large ROIs.
+     */
+    spatialAutocorrelation: z.enum(['exact', 'off']).default('exact'),
   })
   .strict();
 

@@ -452,6 +452,8 @@ export function morphMoranGeary(image: Image3D, intensityMask: Mask3D, maxExact 
 export interface MorphologyOptions {
   /** voxel count above which Moran's I / Geary's C are estimated on a subsample (default 10000) */
   moranMaxVoxels?: number;
+  /** false: skip Moran's I / Geary's C (NaN with a reason) */
+  spatialAutocorrelation?: boolean;
 }
 
 /**
@@ -554,10 +556,11 @@ export function morphologyFeatures(image: Image3D, morphMask: Mask3D, intensityM
   for (let i = 0; i < intensityMask.data.length; i++) if (intensityMask.data[i]) { sum += image.data[i]; ni++; }
   f.morph_integ_int = ni ? V * (sum / ni) : NaN;
   if (!ni) reasons.morph_integ_int = 'empty intensity mask';
-  const mg = morphMoranGeary(image, intensityMask, options.moranMaxVoxels ?? 10000);
+  const mg = options.spatialAutocorrelation === false ? { moranI: NaN, gearyC: NaN, sampled: false } : morphMoranGeary(image, intensityMask, options.moranMaxVoxels ?? 10000);
   f.morph_moran_i = mg.moranI;
   f.morph_geary_c = mg.gearyC;
-  if (Number.isNaN(mg.moranI)) reasons.morph_moran_i = reasons.morph_geary_c = ni < 2 ? 'fewer than 2 voxels in the intensity mask' : 'flat ROI: intensity variance is 0';
+  if (options.spatialAutocorrelation === false) reasons.morph_moran_i = reasons.morph_geary_c = 'disabled by settings (spatialAutocorrelation: off)';
+  else if (Number.isNaN(mg.moranI)) reasons.morph_moran_i = reasons.morph_geary_c = ni < 2 ? 'fewer than 2 voxels in the intensity mask' : 'flat ROI: intensity variance is 0';
   const out: FeatureMap = {};
   for (const t of tags) out[t] = f[t];
   return out;
