@@ -158,21 +158,21 @@ def gabor_plane(a, spacing, au, av, sigma, lam, gamma, theta, boundary):
     return np.moveaxis(out, (0, 1, 2), (au, av, aw))
 
 
-def pyradiomics_wavelet(a, name='coif1', level=1, start_level=0):
+def pyradiomics_wavelet(a, name='coif1', level=1, start_level=0, axes=(0, 1, 2)):
     """PyRadiomics 3.1 _swt3 on an [x, y, z] array (PyRadiomics' axes (2, 1, 0) on [z, y, x] = x, y, z)."""
     shape = a.shape
     padding = tuple((0, 1 if d % 2 != 0 else 0) for d in shape)
     data = np.pad(a.copy(), padding, 'wrap')
     w = pywt.Wavelet(name)
-    axes = (0, 1, 2)
+    approx = 'a' * len(axes)
     for _ in range(start_level):
-        data = pywt.swtn(data, w, level=1, start_level=0, axes=axes)[0]['aaa'].copy()
+        data = pywt.swtn(data, w, level=1, start_level=0, axes=axes)[0][approx].copy()
     crop = tuple(slice(None, -1 if d % 2 != 0 else None) for d in shape)
     levels = []
     for _ in range(level):
         dec = pywt.swtn(data, w, level=1, start_level=0, axes=axes)[0]
-        data = dec['aaa'].copy()
-        levels.append({k.replace('a', 'L').replace('d', 'H'): v[crop] for k, v in dec.items() if k != 'aaa'})
+        data = dec[approx].copy()
+        levels.append({k.replace('a', 'L').replace('d', 'H'): v[crop] for k, v in dec.items() if k != approx})
     return levels, data[crop]
 
 
@@ -353,6 +353,11 @@ def main():
     levels, _ = pyradiomics_wavelet(small, 'haar', level=1, start_level=1)
     add('pyradiomics-wavelet-haar-start1-HLH', 'small',
         {'type': 'pyradiomicsWavelet', 'wavelet': 'haar', 'level': 1, 'startLevel': 1, 'pick': [0, 'HLH']}, levels[0]['HLH'])
+    levels, approx2 = pyradiomics_wavelet(small, 'coif1', level=2, axes=(0, 1))
+    add('pyradiomics-wavelet-2D-L2-HL', 'small', {'type': 'pyradiomicsWavelet', 'wavelet': 'coif1', 'level': 2, 'force2D': True, 'pick': [1, 'HL']},
+        levels[1]['HL'])
+    add('pyradiomics-wavelet-2D-approx', 'small', {'type': 'pyradiomicsWavelet', 'wavelet': 'coif1', 'level': 2, 'force2D': True, 'pick': 'approximation'},
+        approx2)
     add('square', 'small_signed', {'type': 'square'}, pr_square(small_signed))
     add('squareRoot', 'small_signed', {'type': 'squareRoot'}, pr_sqrt(small_signed))
     add('logarithm', 'small_signed', {'type': 'logarithm'}, pr_log(small_signed))

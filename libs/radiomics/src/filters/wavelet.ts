@@ -137,14 +137,17 @@ export function waveletDecimated(
  * dilating the filters between levels, a PyRadiomics deviation from the à trous scheme — and the
  * padding is removed. Returns the 7 detail sub-bands (3D) of every level from `startLevel` to
  * `startLevel + level − 1` keyed `LLH`, … (x first, as PyRadiomics' `wavelet-LLH`), and the final
- * approximation `LLL`.
+ * approximation `LLL`. With `force2D` (PyRadiomics `force2D`, `force2Ddimension` 0) only x and y are
+ * transformed: 3 detail sub-bands `LH`, `HL`, `HH` per level and the approximation `LL`.
  * @returns per level (1-based, as PyRadiomics' `wavelet<level>-` prefix for levels > 1) the sub-bands
  */
 export function pyradiomicsWavelet(
   img: Image3D,
-  options: { wavelet?: string; level?: number; startLevel?: number } = {},
+  options: { wavelet?: string; level?: number; startLevel?: number; force2D?: boolean } = {},
 ): { levels: Record<string, ResponseMap>[]; approximation: ResponseMap } {
-  const { wavelet = 'coif1', level = 1, startLevel = 0 } = options;
+  const { wavelet = 'coif1', level = 1, startLevel = 0, force2D = false } = options;
+  const axes = (force2D ? [0, 1] : [0, 1, 2]) as (0 | 1 | 2)[];
+  const approxName = force2D ? 'LL' : 'LLL';
   const { lo, hi } = waveletFilters(wavelet);
   const src = toFloat(img, 'pyradiomicsWavelet');
   const [nx, ny, nz] = img.dims;
@@ -159,13 +162,13 @@ export function pyradiomicsWavelet(
       for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) out[x + nx * (y + ny * z)] = a[x + pd[0] * (y + pd[1] * z)];
     return responseOf(img, out);
   };
-  const approx = (a: Float64Array) => convolveSeparable(a, pd, [lo, lo, lo], 'periodic');
+  const approx = (a: Float64Array) => convolveSeparable(a, pd, [lo, lo, force2D ? null : lo], 'periodic');
   for (let i = 0; i < startLevel; i++) data = approx(data);
   const levels: Record<string, ResponseMap>[] = [];
   for (let i = 0; i < level; i++) {
     // filter tree: x → 2 arrays, y → 4, z → 8 (14 passes instead of 21 + 3); LLL is the next approximation
     let nodes: { name: string; data: Float64Array }[] = [{ name: '', data }];
-    for (const axis of [0, 1, 2] as const) {
+    for (const axis of axes) {
       const next: { name: string; data: Float64Array }[] = [];
       for (const node of nodes)
         for (const [b, k] of [['L', lo], ['H', hi]] as const)
@@ -173,9 +176,9 @@ export function pyradiomicsWavelet(
       nodes = next;
     }
     const bands: Record<string, ResponseMap> = {};
-    for (const node of nodes) if (node.name !== 'LLL') bands[node.name] = crop(node.data);
+    for (const node of nodes) if (node.name !== approxName) bands[node.name] = crop(node.data);
     levels.push(bands);
-    data = nodes.find((x) => x.name === 'LLL')!.data;
+    data = nodes.find((x) => x.name === approxName)!.data;
   }
   return { levels, approximation: crop(data) };
 }
