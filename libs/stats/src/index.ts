@@ -22,3 +22,4 @@ export * from './nomogram';
 export * from './survival/tdauc';
 export * from './segmentation';
 export * from './glmnet';
+export * from './glmnet-cox';
