@@ -203,11 +203,12 @@ def pr_exp(a):
     return np.exp(c * a)
 
 
-def lbp2d(a, radius=1, samples=8):
-    out = np.zeros_like(a)
-    for z in range(a.shape[2]):
-        out[:, :, z] = local_binary_pattern(a[:, :, z].T.copy(), P=samples, R=radius, method='uniform').T
-    return out
+def lbp2d(a, radius=1, samples=8, axis=0):
+    """PyRadiomics getLBP2DImage on the [z, y, x] array with force2Ddimension = axis; returns [x, y, z]."""
+    im = a.transpose(2, 1, 0).copy().swapaxes(0, axis)
+    for idx in range(im.shape[0]):
+        im[idx, ...] = local_binary_pattern(im[idx, ...].copy(), P=samples, R=radius, method='uniform')
+    return im.swapaxes(0, axis).transpose(2, 1, 0)
 
 
 ITK_BIN = '/tmp/itk_filters'
@@ -392,6 +393,8 @@ def main():
     add('lbp3D-steps-k', 'small_steps', {'type': 'lbp3D', 'pick': 'kurtosis', 'mask': flat(steps_mask)}, kk)
     add('lbp2D-R1-P8', 'small', {'type': 'lbp2D', 'radius': 1, 'samples': 8}, lbp2d(small))
     add('lbp2D-R2-P16', 'small', {'type': 'lbp2D', 'radius': 2, 'samples': 16}, lbp2d(small, 2, 16))
+    add('lbp2D-dim1', 'small', {'type': 'lbp2D', 'force2Ddimension': 1}, lbp2d(small, axis=1))
+    add('lbp2D-dim2', 'small', {'type': 'lbp2D', 'force2Ddimension': 2}, lbp2d(small, axis=2))
     step_levels = np.where(small > 50, 7.0, 3.0)
     add('lbp2D-flat-R1-P8', 'small_steps', {'type': 'lbp2D', 'radius': 1, 'samples': 8}, lbp2d(step_levels))
 

@@ -94,17 +94,27 @@ function roundHalfEven(v: number, decimals: number): number {
 
 /**
  * LBP2D (PyRadiomics `getLBP2DImage`, scikit-image `local_binary_pattern(method='uniform')`),
- * computed on every z slice (PyRadiomics' default `force2Ddimension` 0). For each pixel, P samples
+ * computed plane by plane: z slices for PyRadiomics' default `force2Ddimension` 0 (1: y planes, 2: x
+ * planes, as PyRadiomics swaps that NumPy axis of its [z, y, x] array to the front). For each pixel, P samples
  * on a circle of radius R (row offset −R sin(2πp/P), column offset R cos(2πp/P), rounded to 5
  * decimals) are bilinearly interpolated (0 outside the slice); s_p = [sample ≥ centre]. With U the
  * number of changes s_p ≠ s_{p+1} for p = 0…P−2 (scikit-image does not close the circle), the code
- * is Σ s_p when U ≤ 2, else P + 1. Rows are y, columns x.
+ * is Σ s_p when U ≤ 2, else P + 1. Rows/columns: (y, x), (z, x) or (y, z) for dimension 0, 1, 2.
  */
-export function lbp2DImage(img: Image3D, options: { radius?: number; samples?: number } = {}): ResponseMap {
-  const { radius = 1, samples: P = 8 } = options;
+export function lbp2DImage(
+  img: Image3D,
+  options: { radius?: number; samples?: number; force2Ddimension?: 0 | 1 | 2 } = {},
+): ResponseMap {
+  const { radius = 1, samples: P = 8, force2Ddimension = 0 } = options;
   if (!(radius > 0) || !Number.isInteger(P) || P < 1) throw new Error(`lbp2DImage: radius must be > 0 and samples a positive integer, got ${radius}, ${P}`);
   const a = toFloat(img, 'lbp2DImage');
-  const [nx, ny, nz] = img.dims;
+  const [nx, ny] = img.dims;
+  const stride = [1, nx, nx * ny];
+  // PyRadiomics swaps NumPy axis `force2Ddimension` (0 = z, 1 = y, 2 = x of the [z, y, x] array) to the front:
+  // the planes are then indexed [row][column] = [y][x], [z][x] or [y][z]
+  const [stackAxis, rowAxis, colAxis] = ([[2, 1, 0], [1, 2, 0], [0, 1, 2]] as const)[force2Ddimension];
+  const nr = img.dims[rowAxis];
+  const nc = img.dims[colAxis];
   const rp = new Float64Array(P);
   const cp = new Float64Array(P);
   for (let p = 0; p < P; p++) {
@@ -113,12 +123,13 @@ export function lbp2DImage(img: Image3D, options: { radius?: number; samples?: n
   }
   const out = new Float64Array(a.length);
   const s = new Uint8Array(P);
-  for (let z = 0; z < nz; z++) {
-    const base = z * nx * ny;
-    const px = (r: number, c: number) => (r < 0 || r >= ny || c < 0 || c >= nx ? 0 : a[base + c + nx * r]);
-    for (let r = 0; r < ny; r++)
-      for (let c = 0; c < nx; c++) {
-        const centre = a[base + c + nx * r];
+  for (let w = 0; w < img.dims[stackAxis]; w++) {
+    const base = w * stride[stackAxis];
+    const at = (r: number, c: number) => base + r * stride[rowAxis] + c * stride[colAxis];
+    const px = (r: number, c: number) => (r < 0 || r >= nr || c < 0 || c >= nc ? 0 : a[at(r, c)]);
+    for (let r = 0; r < nr; r++)
+      for (let c = 0; c < nc; c++) {
+        const centre = a[at(r, c)];
         for (let p = 0; p < P; p++) {
           const rr = r + rp[p];
           const cc = c + cp[p];
@@ -138,7 +149,7 @@ export function lbp2DImage(img: Image3D, options: { radius?: number; samples?: n
         let code = 0;
         if (changes <= 2) for (let p = 0; p < P; p++) code += s[p];
         else code = P + 1;
-        out[base + c + nx * r] = code;
+        out[at(r, c)] = code;
       }
   }
   return responseOf(img, out);
