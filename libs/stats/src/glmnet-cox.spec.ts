@@ -13,7 +13,7 @@ describe('penalised Cox regression vs glmnet (family = "cox")', () => {
     describe(`alpha = ${c.alpha}`, () => {
       const net = new GlmnetCox({ alpha: c.alpha, thresh: 1e-20 });
       const lam = nums(c.defaultLambda);
-      it('default lambda path (1e-8: glmnet's Fortran step ratio differs in the 10th digit) and length within 1', () => {
+      it('default lambda path (1e-8: the Fortran step ratio of glmnet differs in the 10th digit) and length within 1', () => {
         const fit = net.fit(x, time, event);
         const k = Math.min(fit.lambda.length, c.nDefault);
         expectAllClose(fit.lambda.subarray(0, k), lam.slice(0, k), 1e-8, 0, 'lambda');
