@@ -4,7 +4,23 @@
  */
 import { computeTextureFeatures, TEXTURE_FEATURES } from './index';
 import type { TextureFamily } from './types';
-import { loadPhantom, loadReferenceRows, matchesReference } from './ibsi-phantom.fixture';
+import { FIXTURES, loadPhantom, loadReferenceRows, matchesReference } from './ibsi-phantom.fixture';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+/** Minimal NIfTI-1 int16 reader (the phantom files), voxels x fastest. */
+function readInt16Nifti(path: string): { dims: number[]; data: Int16Array } {
+  const b = gunzipSync(readFileSync(path));
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (dv.getInt32(0, true) !== 348 || dv.getInt16(70, true) !== 4) throw new Error(`${path}: not a little-endian int16 NIfTI-1 file`);
+  const dims = [dv.getInt16(42, true), dv.getInt16(44, true), dv.getInt16(46, true)];
+  const off = dv.getFloat32(108, true);
+  const n = dims[0] * dims[1] * dims[2];
+  const data = new Int16Array(n);
+  for (let k = 0; k < n; k++) data[k] = dv.getInt16(off + 2 * k, true);
+  return { dims, data };
+}
 
 const FAMILY: Record<string, TextureFamily> = {
   'grey level co-occurrence matrix': 'glcm',
@@ -29,6 +45,16 @@ const AGGREGATION: Record<string, string> = {
 describe('IBSI 1 digital phantom: texture conformance', () => {
   const rows = loadReferenceRows().filter((r) => r.family in FAMILY);
   const features = computeTextureFeatures(loadPhantom());
+
+  it('the phantom grid used (phantom-grid.json) equals the published NIfTI image and mask', () => {
+    const dir = join(FIXTURES, 'ibsi_1_digital_phantom', 'nifti');
+    const image = readInt16Nifti(join(dir, 'image', 'phantom.nii.gz'));
+    const mask = readInt16Nifti(join(dir, 'mask', 'mask.nii.gz'));
+    const ph = loadPhantom();
+    expect(image.dims).toEqual([...ph.dims]);
+    expect(Array.from(ph.levels)).toEqual(Array.from(image.data, (v, k) => (mask.data[k] ? v : 0)));
+    expect(ph.levels.reduce((a, v) => a + (v > 0 ? 1 : 0), 0)).toBe(74);
+  });
 
   it('covers all 408 texture rows of the reference table', () => {
     expect(rows.length).toBe(150 + 96 + 48 + 48 + 15 + 51);
