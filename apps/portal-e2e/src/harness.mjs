@@ -2,8 +2,9 @@
  * E2E harness: starts the real API (tsx apps/api/src/main.ts, temp HEPATOSCOPE_DATA_DIR, free API_PORT) and the
  * built portal (`next start`, free PORT), waits for both, and drives Debian's chromium through playwright-core.
  *
- * Env: CHROMIUM_PATH (default /usr/bin/chromium), E2E_KEEP_DATA=1 keeps the temp data dir, E2E_BUILD=1 forces
- * `next build` first (otherwise it builds only when apps/portal/.next/BUILD_ID is missing).
+ * Env: E2E_BASE_URL=<portal url> runs against an already running stack instead; CHROMIUM_PATH (default /usr/bin/chromium), E2E_KEEP_DATA=1 keeps the temp data dir, E2E_DATA_DIR=<dir> uses
+ * (and keeps) that data dir instead — a second run then skips the demo seed; E2E_BUILD=1 forces `next build` first
+ * (otherwise it builds only when apps/portal/.next/BUILD_ID is missing).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,8 +75,19 @@ export function ensurePortalBuild() {
  * `logins` maps role → e-mail, read from the API's "demo logins" lines.
  */
 export async function startStack() {
+  if (process.env.E2E_BASE_URL) {
+    // an already running stack (development): demo logins of the standard seed
+    const domain = process.env.E2E_DEMO_DOMAIN ?? 'demo.hepatoscope.org';
+    return {
+      baseUrl: process.env.E2E_BASE_URL.replace(/\/$/, ''),
+      logins: { CLINICIAN: `clinician@${domain}`, TUMOR_BOARD: `board@${domain}`, ADMIN: `admin@${domain}` },
+      stop: async () => {},
+    };
+  }
   ensurePortalBuild();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-e2e-'));
+  const keep = process.env.E2E_KEEP_DATA === '1' || !!process.env.E2E_DATA_DIR;
+  const dataDir = process.env.E2E_DATA_DIR ? path.resolve(process.env.E2E_DATA_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'hs-e2e-'));
+  fs.mkdirSync(dataDir, { recursive: true });
   const apiPort = await freePort();
   const portalPort = await freePort();
   const env = {
@@ -111,7 +123,7 @@ export async function startStack() {
     }
     await Promise.all(procs.map((p) => (p.exitCode === null ? new Promise((r) => { p.once('exit', r); setTimeout(r, 15000); }) : null)));
     for (const p of procs) if (p.exitCode === null) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
-    if (process.env.E2E_KEEP_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {

@@ -22,7 +22,9 @@ after(async () => {
 
 /** Visible problems on the page (uncaught errors, 5xx), ignoring known benign noise. */
 function problems(page) {
-  return page.problems.filter((p) => !/GPU stall due to ReadPixels|favicon|Fetch aborted/i.test(p));
+  // 4xx answers are expected where a test provokes them (wrong password, a model lacking a predictor); the
+  // browser logs them as "Failed to load resource"; 5xx and page errors are still reported
+  return page.problems.filter((p) => !/GPU stall due to ReadPixels|favicon|Fetch aborted|status of 4\d\d/i.test(p));
 }
 
 describe('portal workflows', () => {
@@ -85,6 +87,7 @@ describe('portal workflows', () => {
     for (const s of stats) {
       assert.ok(s.nonDark > 0.05 && s.levels > 16, `${s.phase} viewport looks blank: ${JSON.stringify(s)}`);
     }
+    assert.ok(stats.some((s) => s.colour > 0.002), `segmentation overlay visible: ${stats.map((s) => s.colour.toFixed(4))}`);
     const synthetic = await page.$('text=SYNTHETIC');
     assert.ok(synthetic, 'synthetic studies are labelled SYNTHETIC');
     await shot(page, 'case-viewer');
@@ -106,11 +109,65 @@ describe('portal workflows', () => {
     await page.context().close();
   });
 
+  test('model lab: training shows the ROC curve with its CI band, and calibration', async () => {
+    const page = await newPage(browser);
+    await login(page, stack.baseUrl, stack.logins.ADMIN);
+    await page.goto(`${stack.baseUrl}/lab`);
+    await page.waitForSelector('[data-testid=lab-form] select[name=cohort] option:nth-child(2)', { state: 'attached' });
+    // the TCIA cohort first: its patients have imaging, so the case-view prediction below can use the model
+    const cohorts = (await trpcQuery(page, 'cohorts.list')).filter((c) => c.size >= 20).sort((a, b) => Number(/tcia/i.test(b.name)) - Number(/tcia/i.test(a.name)) || b.size - a.size);
+    assert.ok(cohorts.length > 0, 'a cohort with ≥ 20 patients');
+    const attempts = [];
+    let ok = false;
+    for (const c of cohorts) {
+      for (const outcome of ['rfs24', 'os24', 'osEvent', 'taceResponse']) {
+        await page.selectOption('select[name=cohort]', c.id);
+        await page.selectOption('select[name=outcome]', outcome);
+        await page.click('[data-testid=train]');
+        await page.waitForFunction(() => !document.querySelector('[data-testid=train]')?.textContent?.includes('Training'), null, { timeout: 120_000 });
+        if (await page.$('[data-testid=lab-result]')) {
+          ok = true;
+          break;
+        }
+        attempts.push(`${c.name}/${outcome}: ${await page.textContent('[data-testid=lab-form] .hs-error').catch(() => '?')}`);
+      }
+      if (ok) break;
+    }
+    assert.ok(ok, `training failed for every cohort/outcome tried: ${attempts.join(' | ')}`);
+    const d = await page.getAttribute('[data-testid=lab-result] [data-role=roc-line]', 'd');
+    assert.ok(d && d.split('L').length > 3, `ROC path has points: ${d}`);
+    assert.ok(await page.$('[data-testid=lab-result] [data-role=roc-band]'), 'CI band drawn');
+    assert.ok(await page.$('[data-testid=lab-result] [data-testid=calibration-chart]'));
+    const auc = await page.textContent('[data-testid=metric-auc]');
+    assert.match(auc, /^0\.\d{3} \(95% CI 0\.\d{3}–[01]\.\d{3}/);
+    await shot(page, 'lab-roc');
+    assert.deepEqual(problems(page), []);
+    await page.context().close();
+  });
+
+  test('model registry: an admin promotes the lab model to VALIDATED', async () => {
+    const page = await newPage(browser);
+    await login(page, stack.baseUrl, stack.logins.ADMIN);
+    const models = await trpcQuery(page, 'models.list');
+    const draft = models.filter((m) => m.status === 'DRAFT' && m.origin === 'TRAINED').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    assert.ok(draft, `a DRAFT model trained in the lab: ${models.map((m) => `${m.name}:${m.status}:${m.origin}`)}`);
+    await page.goto(`${stack.baseUrl}/models?id=${draft.id}`);
+    await page.waitForSelector('[data-testid=model-card-detail]');
+    await page.fill('[data-testid=model-card-detail] input', 'e2e: internal CV acceptable for the demo');
+    await page.click('[data-testid=promote]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=model-card-detail] .hs-badge')?.textContent === 'VALIDATED', null, { timeout: 30_000 });
+    await shot(page, 'model-card');
+    const after = await trpcQuery(page, 'models.get', { id: draft.id });
+    assert.equal(after.status, 'VALIDATED');
+    assert.deepEqual(problems(page), []);
+    await page.context().close();
+  });
+
   test('predictions: a clinician runs a validated model and sees probability, CI and nomogram', async () => {
     const page = await newPage(browser);
     await login(page, stack.baseUrl, stack.logins.CLINICIAN);
     const models = await trpcQuery(page, 'models.list');
-    assert.ok(models.some((m) => m.status === 'VALIDATED'), `the seed ships validated models: ${models.map((m) => `${m.name}:${m.status}`)}`);
+    assert.ok(models.some((m) => m.status === 'VALIDATED'), `a validated model (promoted above): ${models.map((m) => `${m.name}:${m.status}`)}`);
     const patient = (await findPatientWithImaging(page)) ?? (await trpcQuery(page, 'patients.list', { page: 1, pageSize: 1 })).items[0];
     await page.goto(`${stack.baseUrl}/cases/${patient.id}`);
     await page.waitForSelector('[data-testid=predictions-panel]', { timeout: 60_000 });
@@ -183,41 +240,6 @@ describe('portal workflows', () => {
     await page.waitForTimeout(1500);
     await shot(page, 'board-presentation');
     await page.keyboard.press('Escape');
-    assert.deepEqual(problems(page), []);
-    await page.context().close();
-  });
-
-  test('model lab: training shows the ROC curve with its CI band, and calibration', async () => {
-    const page = await newPage(browser);
-    await login(page, stack.baseUrl, stack.logins.ADMIN);
-    await page.goto(`${stack.baseUrl}/lab`);
-    await page.waitForSelector('[data-testid=lab-form] select[name=cohort] option:nth-child(2)', { state: 'attached' });
-    const cohorts = (await trpcQuery(page, 'cohorts.list')).filter((c) => c.size >= 20).sort((a, b) => b.size - a.size);
-    assert.ok(cohorts.length > 0, 'a cohort with ≥ 20 patients');
-    const attempts = [];
-    let ok = false;
-    for (const c of cohorts) {
-      for (const outcome of ['rfs24', 'os24', 'osEvent', 'os12']) {
-        await page.selectOption('select[name=cohort]', c.id);
-        await page.selectOption('select[name=outcome]', outcome);
-        await page.click('[data-testid=train]');
-        await page.waitForFunction(() => !document.querySelector('[data-testid=train]')?.textContent?.includes('Training'), null, { timeout: 120_000 });
-        if (await page.$('[data-testid=lab-result]')) {
-          ok = true;
-          break;
-        }
-        attempts.push(`${c.name}/${outcome}: ${await page.textContent('[data-testid=lab-form] .hs-error').catch(() => '?')}`);
-      }
-      if (ok) break;
-    }
-    assert.ok(ok, `training failed for every cohort/outcome tried: ${attempts.join(' | ')}`);
-    const d = await page.getAttribute('[data-testid=lab-result] [data-role=roc-line]', 'd');
-    assert.ok(d && d.split('L').length > 3, `ROC path has points: ${d}`);
-    assert.ok(await page.$('[data-testid=lab-result] [data-role=roc-band]'), 'CI band drawn');
-    assert.ok(await page.$('[data-testid=lab-result] [data-testid=calibration-chart]'));
-    const auc = await page.textContent('[data-testid=metric-auc]');
-    assert.match(auc, /^0\.\d{3} \(95% CI 0\.\d{3}–[01]\.\d{3}/);
-    await shot(page, 'lab-roc');
     assert.deepEqual(problems(page), []);
     await page.context().close();
   });

@@ -50,7 +50,7 @@ function Lab() {
   const train = useMutation(trpc.lab.train.mutationOptions());
   const [cohortId, setCohortId] = useState('');
   const [outcome, setOutcome] = useState('rfs24');
-  const [features, setFeatures] = useState<string[]>(['afp', 'maxTumourDiameterMm', 'albumin']);
+  const [features, setFeatures] = useState<string[]>(['afp', 'maxTumourDiameterMm', 'age']);
   const [extra, setExtra] = useState('');
   const [estimator, setEstimator] = useState<'logistic' | 'lasso'>('logistic');
   const [cvFolds, setCvFolds] = useState(5);

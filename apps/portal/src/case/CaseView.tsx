@@ -11,6 +11,7 @@ import { PatientSummary, Timeline } from './PatientSummary';
 import { PredictionsPanel } from './PredictionsPanel';
 import { RadiomicsPanel } from './RadiomicsPanel';
 import { BoardPanel } from './BoardPanel';
+import { DeltaPanel } from './DeltaPanel';
 
 const loadViewer = () => import('../viewer/MultiPhaseViewer');
 // start fetching the (large) cornerstone chunk as soon as this module loads, in parallel with the session and
@@ -41,7 +42,7 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
     [patient],
   );
   const [studyId, setStudyId] = useState<string | null>(null);
-  const [tab, setTab] = useState<'pred' | 'rad' | 'board'>('pred');
+  const [tab, setTab] = useState<'pred' | 'rad' | 'delta' | 'board'>('pred');
   const study = studies.find((s) => s.id === studyId) ?? studies[0];
 
   if (q.isPending) return <Loading label="Loading case…" />;
@@ -93,9 +94,10 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
             </select>
           </label>
         )}
-        <Link href="/worklist" style={{ marginLeft: 'auto' }}>
-          ← Worklist
+        <Link href={`/cases/${patient.id}/report`} style={{ marginLeft: 'auto' }} data-testid="report-link">
+          Report
         </Link>
+        <Link href="/worklist">← Worklist</Link>
       </div>
       <div className="hs-case">
         <div className="hs-stack">
@@ -117,12 +119,16 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
             <button type="button" role="tab" className={tab === 'rad' ? 'active' : ''} onClick={() => setTab('rad')}>
               Radiomics
             </button>
+            <button type="button" role="tab" className={tab === 'delta' ? 'active' : ''} onClick={() => setTab('delta')}>
+              Delta
+            </button>
             <button type="button" role="tab" className={tab === 'board' ? 'active' : ''} onClick={() => setTab('board')}>
               Tumour board
             </button>
           </div>
           {tab === 'pred' && <PredictionsPanel patientId={patient.id} lesions={study?.lesions ?? []} />}
           {tab === 'rad' && <RadiomicsPanel patientId={patient.id} />}
+          {tab === 'delta' && <DeltaPanel patientId={patient.id} studies={studies} />}
           {tab === 'board' && <BoardPanel patient={patient} />}
         </div>
       </div>
