@@ -106,7 +106,8 @@ export interface SeedDemoResult {
 
 const SEED_NAME = 'demo';
 const SEED_VERSION = 1;
-const CHUNK = 500;
+/** Rows per bulk INSERT statement. */
+const CHUNK = 2000;
 
 type Seedable = DbClient & Pick<Db, '$transaction'>;
 
@@ -161,16 +162,14 @@ export async function seedDemo(target: Seedable | { prisma: Seedable }, options:
         await tx.cohort.create({
           data: { id: c.id, name: c.def.cohortName, description: c.def.description, sourceDataset: c.def.key, definition: { kind: 'dataset', dataset: c.def.key, seed: SEED_NAME } },
         });
-        for (let i = 0; i < c.patients.length; i += CHUNK) {
-          const part = c.patients.slice(i, i + CHUNK);
-          await tx.patient.createMany({ data: part.map(toPatientRow) });
-          await tx.cohortMembership.createMany({ data: part.map((p) => ({ cohortId: c.id, patientId: p.id })) });
-          const treatments = part.flatMap((p) =>
-            p.treatments.map((t) => ({ patientId: p.id, type: t.type, date: t.date ?? null, description: t.description ?? null, response: t.response ?? null })),
-          );
-          if (treatments.length) await tx.treatment.createMany({ data: treatments });
-          counts.treatments = (counts.treatments ?? 0) + treatments.length;
-        }
+        const at = new Date().toISOString();
+        await bulkInsert(tx, 'Patient', c.patients.map((p) => ({ ...toPatientRow(p), createdAt: at, updatedAt: at })));
+        await bulkInsert(tx, 'CohortMembership', c.patients.map((p) => ({ cohortId: c.id, patientId: p.id, split: null, addedAt: at })));
+        const treatments = c.patients.flatMap((p) =>
+          p.treatments.map((t) => ({ id: randomUUID(), patientId: p.id, type: t.type, date: t.date ?? null, description: t.description ?? null, response: t.response ?? null, details: null, createdAt: at })),
+        );
+        await bulkInsert(tx, 'Treatment', treatments);
+        counts.treatments = (counts.treatments ?? 0) + treatments.length;
         counts.patients = (counts.patients ?? 0) + c.patients.length;
         await tx.cohortAccess.create({ data: { userId: clinician.id, cohortId: c.id } });
         log(`cohort ${c.def.cohortName}: ${c.patients.length} patients`);
@@ -236,6 +235,19 @@ export async function seedDemo(target: Seedable | { prisma: Seedable }, options:
 }
 
 type SeededPatient = PatientSeed & { id: string };
+
+/**
+ * Bulk insert of plain rows through one parameter: `INSERT INTO "T" SELECT * FROM json_populate_recordset(NULL::"T", $1)`
+ * — PostgreSQL converts each JSON field with the column's own type (enums, timestamps, jsonb), so thousands of rows
+ * cost one round trip instead of Prisma building a statement with tens of thousands of parameters.
+ * Rows must provide every NOT NULL column (database defaults do not apply to explicit NULLs).
+ */
+async function bulkInsert(tx: DbClient, table: 'Patient' | 'CohortMembership' | 'Treatment', rows: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const json = JSON.stringify(rows.slice(i, i + CHUNK));
+    await tx.$executeRawUnsafe(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, json);
+  }
+}
 
 function toPatientRow(p: SeededPatient): Prisma.PatientCreateManyInput {
   const { treatments: _t, extra, ...fields } = p;
