@@ -28,7 +28,7 @@ export interface GlmnetCoxSettings {
   nlambda?: number;
   lambdaMinRatio?: number;
   standardize?: boolean;
-  /** glmnet's `thresh` (see GlmnetSettings). Default 1e-10. */
+  /** glmnet's `thresh` (see GlmnetSettings). Default 1e-7 as glmnet. */
   thresh?: number;
   maxIter?: number;
 }
@@ -143,7 +143,7 @@ function coxData(time: Float64Array, event: Uint8Array): CoxData {
 export class GlmnetCox {
   readonly settings: Required<GlmnetCoxSettings>;
   constructor(settings: GlmnetCoxSettings = {}) {
-    this.settings = { alpha: 1, nlambda: 100, lambdaMinRatio: NaN, standardize: true, thresh: 1e-10, maxIter: 10000, ...settings };
+    this.settings = { alpha: 1, nlambda: 100, lambdaMinRatio: NaN, standardize: true, thresh: 1e-7, maxIter: 10000, ...settings };
     if (!(this.settings.alpha >= 0 && this.settings.alpha <= 1)) throw new StatsInputError(`GlmnetCox: alpha must be in [0, 1], got ${this.settings.alpha}`);
   }
 

@@ -116,3 +116,39 @@ describe('survival bad input', () => {
     expect(fit.warnings.join(' ')).toMatch(/sep may be infinite/);
   });
 });
+
+describe('concordance pair counting', () => {
+  // brute-force O(n²) definition (survival's convention), used to check the Fenwick-tree implementation
+  function brute(t: number[], e: number[], r: number[], w: (t: number) => number = () => 1) {
+    let c = 0;
+    let d = 0;
+    let tx = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (!e[i]) continue;
+      for (let j = 0; j < t.length; j++) {
+        if (j === i || !(t[j] > t[i] || (t[j] === t[i] && !e[j]))) continue;
+        if (r[i] > r[j]) c += w(t[i]);
+        else if (r[i] < r[j]) d += w(t[i]);
+        else tx += w(t[i]);
+      }
+    }
+    return (c + tx / 2) / (c + d + tx);
+  }
+  it('equals the O(n²) definition on random data with ties in time and risk', () => {
+    const fc = require('fast-check');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 4 })), { minLength: 3, maxLength: 40 }),
+        (rows: [number, number, number][]) => {
+          const t = rows.map((r) => r[0]);
+          const e = rows.map((r) => r[1]);
+          const r = rows.map((q) => q[2]);
+          const want = brute(t, e, r);
+          const got = harrellC(t, e, r).concordance;
+          return Number.isNaN(want) ? Number.isNaN(got) : Math.abs(got - want) < 1e-12;
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+});
