@@ -109,9 +109,28 @@ async function evalBench() {
           }
         }
     const dc = dice(regionGrow(pv, click).mask, tp.liverMask.data);
+    // a "click" on a lesion, in the phase where its type is most conspicuous: the lesion voxel within half
+    // a radius of its centre whose smoothed value is closest to the lesion's median (not a necrotic or
+    // unfilled core)
     const lesionDice = tp.lesions.map((l) => {
       const img = tp.phases[bestPhase[l.type]];
-      const p = l.centerMm.map((v, a) => Math.round((v - pv.origin[a]) / pv.spacing[a])) as [number, number, number];
+      const smi = anisotropicDiffusion(img.data, img.dims, img.spacing, { iterations: 3 });
+      const ctr = l.centerMm.map((v, a) => (v - pv.origin[a]) / pv.spacing[a]);
+      const inside: number[] = [];
+      for (let i = 0; i < tp.lesionMask.data.length; i++) if (tp.lesionMask.data[i] === l.label) inside.push(i);
+      const med = inside.map((i) => smi[i]).sort((a, b) => a - b)[inside.length >> 1];
+      let p: [number, number, number] = ctr.map(Math.round) as [number, number, number];
+      let best = Infinity;
+      for (const i of inside) {
+        const q = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
+        const dmm = Math.hypot(...q.map((x, a) => (x - ctr[a]) * pv.spacing[a]));
+        if (dmm > l.nominalDiameterMm / 4) continue;
+        const score = Math.abs(smi[i] - med) + 0.5 * dmm;
+        if (score < best) {
+          best = score;
+          p = q as [number, number, number];
+        }
+      }
       const d = dice(regionGrow(img, p, { multiplier: 2, maxRadiusMm: l.nominalDiameterMm }).mask, tp.lesionMask.data, 1, l.label);
       sums.lesion.push(d);
       return `${d.toFixed(2)} (${l.type})`;

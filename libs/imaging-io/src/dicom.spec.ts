@@ -191,11 +191,32 @@ describe('DICOM series reader', () => {
       expect(tolerated.metadata.warnings?.[0]).toMatch(/uneven slice spacing/);
     });
 
-    it('unsupported transfer syntax is named', () => {
-      const f = series({ transferSyntax: '1.2.840.10008.1.2.4.90' }).map((b) =>
+    const fakeEncapsulated = (ts: string) =>
+      series({ transferSyntax: ts }).map((b) =>
         concat(b.subarray(0, b.length - 4 * 4 * 2 - 12), encapsulatedPixelData([Uint8Array.from([0xff, 0x4f, 0xff, 0x51])])),
       );
-      expect(() => read(f)).toThrow(/s000\.dcm uses transfer syntax 1\.2\.840\.10008\.1\.2\.4\.90 \(JPEG 2000 Image Compression \(Lossless Only\)\)/);
+
+    it('unsupported transfer syntax is named', () => {
+      expect(() => read(fakeEncapsulated('1.2.840.10008.1.2.4.201'))).toThrow(
+        /s000\.dcm uses transfer syntax 1\.2\.840\.10008\.1\.2\.4\.201 \(High-Throughput JPEG 2000 \(Lossless Only\)\), which cannot be decoded/,
+      );
+      expect(() => read(fakeEncapsulated('1.2.840.10008.1.2.4.51'))).toThrow(/JPEG Extended \(Process 2 & 4\)/);
+    });
+
+    it('corrupt JPEG 2000 / JPEG-LS data is reported with the file', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'hs-j2k-'));
+      try {
+        for (const ts of ['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.80']) {
+          const files = fakeEncapsulated(ts).map((f, i) => {
+            const p = path.join(dir, `x${i}.dcm`);
+            writeFileSync(p, f);
+            return p;
+          });
+          await expect(readDicomSeries(files)).rejects.toThrow(/x\d\.dcm.*(corrupt|frame is|decoded)/);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('mixed image sizes', () => {

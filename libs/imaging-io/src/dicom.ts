@@ -5,6 +5,7 @@ import * as dicomParser from 'dicom-parser';
 import { cross, dot } from './geometry';
 import { detectContrastPhase, type PhaseTags } from './phase';
 import { decodeRle } from './rle';
+import { decodeWithCodec, hasWasmCodec, loadCodecs } from './codecs';
 import { asUint8 } from './gzip';
 import type { ContrastPhase, Mat3, NumericArray, Vec3, Volume } from './types';
 import { createVolume } from './volume';
@@ -22,8 +23,10 @@ import { createVolume } from './volume';
  *   unsupported transfer syntaxes (named), colour images. Localizers (ImageType LOCALIZER) and non-image
  *   objects (SEG, SR, PR, KO) are dropped with a warning.
  * - Transfer syntaxes: implicit/explicit VR little endian, explicit big endian, deflated, RLE Lossless
- *   (decoded here), JPEG Lossless (process 14 / SV1, via jpeg-lossless-decoder-js). JPEG baseline/extended,
- *   JPEG-LS, JPEG 2000 and HTJ2K → an error naming the syntax.
+ *   (decoded here), JPEG Lossless (process 14 / SV1, via jpeg-lossless-decoder-js), JPEG-LS (CharLS),
+ *   JPEG 2000 (OpenJPEG) and 8-bit JPEG Baseline (libjpeg-turbo) through WebAssembly codecs (codecs.ts;
+ *   `readDicomSeries` loads them; callers of the synchronous `assembleDicomSeries` await `loadCodecs`).
+ *   JPEG Extended (12-bit), HTJ2K, MPEG and others → an error naming the syntax.
  */
 
 export interface ReadDicomOptions {
@@ -59,7 +62,17 @@ export const TRANSFER_SYNTAXES: Record<string, string> = {
   '1.2.840.10008.1.2.4.203': 'High-Throughput JPEG 2000',
 };
 const NATIVE_TS = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
-const DECODABLE_TS = new Set([...NATIVE_TS, '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70']);
+const DECODABLE_TS = new Set([
+  ...NATIVE_TS,
+  '1.2.840.10008.1.2.5',
+  '1.2.840.10008.1.2.4.57',
+  '1.2.840.10008.1.2.4.70',
+  '1.2.840.10008.1.2.4.50',
+  '1.2.840.10008.1.2.4.80',
+  '1.2.840.10008.1.2.4.81',
+  '1.2.840.10008.1.2.4.90',
+  '1.2.840.10008.1.2.4.91',
+]);
 const NON_IMAGE_MODALITIES = new Set(['SEG', 'SR', 'PR', 'KO', 'RTSTRUCT', 'RTPLAN', 'REG', 'DOC']);
 
 /** A parsed DICOM file held in memory. */
@@ -255,7 +268,12 @@ function decodeFrame(fr: Frame): Int16Array | Uint16Array | Uint8Array | Int8Arr
       throw new Error(`readDicom: ${file.name} has corrupt encapsulated pixel data (${(e as Error)?.message ?? e})`);
     }
     if (ts === '1.2.840.10008.1.2.5') bytes = decodeRle(enc, fr.rows, fr.cols, bpp, file.name);
-    else bytes = decodeJpegLossless(enc, n, bpp, file.name);
+    else if (hasWasmCodec(ts)) {
+      if (ts === '1.2.840.10008.1.2.4.50' && bpp !== 1) {
+        throw new Error(`readDicom: ${file.name} is JPEG Baseline with ${bitsAllocated}-bit samples; baseline JPEG carries 8-bit samples only`);
+      }
+      bytes = decodeWithCodec(ts, enc, fr.rows, fr.cols, bpp, file.name);
+    } else bytes = decodeJpegLossless(enc, n, bpp, file.name);
   }
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * bpp);
   let out: Int16Array | Uint16Array | Uint8Array | Int8Array | Int32Array | Uint32Array;
@@ -314,7 +332,9 @@ export async function loadDicomFiles(paths: string[]): Promise<DicomFile[]> {
 /** Reads a DICOM series from file paths (see the module comment). */
 export async function readDicomSeries(paths: string[], options: ReadDicomOptions = {}): Promise<Volume> {
   if (paths.length === 0) throw new Error('readDicom: no files given');
-  return assembleDicomSeries(await loadDicomFiles(paths), options);
+  const files = await loadDicomFiles(paths);
+  await loadCodecs(files.map((f) => f.transferSyntax));
+  return assembleDicomSeries(files, options);
 }
 
 /** Builds one volume from parsed DICOM files (see the module comment). */

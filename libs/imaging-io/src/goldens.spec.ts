@@ -17,7 +17,7 @@ const close = (got: readonly number[], want: number[], tol: number) => {
 };
 
 describe('goldens: DICOM written by pydicom / dcmtk', () => {
-  it.each(['ct', 'ct-jpegls', 'ct-rle'])('%s: HU, slice order and LPS geometry equal pydicom + numpy', async (sub) => {
+  it.each(['ct', 'ct-jpeg-lossless', 'ct-rle', 'ct-jpeg-ls', 'ct-j2k'])('%s: HU, slice order and LPS geometry equal pydicom + numpy', async (sub) => {
     const v = await readVolume(path.join(DIR, sub));
     const e = expected.ct;
     expect(v.dims).toEqual(e.dims);
@@ -28,6 +28,12 @@ describe('goldens: DICOM written by pydicom / dcmtk', () => {
     expect(v.metadata.sopInstanceUids).toEqual(e.sopOrder);
     expect(v.metadata.hounsfield).toBe(true);
     if (sub !== 'ct') expect(v.metadata.transferSyntax).toBe(expected[sub].transferSyntax);
+  });
+
+  it('8-bit JPEG Baseline (lossy) decodes within ±2 of dcmtk', async () => {
+    const v = await readVolume(path.join(DIR, 'sc-baseline.dcm'));
+    expect(v.metadata.transferSyntax).toBe('1.2.840.10008.1.2.4.50');
+    close(Array.from(v.data), expected['sc-baseline'].values, 2);
   });
 
   it('MR with a 12-bit signed stored value and slope 0.5', async () => {

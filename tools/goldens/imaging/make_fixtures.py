@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """
 Reference fixtures for @hepatoscope/imaging-io, made with trusted tools (Debian packages):
-  pydicom 2.3 (python3-pydicom), nibabel 5.0 (python3-nibabel), numpy, and dcmtk 3.6.7
-  (dcmcjpeg / dcmcrle) for compressed transfer syntaxes.
+  pydicom 2.3 (python3-pydicom), nibabel 5.0 (python3-nibabel), numpy, dcmtk 3.6.7
+  (dcmcjpeg / dcmcrle / dcmcjpls / dcmdjpeg) and OpenJPEG 2.5 (opj_compress, libopenjp2-tools).
 
 Run:  /usr/bin/python3 tools/goldens/imaging/make_fixtures.py
 Writes libs/imaging-io/fixtures/goldens/ (small files, ~1-2 KB each) and expected.json.
@@ -10,7 +10,9 @@ Writes libs/imaging-io/fixtures/goldens/ (small files, ~1-2 KB each) and expecte
 What is checked by libs/imaging-io/src/goldens.spec.ts:
   - a 3-slice oblique CT series written by pydicom in shuffled file order: HU values via pydicom's
     apply_modality_lut, slice order along the normal, LPS origin / spacing / direction by numpy;
-  - the same series JPEG-Lossless-SV1 (dcmcjpeg) and RLE-Lossless (dcmcrle) encoded: same HU values;
+  - the same series JPEG-Lossless-SV1 (dcmcjpeg), RLE-Lossless (dcmcrle), JPEG-LS lossless (dcmcjpls) and
+    JPEG 2000 lossless (opj_compress from libopenjp2-tools, encapsulated by pydicom) encoded: same HU values;
+  - an 8-bit JPEG Baseline image (dcmcjpeg +eb) against dcmtk's own decode (dcmdjpeg), within ±2 (lossy);
   - an MR slice with a non-integer RescaleSlope;
   - NIfTI files written by nibabel: one with an oblique sform, one qform-only with qfac = -1, one with
     scl_slope/scl_inter; expected LPS geometry from nibabel's affine (RAS -> LPS: negate x and y rows).
@@ -100,7 +102,7 @@ def dcmtk(tool, args, src_dir, dst_dir):
     for n in os.listdir(src_dir):
         subprocess.run([tool, *args, os.path.join(src_dir, n), os.path.join(dst_dir, n)], check=True)
 
-for sub, tool, args, ts in [('ct-jpegls', 'dcmcjpeg', ['+e1'], '1.2.840.10008.1.2.4.70'),
+for sub, tool, args, ts in [('ct-jpeg-lossless', 'dcmcjpeg', ['+e1'], '1.2.840.10008.1.2.4.70'),
                             ('ct-rle', 'dcmcrle', [], '1.2.840.10008.1.2.5')]:
     d = os.path.join(OUT, sub)
     shutil.rmtree(d, ignore_errors=True)
@@ -108,6 +110,55 @@ for sub, tool, args, ts in [('ct-jpegls', 'dcmcjpeg', ['+e1'], '1.2.840.10008.1.
     got = pydicom.dcmread(os.path.join(d, 'a.dcm'))
     assert got.file_meta.TransferSyntaxUID == ts, (sub, got.file_meta.TransferSyntaxUID)
     expected[sub] = {'transferSyntax': ts}
+
+# JPEG-LS lossless (dcmcjpls) and JPEG 2000 lossless (opj_compress codestream, encapsulated by pydicom)
+from pydicom.encaps import encapsulate
+for sub, ts in [('ct-jpeg-ls', '1.2.840.10008.1.2.4.80'), ('ct-j2k', '1.2.840.10008.1.2.4.90')]:
+    d = os.path.join(OUT, sub)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for n in os.listdir(ct_dir):
+        src = os.path.join(ct_dir, n)
+        if sub == 'ct-jpeg-ls':
+            subprocess.run(['dcmcjpls', src, os.path.join(d, n)], check=True)
+            continue
+        ds = pydicom.dcmread(src)
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = os.path.join(tmp, 'in.rawl')
+            ds.pixel_array.astype('<u2').tofile(raw)
+            j2k = os.path.join(tmp, 'out.j2k')
+            subprocess.run(['opj_compress', '-i', raw, '-o', j2k, '-F', f'{cols},{rows},1,16,u', '-n', '2'], check=True, capture_output=True)
+            ds.PixelData = encapsulate([open(j2k, 'rb').read()])
+        ds['PixelData'].is_undefined_length = True
+        ds['PixelData'].VR = 'OB'
+        ds.file_meta.TransferSyntaxUID = ts
+        ds.save_as(os.path.join(d, n), write_like_original=False)
+    got = pydicom.dcmread(os.path.join(d, 'a.dcm'))
+    assert got.file_meta.TransferSyntaxUID == ts, (sub, got.file_meta.TransferSyntaxUID)
+    expected[sub] = {'transferSyntax': ts}
+
+# 8-bit JPEG Baseline (lossy, dcmcjpeg +eb); expected = dcmtk's own decode (dcmdjpeg) read by pydicom
+meta = FileMetaDataset()
+meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.7'
+meta.MediaStorageSOPInstanceUID = generate_uid()
+meta.TransferSyntaxUID = ExplicitVRLittleEndian
+sc = FileDataset(None, {}, file_meta=meta, preamble=b'\0' * 128)
+sc.SOPClassUID, sc.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
+sc.Modality = 'OT'
+sc.StudyInstanceUID, sc.SeriesInstanceUID = generate_uid(), generate_uid()
+sc.Rows, sc.Columns = 16, 16
+sc.SamplesPerPixel, sc.PhotometricInterpretation = 1, 'MONOCHROME2'
+sc.BitsAllocated, sc.BitsStored, sc.HighBit, sc.PixelRepresentation = 8, 8, 7, 0
+yy, xx = np.mgrid[0:16, 0:16]
+sc.PixelData = (8 * xx + 4 * yy + rng.integers(0, 6, size=(16, 16))).astype(np.uint8).tobytes()
+sc.is_little_endian, sc.is_implicit_VR = True, False
+with tempfile.TemporaryDirectory() as tmp:
+    plain = os.path.join(tmp, 'sc.dcm')
+    sc.save_as(plain, write_like_original=False)
+    subprocess.run(['dcmcjpeg', '+eb', plain, os.path.join(OUT, 'sc-baseline.dcm')], check=True)
+    subprocess.run(['dcmdjpeg', os.path.join(OUT, 'sc-baseline.dcm'), os.path.join(tmp, 'dec.dcm')], check=True)
+    expected['sc-baseline'] = {'transferSyntax': '1.2.840.10008.1.2.4.50',
+                               'values': [int(x) for x in pydicom.dcmread(os.path.join(tmp, 'dec.dcm')).pixel_array.reshape(-1)]}
 
 # ---------------------------------------------------------------- MR slice, non-integer slope
 meta = FileMetaDataset()

@@ -5,8 +5,8 @@ import { close, fillHoles2D, radiusVoxels, type Dims } from './morphology';
  * Semi-automatic segmentation from one click: confidence-connected region growing (as ITK's
  * ConfidenceConnectedImageFilter) on an anisotropic-diffusion-smoothed image.
  *
- * 1. Initial statistics: mean μ and SD σ of the smoothed image in a (2r+1)³ neighbourhood of the seed
- *    (r = 2 voxels in-plane, 1 through-plane).
+ * 1. Initial statistics: median μ and robust SD σ = 1.4826·MAD of the smoothed image in a 5×5×3
+ *    neighbourhood of the seed (robust to a vessel or an edge in part of the neighbourhood).
  * 2. Grow (6-connectivity) from the seed over voxels with |I − μ| ≤ m·σ (σ floored at `minSigma`).
  * 3. Recompute μ, σ over the region and grow again (`iterations` times): the region adapts to the
  *    structure's own intensity distribution; μ stays within μ₀ ± σ₀ and σ ≤ 1.5 σ₀ of the seed
@@ -58,18 +58,20 @@ export function regionGrow(image: Grid, seed: readonly [number, number, number],
   const m = options.multiplier ?? 2.5;
   const minSigma = options.minSigma ?? 5;
   const r2 = options.maxRadiusMm ? options.maxRadiusMm * options.maxRadiusMm : Infinity;
-  // initial statistics
-  let s = 0, s2 = 0, c = 0;
+  // initial statistics, robust: median and 1.4826·MAD of the neighbourhood (a vessel or an edge in part
+  // of the neighbourhood must not inflate σ)
+  const vals: number[] = [];
   for (let k = M.max(0, sk - 1); k <= M.min(nz - 1, sk + 1); k++)
     for (let j = M.max(0, sj - 2); j <= M.min(ny - 1, sj + 2); j++)
-      for (let i = M.max(0, si - 2); i <= M.min(nx - 1, si + 2); i++) {
-        const v = img[i + nx * (j + ny * k)];
-        s += v;
-        s2 += v * v;
-        c++;
-      }
-  let mean = s / c;
-  let sigma = M.max(minSigma, M.sqrt(M.max(0, s2 / c - mean * mean)));
+      for (let i = M.max(0, si - 2); i <= M.min(nx - 1, si + 2); i++) vals.push(img[i + nx * (j + ny * k)]);
+  const median = (a: number[]) => {
+    const b = [...a].sort((x, y) => x - y);
+    const h = b.length >> 1;
+    return b.length % 2 ? b[h] : (b[h - 1] + b[h]) / 2;
+  };
+  let mean = median(vals);
+  let sigma = M.max(minSigma, 1.4826 * median(vals.map((v) => M.abs(v - mean))));
+  let s = 0, s2 = 0, c = 0;
   const mean0 = mean;
   const sigma0 = sigma;
   let mask: Uint8Array = new Uint8Array(n);
