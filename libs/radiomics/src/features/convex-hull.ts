@@ -57,25 +57,32 @@ export function convexHull3D(p: ArrayLike<number>): Hull | null {
   let F = new Int32Array(3 * cap);
   let alive = new Uint8Array(cap);
   let nf = 0, nAlive = 0;
+  // directed edge (a → b) → the face that contains it: neighbours for the visible-region search
+  const edgeFace = new Map<number, number>();
   const push = (a: number, b: number, c: number) => {
     if (nf === cap) {
       cap *= 2;
       const F2 = new Int32Array(3 * cap); F2.set(F); F = F2;
       const A2 = new Uint8Array(cap); A2.set(alive); alive = A2;
     }
-    F[3 * nf] = a; F[3 * nf + 1] = b; F[3 * nf + 2] = c; alive[nf] = 1; nf++; nAlive++;
+    F[3 * nf] = a; F[3 * nf + 1] = b; F[3 * nf + 2] = c; alive[nf] = 1;
+    edgeFace.set(a * n + b, nf); edgeFace.set(b * n + c, nf); edgeFace.set(c * n + a, nf);
+    nf++; nAlive++;
   };
   const addFace = (a: number, b: number, c: number, inner: number) => {
     if (orient(p, a, b, c, inner) > 0) push(a, c, b); else push(a, b, c);
   };
   addFace(i0, i1, i2, i3); addFace(i0, i1, i3, i2); addFace(i0, i2, i3, i1); addFace(i1, i2, i3, i0);
 
-  // Quickhull-style outside sets: every point waits on one face that sees it; interior points are dropped
-  const outside: (number[] | undefined)[] = [];
+  // Quickhull-style outside sets: every point waits on one face that sees it; interior points are dropped.
+  // `pending` holds the faces whose outside set is non-empty; dead faces are compacted away periodically.
+  let outside: (number[] | undefined)[] = [];
+  let pending: number[] = [];
   const assign = (q: number, from: number, to: number) => {
     for (let f = from; f < to; f++) {
       if (alive[f] && orient(p, F[3 * f], F[3 * f + 1], F[3 * f + 2], q) > 0) {
-        (outside[f] ??= []).push(q);
+        const set = outside[f];
+        if (set) set.push(q); else { outside[f] = [q]; pending.push(f); }
         return;
       }
     }
@@ -85,17 +92,31 @@ export function convexHull3D(p: ArrayLike<number>): Hull | null {
   const edges = new Map<number, number>();
   let visible = new Int32Array(64);
   const orphans: number[] = [];
-  for (let f0 = 0; f0 < nf; f0++) {
+  const seen = new Map<number, number>();
+  let seenMark = 0;
+  while (pending.length) {
+    const f0 = pending.pop()!;
     const set = outside[f0];
     if (!alive[f0] || !set || !set.length) continue;
     // eye: the point of the set farthest from the face plane
     let eye = set[0], best = -Infinity;
     for (const q of set) { const o = orient(p, F[3 * f0], F[3 * f0 + 1], F[3 * f0 + 2], q); if (o > best) { best = o; eye = q; } }
+    // visible region: breadth-first search from f0 over edge-adjacent faces (it is connected on a convex hull)
     let nv = 0;
-    for (let f = 0; f < nf; f++) {
-      if (!alive[f] || orient(p, F[3 * f], F[3 * f + 1], F[3 * f + 2], eye) <= 0) continue;
-      if (nv === visible.length) { const v2 = new Int32Array(2 * nv); v2.set(visible); visible = v2; }
-      visible[nv++] = f;
+    seenMark++;
+    visible[nv++] = f0;
+    seen.set(f0, seenMark);
+    for (let h = 0; h < nv; h++) {
+      const f = visible[h];
+      for (let e = 0; e < 3; e++) {
+        const a = F[3 * f + e], b = F[3 * f + ((e + 1) % 3)];
+        const g = edgeFace.get(b * n + a);
+        if (g === undefined || !alive[g] || seen.get(g) === seenMark) continue;
+        seen.set(g, seenMark);
+        if (orient(p, F[3 * g], F[3 * g + 1], F[3 * g + 2], eye) <= 0) continue;
+        if (nv === visible.length) { const v2 = new Int32Array(2 * nv); v2.set(visible); visible = v2; }
+        visible[nv++] = g;
+      }
     }
     edges.clear();
     orphans.length = 0;
@@ -103,6 +124,7 @@ export function convexHull3D(p: ArrayLike<number>): Hull | null {
       const f = visible[k];
       const a = F[3 * f], b = F[3 * f + 1], c = F[3 * f + 2];
       edges.set(a * n + b, 1); edges.set(b * n + c, 1); edges.set(c * n + a, 1);
+      for (const key of [a * n + b, b * n + c, c * n + a]) if (edgeFace.get(key) === f) edgeFace.delete(key);
       alive[f] = 0;
       nAlive--;
       const os = outside[f];
@@ -114,7 +136,29 @@ export function convexHull3D(p: ArrayLike<number>): Hull | null {
       if (!edges.has(v * n + u)) push(u, v, eye);
     }
     for (const q of orphans) assign(q, first, nf);
-    f0 = -1; // rescan: pending faces may lie anywhere
+    if (nf > 3 * nAlive + 64) {
+      // compact: drop dead faces, move their outside sets, rebuild the pending list
+      const out2: (number[] | undefined)[] = [];
+      let w = 0;
+      for (let f = 0; f < nf; f++) {
+        if (!alive[f]) continue;
+        F[3 * w] = F[3 * f]; F[3 * w + 1] = F[3 * f + 1]; F[3 * w + 2] = F[3 * f + 2];
+        alive[w] = 1;
+        out2[w] = outside[f];
+        w++;
+      }
+      for (let f = w; f < nf; f++) alive[f] = 0;
+      nf = w;
+      outside = out2;
+      edgeFace.clear();
+      seen.clear();
+      for (let f = 0; f < nf; f++) {
+        const a = F[3 * f], b = F[3 * f + 1], c = F[3 * f + 2];
+        edgeFace.set(a * n + b, f); edgeFace.set(b * n + c, f); edgeFace.set(c * n + a, f);
+      }
+      pending = [];
+      for (let f = 0; f < nf; f++) if (outside[f]?.length) pending.push(f);
+    }
   }
   const fa: number[] = [], fb: number[] = [], fc: number[] = [];
   for (let f = 0; f < nf; f++) if (alive[f]) { fa.push(F[3 * f]); fb.push(F[3 * f + 1]); fc.push(F[3 * f + 2]); }

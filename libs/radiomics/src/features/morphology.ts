@@ -165,6 +165,52 @@ export function morphAreaDensityAee(area: number, lambdas: readonly number[]): n
  * returning semi-axes sorted descending. Used for MVEE densities SWZ1 / BRI8 (no IBSI reference values).
  */
 export function minimumVolumeEnclosingEllipsoid(points: ArrayLike<number>, tol = 1e-6, maxIter = 20000): [number, number, number] | null {
+  return mveeCoreSet(points, tol, maxIter)?.semiAxes ?? null;
+}
+
+/**
+ * MVEE by an active (core) set: solve on the extreme points along 13 directions, then repeatedly add the
+ * points that lie outside the current ellipsoid (by more than `tol`) and re-solve, until none is outside.
+ * The MVEE is fixed by a few support points, so the solves stay small even for thousands of hull vertices.
+ */
+function mveeCoreSet(points: ArrayLike<number>, tol: number, maxIter: number): { semiAxes: [number, number, number] } | null {
+  const n = Math.floor(points.length / 3);
+  if (n < 4) return null;
+  const active = new Set<number>();
+  const dirs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, -1, 0], [1, 0, 1], [1, 0, -1], [0, 1, 1], [0, 1, -1], [1, 1, 1], [1, 1, -1], [1, -1, 1], [-1, 1, 1]];
+  for (const dv of dirs) {
+    let lo = 0, hi = 0, vlo = Infinity, vhi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = points[3 * i] * dv[0] + points[3 * i + 1] * dv[1] + points[3 * i + 2] * dv[2];
+      if (v < vlo) { vlo = v; lo = i; }
+      if (v > vhi) { vhi = v; hi = i; }
+    }
+    active.add(lo); active.add(hi);
+  }
+  for (let round = 0; round < 100; round++) {
+    const idx = [...active];
+    const sub = new Float64Array(3 * idx.length);
+    idx.forEach((i, k) => { sub[3 * k] = points[3 * i]; sub[3 * k + 1] = points[3 * i + 1]; sub[3 * k + 2] = points[3 * i + 2]; });
+    const e = idx.length >= 4 ? mveeKhachiyan(sub, tol, maxIter) : null;
+    if (!e) { if (active.size >= n) return null; for (let i = 0; i < n && active.size < Math.min(n, 4 * idx.length + 8); i++) active.add(i); continue; }
+    // points outside (x − c)ᵀ A (x − c) > 1 + tol
+    const viol: [number, number][] = [];
+    for (let i = 0; i < n; i++) {
+      if (active.has(i)) continue;
+      const a = points[3 * i] - e.c[0], b = points[3 * i + 1] - e.c[1], c = points[3 * i + 2] - e.c[2];
+      const A = e.A;
+      const v = a * (A[0] * a + A[1] * b + A[2] * c) + b * (A[3] * a + A[4] * b + A[5] * c) + c * (A[6] * a + A[7] * b + A[8] * c);
+      if (v > 1 + 10 * tol) viol.push([v, i]);
+    }
+    if (!viol.length) return { semiAxes: e.semiAxes };
+    viol.sort((p, q) => q[0] - p[0]);
+    for (const [, i] of viol.slice(0, 32)) active.add(i);
+  }
+  return null;
+}
+
+/** Khachiyan + Wolfe–Atwood on a point set; returns centre c, shape matrix A ((x−c)ᵀA(x−c) ≤ 1) and semi-axes. */
+function mveeKhachiyan(points: ArrayLike<number>, tol: number, maxIter: number): { c: number[]; A: Float64Array; semiAxes: [number, number, number] } | null {
   const n = Math.floor(points.length / 3);
   if (n < 4) return null;
   // centre the points for conditioning (the MVEE is translation-equivariant)
@@ -207,8 +253,11 @@ export function minimumVolumeEnclosingEllipsoid(points: ArrayLike<number>, tol =
   const S = new Float64Array(9);
   for (let i = 0; i < n; i++) for (let r = 0; r < 3; r++) for (let k = 0; k < 3; k++) S[3 * r + k] += u[i] * (q[4 * i + r] - c[r]) * (q[4 * i + k] - c[k]);
   // A = (1/3) S^{-1}; semi-axes = 1/√eig(A) = √(3 eig(S))
+  const Si = invert(3, S);
+  if (!Si) return null;
+  const A = Si.map((v) => v / 3);
   const e = symmetricEigen3(S);
-  return e.values.map((v) => Math.sqrt(3 * Math.max(0, v))) as [number, number, number];
+  return { c: [c[0] + c0[0], c[1] + c0[1], c[2] + c0[2]], A, semiAxes: e.values.map((v) => Math.sqrt(3 * Math.max(0, v))) as [number, number, number] };
 }
 
 /** 2D convex hull (monotone chain) of points [x, y, …]; returns hull as flat array counter-clockwise. */
@@ -231,10 +280,10 @@ function hull2D(pts: number[]): number[] {
  * is flush with a hull face (O'Rourke's theorem says two box faces are flush with hull edges, so it can be
  * slightly larger than the true OMBB — IBSI allows approximations and publishes no reference value).
  * To bound the cost on large hulls only the `maxNormals` distinct normals with the largest total face area
- * are tried (default 256), plus `extraNormals`.
+ * are tried (default 128), plus `extraNormals`.
  * Returns the box extents sorted descending, or null when fewer than 4 points.
  */
-export function orientedMinimumBoundingBox(points: ArrayLike<number>, faces: ArrayLike<number>, extraNormals: number[][] = [], maxNormals = 256): [number, number, number] | null {
+export function orientedMinimumBoundingBox(points: ArrayLike<number>, faces: ArrayLike<number>, extraNormals: number[][] = [], maxNormals = 128): [number, number, number] | null {
   const n = Math.floor(points.length / 3);
   if (n < 4) return null;
   const byKey = new Map<string, { n: number[]; area: number }>();
@@ -414,7 +463,8 @@ export function morphMoranGeary(image: Image3D, intensityMask: Mask3D, maxExact 
     ss = 0;
     for (let k = 0; k < n; k++) { v[k] -= mus; ss += v[k] * v[k]; }
     if (!(ss > 0)) return { moranI: NaN, gearyC: NaN, sampled };
-    const useTable = bx * by * bz <= 1 << 24;
+    // a lookup table only while it stays cache-resident; random access into a large table is slower than sqrt
+    const useTable = bx * by * bz <= 1 << 16;
     const inv = useTable ? new Float64Array(bx * by * bz) : new Float64Array(0);
     if (useTable) for (let c = 0; c < bz; c++) for (let b = 0; b < by; b++) for (let a = 0; a < bx; a++) {
       const dd = Math.sqrt((a * sx) ** 2 + (b * sy) ** 2 + (c * sz) ** 2);
