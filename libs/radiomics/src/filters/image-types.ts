@@ -3,12 +3,14 @@
  * Square, SquareRoot, Logarithm, Exponential, Gradient and LBP2D. Each returns a float64 image on
  * the input grid. The intensity transforms rescale with M = max |x| over the whole image, exactly
  * as PyRadiomics does; an all-zero image has M = 0 and is rejected (PyRadiomics would produce NaN).
+ * When the image was cropped before filtering, pass the uncropped image's M as `maxAbs` to keep
+ * PyRadiomics' values.
  */
 import type { Image3D } from '../types';
 import type { ResponseMap } from './types';
 import { responseOf, toFloat } from './convolve';
 
-function maxAbs(a: Float64Array, where: string): number {
+function maxAbsOf(a: Float64Array, where: string): number {
   let m = 0;
   for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]));
   if (m === 0) throw new Error(`${where}: every voxel is 0, so max |x| = 0 and the PyRadiomics rescaling is undefined`);
@@ -16,41 +18,38 @@ function maxAbs(a: Float64Array, where: string): number {
 }
 
 /** Square (PyRadiomics `getSquareImage`): f(x) = (x / √M)², M = max |x|. */
-export function squareImage(img: Image3D): ResponseMap {
+export function squareImage(img: Image3D, maxAbs?: number): ResponseMap {
   const a = toFloat(img, 'squareImage');
-  const c = 1 / Math.sqrt(maxAbs(a, 'squareImage'));
+  const c = 1 / Math.sqrt(maxAbs ?? maxAbsOf(a, 'squareImage'));
   for (let k = 0; k < a.length; k++) a[k] = (c * a[k]) ** 2;
   return responseOf(img, a);
 }
 
 /** Square root (PyRadiomics `getSquareRootImage`): f(x) = sign(x) · √(|x| · M). */
-export function squareRootImage(img: Image3D): ResponseMap {
+export function squareRootImage(img: Image3D, maxAbs?: number): ResponseMap {
   const a = toFloat(img, 'squareRootImage');
-  const m = maxAbs(a, 'squareRootImage');
+  const m = maxAbs ?? maxAbsOf(a, 'squareRootImage');
   for (let k = 0; k < a.length; k++) a[k] = a[k] > 0 ? Math.sqrt(a[k] * m) : a[k] < 0 ? -Math.sqrt(-a[k] * m) : 0;
   return responseOf(img, a);
 }
 
 /**
  * Logarithm (PyRadiomics `getLogarithmImage`): g(x) = sign(x) · ln(|x| + 1), then rescaled so that
- * max |f| = M: f = g · M / max |g|.
+ * max |f| = M: f = g · M / max |g|, where max |g| = ln(M + 1) (g is monotonic in |x|).
  */
-export function logarithmImage(img: Image3D): ResponseMap {
+export function logarithmImage(img: Image3D, maxAbs?: number): ResponseMap {
   const a = toFloat(img, 'logarithmImage');
-  const m = maxAbs(a, 'logarithmImage');
-  let g = 0;
-  for (let k = 0; k < a.length; k++) {
-    a[k] = a[k] > 0 ? Math.log(a[k] + 1) : a[k] < 0 ? -Math.log(-(a[k] - 1)) : 0;
-    g = Math.max(g, Math.abs(a[k]));
-  }
+  const m = maxAbs ?? maxAbsOf(a, 'logarithmImage');
+  const g = Math.log(m + 1);
+  for (let k = 0; k < a.length; k++) a[k] = a[k] > 0 ? Math.log(a[k] + 1) : a[k] < 0 ? -Math.log(-(a[k] - 1)) : 0;
   for (let k = 0; k < a.length; k++) a[k] *= m / g;
   return responseOf(img, a);
 }
 
 /** Exponential (PyRadiomics `getExponentialImage`): f(x) = exp(x · ln(M) / M). */
-export function exponentialImage(img: Image3D): ResponseMap {
+export function exponentialImage(img: Image3D, maxAbs?: number): ResponseMap {
   const a = toFloat(img, 'exponentialImage');
-  const m = maxAbs(a, 'exponentialImage');
+  const m = maxAbs ?? maxAbsOf(a, 'exponentialImage');
   const c = Math.log(m) / m;
   for (let k = 0; k < a.length; k++) a[k] = Math.exp(c * a[k]);
   return responseOf(img, a);

@@ -19,3 +19,4 @@ export {
   type RecursiveGaussianCoefficients,
 } from './recursive-gaussian';
 export { lbp3DImage, icosphereVertices, sphericalHarmonic, associatedLegendre, type Lbp3DOptions } from './lbp3d';
+export { filterMarginVoxels, type FilterSpec } from './margin';
