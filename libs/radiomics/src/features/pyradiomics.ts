@@ -152,21 +152,51 @@ function maxDist2D(pts: number[], sa: number, sb: number): number {
  * Row (same x), Maximum3DDiameter]. Exact, via 2D/3D convex hulls of the border voxels (no O(B²) pair loop).
  */
 export function pyradiomicsDiameters(mask: Mask3D): [number, number, number, number] {
-  const b = borderVoxels(mask);
+  const all = borderVoxels(mask);
   const [sx, sy, sz] = mask.spacing;
+  // a diameter end point (3D, or 2D within a plane) is extreme along its lines: keep only points that are
+  // the minimum or maximum of their x-line and of their y-line and of their z-line… per plane type below
+  const na = all.length / 3;
+  const ext = [new Uint8Array(na), new Uint8Array(na), new Uint8Array(na)];
+  for (let axis = 0; axis < 3; axis++) {
+    const a1 = (axis + 1) % 3, a2 = (axis + 2) % 3;
+    const lo = new Map<number, number>(), hi = new Map<number, number>();
+    for (let i = 0; i < na; i++) {
+      const key = all[3 * i + a1] * 1048576 + all[3 * i + a2];
+      const v = all[3 * i + axis];
+      const l = lo.get(key); if (l === undefined || v < l) lo.set(key, v);
+      const h = hi.get(key); if (h === undefined || v > h) hi.set(key, v);
+    }
+    for (let i = 0; i < na; i++) {
+      const key = all[3 * i + a1] * 1048576 + all[3 * i + a2];
+      const v = all[3 * i + axis];
+      if (v === lo.get(key) || v === hi.get(key)) ext[axis][i] = 1;
+    }
+  }
+  const keepIdx: number[] = [];
+  for (let i = 0; i < na; i++) if (ext[0][i] || ext[1][i] || ext[2][i]) keepIdx.push(i);
+  const b = new Int32Array(3 * keepIdx.length);
+  const ex = [new Uint8Array(keepIdx.length), new Uint8Array(keepIdx.length), new Uint8Array(keepIdx.length)];
+  keepIdx.forEach((i, k) => { b[3 * k] = all[3 * i]; b[3 * k + 1] = all[3 * i + 1]; b[3 * k + 2] = all[3 * i + 2]; for (let a = 0; a < 3; a++) ex[a][k] = ext[a][i]; });
   const n = b.length / 3;
   const planes: [Map<number, number[]>, Map<number, number[]>, Map<number, number[]>] = [new Map(), new Map(), new Map()];
   for (let i = 0; i < n; i++) {
     const x = b[3 * i], y = b[3 * i + 1], z = b[3 * i + 2];
-    let a = planes[0].get(z); if (!a) planes[0].set(z, (a = [])); a.push(x, y);
-    a = planes[1].get(y); if (!a) planes[1].set(y, (a = [])); a.push(x, z);
-    a = planes[2].get(x); if (!a) planes[2].set(x, (a = [])); a.push(y, z);
+    let a: number[] | undefined;
+    // slice plane (fixed z): extreme along x and y lines; column plane (fixed y): x and z; row plane (fixed x): y and z
+    if (ex[0][i] && ex[1][i]) { a = planes[0].get(z); if (!a) planes[0].set(z, (a = [])); a.push(x, y); }
+    if (ex[0][i] && ex[2][i]) { a = planes[1].get(y); if (!a) planes[1].set(y, (a = [])); a.push(x, z); }
+    if (ex[1][i] && ex[2][i]) { a = planes[2].get(x); if (!a) planes[2].set(x, (a = [])); a.push(y, z); }
   }
   const scales: [number, number][] = [[sx, sy], [sx, sz], [sy, sz]];
   const d2 = planes.map((pl, k) => { let m = 0; for (const pts of pl.values()) m = Math.max(m, maxDist2D(pts, scales[k][0], scales[k][1])); return m; });
   let d3 = 0;
-  const hull = convexHull3D(b);
-  const verts = hull ? hull.vertices : Int32Array.from({ length: n }, (_, i) => i);
+  const sel: number[] = [];
+  for (let i = 0; i < n; i++) if (ex[0][i] && ex[1][i] && ex[2][i]) sel.push(i);
+  const hp = new Int32Array(3 * sel.length);
+  sel.forEach((i, k) => { hp[3 * k] = b[3 * i]; hp[3 * k + 1] = b[3 * i + 1]; hp[3 * k + 2] = b[3 * i + 2]; });
+  const hull = convexHull3D(hp);
+  const verts = hull ? Int32Array.from(hull.vertices, (k) => sel[k]) : Int32Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < verts.length; i++) for (let j = i + 1; j < verts.length; j++) {
     const p = 3 * verts[i], q = 3 * verts[j];
     const dd = ((b[p] - b[q]) * sx) ** 2 + ((b[p + 1] - b[q + 1]) * sy) ** 2 + ((b[p + 2] - b[q + 2]) * sz) ** 2;
