@@ -291,3 +291,19 @@ export function ptTwoSided(t: number, df: number): number {
   if (!Number.isFinite(t)) return 0;
   return pbetaReg(df / (df + t * t), df / 2, 0.5);
 }
+
+/** F quantile: the f with P(F > f) = 1 − p (bisection on the regularised incomplete beta; ~1e-14 relative). */
+export function qf(p: number, df1: number, df2: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? 0 : p === 1 ? Infinity : NaN;
+  const target = 1 - p;
+  let lo = 0;
+  let hi = 1;
+  while (pfUpper(hi, df1, df2) > target) hi *= 2;
+  for (let i = 0; i < 300; i++) {
+    const mid = (lo + hi) / 2;
+    if (pfUpper(mid, df1, df2) > target) lo = mid;
+    else hi = mid;
+    if (hi - lo <= 1e-15 * hi) break;
+  }
+  return (lo + hi) / 2;
+}

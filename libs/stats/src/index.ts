@@ -23,3 +23,5 @@ export * from './survival/tdauc';
 export * from './segmentation';
 export * from './glmnet';
 export * from './glmnet-cox';
+export * from './selection';
+export * from './combat';
