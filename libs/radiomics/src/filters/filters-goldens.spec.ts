@@ -33,10 +33,10 @@ interface Golden {
   small_signed: Golden['small'];
   small_steps: Golden['small'];
   small_float: Golden['small'];
-  cases: { name: string; image: 'small' | 'small_signed' | 'small_steps' | 'small_float'; filter: Record<string, unknown>; values: (number | null)[] }[];
-  decimated: { name: string; dims: [number, number, number]; values: number[]; filter: any; outDims: number[]; out: number[] }[];
+  cases: { name: string; image: 'small' | 'small_signed' | 'small_steps' | 'small_float'; filter: Spec; values: (number | null)[] }[];
+  decimated: { name: string; dims: [number, number, number]; values: number[]; filter: Parameters<typeof waveletDecimated>[1]; outDims: number[]; out: number[] }[];
   phantomSamples: [number, number, number][];
-  phantoms: Record<string, { phantom: string; filter: Record<string, unknown>; min: number; max: number; mean: number; sumSquares: number; samples: number[] }>;
+  phantoms: Record<string, { phantom: string; filter: Spec; min: number; max: number; mean: number; sumSquares: number; samples: number[] }>;
   wavelets: Record<string, { lo: number[]; hi: number[] }>;
 }
 const golden = JSON.parse(readFileSync(join(FIX, 'filter-goldens.json'), 'utf8')) as Golden;
@@ -55,29 +55,34 @@ function readPhantom(name: string): Image3D {
   return { data: Uint8Array.from(buf.subarray(off, off + n)), dims, spacing };
 }
 
-function apply(img: Image3D, f: Record<string, any>): ResponseMap {
+/** The fixture's filter description (JSON written by the generator), dispatched to the filter under test. */
+type Spec = Record<string, unknown> & { type: string };
+const opts = <T>(f: Spec): T => f as unknown as T;
+
+function apply(img: Image3D, f: Spec): ResponseMap {
   switch (f.type) {
     case 'mean':
-      return meanFilter(img, f as any);
+      return meanFilter(img, opts(f));
     case 'log':
-      return logFilter(img, f as any);
+      return logFilter(img, opts(f));
     case 'laws':
-      return lawsFilter(img, f as any);
+      return lawsFilter(img, opts(f));
     case 'wavelet':
-      return waveletFilter(img, f as any);
+      return waveletFilter(img, opts(f));
     case 'gabor':
-      return gaborFilter(img, f as any);
+      return gaborFilter(img, opts(f));
     case 'pyradiomicsWavelet': {
-      const r = pyradiomicsWavelet(img, f);
-      return f.pick === 'approximation' ? r.approximation : r.levels[f.pick[0]][f.pick[1]];
+      const r = pyradiomicsWavelet(img, opts(f));
+      const pick = f.pick as 'approximation' | [number, string];
+      return pick === 'approximation' ? r.approximation : r.levels[pick[0]][pick[1]];
     }
     case 'recursiveLog':
-      return recursiveLogFilter(img, f.sigmaMm);
+      return recursiveLogFilter(img, f.sigmaMm as number);
     case 'gradient':
       return gradientImage(img);
     case 'lbp3D': {
-      const r = lbp3DImage(img, f.mask, f);
-      return f.pick === 'kurtosis' ? r.kurtosis : r.levels[f.pick];
+      const r = lbp3DImage(img, f.mask as number[], opts(f));
+      return f.pick === 'kurtosis' ? r.kurtosis : r.levels[f.pick as number];
     }
     case 'square':
       return squareImage(img);
@@ -88,7 +93,7 @@ function apply(img: Image3D, f: Record<string, any>): ResponseMap {
     case 'exponential':
       return exponentialImage(img);
     case 'lbp2D':
-      return lbp2DImage(img, f);
+      return lbp2DImage(img, opts(f));
     default:
       throw new Error(`unknown filter ${f.type}`);
   }
