@@ -7,6 +7,9 @@
  * schema engine from binaries.prisma.sh and fails offline. Pointing PRISMA_SCHEMA_ENGINE_BINARY at any existing
  * file stops that (the engine is never executed by `generate`). Migrations never need it either: see
  * libs/db/src/migrations.ts (apply) and tools/db/create-migration.mjs (create, via @prisma/schema-engine-wasm).
+ *
+ * Then (best effort, skip with HEPATOSCOPE_SKIP_PGLITE_TEMPLATE=1) tools/db/pglite-template.mjs caches an
+ * initialised empty PGlite directory in node_modules/.cache/hepatoscope for fast first starts and tests.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,3 +53,9 @@ if (res.status !== 0) {
   process.exit(res.status ?? 1);
 }
 console.log(`[postinstall] Prisma client generated in ${Date.now() - t0} ms (libs/db/src/generated/prisma)`);
+
+// Best effort: a pre-initialised empty PGlite directory, so the first `npm start` and the tests skip initdb.
+if (process.env.HEPATOSCOPE_SKIP_PGLITE_TEMPLATE !== '1') {
+  const tpl = spawnSync(process.execPath, [path.join(root, 'tools/db/pglite-template.mjs')], { cwd: root, stdio: 'inherit' });
+  if (tpl.status !== 0) console.warn('[postinstall] PGlite template not prepared (optional; the first start will run initdb instead)');
+}

@@ -14,3 +14,4 @@ export * from './client';
 export * from './repositories';
 export * from './prisma-types';
 export * from './seed';
+export * from './pglite-template';

@@ -6,6 +6,7 @@ import { pgBackend, pgliteBackend } from './backends';
 import { createPrismaClient, type Db } from './client';
 import { DatabaseStartupError, causeText, redactUrl } from './errors';
 import { MIGRATION_LOCK_KEY, applyMigrations, loadMigrations, type MigrationReport } from './migrations';
+import { emptyPgliteTemplatePath } from './pglite-template';
 import type { SqlBackend, SqlResult } from './sql';
 
 /** Options of `openDatabase`; anything omitted comes from the environment (@hepatoscope/config). */
@@ -111,7 +112,10 @@ async function openPglite(options: OpenDatabaseOptions, env: Record<string, stri
   const { PGlite } = await import('@electric-sql/pglite');
   let pglite: import('@electric-sql/pglite').PGlite;
   try {
-    if (pgdata && isEmptyOrMissing(pgdata)) await initialiseAtomically(PGlite, pgdata, options.loadDataDir);
+    if (pgdata && isEmptyOrMissing(pgdata)) {
+      const template = options.loadDataDir ?? readTemplate(emptyPgliteTemplatePath());
+      await initialiseAtomically(PGlite, pgdata, template);
+    }
     pglite = await PGlite.create(pgdata ?? 'memory://', !pgdata && options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
     await pglite.query('SELECT 1');
   } catch (err) {
@@ -163,6 +167,15 @@ async function openPglite(options: OpenDatabaseOptions, env: Record<string, stri
       await closeRaw();
     },
   };
+}
+
+function readTemplate(file: string | null): Blob | undefined {
+  if (!file) return undefined;
+  try {
+    return new Blob([new Uint8Array(fs.readFileSync(file))]);
+  } catch {
+    return undefined;
+  }
 }
 
 function isEmptyOrMissing(dir: string): boolean {

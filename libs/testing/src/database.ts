@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadMigrations, openDatabase, type Database, type OpenDatabaseOptions } from '@hepatoscope/db';
+import { emptyPgliteTemplatePath, loadMigrations, openDatabase, pgliteVersion, type Database, type OpenDatabaseOptions } from '@hepatoscope/db';
 import { makeTempDir, removeDir } from './tmp';
 
 /** A database for one test file. */
@@ -87,14 +87,21 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
 export async function pgliteTemplate(kind: 'migrated' | 'empty' = 'migrated'): Promise<string> {
   const migrations = kind === 'migrated' ? loadMigrations() : [];
   const key = createHash('sha256')
-    .update(readPgliteVersion())
+    .update(pgliteVersion())
     .update(kind)
     .update(migrations.map((m) => `${m.name}:${m.checksum}`).join('\n'))
     .digest('hex')
     .slice(0, 16);
+  const prepared = emptyPgliteTemplatePath(); // made by `npm ci` (tools/db/pglite-template.mjs)
+  if (kind === 'empty' && prepared) return prepared;
   const file = path.join(os.tmpdir(), `hepatoscope-pglite-${kind}-${key}.tar.gz`);
   if (fs.existsSync(file)) return file;
-  const db = await openDatabase({ inMemory: true, env: {}, skipMigrations: kind === 'empty' });
+  const db = await openDatabase({
+    inMemory: true,
+    env: {},
+    skipMigrations: kind === 'empty',
+    ...(prepared ? { loadDataDir: new Blob([new Uint8Array(fs.readFileSync(prepared))]) } : {}),
+  });
   try {
     const blob = await db.dumpDataDir!();
     const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}`;
@@ -109,13 +116,4 @@ export async function pgliteTemplate(kind: 'migrated' | 'empty' = 'migrated'): P
 /** A template as a Blob for `openDatabase({ loadDataDir })`. */
 export async function pgliteTemplateBlob(kind: 'migrated' | 'empty' = 'migrated'): Promise<Blob> {
   return new Blob([new Uint8Array(fs.readFileSync(await pgliteTemplate(kind)))]);
-}
-
-function readPgliteVersion(): string {
-  try {
-    const pkg = require.resolve('@electric-sql/pglite/package.json');
-    return JSON.parse(fs.readFileSync(pkg, 'utf8')).version as string;
-  } catch {
-    return 'unknown';
-  }
 }
