@@ -6,17 +6,18 @@ import { close, components, dilate, erode, fillHoles2D, largestComponent, open, 
  * in HU — the "anisotropic diffusion + adaptive threshold + morphology" pipeline of the classical
  * liver-segmentation literature (e.g. Heimann et al. 2009 review, MICCAI SLIVER07 methods):
  *
- * 1. Perona–Malik diffusion (5 iterations, κ = 15 HU/mm) to smooth noise while keeping organ edges.
+ * 1. Perona–Malik diffusion (5 iterations, κ = 20 HU) to smooth noise while keeping organ edges.
  * 2. Body = largest component above −300 HU. Soft tissue = body voxels in [−30, 250] HU.
  * 3. Adaptive liver window: Otsu's threshold splits the soft-tissue histogram into muscle/bowel and
  *    enhanced parenchyma; the liver mode is the histogram peak above it in the patient's right half
  *    (x < body centre; LPS +x = left). σ is taken from the upper half-width of that peak; the window is
  *    mode − 2.5σ … mode + 2.5σ (widened to at least ±15 HU).
  * 4. Liver candidates in the window → opening (3 mm) to cut bridges to spleen, kidney, IVC → the largest
- *    component with its centroid on the patient's right → closing (6 mm) and slice-wise hole filling
+ *    component with its centroid on the patient's right, plus the components (≥ 1 % of its size) within
+ *    4 mm of it (parenchyma split by vessels at fine voxel sizes) → closing (6 mm) and slice-wise hole filling
  *    (brings back vessels and lesions enclosed by parenchyma) → dilation by 1 voxel of the opened
  *    component into the window (undoes the opening's erosion).
- * 5. Tumour = hypo-attenuating outliers inside the liver: seeds below mode − 3σ inside the liver eroded
+ * 5. Tumour = hypo-attenuating outliers inside the liver: seeds below mode − 3.5σ inside the liver eroded
  *    by 2 voxels, grown by hysteresis into voxels below mode − 1.8σ within the liver, components
  *    smaller than 40 mm³ removed, holes filled; tumour voxels are forced into the liver mask.
  * Output: LiTS labels (0 background, 1 liver, 2 tumour).
@@ -31,7 +32,7 @@ export interface ClassicalOptions {
   diffusionIterations?: number;
   /** minimum tumour component volume in mm³ (default 40) */
   minTumourMm3?: number;
-  /** tumour seeds lie below mode − strong·σ (default 3) and grow into voxels below mode − weak·σ (default 1.8);
+  /** tumour seeds lie below mode − strong·σ (default 3.5) and grow into voxels below mode − weak·σ (default 1.8);
    *  defaults tuned on phantom seeds 2001–2004 (not the evaluation seeds) */
   tumourStrongSigma?: number;
   tumourWeakSigma?: number;
@@ -159,8 +160,21 @@ export function segmentLiverClassical(image: Grid, options: ClassicalOptions = {
     if (right && (best === 0 || comp.sizes[c] > comp.sizes[best])) best = c;
   }
   if (best === 0) for (let c = 1; c <= comp.count; c++) if (best === 0 || comp.sizes[c] > comp.sizes[best]) best = c;
+  // vessels outside the window split the parenchyma at fine voxel sizes: add the components that touch
+  // the chosen one within 4 mm (two rounds), unless tiny or on the patient's left
+  const keep = new Uint8Array(comp.count + 1);
+  if (best) keep[best] = 1;
+  for (let round = 0; round < 2 && best; round++) {
+    const cur = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (keep[comp.labels[i]] && comp.labels[i]) cur[i] = 1;
+    const near = dilate(cur, dims, radiusVoxels(4, spacing, 1));
+    for (let i = 0; i < n; i++) {
+      const c = comp.labels[i];
+      if (c && !keep[c] && near[i] && comp.sizes[c] >= 0.01 * comp.sizes[best]) keep[c] = 1;
+    }
+  }
   let liver: Uint8Array = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (best && comp.labels[i] === best) liver[i] = 1;
+  for (let i = 0; i < n; i++) if (comp.labels[i] && keep[comp.labels[i]]) liver[i] = 1;
   // undo the opening's erosion inside the window, then close and fill
   const grown = dilate(liver, dims, radiusVoxels(3, spacing, 1));
   for (let i = 0; i < n; i++) liver[i] = grown[i] && cand[i] ? 1 : 0;
@@ -170,7 +184,7 @@ export function segmentLiverClassical(image: Grid, options: ClassicalOptions = {
   lap('liver', 0.8);
 
   // tumours: hypo-attenuating outliers
-  const strong = mode - (options.tumourStrongSigma ?? 3) * sigma;
+  const strong = mode - (options.tumourStrongSigma ?? 3.5) * sigma;
   const weak = mode - (options.tumourWeakSigma ?? 1.8) * sigma;
   const inner = erode(liver, dims, [2, 2, 1]);
   const weakMask = new Uint8Array(n);

@@ -4,8 +4,10 @@
  *   ∂I/∂t = div( g(|∇I|) ∇I ),  g(s) = exp(−(s/κ)²)        (Perona & Malik 1990, "exponential" g)
  *
  * Explicit scheme on the 6-neighbourhood with physical spacing: the flux towards neighbour n along axis
- * a is g(ΔI/hₐ)·ΔI/hₐ², and the time step is 0.9 × the stability limit 1 / (2 Σₐ 1/hₐ²).
- * κ is a gradient in HU/mm: differences well above κ·h (organ boundaries) are kept, noise is smoothed.
+ * a is g(ΔI)·ΔI/hₐ² with g of the neighbour difference ΔI (so κ means the same on any grid), and the
+ * time step is 0.9 × the stability limit 1 / (2 Σₐ 1/hₐ²).
+ * κ is an intensity difference (HU): differences well above κ (organ boundaries) are kept, noise is
+ * smoothed.
  */
 
 const M = Math;
@@ -13,7 +15,7 @@ const M = Math;
 export interface DiffusionOptions {
   /** iterations (default 5) */
   iterations?: number;
-  /** edge threshold κ in intensity units per mm (default 15) */
+  /** edge threshold κ in intensity units (default 20) */
   kappa?: number;
 }
 
@@ -28,16 +30,16 @@ export function anisotropicDiffusion(
   const plane = nx * ny;
   const n = plane * nz;
   const iterations = options.iterations ?? 5;
-  const kappa = options.kappa ?? 15;
+  const kappa = options.kappa ?? 20;
   let cur = Float32Array.from(data as ArrayLike<number>);
   let next = new Float32Array(n);
   const wx = 1 / (spacing[0] * spacing[0]);
   const wy = 1 / (spacing[1] * spacing[1]);
   const wz = nz > 1 ? 1 / (spacing[2] * spacing[2]) : 0;
   const dt = 0.9 / (2 * (wx + wy + wz));
-  const ikx = 1 / (kappa * spacing[0]);
-  const iky = 1 / (kappa * spacing[1]);
-  const ikz = 1 / (kappa * spacing[2]);
+  const ikx = 1 / kappa;
+  const iky = ikx;
+  const ikz = ikx;
   for (let it = 0; it < iterations; it++) {
     for (let k = 0; k < nz; k++) {
       for (let j = 0; j < ny; j++) {
