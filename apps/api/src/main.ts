@@ -63,14 +63,8 @@ async function main(): Promise<void> {
   const { created } = await ensureDemoUsers({ prisma: db.prisma, bcryptCost: 12 }, config.demoPassword);
   if (created.length) log(`created demo logins: ${created.join(', ')}`);
 
-  const api = createApiServer({
-    db,
-    filesDir: config.filesDir,
-    allowedOrigins: [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`],
-  });
-
   // Embedded mode: pg-boss on the same PGlite database, and the worker in this process.
-  let boss: { stop(opts?: object): Promise<void> } | undefined;
+  let boss: { stop(opts?: object): Promise<void>; send(q: string, d: object, o: object): Promise<string | null> } | undefined;
   let worker: Stoppable | undefined;
   if (db.kind === 'pglite') {
     try {
@@ -97,8 +91,25 @@ async function main(): Promise<void> {
       log(`job queue not started: ${(e as Error).message}`);
     }
   } else {
-    log('PostgreSQL mode: run the worker as its own process (apps/worker)');
+    // PostgreSQL: the worker runs as its own process (apps/worker); the API only sends jobs.
+    try {
+      const { PgBoss } = await import('pg-boss');
+      const b = new PgBoss({ connectionString: config.databaseUrl!, schema: 'pgboss', supervise: false, schedule: false });
+      b.on('error', (e: unknown) => console.error(`[api] pg-boss: ${(e as Error)?.message ?? e}`));
+      await b.start();
+      boss = b;
+      log('job queue: sending to pg-boss; run the worker as its own process (apps/worker)');
+    } catch (e) {
+      log(`job queue not available: ${(e as Error).message}`);
+    }
   }
+
+  const api = createApiServer({
+    db,
+    filesDir: config.filesDir,
+    allowedOrigins: [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`],
+    enqueue: boss ? (queue, payload, opts) => boss!.send(queue, payload, { id: opts.id }) : undefined,
+  });
 
   let url: string;
   try {

@@ -3,6 +3,7 @@
  * authenticated file streaming and path-traversal safety. PostgreSQL when DATABASE_URL is set, else PGlite.
  */
 import fs from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
 import { createFixture, FIXTURE_PASSWORD, type Fixture } from '@hepatoscope/services';
@@ -145,5 +146,46 @@ describe('files', () => {
     await t.db.prisma.series.update({ where: { id: fx.seriesId }, data: { storageUri: 'file:series/link.nii.gz' } });
     expect((await fetch(`${base}/api/files/series/${fx.seriesId}`, { headers: { cookie } })).status).toBe(403);
     await t.db.prisma.series.update({ where: { id: fx.seriesId }, data: { storageUri: `file:series/${fx.seriesId}.nii.gz` } });
+  });
+});
+
+/** A minimal NIfTI-1 uint8 mask (348-byte header + 4 pad bytes + voxels). */
+function niftiMask(dims: [number, number, number], fill: number): Buffer {
+  const n = dims[0] * dims[1] * dims[2];
+  const b = Buffer.alloc(352 + n);
+  b.writeInt32LE(348, 0);
+  b.writeInt16LE(3, 40);
+  dims.forEach((d, i) => b.writeInt16LE(d, 42 + 2 * i));
+  for (let i = 3; i < 7; i++) b.writeInt16LE(1, 42 + 2 * i);
+  b.writeInt16LE(2, 70); // datatype uint8
+  b.writeInt16LE(8, 72); // bitpix
+  for (let i = 0; i < 4; i++) b.writeFloatLE(1, 76 + 4 * i); // pixdim
+  b.writeFloatLE(352, 108); // vox_offset
+  b.writeFloatLE(1, 112); // scl_slope
+  b.write('n+1\0', 344, 'latin1');
+  b.fill(fill, 352);
+  return b;
+}
+
+describe('mask upload (new segmentation version)', () => {
+  it('needs a clinician session and the CSRF header; saves a version; refuses oversize and stale edits', async () => {
+    const { cookie, csrf } = await login(fx.users.clinician.email);
+    const url = `${base}/api/files/segmentations/${fx.segmentationId}/versions`;
+    const body = gzipSync(niftiMask([4, 4, 2], 1));
+    expect((await fetch(url, { method: 'POST', headers: { cookie }, body })).status).toBe(403);
+    const board = await login(fx.users.board.email);
+    expect((await fetch(url, { method: 'POST', headers: { cookie: board.cookie, 'x-hepatoscope-csrf': board.csrf! }, body })).status).toBe(403);
+    expect((await fetch(url, { method: 'POST', body })).status).toBe(401);
+    const ok = await fetch(url, { method: 'POST', headers: { cookie, 'x-hepatoscope-csrf': csrf!, 'content-type': 'application/gzip' }, body });
+    expect(ok.status).toBe(201);
+    const v2 = await json(ok);
+    expect(v2).toMatchObject({ version: 2, previousId: fx.segmentationId, status: 'DRAFT' });
+    const stale = await fetch(url, { method: 'POST', headers: { cookie, 'x-hepatoscope-csrf': csrf! }, body });
+    expect(stale.status).toBe(409);
+    const wrongGrid = await fetch(`${base}/api/files/segmentations/${v2.id}/versions`, { method: 'POST', headers: { cookie, 'x-hepatoscope-csrf': csrf! }, body: gzipSync(niftiMask([4, 4, 3], 1)) });
+    expect(wrongGrid.status).toBe(400);
+    expect((await json(wrongGrid)).message).toMatch(/differs from the series grid/);
+    const big = await fetch(`${base}/api/files/segmentations/${v2.id}/versions`, { method: 'POST', headers: { cookie, 'x-hepatoscope-csrf': csrf! }, body: Buffer.alloc(64 * 1024 * 1024 + 1) });
+    expect(big.status).toBe(413);
   });
 });

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter, createContext, type RequestInfo } from '@hepatoscope/api-trpc';
 import type { Database } from '@hepatoscope/db';
-import { createServices, isDomainError, type Actor, type Services, type SessionInfo } from '@hepatoscope/services';
+import { createServices, isDomainError, MAX_MASK_UPLOAD_BYTES, safeEqual, type Actor, type Services, type SessionInfo } from '@hepatoscope/services';
 import pkg from '../package.json';
 import {
   appendSetCookie,
@@ -46,6 +46,8 @@ export interface ApiServerOptions {
   allowedOrigins?: string[];
   /** Largest accepted request body in bytes (default 8 MiB: CSV imports are ≤ 5 MiB). */
   maxBodyBytes?: number;
+  /** Job queue `send` (pg-boss) for services built here; without it job requests answer SERVICE_UNAVAILABLE. */
+  enqueue?: (queue: string, payload: Record<string, unknown>, options: { id: string }) => Promise<string | null>;
   /** Logger for unexpected errors (default console.error). */
   logError?: (message: string, err?: unknown) => void;
 }
@@ -64,7 +66,7 @@ const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const services =
     options.services ??
-    createServices({ prisma: options.db.prisma, dbKind: options.db.kind, filesDir: options.filesDir, bcryptCost: options.bcryptCost });
+    createServices({ prisma: options.db.prisma, dbKind: options.db.kind, filesDir: options.filesDir, bcryptCost: options.bcryptCost, enqueue: options.enqueue });
   const logError = options.logError ?? ((m: string, e?: unknown) => console.error(`[api] ${m}`, e ?? ''));
   const allowed = new Set(options.allowedOrigins ?? []);
   const filesRoot = path.resolve(options.filesDir);
@@ -173,6 +175,61 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     stream.pipe(res);
   }
 
+  /** Reads a request body up to `limit` bytes; null when it is larger (the rest is discarded). */
+  function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+    return new Promise((resolve, reject) => {
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (Number.isFinite(declared) && declared > limit) {
+        req.resume();
+        return resolve(null);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let over = false;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > limit) over = true;
+        else chunks.push(c);
+      });
+      req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+  }
+
+  /** POST /api/files/segmentations/:id/versions — a new version of a mask (gzip NIfTI body); cookie + CSRF header. */
+  async function uploadVersion(req: http.IncomingMessage, res: http.ServerResponse, id: string) {
+    if (!ID_RE.test(id)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid segmentation id' });
+    const who = await actorFor(req);
+    if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
+    const csrf = req.headers[CSRF_HEADER];
+    if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
+      return sendJson(res, 403, { error: 'FORBIDDEN', message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session' });
+    }
+    if (who.actor.role !== 'CLINICIAN') return sendJson(res, 403, { error: 'FORBIDDEN', message: `Role ${who.actor.role} may not edit segmentations (allowed: CLINICIAN)` });
+    const body = await readBody(req, MAX_MASK_UPLOAD_BYTES);
+    if (!body) return sendJson(res, 413, { error: 'PAYLOAD_TOO_LARGE', message: `The mask is larger than ${MAX_MASK_UPLOAD_BYTES} bytes` });
+    const audit = {
+      userId: who.actor.userId,
+      userEmail: who.actor.email,
+      userRole: who.actor.role,
+      action: 'segmentation.version.create',
+      entityType: 'Segmentation',
+      entityId: id,
+      clientAddress: who.actor.clientAddress,
+      userAgent: (req.headers['user-agent'] ?? null) as string | null,
+    };
+    try {
+      const created = await services.segmentations.createVersion(who.actor, id, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+      await services.audit.record({ ...audit, details: { newId: created.id, version: created.version, bytes: body.length } });
+      return sendJson(res, 201, created);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      await services.audit.record({ ...audit, outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE', details: { code: e.code } });
+      const status = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 400, UNAUTHENTICATED: 401, RATE_LIMITED: 429, UNAVAILABLE: 503 }[e.code] ?? 400;
+      return sendJson(res, status, { error: e.code, message: e.message });
+    }
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     setSecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -185,6 +242,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (p === '/api/health') {
       if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
       return sendJson(res, 200, { status: 'ok', db: options.db.kind, version: API_VERSION });
+    }
+    const upload = /^\/api\/files\/segmentations\/([^/]+)\/versions$/.exec(p);
+    if (upload) {
+      if (method !== 'POST') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
+      return uploadVersion(req, res, upload[1]!);
     }
     const file = /^\/api\/files\/(series|segmentations)\/([^/]+)$/.exec(p);
     if (file) {

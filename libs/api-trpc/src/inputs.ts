@@ -168,3 +168,12 @@ export const modelValidateInput = z.object({
   split: z.enum(['all', 'VALIDATION']).default('all'),
   outcome: z.string().min(1).max(100).optional(),
 });
+
+export const segRequestInput = z.object({ seriesId: id });
+export const segReviewInput = z.object({
+  id,
+  status: z.enum(['ACCEPTED', 'REJECTED']),
+  note: z.string().max(2000).optional(),
+  /** `updatedAt` of the version being reviewed (optimistic concurrency). */
+  expectedUpdatedAt: z.string().datetime({ offset: true }),
+});

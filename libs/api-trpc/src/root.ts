@@ -12,6 +12,7 @@ import { labRouter } from './routers/lab';
 import { modelsRouter } from './routers/models';
 import { patientsRouter } from './routers/patients';
 import { predictionsRouter } from './routers/predictions';
+import { segmentationsRouter } from './routers/segmentations';
 
 export const appRouter = router({
   auth: authRouter,
@@ -19,6 +20,7 @@ export const appRouter = router({
   models: modelsRouter,
   predictions: predictionsRouter,
   features: featuresRouter,
+  segmentations: segmentationsRouter,
   boards: boardsRouter,
   cohorts: cohortsRouter,
   lab: labRouter,

@@ -18,8 +18,8 @@ export interface ServiceDeps {
   sessionIdleMs?: number;
   /** Clock (default `() => new Date()`). */
   now?: () => Date;
-  /** Optional job queue (pg-boss) used by use cases that enqueue work. */
-  enqueue?: (queue: string, payload: Record<string, unknown>) => Promise<string | null>;
+  /** Optional job queue (pg-boss `send`) used by use cases that enqueue work; `id` = the Job row id (a UUID). */
+  enqueue?: (queue: string, payload: Record<string, unknown>, options: { id: string }) => Promise<string | null>;
 }
 
 export interface ResolvedDeps extends Required<Omit<ServiceDeps, 'enqueue'>> {

@@ -20,11 +20,13 @@ import { createModelsService } from './usecases/models';
 import { createPatientsService } from './usecases/patients';
 import { createPredictionsService } from './usecases/predictions';
 import { createValidationService } from './usecases/validation';
+import { createSegmentationsService } from './usecases/segmentations';
 
 export function createServices(d: ServiceDeps) {
   const deps = resolveDeps(d);
   const audit = createAuditService(deps);
   const access = createAccess(deps);
+  const segmentations = createSegmentationsService(deps, access);
   return {
     deps,
     audit,
@@ -38,7 +40,8 @@ export function createServices(d: ServiceDeps) {
     boards: createBoardsService(deps, access),
     cohorts: createCohortsService(deps),
     lab: createLabService(deps),
-    jobs: createJobsService(deps),
+    segmentations,
+    jobs: createJobsService(deps, (id) => segmentations.importJobResult(id)),
     admin: createAdminService(deps),
     files: createFilesService(deps, access),
   };
@@ -59,6 +62,7 @@ export { validatePatientCsv, CSV_TARGET_FIELDS, type CsvTarget } from './cohorts
 export * from './scoring/linear';
 export { clinicalValue, gradeOf } from './usecases/predictions';
 export { phantomImagingProvider } from './demo/phantom-imaging';
+export { checkMask, MAX_MASK_UPLOAD_BYTES } from './usecases/segmentations';
 export { predictorDefs } from './usecases/models';
 export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
 /** Test data set for integration tests (not used at run time). */

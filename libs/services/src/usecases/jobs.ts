@@ -3,11 +3,16 @@ import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 
 /** Background jobs (mirrored from pg-boss by the worker): status and progress. Users see their own jobs; admins all. */
-export function createJobsService(deps: ResolvedDeps) {
+export function createJobsService(deps: ResolvedDeps, onCompleted?: (jobId: string) => Promise<unknown>) {
   return {
     async get(actor: Actor, id: string) {
-      const j = await deps.prisma.job.findUnique({ where: { id } });
+      let j = await deps.prisma.job.findUnique({ where: { id } });
       if (!j || (actor.role !== 'ADMIN' && j.createdById !== actor.userId)) throw new DomainError('NOT_FOUND', `Job ${id} was not found`);
+      // Results that become records (e.g. a segmentation mask) are imported the first time a finished job is read.
+      if (onCompleted && j.state === 'COMPLETED' && j.message !== 'imported') {
+        await onCompleted(j.id);
+        j = (await deps.prisma.job.findUnique({ where: { id } }))!;
+      }
       return {
         id: j.id,
         type: j.type,
