@@ -25,3 +25,6 @@ export * from './glmnet';
 export * from './glmnet-cox';
 export * from './selection';
 export * from './combat';
+export * from './cv';
+export * from './knn';
+export * from './trees';
