@@ -28,3 +28,4 @@ export * from './combat';
 export * from './cv';
 export * from './knn';
 export * from './trees';
+export * from './survival/riskgroups';

@@ -152,3 +152,20 @@ describe('concordance pair counting', () => {
     );
   });
 });
+
+describe('risk groups', () => {
+  it('median split: groups, cut-off and log-rank equal the direct computation', () => {
+    const { riskGroupAnalysis } = require('./survival/riskgroups');
+    const c = g.cox[0];
+    const x = fromColumns(c.X.map(nums), c.features);
+    const fit = new CoxPH({ ties: c.ties }).fit(x, nums(c.time), nums(c.event));
+    const lp = fit.linearPredictor(x);
+    const r = riskGroupAnalysis(nums(c.time), nums(c.event), lp, { probs: [1 / 3, 2 / 3] });
+    expect(r.groups.map((q: { group: number }) => q.group)).toEqual([1, 2, 3]);
+    expect(r.groups.reduce((s: number, q: { n: number }) => s + q.n, 0)).toBe(lp.length);
+    const sorted = Float64Array.from(lp).sort();
+    expect(r.cutoffs[0]).toBeGreaterThan(sorted[0]);
+    expect(r.logrank.df).toBe(2);
+    expect(r.logrank.p).toBeLessThan(0.05);
+  });
+});

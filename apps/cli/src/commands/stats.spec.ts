@@ -168,6 +168,30 @@ describe('hepatoscope stats', () => {
     expect(nom.patient.survival[0].horizon).toBe(24);
   });
 
+  it('risk-groups, select, cv, icc and combat', async () => {
+    const rg = await runJson(['risk-groups', '--input', csv, '--time', 'OS', '--event', 'Death', '--score', 'CXCL17T']);
+    expect(rg.groups).toHaveLength(2);
+    expect(rg.logrank.df).toBe(1);
+    for (const method of ['variance', 'correlation', 'anova', 'mannwhitney', 'mrmr']) {
+      const r = await runJson(['select', '--input', csv, '--label', 'Death', '--features', 'Age,Tumorsize,CXCL17T,Vascularinvasion', '--method', method, '--k', '2']);
+      expect(Array.isArray(r.selected)).toBe(true);
+      expect(r.method).toBe(method);
+    }
+    const mr = await runJson(['select', '--input', csv, '--label', 'Death', '--features', 'Age,Tumorsize,CXCL17T,Vascularinvasion', '--method', 'mrmr', '--k', '2']);
+    expect(mr.selected).toHaveLength(2);
+    for (const model of ['logistic', 'knn', 'gbt', 'rf']) {
+      const r = await runJson(['cv', '--input', csv, '--label', 'Death', '--features', 'Age,Tumorsize,CXCL17T', '--model', model, '--folds', '4', '--seed', '3']);
+      expect(r.foldAuc).toHaveLength(4);
+      expect(r.meanAuc).toBeGreaterThan(0);
+    }
+    const ic = await runJson(['icc', '--input', csv, '--features', 'Age,Tumorsize,BCLC']);
+    expect(ic.results.map((q: { type: string }) => q.type)).toEqual(['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k']);
+    const out = join(dir, 'harmonised.csv');
+    const cb = await runJson(['combat', '--input', csv, '--features', 'Age,CXCL17T', '--batch', 'BCLC', '--output', out]);
+    expect(cb.batches).toEqual(['1', '2']);
+    expect(cb.n).toBe(40);
+  });
+
   it('readable tables', async () => {
     const text = await runText(['cox', '--input', csv, '--time', 'OS', '--event', 'Death', '--features', 'Age,Tumorsize']);
     expect(text).toMatch(/Cox PH \(efron ties\), n = 40, events = /);

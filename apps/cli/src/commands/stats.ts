@@ -23,6 +23,11 @@ Commands and their options:
   concordance  --time t --event e --score s                 Harrell's and Uno's C of a risk score
   td-auc       --time t --event e --score s --horizon H     cumulative/dynamic AUC with IPCW
   nomogram     --label y | --time t --event e, --features … [--at T1,T2] [--patient a=1,b=2]
+  risk-groups  --time t --event e --score s [--probs 0.5 | --cutoffs c1,c2]   KM + log-rank by risk group
+  select       --label y --features … --method variance|correlation|anova|mannwhitney|mrmr|lasso [--k K] [--threshold T]
+  cv           --label y --features … [--model logistic|lasso|knn|gbt|rf] [--folds 5 --repeats 1 --seed 1]
+  icc          --features rater1,rater2,…                   ICC(1,1)…ICC(3,k) with 95% CIs (= psych::ICC)
+  combat       --features … --batch site [--covariates a,b] [--output harmonised.csv]   ComBat (= sva)
   seg-metrics  --reference A.nii.gz --prediction B.nii.gz [--style medpy|monai] (no --input)
 Column names are header names of the CSV. --csv is accepted as an alias of --input.`;
 
@@ -56,6 +61,15 @@ const OPTIONS = {
   reference: { type: 'string' },
   prediction: { type: 'string' },
   style: { type: 'string' },
+  probs: { type: 'string' },
+  cutoffs: { type: 'string' },
+  method: { type: 'string' },
+  k: { type: 'string' },
+  model: { type: 'string' },
+  folds: { type: 'string' },
+  repeats: { type: 'string' },
+  batch: { type: 'string' },
+  output: { type: 'string' },
   json: { type: 'boolean' },
   table: { type: 'boolean' },
 } as const;
@@ -137,7 +151,7 @@ async function runSub(sub: string, o: Opts): Promise<Output> {
   const S = await import('@hepatoscope/stats');
   const fs = await import('node:fs');
   if (sub === 'seg-metrics') return segMetrics(need(o, 'reference', sub), need(o, 'prediction', sub), o.style);
-  const KNOWN = ['roc', 'roc-test', 'confusion', 'calibration', 'dca', 'logistic', 'lasso', 'cox', 'km', 'concordance', 'td-auc', 'nomogram'];
+  const KNOWN = ['roc', 'roc-test', 'confusion', 'calibration', 'dca', 'logistic', 'lasso', 'cox', 'km', 'concordance', 'td-auc', 'nomogram', 'risk-groups', 'select', 'cv', 'icc', 'combat'];
   if (!KNOWN.includes(sub)) throw new CliError(`stats: unknown command '${sub}'\n\n${USAGE}`);
   const file = o.input ?? o.csv;
   if (!file) throw new CliError(`stats ${sub}: --input FILE.csv is required\n\n${USAGE}`);
@@ -398,6 +412,120 @@ Youden threshold ${fmt(yd.threshold)}: sensitivity ${fmt(yd.sensitivity)}, speci
         nom.axes.map((a) => `${a.name}: ` + a.values.map((v, k) => `${fmt(v)}→${a.points[k].toFixed(1)}`).join('  ')).join('\n') +
         (json.patient ? `\n\nPatient: ${toJson(json.patient)}` : '');
       return { json, text };
+    }
+    case 'risk-groups': {
+      const t = need(o, 'time', sub);
+      const e = need(o, 'event', sub);
+      const sc = need(o, 'score', sub);
+      const d = cols([t, e, sc]);
+      const r = S.riskGroupAnalysis(d.columns[t], d.columns[e], d.columns[sc], o.cutoffs ? { cutoffs: list(o.cutoffs).map(Number) } : { probs: o.probs ? list(o.probs).map(Number) : [0.5] });
+      const json = { n: d.rows.length, dropped: d.dropped, cutoffs: r.cutoffs, groups: r.groups, logrank: r.logrank && { chisq: r.logrank.chisq, df: r.logrank.df, p: r.logrank.p } };
+      const rows = r.groups.map((g) => ({ group: g.group, n: g.n, events: g.events, median: g.median.median, lower: g.median.lower, upper: g.median.upper }));
+      return { json, text: `Risk groups of ${sc} (cut-offs ${r.cutoffs.map(fmt).join(', ')})\n${textTable(rows)}${r.logrank ? `\nLog-rank χ² ${fmt(r.logrank.chisq)}, df ${r.logrank.df}, p ${fmt(r.logrank.p)}` : ''}` };
+    }
+    case 'select': {
+      const y = label();
+      const f = features();
+      const d = cols([y, ...f]);
+      const x = S.fromColumns(f.map((n) => d.columns[n]), f);
+      const method = o.method ?? 'mrmr';
+      const k = num(o, 'k', Math.min(10, f.length));
+      let selected: number[];
+      let scores: Record<string, unknown>[] = [];
+      switch (method) {
+        case 'variance': {
+          const r = S.varianceFilter(x, num(o, 'threshold', 0));
+          selected = r.kept;
+          scores = f.map((name, j) => ({ name, variance: r.variances[j] }));
+          break;
+        }
+        case 'correlation': {
+          const r = S.correlationFilter(x, num(o, 'threshold', 0.9));
+          selected = r.kept;
+          scores = r.dropped.map((q) => ({ name: f[q.index], correlatedWith: f[q.correlatedWith], r: q.r }));
+          break;
+        }
+        case 'anova': {
+          const r = S.anovaF(x, d.columns[y]);
+          selected = f.map((_, j) => j).sort((a, b) => r.f[b] - r.f[a]).slice(0, k);
+          scores = f.map((name, j) => ({ name, f: r.f[j], p: r.p[j] }));
+          break;
+        }
+        case 'mannwhitney': {
+          const res = f.map((name) => ({ name, ...S.mannWhitney(d.columns[name], d.columns[y]) }));
+          selected = f.map((_, j) => j).sort((a, b) => res[a].p - res[b].p).slice(0, k);
+          scores = res;
+          break;
+        }
+        case 'mrmr': {
+          const r = S.mrmr(x, d.columns[y], k);
+          selected = r.selected;
+          scores = r.selected.map((j, q) => ({ name: f[j], score: r.scores[q] }));
+          break;
+        }
+        case 'lasso': {
+          const cv = new S.GlmnetLogistic({ alpha: num(o, 'alpha', 1) }).crossValidate(x, d.columns[y], { folds: num(o, 'cv', 10), seed: num(o, 'seed', 1) });
+          const beta = cv.fit.beta[cv.index1se];
+          selected = f.map((_, j) => j).filter((j) => beta[j] !== 0);
+          scores = f.map((name, j) => ({ name, estimate: beta[j] }));
+          break;
+        }
+        default:
+          throw new CliError(`stats select: --method must be variance, correlation, anova, mannwhitney, mrmr or lasso; got '${method}'`);
+      }
+      const json = { n: d.rows.length, dropped: d.dropped, method, selected: selected.map((j) => f[j]), scores };
+      return { json, text: `Selected by ${method}: ${json.selected.join(', ') || '(none)'}\n\n${textTable(scores)}` };
+    }
+    case 'cv': {
+      const y = label();
+      const f = features();
+      const d = cols([y, ...f]);
+      const x = S.fromColumns(f.map((n) => d.columns[n]), f);
+      const model = o.model ?? 'logistic';
+      const seed = num(o, 'seed', 1);
+      const makers: Record<string, () => { fit(x: import('@hepatoscope/stats').Matrix, y: ArrayLike<number>): { predict(x: import('@hepatoscope/stats').Matrix): Float64Array } }> = {
+        logistic: () => new S.LogisticRegression(),
+        knn: () => new S.KNearestNeighbors({ k: num(o, 'k', 5) }),
+        gbt: () => new S.GradientBoostingClassifier(),
+        rf: () => new S.RandomForestClassifier({ seed }),
+        lasso: () => ({
+          fit(xx, yy) {
+            const cv = new S.GlmnetLogistic({ alpha: num(o, 'alpha', 1) }).crossValidate(xx, yy, { folds: 5, seed });
+            return { predict: (xn) => cv.fit.predict(xn, cv.indexMin) };
+          },
+        }),
+      };
+      const make = makers[model];
+      if (!make) throw new CliError(`stats cv: --model must be one of ${Object.keys(makers).join(', ')}; got '${model}'`);
+      const r = S.crossValidateAuc(make, x, d.columns[y], { folds: num(o, 'folds', 5), repeats: num(o, 'repeats', 1), seed });
+      const json = { n: d.rows.length, dropped: d.dropped, model, folds: r.folds, repeats: r.repeats, meanAuc: r.meanAuc, sdAuc: r.sdAuc, foldAuc: r.foldAuc, pooledAuc: r.pooledAuc };
+      return { json, text: `${r.repeats}× ${r.folds}-fold stratified CV of ${model}: AUC ${fmt(r.meanAuc)} ± ${fmt(r.sdAuc)} (pooled ${r.pooledAuc.map(fmt).join(', ')})` };
+    }
+    case 'icc': {
+      const f = features();
+      const d = cols(f);
+      const res = S.icc(S.fromColumns(f.map((n) => d.columns[n]), f));
+      return { json: { n: d.rows.length, dropped: d.dropped, raters: f.length, results: res }, text: textTable(res as unknown as Record<string, unknown>[]) };
+    }
+    case 'combat': {
+      const f = features();
+      const b = need(o, 'batch', sub);
+      const cv = list(o.covariates);
+      const d = cols([...f, ...cv]);
+      const batch = S.stringColumn(table, b, d.rows);
+      const keep = batch.map((v) => !S.isMissing(v));
+      const rows = d.rows.filter((_, k) => keep[k]);
+      const pick = (n: string) => d.columns[n].filter((_, k) => keep[k]);
+      const x = S.fromColumns(f.map(pick), f);
+      const covariates = cv.length ? S.fromColumns(cv.map(pick), cv) : undefined;
+      const res = S.combat(x, batch.filter((_, k) => keep[k]), { covariates });
+      if (o.output) {
+        const lines = [f.join(',')];
+        for (let i = 0; i < res.data.rows; i++) lines.push(Array.from(res.data.data.subarray(i * f.length, (i + 1) * f.length)).join(','));
+        fs.writeFileSync(o.output, lines.join('\n') + '\n');
+      }
+      const json = { n: rows.length, dropped: table.rows.length - rows.length, batches: res.batches, rows: rows.map((r) => r + 1), ...(o.output ? { output: o.output } : { data: Array.from({ length: res.data.rows }, (_, i) => Array.from(res.data.data.subarray(i * f.length, (i + 1) * f.length))) }) };
+      return { json, text: `ComBat over ${res.batches.length} batches (${res.batches.join(', ')}), ${rows.length} rows${o.output ? `, written to ${o.output}` : ''}` };
     }
     default:
       throw new CliError(`stats: unknown command '${sub}'\n\n${USAGE}`);
