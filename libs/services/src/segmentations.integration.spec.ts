@@ -58,6 +58,7 @@ describe('automatic segmentation jobs', () => {
     await t.db.prisma.job.update({ where: { id: jobId }, data: { state: 'COMPLETED', progress: 1, message: 'done', result: { maskPath: path.join(dir, 'mask.nii.gz') } } });
     const done = await services.jobs.get(clinician(), jobId);
     const segId = (done.result as { segmentationId: string }).segmentationId;
+    expect(JSON.stringify(done)).not.toContain(t.filesDir); // no server paths in the DTO
     expect(segId).toBeTruthy();
     const seg = await t.db.prisma.segmentation.findUniqueOrThrow({ where: { id: segId } });
     expect(seg).toMatchObject({ seriesId: fx.seriesId, source: 'AUTO', status: 'DRAFT', structure: 'LIVER' });

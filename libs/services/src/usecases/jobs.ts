@@ -20,13 +20,19 @@ export function createJobsService(deps: ResolvedDeps, onCompleted?: (jobId: stri
         progress: j.progress,
         message: j.message,
         error: j.error ?? undefined,
-        result: j.result ?? null,
+        result: publicResult(j.result),
         createdAt: j.createdAt.toISOString(),
         startedAt: j.startedAt?.toISOString() ?? null,
         finishedAt: j.finishedAt?.toISOString() ?? null,
       };
     },
   };
+}
+
+/** A job result without server file paths (keys ending in `Path`): storage locations never leave the server. */
+export function publicResult(r: unknown): unknown {
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return r ?? null;
+  return Object.fromEntries(Object.entries(r as Record<string, unknown>).filter(([k]) => !/Path$/.test(k)));
 }
 
 export type JobsService = ReturnType<typeof createJobsService>;
