@@ -4,6 +4,7 @@ import { LogisticRegression } from './logistic';
 import { fromColumns } from './matrix';
 import { auc } from './roc';
 import { expectAllClose, loadGolden, nums } from './spec-helpers';
+import { plattScaling, SupportVectorClassifier } from './svm';
 import { GradientBoostingClassifier, RandomForestClassifier } from './trees';
 
 const g = loadGolden('estimators');
@@ -41,6 +42,27 @@ describe('classifiers vs scikit-learn', () => {
     expect(Array.from(pa)).toEqual(Array.from(b.predict(xte)));
     expect(Math.abs(auc(yte, pa) - g.rf.meanAuc)).toBeLessThan(0.05);
     expect(a.importances.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('SVM vs scikit-learn SVC (libsvm)', () => {
+  for (const [key, e] of Object.entries(g.svm) as [string, { kernel: 'linear' | 'rbf'; C: number; gamma: number | null; decision: number[]; nSupport: number; gammaUsed: number; platt: { decision: number[]; a: number; b: number } }][]) {
+    it(`${key}: decision function (1e-6 absolute on values of order 1: both solvers stop at KKT tolerance 1e-10) and support size`, () => {
+      const m = new SupportVectorClassifier({ kernel: e.kernel, C: e.C, gamma: e.gamma ?? undefined, tol: 1e-10 }).fitDecision(xtr, ytr);
+      expectAllClose([m.gamma], [e.gammaUsed], 1e-12, 0, 'gamma');
+      expectAllClose(m.decisionFunction(xte), nums(e.decision), 1e-6, 1e-6, 'decision');
+      expect(m.supportIndices.length).toBe(e.nSupport);
+    });
+    it(`${key}: Platt sigmoid = sklearn _sigmoid_calibration (1e-5)`, () => {
+      const ab = plattScaling(nums(e.platt.decision), ytr);
+      expectAllClose([ab.a, ab.b], [e.platt.a, e.platt.b], 1e-5, 1e-7, 'A, B');
+    });
+  }
+  it('fit() calibrates probabilities on internal CV, reproducibly', () => {
+    const a = new SupportVectorClassifier({ kernel: 'rbf', C: 1, seed: 2 }).fit(xtr, ytr).predict(xte);
+    const b = new SupportVectorClassifier({ kernel: 'rbf', C: 1, seed: 2 }).fit(xtr, ytr).predict(xte);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(a.every((v) => v > 0 && v < 1)).toBe(true);
   });
 });
 

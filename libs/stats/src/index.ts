@@ -29,3 +29,4 @@ export * from './cv';
 export * from './knn';
 export * from './trees';
 export * from './survival/riskgroups';
+export * from './svm';

@@ -27,3 +27,19 @@ aucs = [roc_auc_score(y[te], RandomForestClassifier(n_estimators=300, random_sta
 out["rf"] = dict(aucs=aucs, meanAuc=float(np.mean(aucs)))
 json.dump(out, open("libs/stats/fixtures/goldens/estimators.json", "w"))
 print("wrote estimators.json", X.shape, out["rf"])
+
+# SVM decision functions (libsvm via sklearn SVC, tight tolerance) and Platt's sigmoid on given decision values
+from sklearn.svm import SVC
+from sklearn.calibration import _sigmoid_calibration
+svm = {}
+for kernel, C, gamma in [("linear", 0.5, "scale"), ("rbf", 1.0, "scale"), ("rbf", 4.0, 0.05)]:
+    m = SVC(kernel=kernel, C=C, gamma=gamma, tol=1e-10).fit(X[tr], y[tr])
+    svm[f"{kernel}-{C}-{gamma}"] = dict(kernel=kernel, C=C, gamma=None if gamma == "scale" else gamma,
+                                        decision=m.decision_function(X[te]).tolist(), nSupport=int(m.support_.size),
+                                        gammaUsed=float(m._gamma))
+    d = m.decision_function(X[tr])
+    a, b = _sigmoid_calibration(d, y[tr])
+    svm[f"{kernel}-{C}-{gamma}"]["platt"] = dict(decision=d.tolist(), a=float(a), b=float(b))
+out["svm"] = svm
+json.dump(out, open("libs/stats/fixtures/goldens/estimators.json", "w"))
+print("svm goldens", list(svm))
