@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeVolume, IDENTITY_DIRECTION, type Volume } from '@hepatoscope/imaging-io';
 import { CliError } from '../command';
-import extract, { fromPyRadiomicsImageTypes, fromPyRadiomicsSettings } from './extract';
+import extract, { fromPyRadiomicsFeatureClass, fromPyRadiomicsImageTypes, fromPyRadiomicsSettings } from './extract';
 
 const PHANTOM = path.join(path.dirname(require.resolve('@hepatoscope/radiomics/package.json')), 'fixtures', 'ibsi1', 'ibsi_1_digital_phantom', 'nifti');
 const IMAGE = path.join(PHANTOM, 'image', 'phantom.nii.gz');
@@ -104,6 +104,9 @@ describe('hepatoscope extract', () => {
       original: true, log: { sigmaMm: [1, 3], implementation: 'pyradiomics' }, wavelet: { wavelet: 'coif1', level: 1, startLevel: 0 }, square: true,
     });
     expect(() => fromPyRadiomicsImageTypes({ LBP3D: {} })).toThrow(/LBP3D/);
+    expect(fromPyRadiomicsFeatureClass(undefined)).toEqual(['firstorder', 'shape', 'pyradiomics-texture']);
+    expect(fromPyRadiomicsFeatureClass({ firstorder: [], glcm: null })).toEqual(['firstorder', 'pyradiomics-texture']);
+    expect(() => fromPyRadiomicsFeatureClass({ foo: [] })).toThrow(/foo/);
   });
 
   it('names PyRadiomics-class features PyRadiomics-style with --naming pyradiomics', async () => {
@@ -112,7 +115,8 @@ describe('hepatoscope extract', () => {
     const head = fs.readFileSync(out, 'utf8').split('\n')[0].split(',');
     expect(head).toContain('original_firstorder_Mean');
     expect(head).toContain('original_shape_Maximum2DDiameterSlice');
-    expect(head.some((h) => h.startsWith('glcm_'))).toBe(true);
+    expect(head).toContain('original_glcm_JointEnergy');
+    expect(head).toContain('original_gldm_DependenceEntropy');
   });
 
   it('reports user errors as CliError with what was wrong', async () => {

@@ -26,7 +26,7 @@ const USAGE = `Usage: hepatoscope extract --image IMG --mask MASK [options]
   --liver FILE        liver mask (voxels > 0) on the same grid, used to clip rings
   --rings R1,R2,…     also extract peritumoural rings of R mm around each lesion (e.g. 3,5,10)
   --naming N          ibsi (default) or pyradiomics: PyRadiomics names (original_firstorder_Mean,
-                      wavelet-LLH_shape_…) for the firstorder/shape classes; other features keep IBSI keys
+                      wavelet-LLH_glcm_JointEnergy, …) for the PyRadiomics classes; IBSI features keep IBSI keys
   --format F          json (default) or csv; inferred from --out's extension when omitted
   --out FILE          write to FILE instead of stdout`;
 
@@ -93,6 +93,23 @@ export function fromPyRadiomicsImageTypes(it: Record<string, Record<string, unkn
   if ('Logarithm' in it) out.logarithm = true;
   if ('Exponential' in it) out.exponential = true;
   if ('Gradient' in it) out.gradient = true;
+  return out;
+}
+
+/**
+ * Maps a PyRadiomics `featureClass` section to families: firstorder → firstorder, shape → shape, and any of
+ * glcm/glrlm/glszm/gldm/ngtdm → pyradiomics-texture (all five texture classes; per-feature selection is not
+ * supported). Absent: all PyRadiomics classes (PyRadiomics' default).
+ */
+export function fromPyRadiomicsFeatureClass(fc: Record<string, unknown> | undefined): string[] {
+  if (!fc) return ['firstorder', 'shape', 'pyradiomics-texture'];
+  const known = ['firstorder', 'shape', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm', 'shape2D'];
+  for (const k of Object.keys(fc)) if (!known.includes(k)) throw new CliError(`extract: PyRadiomics feature class "${k}" is not supported (supported: ${known.filter((c) => c !== 'shape2D').join(', ')})`);
+  if ('shape2D' in fc) throw new CliError('extract: PyRadiomics feature class "shape2D" is not supported');
+  const out: string[] = [];
+  if ('firstorder' in fc) out.push('firstorder');
+  if ('shape' in fc) out.push('shape');
+  if (['glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'].some((c) => c in fc)) out.push('pyradiomics-texture');
   return out;
 }
 
@@ -188,7 +205,11 @@ const extract: Command = {
         }
         if (raw.setting || raw.imageType || raw.featureClass) {
           const m = fromPyRadiomicsSettings((raw.setting ?? {}) as Record<string, unknown>);
-          settingsInput = { ...m.settings, imageTypes: fromPyRadiomicsImageTypes((raw.imageType ?? { Original: {} }) as Record<string, Record<string, unknown> | null>, m.settings) };
+          settingsInput = {
+            ...m.settings,
+            imageTypes: fromPyRadiomicsImageTypes((raw.imageType ?? { Original: {} }) as Record<string, Record<string, unknown> | null>, m.settings),
+            families: fromPyRadiomicsFeatureClass(raw.featureClass as Record<string, unknown> | undefined),
+          };
           if (label === undefined) label = m.label;
         } else settingsInput = raw;
       }

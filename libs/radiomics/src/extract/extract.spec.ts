@@ -58,6 +58,12 @@ describe('extractFeatures on the IBSI digital phantom (preset ibsi-digital-phant
     expect(pyradiomicsName('firstorder_Mean')).toBe('original_firstorder_Mean');
     expect(pyradiomicsName('wavelet-LLH_firstorder_Mean')).toBe('wavelet-LLH_firstorder_Mean');
     expect(pyradiomicsName('stat_mean')).toBeNull();
+    expect(pyradiomicsName('glcm_JointEnergy')).toBe('original_glcm_JointEnergy');
+    expect(pyradiomicsName('glcm_joint_max_3D_avg')).toBeNull();
+    const full = extractFeatures(image, mask, presetSettings('pyradiomics-default'));
+    expect(Number.isFinite(full.features.glcm_JointEnergy)).toBe(true);
+    expect(Number.isFinite(full.features.gldm_DependenceEntropy)).toBe(true);
+    expect(describeFeature('gldm_DependenceEntropy')).toMatchObject({ family: 'pyradiomics gldm', feature: 'DependenceEntropy' });
   });
 
   it('returns provenance and gives every NaN a reason', () => {

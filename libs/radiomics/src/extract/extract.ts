@@ -7,7 +7,7 @@
  * (morphological vs intensity mask) → discretise → features.
  */
 import pkg from '../../package.json';
-import { computeTextureFeaturesDetailed, textureFeatureCatalogue, AGGREGATION_CODES } from '../texture';
+import { computeTextureFeaturesDetailed, pyradiomicsTextureFeatures, textureFeatureCatalogue, AGGREGATION_CODES, PYRADIOMICS_TEXTURE_FEATURES } from '../texture';
 import { exponentialImage, gradientImage, logarithmImage, logFilter, pyradiomicsWavelet, recursiveLogFilter, squareImage, squareRootImage } from '../filters';
 import type { TextureFamily } from '../texture';
 import { intensityHistogramFeatures } from '../features/intensity-histogram';
@@ -56,7 +56,7 @@ export function describeFeature(key: string): FeatureDescription {
   if (m) return { ...describeFeature(m[2]), name: key, imageType: m[1] };
   const f = FEATURE_BY_TAG.get(key);
   if (f) return { name: key, imageType: 'original', family: f.family, feature: f.title, ibsiCode: f.ibsiCode, aggregation: '' };
-  const py = /^(firstorder|shape)_(.+)$/.exec(key);
+  const py = /^(firstorder|shape|glcm|glrlm|glszm|gldm|ngtdm)_([A-Z0-9][A-Za-z0-9]*)$/.exec(key);
   if (py) return { name: key, imageType: 'original', family: `pyradiomics ${py[1]}`, feature: py[2], ibsiCode: '', aggregation: '' };
   if (key === 'fractal_dim_box') return { name: key, imageType: 'original', family: 'fractal', feature: 'Box-counting fractal dimension', ibsiCode: '', aggregation: '' };
   if (!textureIndex) {
@@ -172,12 +172,13 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
 }
 
 /**
- * PyRadiomics-style name of a feature key of the `firstorder` / `shape` classes
+ * PyRadiomics-style name of a feature key of the PyRadiomics classes (firstorder, shape, and the texture
+ * classes of `src/texture/pyradiomics.ts`: glcm_JointEnergy, gldm_…)
  * (`firstorder_Mean` → `original_firstorder_Mean`, `wavelet-LLH_firstorder_Mean` → same), or null for
  * IBSI-only keys.
  */
 export function pyradiomicsName(key: string): string | null {
-  const m = /^(?:(log-sigma-[0-9-]+-mm-3D|wavelet\d*-[LH]{3}|square|squareroot|logarithm|exponential|gradient)_)?((?:firstorder|shape)_.+)$/.exec(key);
+  const m = /^(?:(log-sigma-[0-9-]+-mm-3D|wavelet\d*-[LH]{3}|square|squareroot|logarithm|exponential|gradient)_)?((?:firstorder|shape|glcm|glrlm|glszm|gldm|ngtdm)_[A-Z0-9][A-Za-z0-9]*)$/.exec(key);
   return m ? `${m[1] ?? 'original'}_${m[2]}` : null;
 }
 
@@ -207,11 +208,13 @@ function intensityFamilies(img: Image3D, morphMask: Mask3D, intensityMask: Mask3
   }
 
   const textureFams = (['glcm', 'glrlm', 'glszm', 'gldzm', 'ngtdm', 'ngldm'] as const).filter((f) => fam.has(f));
-  if (fam.has('intensity-histogram') || textureFams.length) {
+  const pyTexture = fam.has('pyradiomics-texture');
+  if (fam.has('intensity-histogram') || textureFams.length || pyTexture) {
     if (!intensityVoxels) {
       const keys = [
         ...(fam.has('intensity-histogram') ? Object.keys(intensityHistogramFeatures([], 0)) : []),
         ...textureFeatureCatalogue({ families: textureFams as TextureFamily[], dimensions: settings.texture.dimensions }).map((t) => t.key),
+        ...(pyTexture ? Object.entries(PYRADIOMICS_TEXTURE_FEATURES).flatMap(([c, names]) => names.map((nm) => `${c}_${nm}`)) : []),
       ];
       for (const k of keys) { features[k] = NaN; reasons[k] = 'empty intensity mask after re-segmentation'; }
     } else {
@@ -221,6 +224,13 @@ function intensityFamilies(img: Image3D, morphMask: Mask3D, intensityMask: Mask3
         const lv = new Int32Array(intensityVoxels);
         for (let i = 0, k = 0; i < disc.levels.length; i++) if (disc.levels[i] > 0) lv[k++] = disc.levels[i];
         Object.assign(features, intensityHistogramFeatures(lv, disc.ng, reasons));
+      }
+      if (pyTexture) {
+        const t = pyradiomicsTextureFeatures(disc, { force2D: !settings.texture.dimensions.includes('3D'), gldmAlpha: settings.texture.ngldmAlpha });
+        for (const k of Object.keys(t)) {
+          features[k] = t[k].value;
+          if (Number.isNaN(t[k].value)) reasons[k] = t[k].reason ?? 'undefined for this ROI';
+        }
       }
       if (textureFams.length) {
         const t = computeTextureFeaturesDetailed(disc, {

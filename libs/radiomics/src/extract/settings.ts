@@ -14,13 +14,17 @@ const interpolator = z.enum(['nearest', 'linear', 'bspline']);
 export const ALL_FAMILIES = [
   'morphology', 'local-intensity', 'intensity-statistics', 'intensity-histogram', 'ivh',
   'glcm', 'glrlm', 'glszm', 'gldzm', 'ngtdm', 'ngldm', 'fractal',
-  /** PyRadiomics-definition classes (see features/pyradiomics.ts): keys `firstorder_<Name>`, `shape_<Name>` */
-  'firstorder', 'shape',
+  /**
+   * PyRadiomics-definition classes: `firstorder_<Name>`, `shape_<Name>` (features/pyradiomics.ts) and the
+   * texture classes glcm/glrlm/glszm/gldm/ngtdm with PyRadiomics names (`glcm_JointEnergy`; texture/pyradiomics.ts;
+   * 2D (force2D) when `texture.dimensions` has no '3D')
+   */
+  'firstorder', 'shape', 'pyradiomics-texture',
 ] as const;
 export type ExtractFamily = (typeof ALL_FAMILIES)[number];
 
 /** The default families: every IBSI family plus the fractal dimension (not the PyRadiomics classes). */
-export const IBSI_FAMILIES: readonly ExtractFamily[] = ALL_FAMILIES.filter((f) => f !== 'firstorder' && f !== 'shape');
+export const IBSI_FAMILIES: readonly ExtractFamily[] = ALL_FAMILIES.filter((f) => f !== 'firstorder' && f !== 'shape' && f !== 'pyradiomics-texture');
 
 const discretisation = z.discriminatedUnion('method', [
   z.object({
@@ -114,13 +118,13 @@ export const PRESETS: Readonly<Record<string, ExtractSettingsInput>> = {
     texture: { dimensions: ['2D', '2.5D', '3D'] },
   },
   /**
-   * PyRadiomics defaults: binWidth 25 with bin edges on multiples of 25, no resampling, 3D texture, the
-   * PyRadiomics firstorder and shape classes (PyRadiomics definitions) plus the IBSI texture families.
+   * PyRadiomics defaults: binWidth 25 with bin edges on multiples of 25, no resampling, 3D, the PyRadiomics
+   * classes firstorder, shape, glcm, glrlm, glszm, gldm, ngtdm with PyRadiomics definitions and names.
    */
   'pyradiomics-default': {
     discretisation: { method: 'fbs', binWidth: 25, lowerBound: 'pyradiomics' },
     texture: { dimensions: ['3D'] },
-    families: ['firstorder', 'shape', 'glcm', 'glrlm', 'glszm', 'ngtdm', 'ngldm'],
+    families: ['firstorder', 'shape', 'pyradiomics-texture'],
   },
   /** Liver CT (HCC): 1 mm isotropic linear resampling, rounding to HU, range [−100, 400] HU, FBS 25 HU. */
   'liver-ct': {
