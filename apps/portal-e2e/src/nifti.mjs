@@ -49,7 +49,7 @@ export function phantomCt(dims = [512, 512, 100], spacing = [0.75, 0.75, 2.5], p
   const [nx, ny, nz] = dims;
   const hu = PHASE_HU[phase] ?? PHASE_HU.PORTAL_VENOUS;
   const data = new Int16Array(nx * ny * nz);
-  const cx = nx / 2, cy = ny / 2, cz = nz / 2;
+  const cx = nx / 2, cy = ny / 2;
   const lx = nx * 0.38, ly = ny * 0.45, lz = nz / 2; // liver centre (patient's right = image left)
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {

@@ -7,7 +7,10 @@
  * first voxel) and the voxel count per label (sizes[0] = 0). Iterative flood fill with one Int32Array
  * stack; no recursion, no per-voxel allocation.
  */
-export function connectedComponents(mask: Uint8Array, dims: readonly number[]): { labels: Int32Array; sizes: number[]; count: number } {
+export function connectedComponents(
+  mask: Uint8Array,
+  dims: readonly number[],
+): { labels: Int32Array; sizes: number[]; count: number } {
   const [nx, ny, nz] = dims;
   const n = nx * ny * nz;
   if (mask.length !== n) throw new Error(`connectedComponents: mask has ${mask.length} voxels, dims need ${n}`);
@@ -29,12 +32,20 @@ export function connectedComponents(mask: Uint8Array, dims: readonly number[]): 
       const x = i % nx;
       const y = ((i - x) / nx) % ny;
       const z = (i - x - y * nx) / nxy;
-      if (x > 0 && mask[i - 1] && !labels[i - 1]) (labels[i - 1] = label), (stack[top++] = i - 1);
-      if (x < nx - 1 && mask[i + 1] && !labels[i + 1]) (labels[i + 1] = label), (stack[top++] = i + 1);
-      if (y > 0 && mask[i - nx] && !labels[i - nx]) (labels[i - nx] = label), (stack[top++] = i - nx);
-      if (y < ny - 1 && mask[i + nx] && !labels[i + nx]) (labels[i + nx] = label), (stack[top++] = i + nx);
-      if (z > 0 && mask[i - nxy] && !labels[i - nxy]) (labels[i - nxy] = label), (stack[top++] = i - nxy);
-      if (z < nz - 1 && mask[i + nxy] && !labels[i + nxy]) (labels[i + nxy] = label), (stack[top++] = i + nxy);
+      // 6 face neighbours: push each unlabelled foreground neighbour once
+      for (let d = 0; d < 6; d++) {
+        let j = -1;
+        if (d === 0 && x > 0) j = i - 1;
+        else if (d === 1 && x < nx - 1) j = i + 1;
+        else if (d === 2 && y > 0) j = i - nx;
+        else if (d === 3 && y < ny - 1) j = i + nx;
+        else if (d === 4 && z > 0) j = i - nxy;
+        else if (d === 5 && z < nz - 1) j = i + nxy;
+        if (j >= 0 && mask[j] && !labels[j]) {
+          labels[j] = label;
+          stack[top++] = j;
+        }
+      }
     }
     sizes.push(size);
   }
@@ -68,7 +79,8 @@ export function lesionInstances(
   const order = Array.from({ length: cc.count }, (_, i) => i + 1)
     .filter((l) => cc.sizes[l] >= minVoxels)
     .sort((a, b) => cc.sizes[b] - cc.sizes[a] || a - b);
-  if (order.length > 65535) throw new Error(`lesionInstances: ${order.length} lesions exceed the 65535 instance labels of a Uint16 map`);
+  if (order.length > 65535)
+    throw new Error(`lesionInstances: ${order.length} lesions exceed the 65535 instance labels of a Uint16 map`);
   const remap = new Uint16Array(cc.count + 1);
   order.forEach((l, k) => (remap[l] = k + 1));
   const instances = new Uint16Array(labels.length);
@@ -170,9 +182,20 @@ export function surface(mask: Uint8Array, dims: readonly number[]): Uint8Array {
         const i = x + nx * (y + ny * z);
         if (!mask[i]) continue;
         if (
-          x === 0 || x === nx - 1 || y === 0 || y === ny - 1 || z === 0 || z === nz - 1 ||
-          !mask[i - 1] || !mask[i + 1] || !mask[i - nx] || !mask[i + nx] || !mask[i - nxy] || !mask[i + nxy]
-        ) out[i] = 1;
+          x === 0 ||
+          x === nx - 1 ||
+          y === 0 ||
+          y === ny - 1 ||
+          z === 0 ||
+          z === nz - 1 ||
+          !mask[i - 1] ||
+          !mask[i + 1] ||
+          !mask[i - nx] ||
+          !mask[i + nx] ||
+          !mask[i - nxy] ||
+          !mask[i + nxy]
+        )
+          out[i] = 1;
       }
   return out;
 }

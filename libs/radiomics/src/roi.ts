@@ -1,7 +1,7 @@
 /**
  * ROI helpers: gathering the intensities of a mask, bounding boxes, label and connected-component splitting.
  */
-import type { Dims3, Image3D, Mask3D, NumericArray } from './types';
+import type { Dims3, Mask3D, NumericArray } from './types';
 
 /** Throws when the image and the mask are not on the same grid (dims, spacing, origin), naming both geometries. */
 export function assertSameGrid(image: { dims: Dims3; spacing: readonly number[]; origin?: readonly number[] }, mask: { dims: Dims3; spacing: readonly number[]; origin?: readonly number[] }, where = 'radiomics'): void {

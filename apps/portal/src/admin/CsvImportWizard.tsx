@@ -16,11 +16,17 @@ export function csvHeader(text: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (q) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      }
       else if (c === '"') q = false;
       else cur += c;
     } else if (c === '"') q = true;
-    else if (c === ',' || c === ';') (out.push(cur.trim()), (cur = ''));
+    else if (c === ',' || c === ';') {
+      out.push(cur.trim());
+      cur = '';
+    }
     else cur += c;
   }
   if (line.length) out.push(cur.trim());
