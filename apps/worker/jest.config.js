@@ -5,5 +5,7 @@ module.exports = {
   ...require('../../jest.preset.js'),
   ...pglite,
   displayName: 'worker',
-  transformIgnorePatterns: ['/node_modules/(?!(@electric-sql/pglite|pg-boss|serialize-error|rrule-temporal|non-error|temporal-polyfill)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@electric-sql/pglite|pg-boss|serialize-error|rrule-temporal|non-error|temporal-polyfill)/)',
+  ],
 };

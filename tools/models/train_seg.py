@@ -229,7 +229,7 @@ def train(model, x, y, iters, fg_weight, batch=16, lr=3e-3, seed=0, label=""):
         loss.backward()
         opt.step()
         sched.step()
-        if it % 100 == 0 or it == iters - 1:
+        if it % 25 == 0 or it == iters - 1:
             print(f"[{label}] iter {it}/{iters} loss {loss.item():.4f} ({time.time() - t0:.0f}s)", flush=True)
     model.eval()
     return model
@@ -338,7 +338,7 @@ def manifest(model_id, task, classes, crop, sha, metrics, args, n_train_slices):
                    "classes": classes, "threshold": 0.5},
         "training": {"data": "synthetic", "generator": "tools/models/phantom_np.py (numpy phantom)",
                      "phantomDirs": args.phantom_dirs, "trainSeeds": [0, args.train], "slices": n_train_slices,
-                     "iterations": args.iters if task == "liver-segmentation" else (args.iters_tumour or args.iters), "batch": 16, "optimizer": "AdamW + one-cycle",
+                     "iterations": args.iters if task == "liver-segmentation" else (args.iters_tumour or args.iters), "batch": args.batch, "optimizer": "AdamW + one-cycle",
                      "loss": "cross-entropy + soft Dice", "script": "tools/models/train_seg.py"},
         "metrics": {"heldOut": metrics},
     }
@@ -351,6 +351,7 @@ def main():
     ap.add_argument("--iters", type=int, default=1200, help="training iterations per model (batch 16)")
     ap.add_argument("--iters-tumour", type=int, default=None, help="iterations for the tumour model (default --iters)")
     ap.add_argument("--width", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--eval-seeds", type=int, nargs="*", default=list(range(10000, 10008)))
     ap.add_argument("--phantom-dirs", nargs="*", default=[])
     ap.add_argument("--stage", choices=["all", "liver", "tumour", "finish"], default="all")
@@ -369,13 +370,13 @@ def main():
     if args.stage in ("all", "liver"):
         xl, yl = liver_samples(vols)
         counts["liver"] = len(xl)
-        model = train(TinyUNet(w=args.width), xl, yl, args.iters, 2.0, seed=1, label="liver")
+        model = train(TinyUNet(w=args.width), xl, yl, args.iters, 2.0, batch=args.batch, seed=1, label="liver")
         torch.save(model.state_dict(), os.path.join(args.out, "liver.pt"))
         del xl, yl
     if args.stage in ("all", "tumour"):
         xt, yt = tumour_samples(vols, np.random.default_rng(1))
         counts["tumour"] = len(xt)
-        model = train(TinyUNet(w=args.width), xt, yt, args.iters_tumour or args.iters, 4.0, seed=2, label="tumour")
+        model = train(TinyUNet(w=args.width), xt, yt, args.iters_tumour or args.iters, 4.0, batch=args.batch, seed=2, label="tumour")
         torch.save(model.state_dict(), os.path.join(args.out, "tumour.pt"))
         del xt, yt
     if args.stage in ("liver", "tumour"):

@@ -20,7 +20,13 @@ beforeAll(async () => {
   const db = await PGlite.create(join(dir, 'pgdata'));
   pglite = db;
   boss = await openBoss({ pglite: db });
-  worker = await startWorker({ boss, resultsDir: join(dir, 'results'), retry: { retryLimit: 0 }, pollingIntervalSeconds: 0.5, log: () => {} });
+  worker = await startWorker({
+    boss,
+    resultsDir: join(dir, 'results'),
+    retry: { retryLimit: 0 },
+    pollingIntervalSeconds: 0.5,
+    log: () => {},
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -46,7 +52,11 @@ test('one feature row per lesion of the LiTS mask, features.json written once', 
   const mask = join(dir, 'mask.nii.gz');
   writeFileSync(image, gzip(encodeNifti(createVolume({ data: ph.data, dims: ph.dims, spacing: ph.spacing }))));
   writeFileSync(mask, gzip(encodeNifti(createVolume({ data: ph.labels, dims: ph.dims, spacing: ph.spacing }))));
-  const id = (await boss.send('feature-extraction', { imagePath: image, maskPath: mask, preset: 'pyradiomics-default' }))!;
+  const id = (await boss.send('feature-extraction', {
+    imagePath: image,
+    maskPath: mask,
+    preset: 'pyradiomics-default',
+  }))!;
   const job = await finished(id);
   expect(job.state).toBe('completed');
   const out = job.output as ExtractionJobResult;
@@ -67,7 +77,10 @@ test('a mask on another grid fails naming both sizes', async () => {
   const image = join(dir, 'a.nii.gz');
   const mask = join(dir, 'b.nii.gz');
   writeFileSync(image, gzip(encodeNifti(createVolume({ data: a.data, dims: a.dims, spacing: a.spacing }))));
-  writeFileSync(mask, gzip(encodeNifti(createVolume({ data: new Uint8Array(32 * 32 * 9), dims: [32, 32, 9], spacing: a.spacing }))));
+  writeFileSync(
+    mask,
+    gzip(encodeNifti(createVolume({ data: new Uint8Array(32 * 32 * 9), dims: [32, 32, 9], spacing: a.spacing }))),
+  );
   const id = (await boss.send('feature-extraction', { imagePath: image, maskPath: mask }))!;
   const job = await finished(id);
   expect(job.state).toBe('failed');

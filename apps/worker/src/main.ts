@@ -25,7 +25,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   }
   const url = process.env.DATABASE_URL;
   if (!url) {
-    console.error('worker: DATABASE_URL is not set. With the embedded PGlite database the worker runs inside the API (npm start).');
+    console.error(
+      'worker: DATABASE_URL is not set. With the embedded PGlite database the worker runs inside the API (npm start).',
+    );
     return 2;
   }
   const concurrency = values.concurrency ? Number(values.concurrency) : 1;

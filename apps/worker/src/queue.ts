@@ -12,8 +12,7 @@ export type { Job, WorkOptions, Queue };
 export const DEFAULT_BOSS_SCHEMA = 'pgboss';
 
 export type BossTarget =
-  | { pglite: PGlite; schema?: string }
-  | { connectionString: string; schema?: string; max?: number };
+  { pglite: PGlite; schema?: string } | { connectionString: string; schema?: string; max?: number };
 
 /**
  * Opens and starts pg-boss on PostgreSQL (a connection string; pg-boss's own node-pg pool) or on an

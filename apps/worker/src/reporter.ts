@@ -33,13 +33,18 @@ export function sqlJobReporter(db: Db, opts: { minIntervalMs?: number; log?: (m:
       }));
   const update = async (jobId: string, set: string, values: unknown[]) => {
     if (!(await hasTable())) return;
-    await db.executeSql(`UPDATE "Job" SET ${set}, "updatedAt" = now() WHERE "bossJobId" = $1 OR id = $1`, [jobId, ...values]);
+    await db.executeSql(`UPDATE "Job" SET ${set}, "updatedAt" = now() WHERE "bossJobId" = $1 OR id = $1`, [
+      jobId,
+      ...values,
+    ]);
   };
   return {
     started: (jobId, queue, attempt) =>
-      update(jobId, `state = 'RUNNING', "startedAt" = COALESCE("startedAt", now()), progress = 0, message = $2, error = NULL`, [
-        attempt > 0 ? `${queue}: retry ${attempt}` : `${queue}: started`,
-      ]),
+      update(
+        jobId,
+        `state = 'RUNNING', "startedAt" = COALESCE("startedAt", now()), progress = 0, message = $2, error = NULL`,
+        [attempt > 0 ? `${queue}: retry ${attempt}` : `${queue}: started`],
+      ),
     progress: async (jobId, fraction, message) => {
       const now = Date.now();
       if (fraction < 1 && now - (lastWrite.get(jobId) ?? 0) < minInterval) return;
@@ -48,7 +53,11 @@ export function sqlJobReporter(db: Db, opts: { minIntervalMs?: number; log?: (m:
     },
     completed: async (jobId, result) => {
       lastWrite.delete(jobId);
-      await update(jobId, `state = 'COMPLETED', progress = 1, message = 'done', result = $2::jsonb, "finishedAt" = now()`, [JSON.stringify(result)]);
+      await update(
+        jobId,
+        `state = 'COMPLETED', progress = 1, message = 'done', result = $2::jsonb, "finishedAt" = now()`,
+        [JSON.stringify(result)],
+      );
     },
     failed: async (jobId, error, final) => {
       lastWrite.delete(jobId);

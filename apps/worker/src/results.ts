@@ -32,7 +32,11 @@ export class ResultStore {
    * Commits `files` (name → bytes) and `result` for `jobId`. `result` may reference the final paths through
    * the `dir` it is given. Returns the committed result (the earlier one when the job was already done).
    */
-  commit<T>(jobId: string, files: Record<string, Uint8Array>, makeResult: (dir: string) => T): { result: T; reused: boolean } {
+  commit<T>(
+    jobId: string,
+    files: Record<string, Uint8Array>,
+    makeResult: (dir: string) => T,
+  ): { result: T; reused: boolean } {
     const final = this.dirOf(jobId);
     const existing = this.get<T>(jobId);
     if (existing !== null) return { result: existing, reused: true };
@@ -41,7 +45,8 @@ export class ResultStore {
     mkdirSync(staging);
     try {
       for (const [name, bytes] of Object.entries(files)) {
-        if (name.includes('/') || name.includes('\\') || name === 'result.json') throw new Error(`ResultStore: bad file name "${name}"`);
+        if (name.includes('/') || name.includes('\\') || name === 'result.json')
+          throw new Error(`ResultStore: bad file name "${name}"`);
         writeFileSync(join(staging, name), bytes);
       }
       const result = makeResult(final);

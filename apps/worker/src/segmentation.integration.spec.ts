@@ -26,7 +26,12 @@ beforeAll(async () => {
   const ph = simplePhantom(92001, 80, 24, 'PORTAL_VENOUS');
   truth = ph.labels;
   image = join(dir, 'portal.nii.gz');
-  writeFileSync(image, gzip(encodeNifti(createVolume({ data: ph.data, dims: ph.dims, spacing: ph.spacing, metadata: { synthetic: true } }))));
+  writeFileSync(
+    image,
+    gzip(
+      encodeNifti(createVolume({ data: ph.data, dims: ph.dims, spacing: ph.spacing, metadata: { synthetic: true } })),
+    ),
+  );
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create(join(dir, 'pgdata'));
   pglite = db;
@@ -65,7 +70,12 @@ test('segmentation job writes the mask once, keyed by job id', async () => {
   const mask = parseNifti(readFileSync(out.maskPath), out.maskPath);
   expect(mask.dims).toEqual([80, 80, 24]);
   const bin = (a: ArrayLike<number>, f: (v: number) => boolean) => Uint8Array.from(a, (v) => (f(v) ? 1 : 0));
-  expect(dice(bin(mask.data, (v) => v > 0), bin(truth, (v) => v > 0))).toBeGreaterThan(0.85);
+  expect(
+    dice(
+      bin(mask.data, (v) => v > 0),
+      bin(truth, (v) => v > 0),
+    ),
+  ).toBeGreaterThan(0.85);
   expect(out.summary.synthetic).toBe(true);
   expect(out.summary.provider).toBe('cpu');
   expect(out.summary.liverVolumeMl).toBeGreaterThan(0);

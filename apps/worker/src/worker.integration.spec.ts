@@ -69,7 +69,11 @@ if (process.env.DATABASE_URL) {
   });
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 45_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 45_000,
+): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
@@ -94,7 +98,9 @@ describe.each(backends)('worker on $name', (backend) => {
       runs.set(ctx.jobId, n);
       await ctx.progress(0.5, `attempt ${ctx.attempt}`);
       if (n <= data.failTimes) throw new Error(`deliberate failure ${n} of ${data.failTimes}`);
-      const { result } = ctx.store.commit(ctx.jobId, { 'out.txt': new TextEncoder().encode('hello') }, (dir) => ({ value: `${dir}/out.txt` }));
+      const { result } = ctx.store.commit(ctx.jobId, { 'out.txt': new TextEncoder().encode('hello') }, (dir) => ({
+        value: `${dir}/out.txt`,
+      }));
       if (data.crashAfterCommit && n === 1) throw new Error('crash after commit');
       return result;
     },
@@ -126,7 +132,9 @@ describe.each(backends)('worker on $name', (backend) => {
     return id;
   }
   const jobState = (id: string) =>
-    env.boss.getJobById<{ failTimes: number }>('test-flaky', id).then((j) => (j && ['completed', 'failed'].includes(j.state) ? j : null));
+    env.boss
+      .getJobById<{ failTimes: number }>('test-flaky', id)
+      .then((j) => (j && ['completed', 'failed'].includes(j.state) ? j : null));
 
   test('a job that fails twice is retried and completes; progress and result land in "Job"', async () => {
     const id = await send({ failTimes: 2 });
@@ -150,9 +158,16 @@ describe.each(backends)('worker on $name', (backend) => {
     expect(job.state).toBe('failed');
     expect(runs.get(id)).toBe(3); // first attempt + retryLimit 2
     expect(JSON.stringify(job.output)).toContain('deliberate failure 3 of 99');
-    const dead = await waitFor('dead letter', async () => (await env.boss.findJobs(deadLetterQueue('test-flaky'))).find((j) => (j.data as { failTimes?: number }).failTimes === 99));
+    const dead = await waitFor('dead letter', async () =>
+      (await env.boss.findJobs(deadLetterQueue('test-flaky'))).find(
+        (j) => (j.data as { failTimes?: number }).failTimes === 99,
+      ),
+    );
     expect(dead).toBeTruthy();
-    const [row] = (await env.sql(`SELECT state, error FROM "Job" WHERE "bossJobId" = '${id}'`)) as { state: string; error: string }[];
+    const [row] = (await env.sql(`SELECT state, error FROM "Job" WHERE "bossJobId" = '${id}'`)) as {
+      state: string;
+      error: string;
+    }[];
     expect(row.state).toBe('FAILED');
     expect(row.error).toContain('deliberate failure 3 of 99');
   }, 90_000);

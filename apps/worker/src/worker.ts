@@ -22,7 +22,13 @@ export interface RetryPolicy {
   expireInSeconds: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retryLimit: 3, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 3600 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  retryLimit: 3,
+  retryDelay: 5,
+  retryBackoff: true,
+  retryDelayMax: 300,
+  expireInSeconds: 3600,
+};
 
 export interface StartWorkerOptions {
   /** A started pg-boss instance (the API's, or one from `openBoss`). */
@@ -90,7 +96,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
     const id = await boss.work(
       def.queue,
-      { includeMetadata: true, batchSize: 1, localConcurrency: concurrency, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+      {
+        includeMetadata: true,
+        batchSize: 1,
+        localConcurrency: concurrency,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+      },
       async (batch: Job<unknown>[]) => {
         const results = [];
         for (const job of batch) {
@@ -106,7 +117,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       },
     );
     workerIds.push(id);
-    log(`consuming "${def.queue}" (concurrency ${concurrency}, retries ${retry.retryLimit}${retry.retryBackoff ? ' with backoff' : ''}, dead letters → ${dead})`);
+    log(
+      `consuming "${def.queue}" (concurrency ${concurrency}, retries ${retry.retryLimit}${retry.retryBackoff ? ' with backoff' : ''}, dead letters → ${dead})`,
+    );
   }
 
   async function runOne(def: JobDefinition<unknown, unknown>, job: Job<unknown>): Promise<unknown> {
@@ -123,7 +136,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       }
       const parsed = def.payload.safeParse(job.data);
       if (!parsed.success) {
-        throw new Error(`invalid ${def.queue} payload: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+        throw new Error(
+          `invalid ${def.queue} payload: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        );
       }
       await reporter.started(job.id, def.queue, attempt);
       const ctx: JobContext = {
@@ -134,7 +149,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         store,
         models,
         providers: options.providers,
-        progress: (fraction, message) => reporter.progress(job.id, fraction, message).catch((e) => log(`progress report failed: ${(e as Error).message}`)),
+        progress: (fraction, message) =>
+          reporter
+            .progress(job.id, fraction, message)
+            .catch((e) => log(`progress report failed: ${(e as Error).message}`)),
       };
       const result = await def.run(parsed.data, ctx);
       await reporter.completed(job.id, result);
@@ -155,7 +173,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     models,
     async stop({ graceMs = 30_000 } = {}) {
       for (const def of jobs) await boss.offWork(def.queue, { wait: false });
-      const wait = (ms: number) => Promise.race([Promise.allSettled([...active]), new Promise((r) => setTimeout(r, ms).unref())]);
+      const wait = (ms: number) =>
+        Promise.race([Promise.allSettled([...active]), new Promise((r) => setTimeout(r, ms).unref())]);
       await wait(graceMs);
       if (active.size) {
         log(`stopping: releasing ${active.size} running job(s) for retry`);

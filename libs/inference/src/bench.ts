@@ -39,29 +39,46 @@ async function main() {
   console.log(`# inference bench — ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, node ${process.version}`);
   const t0 = performance.now();
   const ph = simplePhantom(424242, size, nz, 'PORTAL_VENOUS');
-  console.log(`phantom ${size}×${size}×${nz} (synthetic, ${ph.lesions.length} lesions) generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `phantom ${size}×${size}×${nz} (synthetic, ${ph.lesions.length} lesions) generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const volume = { data: ph.data, dims: ph.dims, spacing: ph.spacing };
   const gtLiver = bin(ph.labels, (v) => v > 0);
   const gtTumour = bin(ph.labels, (v) => v === 2);
 
   console.log('\n## per provider (CT-sized phantom)');
-  console.log('| provider | total s | session.run s | outside run | slices/s (both stages) | liver Dice | tumour Dice |');
+  console.log(
+    '| provider | total s | session.run s | outside run | slices/s (both stages) | liver Dice | tumour Dice |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const p of parseProviders(values.providers)) {
     let cascade: SegmentationCascade;
     try {
-      cascade = await SegmentationCascade.load(values.model, { providers: [p], strict: true, intraOpNumThreads: threads });
+      cascade = await SegmentationCascade.load(values.model, {
+        providers: [p],
+        strict: true,
+        intraOpNumThreads: threads,
+      });
     } catch (e) {
       console.log(`| ${p} | unavailable: ${(e as Error).message.slice(0, 160)} | | | | | |`);
       continue;
     }
     // warm-up on a few slices (first-run kernel compilation / allocations)
-    await cascade.segment({ data: ph.data.subarray(0, size * size * 4), dims: [size, size, 4], spacing: ph.spacing }, { batchSize: batch });
+    await cascade.segment(
+      { data: ph.data.subarray(0, size * size * 4), dims: [size, size, 4], spacing: ph.spacing },
+      { batchSize: batch },
+    );
     const r = await cascade.segment(volume, { batchSize: batch });
     const t = r.timings;
     const slices = nz + countSlicesWithLiver(r.labels, ph.dims);
     console.log(
-      `| ${r.provider} | ${(t.totalMs / 1000).toFixed(2)} | ${(t.sessionRunMs / 1000).toFixed(2)} | ${((100 * t.outsideRunMs) / t.totalMs).toFixed(1)} % | ${(slices / (t.sessionRunMs / 1000)).toFixed(1)} | ${dice(bin(r.labels, (v) => v > 0), gtLiver).toFixed(3)} | ${dice(bin(r.labels, (v) => v === 2), gtTumour).toFixed(3)} |`,
+      `| ${r.provider} | ${(t.totalMs / 1000).toFixed(2)} | ${(t.sessionRunMs / 1000).toFixed(2)} | ${((100 * t.outsideRunMs) / t.totalMs).toFixed(1)} % | ${(slices / (t.sessionRunMs / 1000)).toFixed(1)} | ${dice(
+        bin(r.labels, (v) => v > 0),
+        gtLiver,
+      ).toFixed(3)} | ${dice(
+        bin(r.labels, (v) => v === 2),
+        gtTumour,
+      ).toFixed(3)} |`,
     );
     await cascade.liver.release();
     await cascade.tumour?.release();
@@ -82,9 +99,16 @@ async function main() {
       const pt = bin(r.labels, (v) => v === 2);
       const gt = bin(h.labels, (v) => v === 2);
       const hasT = gt.some((v) => v === 1);
-      const row = [dice(pl, gl), hd95(pl, gl, h.dims, h.spacing), hasT ? dice(pt, gt) : NaN, hasT ? hd95(pt, gt, h.dims, h.spacing) : NaN];
+      const row = [
+        dice(pl, gl),
+        hd95(pl, gl, h.dims, h.spacing),
+        hasT ? dice(pt, gt) : NaN,
+        hasT ? hd95(pt, gt, h.dims, h.spacing) : NaN,
+      ];
       rows.push(row);
-      console.log(`| ${s} | ${h.phase} | ${h.lesions.length} | ${row.map((v) => (Number.isNaN(v) ? '—' : v.toFixed(3))).join(' | ')} |`);
+      console.log(
+        `| ${s} | ${h.phase} | ${h.lesions.length} | ${row.map((v) => (Number.isNaN(v) ? '—' : v.toFixed(3))).join(' | ')} |`,
+      );
     }
     const mean = (k: number) => {
       const v = rows.map((r) => r[k]).filter((x) => Number.isFinite(x));

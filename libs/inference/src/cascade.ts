@@ -49,14 +49,18 @@ export class SegmentationCascade {
     readonly tumour?: SegmentationModel,
     readonly id = liver.key,
   ) {
-    if (liver.manifest.task !== 'liver-segmentation') throw new Error(`cascade: ${liver.key} is a ${liver.manifest.task} model, not a liver model`);
+    if (liver.manifest.task !== 'liver-segmentation')
+      throw new Error(`cascade: ${liver.key} is a ${liver.manifest.task} model, not a liver model`);
     if (tumour && tumour.manifest.task !== 'tumour-segmentation') {
       throw new Error(`cascade: ${tumour.key} is a ${tumour.manifest.task} model, not a tumour model`);
     }
   }
 
   /** Loads a cascade (or a lone liver model) directory; sessions come from `registry` when given (warm reuse). */
-  static async load(dir: string, opts: CreateSessionOptions & { registry?: ModelRegistry } = {}): Promise<SegmentationCascade> {
+  static async load(
+    dir: string,
+    opts: CreateSessionOptions & { registry?: ModelRegistry } = {},
+  ): Promise<SegmentationCascade> {
     const c = resolveCascade(dir);
     const get = (d: string) => (opts.registry ? opts.registry.get(d, opts) : SegmentationModel.load(d, opts));
     const liver = await get(c.liverDir);
@@ -70,7 +74,11 @@ export class SegmentationCascade {
     // Bring the image into the axis order the models were trained in (see orientation.ts).
     const mapping = canonicalMapping(srcDims, volume.direction);
     if (!mapping.identity) {
-      volume = { ...volume, dims: mapping.dims, data: toCanonical(volume.data as Float32Array, mapping, (n) => new Float32Array(n)) };
+      volume = {
+        ...volume,
+        dims: mapping.dims,
+        data: toCanonical(volume.data as Float32Array, mapping, (n) => new Float32Array(n)),
+      };
     }
     const dims = mapping.dims;
     const [nx, ny, nz] = dims;
@@ -84,8 +92,16 @@ export class SegmentationCascade {
     const raw = new Uint8Array(nx * ny * nz);
     const full: Region = { x0: 0, y0: 0, x1: nx, y1: ny };
     const allZ = Array.from({ length: nz }, (_, z) => z);
-    await this.runStage(this.liver, volume, dims, allZ, () => full, raw, 1, batch, (done) =>
-      progress({ stage: 'liver', fraction: (liverShare * done) / nz, slicesDone: done, slicesTotal: nz }),
+    await this.runStage(
+      this.liver,
+      volume,
+      dims,
+      allZ,
+      () => full,
+      raw,
+      1,
+      batch,
+      (done) => progress({ stage: 'liver', fraction: (liverShare * done) / nz, slicesDone: done, slicesTotal: nz }),
       opts.signal,
     );
     progress({ stage: 'postprocess', fraction: liverShare });
@@ -103,8 +119,22 @@ export class SegmentationCascade {
         if (s.some((v) => v !== 0)) zs.push(z);
       }
       const tum = new Uint8Array(nx * ny * nz);
-      await this.runStage(this.tumour, volume, dims, zs, () => region, tum, 1, batch, (done) =>
-        progress({ stage: 'tumour', fraction: liverShare + ((0.98 - liverShare) * done) / zs.length, slicesDone: done, slicesTotal: zs.length }),
+      await this.runStage(
+        this.tumour,
+        volume,
+        dims,
+        zs,
+        () => region,
+        tum,
+        1,
+        batch,
+        (done) =>
+          progress({
+            stage: 'tumour',
+            fraction: liverShare + ((0.98 - liverShare) * done) / zs.length,
+            slicesDone: done,
+            slicesTotal: zs.length,
+          }),
         opts.signal,
       );
       for (let i = 0; i < labels.length; i++) {
@@ -156,7 +186,19 @@ export class SegmentationCascade {
       const out = await model.run(view, n);
       foregroundProbability(out.data, n, K, H * W, m.output.activation, K === 1 ? 0 : 1, prob);
       for (let b = 0; b < n; b++) {
-        markSlice(prob, b * H * W, H, W, regionOf(chunk[b]), dims[0], dims[1], chunk[b], m.output.threshold, mask, value);
+        markSlice(
+          prob,
+          b * H * W,
+          H,
+          W,
+          regionOf(chunk[b]),
+          dims[0],
+          dims[1],
+          chunk[b],
+          m.output.threshold,
+          mask,
+          value,
+        );
       }
       onBatch(Math.min(zs.length, s + n));
       signal?.throwIfAborted();

@@ -63,9 +63,16 @@ export function encodeSegmentation(
   const minVoxels = Math.max(1, Math.ceil(MIN_LESION_MM3 / (voxelMl * 1000)));
   const { instances, sizes } = lesionInstances(result.labels, result.dims, 2, minVoxels);
   const synthetic = image.metadata?.synthetic === true;
-  const meta = { modality: 'SEG', synthetic, segmentation: { model, labels: { 0: 'background', 1: 'liver', 2: 'tumour' } } };
+  const meta = {
+    modality: 'SEG',
+    synthetic,
+    segmentation: { model, labels: { 0: 'background', 1: 'liver', 2: 'tumour' } },
+  };
   const maskVol = io.volumeLike(image, result.labels, meta);
-  const instVol = io.volumeLike(image, instances, { ...meta, segmentation: { model, labels: 'lesion instances 1..K by decreasing size' } });
+  const instVol = io.volumeLike(image, instances, {
+    ...meta,
+    segmentation: { model, labels: 'lesion instances 1..K by decreasing size' },
+  });
   const summary: SegmentationSummary = {
     model,
     models: result.models,

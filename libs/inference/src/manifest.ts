@@ -10,7 +10,10 @@ import { z } from 'zod';
  * activation, class names, threshold). `sha256` is the checksum of the ONNX file, verified on load.
  * A cascade manifest (`task: "cascade"`) points to one liver and one tumour stage directory.
  */
-const dim = z.number().int().refine((n) => n === -1 || n > 0, 'a dimension is a positive integer or -1 (dynamic)');
+const dim = z
+  .number()
+  .int()
+  .refine((n) => n === -1 || n > 0, 'a dimension is a positive integer or -1 (dynamic)');
 
 export const stageManifestSchema = z.object({
   id: z.string().min(1),
@@ -25,7 +28,9 @@ export const stageManifestSchema = z.object({
     layout: z.literal('NCHW').default('NCHW'),
     sliceOffsets: z.array(z.number().int()).min(1),
     size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
-    window: z.object({ low: z.number(), high: z.number() }).refine((w) => w.high > w.low, 'window.high must exceed window.low'),
+    window: z
+      .object({ low: z.number(), high: z.number() })
+      .refine((w) => w.high > w.low, 'window.high must exceed window.low'),
     normalisation: z.string().optional(),
     region: z.enum(['full-slice', 'liver-bbox']),
   }),
@@ -86,10 +91,14 @@ function checkConsistency(m: AnyManifest, path: string): void {
   if (m.task === 'cascade') return;
   const [, c, h, w] = m.input.shape;
   if (c !== -1 && c !== m.input.sliceOffsets.length) {
-    throw new Error(`model: ${path}: input.shape has ${c} channels but sliceOffsets has ${m.input.sliceOffsets.length}`);
+    throw new Error(
+      `model: ${path}: input.shape has ${c} channels but sliceOffsets has ${m.input.sliceOffsets.length}`,
+    );
   }
   if ((h !== -1 && h !== m.input.size[0]) || (w !== -1 && w !== m.input.size[1])) {
-    throw new Error(`model: ${path}: input.shape ${JSON.stringify(m.input.shape)} disagrees with size ${JSON.stringify(m.input.size)}`);
+    throw new Error(
+      `model: ${path}: input.shape ${JSON.stringify(m.input.shape)} disagrees with size ${JSON.stringify(m.input.size)}`,
+    );
   }
   const k = m.output.shape[1];
   if (k !== -1 && k !== m.output.classes.length) {
@@ -110,7 +119,8 @@ export function loadStage(dir: string): LoadedStage {
   const manifest = readManifest(dir);
   if (manifest.task === 'cascade') throw new Error(`model: ${dir} is a cascade manifest, expected a single model`);
   const modelPath = resolve(dir, manifest.file);
-  if (!existsSync(modelPath)) throw new Error(`model: ${manifest.id}@${manifest.version}: model file ${modelPath} is missing`);
+  if (!existsSync(modelPath))
+    throw new Error(`model: ${manifest.id}@${manifest.version}: model file ${modelPath} is missing`);
   const modelBytes = new Uint8Array(readFileSync(modelPath));
   const actual = sha256Hex(modelBytes);
   if (actual !== manifest.sha256) {
@@ -133,7 +143,9 @@ export function resolveCascade(dir: string): { id: string; version: string; live
     };
   }
   if (m.task !== 'liver-segmentation') {
-    throw new Error(`model: ${dir} is a ${m.task} model; a cascade needs a liver model first (give a cascade or liver model)`);
+    throw new Error(
+      `model: ${dir} is a ${m.task} model; a cascade needs a liver model first (give a cascade or liver model)`,
+    );
   }
   return { id: m.id, version: m.version, liverDir: resolve(dir) };
 }

@@ -3,7 +3,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SegmentationCascade } from './cascade';
-import { BUNDLED_MODELS_DIR, DEFAULT_CASCADE_DIR, loadStage, readManifest, resolveCascade, sha256Hex } from './manifest';
+import {
+  BUNDLED_MODELS_DIR,
+  DEFAULT_CASCADE_DIR,
+  loadStage,
+  readManifest,
+  resolveCascade,
+  sha256Hex,
+} from './manifest';
 import { ModelRegistry, SegmentationModel, validateInput } from './model';
 import { dice } from './postprocess';
 import { parseProviders, providerOrder } from './providers';
@@ -66,7 +73,10 @@ describe('bad models are refused with a clear error', () => {
     writeFileSync(join(d, 'manifest.json'), '{ "id": ');
     expect(() => readManifest(d)).toThrow(/not valid JSON/);
     const m = JSON.parse(readFileSync(join(LIVER_DIR, 'manifest.json'), 'utf8'));
-    writeFileSync(join(d, 'manifest.json'), JSON.stringify({ ...m, sha256: 'abc', input: { ...m.input, sliceOffsets: [0] } }));
+    writeFileSync(
+      join(d, 'manifest.json'),
+      JSON.stringify({ ...m, sha256: 'abc', input: { ...m.input, sliceOffsets: [0] } }),
+    );
     expect(() => readManifest(d)).toThrow(/sha256: sha256 must be 64 lowercase hex digits/);
     writeFileSync(join(d, 'manifest.json'), JSON.stringify({ ...m, input: { ...m.input, sliceOffsets: [0] } }));
     expect(() => readManifest(d)).toThrow(/3 channels but sliceOffsets has 1/);
@@ -80,13 +90,17 @@ describe('bad models are refused with a clear error', () => {
     writeFileSync(join(d, 'model.onnx'), junk);
     const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
     writeFileSync(join(d, 'manifest.json'), JSON.stringify({ ...m, sha256: sha256Hex(junk) }));
-    await expect(SegmentationModel.load(d, { providers: 'cpu' })).rejects.toThrow(/no execution provider could load the model/);
+    await expect(SegmentationModel.load(d, { providers: 'cpu' })).rejects.toThrow(
+      /no execution provider could load the model/,
+    );
   });
   test('a manifest whose input name is not in the graph', async () => {
     const d = copyModel(LIVER_DIR, 'badname');
     const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
     writeFileSync(join(d, 'manifest.json'), JSON.stringify({ ...m, input: { ...m.input, name: 'pixels' } }));
-    await expect(SegmentationModel.load(d, { providers: 'cpu' })).rejects.toThrow(/manifest input "pixels" is not an input of the ONNX graph \(image\)/);
+    await expect(SegmentationModel.load(d, { providers: 'cpu' })).rejects.toThrow(
+      /manifest input "pixels" is not an input of the ONNX graph \(image\)/,
+    );
   });
 });
 
@@ -107,7 +121,9 @@ describe('providers', () => {
     expect(m.attempts[0].error).toBeTruthy();
     expect(logs.at(-1)).toMatch(/using cpu \(unavailable: cuda: /);
     await m.release();
-    await expect(SegmentationModel.load(LIVER_DIR, { providers: 'cuda', strict: true })).rejects.toThrow(/no execution provider could load the model \(cuda: /);
+    await expect(SegmentationModel.load(LIVER_DIR, { providers: 'cuda', strict: true })).rejects.toThrow(
+      /no execution provider could load the model \(cuda: /,
+    );
   });
 });
 
@@ -128,8 +144,12 @@ describe('running the real liver model on CPU', () => {
   });
 
   test('wrong shapes and dtypes are rejected before reaching the session', async () => {
-    await expect(model.run(new Float32Array(10), 1)).rejects.toThrow(/input has 10 values but shape \[1, 3, 128, 128\] needs 49152/);
-    expect(() => validateInput(model.manifest, new Float64Array(49152), [1, 3, 128, 128])).toThrow(/must be a Float32Array .* got Float64Array/);
+    await expect(model.run(new Float32Array(10), 1)).rejects.toThrow(
+      /input has 10 values but shape \[1, 3, 128, 128\] needs 49152/,
+    );
+    expect(() => validateInput(model.manifest, new Float64Array(49152), [1, 3, 128, 128])).toThrow(
+      /must be a Float32Array .* got Float64Array/,
+    );
     expect(() => validateInput(model.manifest, new Float32Array(65536), [1, 4, 128, 128])).toThrow(
       /input "image" has shape \[1, 4, 128, 128\] but \[N, 3, 128, 128\] was expected/,
     );
@@ -154,20 +174,30 @@ describe('liver → tumour cascade on fresh phantoms (not in the training set)',
     await cascade.tumour?.release();
   });
 
-  test.each([90001, 90002, 90003])(`seed %i: liver Dice > ${LIVER_DICE_BAR}, tumour only inside the liver`, async (seed) => {
-    const ph = simplePhantom(seed, 96, 32, 'PORTAL_VENOUS');
-    const stages: string[] = [];
-    const r = await cascade.segment({ data: ph.data, dims: ph.dims, spacing: ph.spacing }, { onProgress: (p) => stages.push(p.stage) });
-    expect(r.labels.length).toBe(ph.data.length);
-    expect(r.dims).toEqual(ph.dims);
-    const bin = (a: Uint8Array, f: (v: number) => boolean) => Uint8Array.from(a, (v) => (f(v) ? 1 : 0));
-    const liverDice = dice(bin(r.labels, (v) => v > 0), bin(ph.labels, (v) => v > 0));
-    expect(liverDice).toBeGreaterThan(LIVER_DICE_BAR);
-    expect(r.labels.every((v) => v <= 2)).toBe(true);
-    expect(stages[0]).toBe('liver');
-    expect(stages.at(-1)).toBe('done');
-    expect(r.timings.sessionRunMs).toBeGreaterThan(0);
-  }, 240_000);
+  test.each([90001, 90002, 90003])(
+    `seed %i: liver Dice > ${LIVER_DICE_BAR}, tumour only inside the liver`,
+    async (seed) => {
+      const ph = simplePhantom(seed, 96, 32, 'PORTAL_VENOUS');
+      const stages: string[] = [];
+      const r = await cascade.segment(
+        { data: ph.data, dims: ph.dims, spacing: ph.spacing },
+        { onProgress: (p) => stages.push(p.stage) },
+      );
+      expect(r.labels.length).toBe(ph.data.length);
+      expect(r.dims).toEqual(ph.dims);
+      const bin = (a: Uint8Array, f: (v: number) => boolean) => Uint8Array.from(a, (v) => (f(v) ? 1 : 0));
+      const liverDice = dice(
+        bin(r.labels, (v) => v > 0),
+        bin(ph.labels, (v) => v > 0),
+      );
+      expect(liverDice).toBeGreaterThan(LIVER_DICE_BAR);
+      expect(r.labels.every((v) => v <= 2)).toBe(true);
+      expect(stages[0]).toBe('liver');
+      expect(stages.at(-1)).toBe('done');
+      expect(r.timings.sessionRunMs).toBeGreaterThan(0);
+    },
+    240_000,
+  );
 
   test(`tumour Dice over several lesion-bearing phantoms > ${TUMOUR_DICE_BAR}`, async () => {
     let inter = 0;
@@ -194,11 +224,17 @@ describe('liver → tumour cascade on fresh phantoms (not in the training set)',
       for (let y = 0; y < ny; y++)
         for (let x = 0; x < nx; x++) flipped[nx - 1 - x + nx * (ny - 1 - y + ny * z)] = ph.data[x + nx * (y + ny * z)];
     const a = await cascade.segment({ data: ph.data, dims: ph.dims, spacing: ph.spacing });
-    const b = await cascade.segment({ data: flipped, dims: ph.dims, spacing: ph.spacing, direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1] });
+    const b = await cascade.segment({
+      data: flipped,
+      dims: ph.dims,
+      spacing: ph.spacing,
+      direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1],
+    });
     let same = 0;
     for (let z = 0; z < nz; z++)
       for (let y = 0; y < ny; y++)
-        for (let x = 0; x < nx; x++) if (a.labels[x + nx * (y + ny * z)] === b.labels[nx - 1 - x + nx * (ny - 1 - y + ny * z)]) same++;
+        for (let x = 0; x < nx; x++)
+          if (a.labels[x + nx * (y + ny * z)] === b.labels[nx - 1 - x + nx * (ny - 1 - y + ny * z)]) same++;
     expect(same).toBe(a.labels.length);
   }, 240_000);
 
@@ -206,10 +242,14 @@ describe('liver → tumour cascade on fresh phantoms (not in the training set)',
     const ph = simplePhantom(90031, 64, 20);
     const ac = new AbortController();
     ac.abort(new Error('stop now'));
-    await expect(cascade.segment({ data: ph.data, dims: ph.dims, spacing: ph.spacing }, { signal: ac.signal, batchSize: 4 })).rejects.toThrow('stop now');
+    await expect(
+      cascade.segment({ data: ph.data, dims: ph.dims, spacing: ph.spacing }, { signal: ac.signal, batchSize: 4 }),
+    ).rejects.toThrow('stop now');
   });
 
   test('bad volumes are refused', async () => {
-    await expect(cascade.segment({ data: new Float32Array(10), dims: [2, 2, 2], spacing: [1, 1, 1] })).rejects.toThrow(/data has 10 voxels but dims 2×2×2 need 8/);
+    await expect(cascade.segment({ data: new Float32Array(10), dims: [2, 2, 2], spacing: [1, 1, 1] })).rejects.toThrow(
+      /data has 10 voxels but dims 2×2×2 need 8/,
+    );
   });
 });

@@ -40,19 +40,27 @@ export class SegmentationModel {
     const m = this.manifest;
     const s = this.session;
     if (!s.inputNames.includes(m.input.name)) {
-      throw new Error(`model ${this.key}: manifest input "${m.input.name}" is not an input of the ONNX graph (${s.inputNames.join(', ')})`);
+      throw new Error(
+        `model ${this.key}: manifest input "${m.input.name}" is not an input of the ONNX graph (${s.inputNames.join(', ')})`,
+      );
     }
     if (!s.outputNames.includes(m.output.name)) {
-      throw new Error(`model ${this.key}: manifest output "${m.output.name}" is not an output of the ONNX graph (${s.outputNames.join(', ')})`);
+      throw new Error(
+        `model ${this.key}: manifest output "${m.output.name}" is not an output of the ONNX graph (${s.outputNames.join(', ')})`,
+      );
     }
     const meta = (s.inputMetadata ?? []).find((x) => x.name === m.input.name);
     if (meta && meta.isTensor) {
       if (meta.type !== m.input.dtype) {
-        throw new Error(`model ${this.key}: graph input "${meta.name}" is ${meta.type} but the manifest says ${m.input.dtype}`);
+        throw new Error(
+          `model ${this.key}: graph input "${meta.name}" is ${meta.type} but the manifest says ${m.input.dtype}`,
+        );
       }
       const gs = meta.shape;
       if (gs.length && gs.length !== m.input.shape.length) {
-        throw new Error(`model ${this.key}: graph input has rank ${gs.length} but the manifest shape has rank ${m.input.shape.length}`);
+        throw new Error(
+          `model ${this.key}: graph input has rank ${gs.length} but the manifest shape has rank ${m.input.shape.length}`,
+        );
       }
       gs.forEach((d, i) => {
         const md = m.input.shape[i];
@@ -84,7 +92,8 @@ export class SegmentationModel {
     this.runs++;
     const t = out[this.manifest.output.name] as Tensor | undefined;
     if (!t) throw new Error(`model ${this.key}: session returned no output "${this.manifest.output.name}"`);
-    if (t.type !== 'float32') throw new Error(`model ${this.key}: output "${this.manifest.output.name}" is ${t.type}, expected float32`);
+    if (t.type !== 'float32')
+      throw new Error(`model ${this.key}: output "${this.manifest.output.name}" is ${t.type}, expected float32`);
     const expect = this.manifest.output.shape.map((d, i) => (i === 0 ? n : d));
     checkShape(t.dims, expect, `model ${this.key}: output "${this.manifest.output.name}"`);
     return { data: t.data as Float32Array, dims: t.dims };
@@ -111,7 +120,9 @@ export function validateInput(m: StageManifest, data: unknown, shape: readonly n
 function checkShape(actual: readonly number[], expected: readonly number[], what: string): void {
   const ok = actual.length === expected.length && expected.every((d, i) => d === -1 || d === actual[i]);
   if (!ok) {
-    throw new Error(`${what} has shape [${actual.join(', ')}] but [${expected.map((d) => (d === -1 ? 'N' : d)).join(', ')}] was expected`);
+    throw new Error(
+      `${what} has shape [${actual.join(', ')}] but [${expected.map((d) => (d === -1 ? 'N' : d)).join(', ')}] was expected`,
+    );
   }
 }
 

@@ -29,7 +29,10 @@ export function canonicalMapping(dims: readonly number[], direction?: readonly n
     for (let c = 0; c < 3; c++) {
       let best = 0;
       for (let r = 1; r < 3; r++) if (Math.abs(direction[3 * r + c]) > Math.abs(direction[3 * best + c])) best = r;
-      if (used.has(best)) throw new Error(`orientation: index axes share world axis ${'xyz'[best]}; direction ${JSON.stringify(direction)} is degenerate`);
+      if (used.has(best))
+        throw new Error(
+          `orientation: index axes share world axis ${'xyz'[best]}; direction ${JSON.stringify(direction)} is degenerate`,
+        );
       used.add(best);
       perm[best] = c;
       // z is left as stored (either sign is fine for a symmetric 2.5D stack); x and y must be positive.
@@ -56,7 +59,11 @@ function strides(m: AxisMapping): { start: number; s: [number, number, number] }
 }
 
 /** Copies `src` into canonical order (a new array of the same type). */
-export function toCanonical<T extends { length: number; [i: number]: number }>(src: T, m: AxisMapping, make: (n: number) => T): T {
+export function toCanonical<T extends { length: number; [i: number]: number }>(
+  src: T,
+  m: AxisMapping,
+  make: (n: number) => T,
+): T {
   if (m.identity) return src;
   const out = make(src.length);
   const { start, s } = strides(m);
@@ -72,7 +79,11 @@ export function toCanonical<T extends { length: number; [i: number]: number }>(s
 }
 
 /** Maps a canonical-order array back to the source order (inverse of toCanonical). */
-export function fromCanonical<T extends { length: number; [i: number]: number }>(canon: T, m: AxisMapping, make: (n: number) => T): T {
+export function fromCanonical<T extends { length: number; [i: number]: number }>(
+  canon: T,
+  m: AxisMapping,
+  make: (n: number) => T,
+): T {
   if (m.identity) return canon;
   const out = make(canon.length);
   const { start, s } = strides(m);

@@ -53,9 +53,16 @@ test('dice', () => {
 });
 
 describe('distances and HD95 match scipy (tools/goldens/inference/metrics_golden.py)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const g = require('./__fixtures__/metrics.json') as {
-    dims: number[]; spacing: number[]; a: number[]; b: number[]; sparse: number[]; edtSparse: number[]; edtA: number[]; dice: number; hd95: number;
+    dims: number[];
+    spacing: number[];
+    a: number[];
+    b: number[];
+    sparse: number[];
+    edtSparse: number[];
+    edtA: number[];
+    dice: number;
+    hd95: number;
   };
   const maxAbs = (x: ArrayLike<number>, y: number[]) => y.reduce((m, v, i) => Math.max(m, Math.abs(x[i] - v)), 0);
   test('exact anisotropic EDT', () => {

@@ -5,7 +5,11 @@ import { fillStack, markSlice, maskRegion, foregroundProbability, axisWeights } 
 describe('preprocess matches the numpy training pipeline', () => {
   const vol = Float32Array.from(golden.volume);
   const [nx, ny] = golden.dims;
-  const spec = { sliceOffsets: golden.sliceOffsets, size: [golden.size, golden.size] as [number, number], window: golden.window };
+  const spec = {
+    sliceOffsets: golden.sliceOffsets,
+    size: [golden.size, golden.size] as [number, number],
+    window: golden.window,
+  };
   const S = golden.size;
 
   test.each(golden.cases.map((c, i) => [i, c] as const))('region case %i: 2.5D stack and resampling back', (_i, c) => {
@@ -49,17 +53,40 @@ describe('preprocess edge cases', () => {
   test('identity resampling returns the windowed voxels', () => {
     const data = Float32Array.from([-1000, -200, 50, 300, 1000, 100]);
     const out = new Float32Array(6);
-    fillStack(data, [3, 2, 1], [0], { x0: 0, y0: 0, x1: 3, y1: 2 }, { sliceOffsets: [0], size: [2, 3], window: { low: -200, high: 300 } }, out);
+    fillStack(
+      data,
+      [3, 2, 1],
+      [0],
+      { x0: 0, y0: 0, x1: 3, y1: 2 },
+      { sliceOffsets: [0], size: [2, 3], window: { low: -200, high: 300 } },
+      out,
+    );
     expect(Array.from(out)).toEqual([0, 0, 0.5, 1, 1, 0.6].map((v) => Math.fround(v)));
   });
   test('slice offsets are clamped at the volume ends', () => {
     const data = Float32Array.from([0, 100, 200]); // 1×1×3
     const out = new Float32Array(3);
-    fillStack(data, [1, 1, 3], [0], { x0: 0, y0: 0, x1: 1, y1: 1 }, { sliceOffsets: [-1, 0, 1], size: [1, 1], window: { low: 0, high: 200 } }, out);
+    fillStack(
+      data,
+      [1, 1, 3],
+      [0],
+      { x0: 0, y0: 0, x1: 1, y1: 1 },
+      { sliceOffsets: [-1, 0, 1], size: [1, 1], window: { low: 0, high: 200 } },
+      out,
+    );
     expect(Array.from(out)).toEqual([0, 0, 0.5]);
   });
   test('buffer too small is an error', () => {
-    expect(() => fillStack(new Float32Array(8), [2, 2, 2], [0, 1], { x0: 0, y0: 0, x1: 2, y1: 2 }, { sliceOffsets: [0], size: [2, 2], window: { low: 0, high: 1 } }, new Float32Array(4))).toThrow(/8 needed/);
+    expect(() =>
+      fillStack(
+        new Float32Array(8),
+        [2, 2, 2],
+        [0, 1],
+        { x0: 0, y0: 0, x1: 2, y1: 2 },
+        { sliceOffsets: [0], size: [2, 2], window: { low: 0, high: 1 } },
+        new Float32Array(4),
+      ),
+    ).toThrow(/8 needed/);
   });
   test('softmax foreground probability of 2-class logits is the logistic of the difference', () => {
     const logits = Float32Array.from([0, 2, -1, 1, 3, 0]); // n=1, k=2, hw=3: class0=[0,2,-1], class1=[1,3,0]

@@ -178,7 +178,8 @@ export function markSlice(
       const a = ux0[i];
       const b = ux1[i];
       const f = fu[i];
-      const p = (prob[r0 + a] * (1 - f) + prob[r0 + b] * f) * (1 - fv) + (prob[r1 + a] * (1 - f) + prob[r1 + b] * f) * fv;
+      const p =
+        (prob[r0 + a] * (1 - f) + prob[r0 + b] * f) * (1 - fv) + (prob[r1 + a] * (1 - f) + prob[r1 + b] * f) * fv;
       if (p > threshold) {
         mask[base + y * nx + x] = value;
         marked++;

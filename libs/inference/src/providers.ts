@@ -28,7 +28,9 @@ export type Logger = (message: string) => void;
 
 /** Parses a provider list such as "cuda, WebGPU ,cpu"; unknown names are an error naming the valid ones. */
 export function parseProviders(spec: string | readonly string[] | undefined): ProviderName[] {
-  const items = (typeof spec === 'string' ? spec.split(',') : (spec ?? [])).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const items = (typeof spec === 'string' ? spec.split(',') : (spec ?? []))
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const out: ProviderName[] = [];
   for (const p of items) {
     if (!(KNOWN_PROVIDERS as readonly string[]).includes(p)) {
@@ -40,7 +42,11 @@ export function parseProviders(spec: string | readonly string[] | undefined): Pr
 }
 
 /** Provider order: explicit list > HEPATOSCOPE_ORT_PROVIDERS > ['cpu']; CPU appended unless strict. */
-export function providerOrder(explicit?: string | readonly string[], env = process.env, strict = false): ProviderName[] {
+export function providerOrder(
+  explicit?: string | readonly string[],
+  env = process.env,
+  strict = false,
+): ProviderName[] {
   let order = parseProviders(explicit ?? env.HEPATOSCOPE_ORT_PROVIDERS);
   if (order.length === 0) order = ['cpu'];
   if (!strict && !order.includes('cpu')) order.push('cpu');
@@ -59,7 +65,10 @@ export interface CreateSessionOptions {
  * Creates an onnxruntime-node session on the first provider that works.
  * Throws (listing every provider's error) when none does.
  */
-export async function createSession(model: Uint8Array | string, opts: CreateSessionOptions = {}): Promise<SessionChoice> {
+export async function createSession(
+  model: Uint8Array | string,
+  opts: CreateSessionOptions = {},
+): Promise<SessionChoice> {
   const ort = await import('onnxruntime-node');
   const log = opts.log ?? (() => {});
   const attempts: ProviderAttempt[] = [];

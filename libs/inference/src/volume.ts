@@ -7,14 +7,7 @@
  * which maps onto an image tensor row-major with H = ny, W = nx.
  */
 export type VoxelArray =
-  | Float32Array
-  | Float64Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Int8Array
-  | Uint8Array;
+  Float32Array | Float64Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Int8Array | Uint8Array;
 
 export interface VolumeLike {
   data: ArrayLike<number> & { length: number };

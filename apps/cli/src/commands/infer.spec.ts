@@ -15,7 +15,12 @@ beforeAll(() => {
   const ph = simplePhantom(91001, 96, 28, 'PORTAL_VENOUS');
   truth = ph.labels;
   image = join(dir, 'portal.nii.gz');
-  const vol = createVolume({ data: Int16Array.from(ph.data, (v) => Math.round(v)), dims: ph.dims, spacing: ph.spacing, metadata: { synthetic: true } });
+  const vol = createVolume({
+    data: Int16Array.from(ph.data, (v) => Math.round(v)),
+    dims: ph.dims,
+    spacing: ph.spacing,
+    metadata: { synthetic: true },
+  });
   writeFileSync(image, gzip(encodeNifti(vol)));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +29,18 @@ test('infer writes a LiTS mask and lesion instances on the image grid', async ()
   const out = join(dir, 'mask.nii.gz');
   const inst = join(dir, 'instances.nii');
   const log = jest.spyOn(console, 'log').mockImplementation(() => {});
-  const code = await infer.run(['--image', image, '--out', out, '--instances', inst, '--providers', 'cpu', '--quiet', '--json']);
+  const code = await infer.run([
+    '--image',
+    image,
+    '--out',
+    out,
+    '--instances',
+    inst,
+    '--providers',
+    'cpu',
+    '--quiet',
+    '--json',
+  ]);
   const printed = JSON.parse(log.mock.calls.map((c) => c.join(' ')).join('\n'));
   log.mockRestore();
   expect(code).toBe(0);
@@ -35,7 +51,12 @@ test('infer writes a LiTS mask and lesion instances on the image grid', async ()
   const labels = mask.data as Uint8Array;
   expect(labels.every((v) => v <= 2)).toBe(true);
   const bin = (a: ArrayLike<number>, f: (v: number) => boolean) => Uint8Array.from(a, (v) => (f(v) ? 1 : 0));
-  expect(dice(bin(labels, (v) => v > 0), bin(truth, (v) => v > 0))).toBeGreaterThan(0.85);
+  expect(
+    dice(
+      bin(labels, (v) => v > 0),
+      bin(truth, (v) => v > 0),
+    ),
+  ).toBeGreaterThan(0.85);
   const instances = parseNifti(readFileSync(inst), inst);
   expect(instances.dtype).toBe('uint16');
   const maxLabel = (instances.data as Uint16Array).reduce((m, v) => Math.max(m, v), 0);
@@ -50,14 +71,22 @@ describe('bad input', () => {
     await expect(infer.run(['--out', 'x.nii.gz'])).rejects.toThrow(/--image is required/);
     await expect(infer.run(['--image', image])).rejects.toThrow(/--out is required/);
     await expect(infer.run(['--image', image, '--out', 'mask.png'])).rejects.toThrow(/must end in .nii or .nii.gz/);
-    await expect(infer.run(['--image', image, '--out', 'm.nii', '--batch', '0'])).rejects.toThrow(/--batch must be an integer/);
-    await expect(infer.run(['--image', image, '--out', 'm.nii', '--providers', 'tpu'])).rejects.toThrow(/unknown execution provider "tpu"/);
+    await expect(infer.run(['--image', image, '--out', 'm.nii', '--batch', '0'])).rejects.toThrow(
+      /--batch must be an integer/,
+    );
+    await expect(infer.run(['--image', image, '--out', 'm.nii', '--providers', 'tpu'])).rejects.toThrow(
+      /unknown execution provider "tpu"/,
+    );
     await expect(infer.run(['--bogus'])).rejects.toBeInstanceOf(CliError);
   });
   test('a missing image or model directory names the path; nothing is written', async () => {
     const out = join(dir, 'never.nii.gz');
-    await expect(infer.run(['--image', join(dir, 'nope.nii.gz'), '--out', out, '--quiet'])).rejects.toThrow(/nope\.nii\.gz/);
-    await expect(infer.run(['--image', image, '--out', out, '--model', dir, '--quiet'])).rejects.toThrow(/no manifest.json in/);
+    await expect(infer.run(['--image', join(dir, 'nope.nii.gz'), '--out', out, '--quiet'])).rejects.toThrow(
+      /nope\.nii\.gz/,
+    );
+    await expect(infer.run(['--image', image, '--out', out, '--model', dir, '--quiet'])).rejects.toThrow(
+      /no manifest.json in/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -37,17 +37,26 @@ export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult
     const image = await inf.readImage(data.imagePath);
     const mask = await inf.readImage(data.maskPath);
     if (image.dims.some((d, i) => d !== mask.dims[i])) {
-      throw new Error(`feature-extraction: mask ${data.maskPath} is ${mask.dims.join('×')} but image ${data.imagePath} is ${image.dims.join('×')}`);
+      throw new Error(
+        `feature-extraction: mask ${data.maskPath} is ${mask.dims.join('×')} but image ${data.imagePath} is ${image.dims.join('×')}`,
+      );
     }
     if (data.preset && data.settings) throw new Error('feature-extraction: give either preset or settings, not both');
-    const settings = data.settings ? rad.parseExtractSettings(data.settings) : rad.presetSettings(data.preset ?? 'liver-ct');
+    const settings = data.settings
+      ? rad.parseExtractSettings(data.settings)
+      : rad.presetSettings(data.preset ?? 'liver-ct');
     ctx.signal.throwIfAborted();
     await ctx.progress(0.1, 'extracting features');
-    const rows = rad.extractFeaturesPerLabel(image, { ...mask, spacing: image.spacing, origin: image.origin }, settings, {
-      label: data.label,
-      exclude: data.label === undefined ? (data.exclude ?? [1]) : undefined,
-      splitComponents: data.splitComponents,
-    });
+    const rows = rad.extractFeaturesPerLabel(
+      image,
+      { ...mask, spacing: image.spacing, origin: image.origin },
+      settings,
+      {
+        label: data.label,
+        exclude: data.label === undefined ? (data.exclude ?? [1]) : undefined,
+        splitComponents: data.splitComponents,
+      },
+    );
     await ctx.progress(0.95, 'writing features');
     // JSON has no NaN: undefined features become null, their reasons are kept in features.json.
     const clean = rows.map((r) => ({
@@ -56,7 +65,11 @@ export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult
       voxels: r.voxels,
       features: Object.fromEntries(Object.entries(r.features).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
     }));
-    const full = JSON.stringify(rows.map((r, i) => ({ ...clean[i], reasons: r.reasons, diagnostics: r.diagnostics })), null, 1);
+    const full = JSON.stringify(
+      rows.map((r, i) => ({ ...clean[i], reasons: r.reasons, diagnostics: r.diagnostics })),
+      null,
+      1,
+    );
     const { result } = ctx.store.commit(ctx.jobId, { 'features.json': new TextEncoder().encode(full) }, (dir) => ({
       featuresPath: `${dir}/features.json`,
       settingsHash: rows[0]?.settingsHash ?? rad.settingsHash(settings),

@@ -40,15 +40,23 @@ export const segmentationJob: JobDefinition<SegmentationPayload, SegmentationJob
       batchSize: data.batchSize,
       liverOnly: data.liverOnly,
       signal: ctx.signal,
-      onProgress: (p) => void ctx.progress(0.05 + 0.9 * p.fraction, `${p.stage}${p.slicesTotal ? ` ${p.slicesDone}/${p.slicesTotal}` : ''}`),
+      onProgress: (p) =>
+        void ctx.progress(
+          0.05 + 0.9 * p.fraction,
+          `${p.stage}${p.slicesTotal ? ` ${p.slicesDone}/${p.slicesTotal}` : ''}`,
+        ),
     });
     await ctx.progress(0.96, 'writing masks');
     const enc = inf.encodeSegmentation(image, result, cascade.id);
-    const { result: out } = ctx.store.commit(ctx.jobId, { 'mask.nii.gz': enc.mask, 'instances.nii.gz': enc.instances }, (dir) => ({
-      maskPath: `${dir}/mask.nii.gz`,
-      instancesPath: `${dir}/instances.nii.gz`,
-      summary: enc.summary,
-    }));
+    const { result: out } = ctx.store.commit(
+      ctx.jobId,
+      { 'mask.nii.gz': enc.mask, 'instances.nii.gz': enc.instances },
+      (dir) => ({
+        maskPath: `${dir}/mask.nii.gz`,
+        instancesPath: `${dir}/instances.nii.gz`,
+        summary: enc.summary,
+      }),
+    );
     return out;
   },
 };

@@ -133,7 +133,10 @@ export function simplePhantom(seed: number, nx = 128, nz = 40, phase?: Phase): S
   const rng = new Rng(seed);
   const ny = nx;
   const ph = phase ?? PHASES[rng.int(0, 4)];
-  const hu = Object.fromEntries(Object.entries(PHASE_HU[ph]).map(([k, v]) => [k, v + rng.normal(0, 6)])) as Record<keyof (typeof PHASE_HU)['NATIVE'], number>;
+  const hu = Object.fromEntries(Object.entries(PHASE_HU[ph]).map(([k, v]) => [k, v + rng.normal(0, 6)])) as Record<
+    keyof (typeof PHASE_HU)['NATIVE'],
+    number
+  >;
   const sx = (rng.uniform(1.4, 2.6) * 128) / nx;
   const sz = rng.uniform(2.0, 5.0);
   const dims: [number, number, number] = [nx, ny, nz];
@@ -198,19 +201,31 @@ export function simplePhantom(seed: number, nx = 128, nz = 40, phase?: Phase): S
     forEll(c, r, (idx) => (img[idx] = hu.kidney));
   }
   {
-    const c = [zc - rng.uniform(0, 0.25) * nz * sz, cy + bodyRy * rng.uniform(0.25, 0.45), cx + bodyRx * rng.uniform(0.55, 0.7)];
+    const c = [
+      zc - rng.uniform(0, 0.25) * nz * sz,
+      cy + bodyRy * rng.uniform(0.25, 0.45),
+      cx + bodyRx * rng.uniform(0.55, 0.7),
+    ];
     const r = [rng.uniform(35, 55), rng.uniform(25, 40), rng.uniform(15, 25)];
     forEll(c, r, (idx) => (img[idx] = hu.spleen));
   }
   // liver
   const cellMm = 24 * 2; // the numpy phantom's 24-voxel cells at ~2 mm
   const warp = smoothNoise(rng, dims, [cellMm / sx, cellMm / sx, cellMm / sz]);
-  const lc = [zc - rng.uniform(-0.1, 0.2) * nz * sz, cy - bodyRy * rng.uniform(0, 0.2), cx - bodyRx * rng.uniform(0.4, 0.55)];
+  const lc = [
+    zc - rng.uniform(-0.1, 0.2) * nz * sz,
+    cy - bodyRy * rng.uniform(0, 0.2),
+    cx - bodyRx * rng.uniform(0.4, 0.55),
+  ];
   const lr = [rng.uniform(55, 85), rng.uniform(0.45, 0.62) * bodyRy, rng.uniform(0.3, 0.42) * bodyRx];
   const lobes: { c: number[]; r: number[] }[] = [{ c: lc, r: lr }];
   const nl = rng.int(1, 3);
   for (let l = 0; l < nl; l++) {
-    const c2 = [lc[0] + rng.uniform(-30, 10), lc[1] + rng.uniform(-0.3, 0.1) * lr[1], lc[2] + rng.uniform(0.5, 0.9) * lr[2]];
+    const c2 = [
+      lc[0] + rng.uniform(-30, 10),
+      lc[1] + rng.uniform(-0.3, 0.1) * lr[1],
+      lc[2] + rng.uniform(0.5, 0.9) * lr[2],
+    ];
     const r2 = [lr[0] * rng.uniform(0.4, 0.7), lr[1] * rng.uniform(0.4, 0.7), lr[2] * rng.uniform(0.5, 0.8)];
     lobes.push({ c: c2, r: r2 });
   }
@@ -232,7 +247,11 @@ export function simplePhantom(seed: number, nx = 128, nz = 40, phase?: Phase): S
   // vessels: tubes through the liver
   const nv = rng.int(2, 5);
   for (let t = 0; t < nv; t++) {
-    const p0 = [rng.uniform(0, nz * sz), lc[1] + rng.uniform(-0.5, 0.5) * lr[1], lc[2] + rng.uniform(-0.5, 0.5) * lr[2]];
+    const p0 = [
+      rng.uniform(0, nz * sz),
+      lc[1] + rng.uniform(-0.5, 0.5) * lr[1],
+      lc[2] + rng.uniform(-0.5, 0.5) * lr[2],
+    ];
     const d = [rng.normal(), rng.normal(), rng.normal()];
     const dn = Math.hypot(d[0], d[1], d[2]);
     const rad2 = rng.uniform(2.0, 4.5) ** 2;
