@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeVolume, IDENTITY_DIRECTION, type Volume } from '@hepatoscope/imaging-io';
 import { CliError } from '../command';
-import extract, { fromPyRadiomicsFeatureClass, fromPyRadiomicsImageTypes, fromPyRadiomicsSettings } from './extract';
+import extract, { parseYamlSubset, fromPyRadiomicsFeatureClass, fromPyRadiomicsImageTypes, fromPyRadiomicsSettings } from './extract';
 
 const PHANTOM = path.join(path.dirname(require.resolve('@hepatoscope/radiomics/package.json')), 'fixtures', 'ibsi1', 'ibsi_1_digital_phantom', 'nifti');
 const IMAGE = path.join(PHANTOM, 'image', 'phantom.nii.gz');
@@ -117,6 +117,42 @@ describe('hepatoscope extract', () => {
     expect(head).toContain('original_shape_Maximum2DDiameterSlice');
     expect(head).toContain('original_glcm_JointEnergy');
     expect(head).toContain('original_gldm_DependenceEntropy');
+  });
+
+  it('reads PyRadiomics YAML parameter files', async () => {
+    const yaml = `# PyRadiomics params
+imageType:
+  Original: {}
+  LoG:
+    sigma: [1.0, 3.0]  # mm
+featureClass:
+  shape:
+  firstorder: []
+  glcm:
+    - JointEnergy
+    - Contrast
+setting:
+  binWidth: 25
+  label: 1
+  interpolator: 'sitkBSpline'
+  resampledPixelSpacing: [2, 2, 2]
+  force2D: false
+`;
+    expect(parseYamlSubset(yaml)).toEqual({
+      imageType: { Original: {}, LoG: { sigma: [1, 3] } },
+      featureClass: { shape: {}, firstorder: [], glcm: ['JointEnergy', 'Contrast'] },
+      setting: { binWidth: 25, label: 1, interpolator: 'sitkBSpline', resampledPixelSpacing: [2, 2, 2], force2D: false },
+    });
+    expect(() => parseYamlSubset('a: {b: 1}')).toThrow(/line 1/);
+    const p = path.join(dir, 'params.yaml');
+    fs.writeFileSync(p, yaml.replace('resampledPixelSpacing: [2, 2, 2]', 'resampledPixelSpacing: [2, 2, 2]\n  voxelArrayShift: 0').replace('  voxelArrayShift: 0\n', ''));
+    const out = path.join(dir, 'yaml.json');
+    expect(await runQuiet(['--image', IMAGE, '--mask', MASK, '--params', p, '--naming', 'pyradiomics', '--out', out])).toBe(0);
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const names = j.features.map((f: { name: string }) => f.name);
+    expect(names).toContain('original_firstorder_Mean');
+    expect(names).toContain('log-sigma-3-0-mm-3D_firstorder_Mean');
+    expect(names).toContain('original_glcm_JointEnergy');
   });
 
   it('reports user errors as CliError with what was wrong', async () => {

@@ -18,7 +18,8 @@ const USAGE = `Usage: hepatoscope extract --image IMG --mask MASK [options]
   --mask FILE         mask or label map on the same grid
   --batch FILE.csv    PyRadiomics batch file: columns Image,Mask[,Label] (paths relative to the CSV)
   --jobs N            batch cases in N parallel processes (default 1)
-  --params FILE       settings JSON (radiomics ExtractSettings, or PyRadiomics-style {"setting":{…},"imageType":{…}})
+  --params FILE       settings .json (radiomics ExtractSettings) or a PyRadiomics parameter file (.yaml/.yml/.json
+                      with setting / imageType / featureClass)
   --preset NAME       ibsi-digital-phantom | pyradiomics-default | liver-ct
   --label N           the label to use (default: all voxels > 0 form the ROI)
   --all-labels        one row per label; a single-label mask gives one row per connected lesion
@@ -94,6 +95,65 @@ export function fromPyRadiomicsImageTypes(it: Record<string, Record<string, unkn
   if ('Exponential' in it) out.exponential = true;
   if ('Gradient' in it) out.gradient = true;
   return out;
+}
+
+/**
+ * Parses the YAML subset PyRadiomics parameter files use: nested block mappings by indentation, block
+ * sequences (`- item`), flow sequences (`[1, 2.5]`), empty flow mappings (`{}`), scalars (numbers, booleans,
+ * null/~ or empty, single/double-quoted strings) and `#` comments. Throws naming the line on anything else.
+ */
+export function parseYamlSubset(text: string): Record<string, unknown> {
+  type Frame = { indent: number; value: Record<string, unknown> | unknown[]; parent?: Frame; key?: string };
+  const scalar = (raw: string, line: number): unknown => {
+    const v = raw.trim();
+    if (v === '' || v === '~' || v === 'null' || v === 'Null' || v === 'NULL') return null;
+    if (v === '{}') return {};
+    if (v === '[]') return [];
+    if (/^(true|True|TRUE)$/.test(v)) return true;
+    if (/^(false|False|FALSE)$/.test(v)) return false;
+    if (/^['"].*['"]$/.test(v)) return v.slice(1, -1);
+    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)) return Number(v);
+    if (v.startsWith('[') && v.endsWith(']')) return v.slice(1, -1).split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => scalar(x, line));
+    if (/^[{[]/.test(v)) throw new CliError(`extract: YAML line ${line}: flow collections other than [a, b] and {} are not supported`);
+    return v;
+  };
+  const root: Frame = { indent: -1, value: {} };
+  let stack: Frame[] = [root];
+  const lines = text.split(/\r?\n/);
+  for (let ln = 0; ln < lines.length; ln++) {
+    const rawLine = lines[ln].replace(/\s+#.*$/, '').replace(/^#.*$/, '');
+    if (!rawLine.trim() || rawLine.trim() === '---') continue;
+    const indent = rawLine.length - rawLine.trimStart().length;
+    const body = rawLine.trim();
+    while (stack.length > 1 && indent <= stack[stack.length - 1].indent) stack.pop();
+    let top = stack[stack.length - 1];
+    if (body.startsWith('- ') || body === '-') {
+      // a sequence item: the current container must be (or become) an array
+      if (!Array.isArray(top.value)) {
+        if (top.parent && top.key !== undefined && Object.keys(top.value).length === 0) {
+          const arr: unknown[] = [];
+          (top.parent.value as Record<string, unknown>)[top.key] = arr;
+          top.value = arr;
+        } else throw new CliError(`extract: YAML line ${ln + 1}: unexpected sequence item`);
+      }
+      (top.value as unknown[]).push(scalar(body.slice(1), ln + 1));
+      continue;
+    }
+    const m = /^("[^"]*"|'[^']*'|[^:]+?)\s*:(\s+(.*))?$/.exec(body);
+    if (!m) throw new CliError(`extract: YAML line ${ln + 1}: cannot parse "${body}"`);
+    const key = m[1].replace(/^['"]|['"]$/g, '');
+    if (Array.isArray(top.value)) throw new CliError(`extract: YAML line ${ln + 1}: a mapping inside a sequence is not supported`);
+    const rest = m[3];
+    if (rest === undefined || rest === '') {
+      const child: Record<string, unknown> = {};
+      (top.value as Record<string, unknown>)[key] = child;
+      const frame: Frame = { indent, value: child, parent: top, key };
+      stack = [...stack, frame];
+      top = frame;
+    } else (top.value as Record<string, unknown>)[key] = scalar(rest, ln + 1);
+  }
+  // empty block mappings (`shape:` with nothing below) stay {} — PyRadiomics reads them as "all features"
+  return root.value as Record<string, unknown>;
 }
 
 /**
@@ -196,11 +256,12 @@ const extract: Command = {
       if (values.preset) settingsInput = rad.presetSettings(values.preset as string);
       else if (values.params) {
         const p = values.params as string;
-        if (!/\.json$/i.test(p)) throw new CliError(`extract: --params ${p}: only JSON parameter files are supported (convert PyRadiomics YAML to JSON)`);
         let raw: Record<string, unknown>;
         try {
-          raw = JSON.parse(fs.readFileSync(p, 'utf8')) as Record<string, unknown>;
+          const text = fs.readFileSync(p, 'utf8');
+          raw = /\.ya?ml$/i.test(p) ? parseYamlSubset(text) : (JSON.parse(text) as Record<string, unknown>);
         } catch (e) {
+          if (e instanceof CliError) throw e;
           throw new CliError(`extract: cannot read --params ${p}: ${(e as Error).message}`);
         }
         if (raw.setting || raw.imageType || raw.featureClass) {
