@@ -275,12 +275,12 @@ function lockDataDir(dataDir: string, pgdata: string): () => void {
   const lockFile = path.join(dataDir, 'pgdata.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(lockFile, `${process.pid} ${processStartTime(process.pid)}`.trim(), { flag: 'wx' });
       openPgliteDirs.add(key);
       return () => {
         openPgliteDirs.delete(key);
         try {
-          if (fs.readFileSync(lockFile, 'utf8').trim() === String(process.pid)) fs.rmSync(lockFile);
+          if (fs.readFileSync(lockFile, 'utf8').trim().split(/\s+/)[0] === String(process.pid)) fs.rmSync(lockFile);
         } catch {
           /* already gone */
         }
@@ -291,8 +291,9 @@ function lockDataDir(dataDir: string, pgdata: string): () => void {
           cause: err,
         });
       }
-      const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+      const [pidText, started] = fs.readFileSync(lockFile, 'utf8').trim().split(/\s+/);
+      const pid = Number(pidText);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid) && sameProcess(pid, started)) {
         throw new DatabaseStartupError(
           'DATA_DIR_IN_USE',
           'HEPATOSCOPE_DATA_DIR',
@@ -304,6 +305,26 @@ function lockDataDir(dataDir: string, pgdata: string): () => void {
     }
   }
   throw new DatabaseStartupError('DATA_DIR_IN_USE', 'HEPATOSCOPE_DATA_DIR', `Could not lock ${lockFile}; another process keeps creating it.`);
+}
+
+/**
+ * Start time of a process (Linux: field 22 of /proc/<pid>/stat, in clock ticks since boot), '' elsewhere.
+ * Stored in the lock so that a new, unrelated process that reuses a dead holder's pid (containers restart with
+ * small pids) is not mistaken for the holder.
+ */
+export function processStartTime(pid: number): string {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function sameProcess(pid: number, recordedStart: string | undefined): boolean {
+  if (!recordedStart) return true; // no start time recorded: trust the pid
+  const now = processStartTime(pid);
+  return now === '' || now === recordedStart;
 }
 
 function processAlive(pid: number): boolean {

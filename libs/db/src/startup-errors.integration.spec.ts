@@ -10,7 +10,7 @@ import { Pool } from 'pg';
 import { pgliteTemplateBlob } from '@hepatoscope/testing';
 import { DatabaseStartupError } from './errors';
 import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from './migrations';
-import { openDatabase } from './open';
+import { openDatabase, processStartTime } from './open';
 
 const PG_URL = process.env.DATABASE_URL;
 const describePg = PG_URL ? describe : describe.skip;
@@ -95,6 +95,26 @@ describe('PGlite start-up errors', () => {
     const err = await startupError(openDatabase({ dataDir: base, env: {} }));
     expect(err.code).toBe('DATA_DIR_IN_USE');
     expect(err.message).toContain(`process ${process.ppid}`);
+    // the same, with the holder's start time recorded (what openDatabase writes)
+    fs.writeFileSync(path.join(base, 'pgdata.lock'), `${process.ppid} ${processStartTime(process.ppid)}`);
+    expect((await startupError(openDatabase({ dataDir: base, env: {} }))).code).toBe('DATA_DIR_IN_USE');
+  });
+
+  it('a stale lock (dead pid, or a live pid now belonging to another process) is taken over', async () => {
+    expect(processStartTime(process.pid)).toMatch(process.platform === 'linux' ? /^\d+$/ : /^$/);
+    const base = tmp('stale');
+    dirs.push(base);
+    const lock = path.join(base, 'pgdata.lock');
+    fs.writeFileSync(lock, '999999999'); // a pid that cannot exist
+    let db = await openDatabase({ dataDir: base, env: {}, loadDataDir: await pgliteTemplateBlob('migrated') });
+    expect(fs.readFileSync(lock, 'utf8').split(' ')[0]).toBe(String(process.pid));
+    await db.close();
+    expect(fs.existsSync(lock)).toBe(false);
+    if (process.platform === 'linux') {
+      fs.writeFileSync(lock, `${process.ppid} 1`); // live pid, but not the process that wrote the lock
+      db = await openDatabase({ dataDir: base, env: {} });
+      await db.close();
+    }
   });
 
   it('a failing migration rolls back every pending migration of the run; good migrations apply on the next start', async () => {
