@@ -89,13 +89,14 @@ describe('extract pipeline behaviour', () => {
   const mask: Mask3D = { data: m, dims, spacing, origin: [-5, 3, 100] };
 
   it.each(['linear', 'bspline'] as const)('cropping before %s resampling gives the same features as resampling the full image', (method) => {
-    const settings = { resampling: { spacing: [1, 1, 1] as [number, number, number], interpolator: method }, roundIntensities: true, discretisation: { method: 'fbn' as const, binCount: 16 }, families: ['morphology', 'local-intensity', 'intensity-statistics', 'intensity-histogram', 'glcm'] as const };
+    const settings = { resampling: { spacing: [1, 1, 1] as [number, number, number], interpolator: method }, roundIntensities: true, discretisation: { method: 'fbn' as const, binCount: 16 }, families: ['morphology', 'local-intensity', 'intensity-statistics', 'intensity-histogram', 'glcm'] as const, imageTypes: { original: true, log: { sigmaMm: [2] } } };
     const r = extractFeatures(image, mask, { ...settings, families: [...settings.families] });
     const fullImg = resampleImage(image, [1, 1, 1], method);
     const fullMask = resampleMask(mask, [1, 1, 1], 'linear', 0.5);
     const ref = extractFeatures(fullImg, fullMask, { ...settings, resampling: null, families: [...settings.families] });
     expect(r.diagnostics.spacing).toEqual([1, 1, 1]);
     expect(r.diagnostics.morphVoxels).toBe(ref.diagnostics.morphVoxels);
+    expect(r.features['log-sigma-2-0-mm-3D_stat_mean']).toBeDefined();
     expect(Number.isInteger(r.features.stat_mean * r.diagnostics.intensityVoxels)).toBe(true);
     for (const k of Object.keys(ref.features)) {
       if (Number.isNaN(ref.features[k])) expect(r.features[k]).toBeNaN();

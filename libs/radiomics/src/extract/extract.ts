@@ -103,7 +103,10 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
   const it = settings.imageTypes;
   const maxSigma = it.log ? Math.max(...it.log.sigmaMm) : 0;
   const waveletSupport = it.wavelet ? 8 * (it.wavelet.level + it.wavelet.startLevel) : 0;
-  const margin = [0, 1, 2].map((a) => Math.max(Math.ceil(PEAK_SPHERE_RADIUS_MM / image.spacing[a]), Math.ceil((4 * maxSigma) / image.spacing[a]) + 1, waveletSupport) + (settings.resampling ? 14 : 1));
+  // support (mm) each ROI voxel needs around it: the peak sphere, 4σ of LoG, the wavelet filters (in voxels of
+  // the grid they run on)
+  const supportMm = [0, 1, 2].map((a) => Math.max(PEAK_SPHERE_RADIUS_MM, 4 * maxSigma, waveletSupport * (settings.resampling?.spacing[a] ?? image.spacing[a])));
+  const margin = [0, 1, 2].map((a) => Math.ceil(supportMm[a] / image.spacing[a]) + 1 + (settings.resampling ? 14 : 0));
   const box = [0, 1, 2].flatMap((a) => [Math.max(0, bbox[a] - margin[a])]).concat([0, 1, 2].map((a) => Math.min(image.dims[a] - 1, bbox[a + 3] + margin[a])));
   const cdims = [box[3] - box[0] + 1, box[4] - box[1] + 1, box[5] - box[2] + 1] as unknown as Dims3;
   const o0 = image.origin ?? [0, 0, 0];
@@ -119,7 +122,8 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
     // the part of the full grid that covers the ROI bounding box ± (peak radius + 1 voxel)
     const lo: number[] = [], hi: number[] = [];
     for (let a = 0; a < 3; a++) {
-      const pad = PEAK_SPHERE_RADIUS_MM / image.spacing[a] + 1;
+      // cover the peak sphere and the filter support of derived images (in original voxels)
+      const pad = supportMm[a] / image.spacing[a] + 1;
       const i0 = Math.max(0, Math.floor((bbox[a] - pad - full.start[a]) / full.step[a]));
       const i1 = Math.min(full.dims[a] - 1, Math.ceil((bbox[a + 3] + pad - full.start[a]) / full.step[a]));
       lo.push(i0); hi.push(i1);
