@@ -61,7 +61,14 @@ describe('portal workflows', () => {
     const all = await trpcQuery(page, 'patients.list', { page: 1, pageSize: 1 });
     await page.selectOption('[data-testid=filter-bclc]', 'C');
     await page.waitForURL((u) => u.search.includes('bclc=C'));
-    await page.waitForSelector('[data-testid=worklist-table] tbody tr, .hs-empty');
+    // the previous page stays visible (dimmed) while the filtered one loads: wait for the filtered rows
+    await page
+      .waitForFunction(
+        () => !!document.querySelector('.hs-empty') || [...document.querySelectorAll('[data-testid=worklist-table] tbody tr td:nth-child(5)')].every((td) => td.textContent === 'C'),
+        null,
+        { timeout: 30_000 },
+      )
+      .catch(() => undefined);
     const stages = await page.$$eval('[data-testid=worklist-table] tbody tr td:nth-child(5)', (tds) => tds.map((t) => t.textContent));
     assert.ok(stages.every((s) => s === 'C'), `BCLC column after filtering: ${stages}`);
     const filtered = await trpcQuery(page, 'patients.list', { page: 1, pageSize: 1, bclc: 'C' });

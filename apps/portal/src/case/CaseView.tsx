@@ -8,7 +8,7 @@ import { fmtDate, fmtNum, type LesionView, type StudyView } from '../lib/contrac
 import { useTRPC } from '../lib/trpc';
 import { lesionCss } from '../viewer/presets';
 import { PatientSummary, Timeline } from './PatientSummary';
-import { PredictionsPanel } from './PredictionsPanel';
+import { PredictionsPanel, RecentPredictions } from './PredictionsPanel';
 import { RadiomicsPanel } from './RadiomicsPanel';
 import { BoardPanel } from './BoardPanel';
 import { DeltaPanel } from './DeltaPanel';
@@ -69,7 +69,7 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
         <div className="hs-stack">{viewer}<LesionTable lesions={study?.lesions ?? []} /></div>
         <div className="hs-stack">
           <PatientSummary patient={patient} />
-          <PredictionsPanel patientId={patient.id} lesions={study?.lesions ?? []} readOnly />
+          <RecentPredictions predictions={patient.predictions ?? []} />
         </div>
       </div>
     );
@@ -158,8 +158,15 @@ export function LesionTable({ lesions }: { lesions: LesionView[] }) {
             {lesions.map((l, i) => (
               <tr key={l.id}>
                 <td>
-                  <span className="hs-swatch" style={{ background: lesionCss(i + 1) }} />
-                  {l.label}
+                  <button
+                    type="button"
+                    className="hs-linkbtn"
+                    title="Centre the viewer on this lesion"
+                    onClick={() => window.dispatchEvent(new CustomEvent('hs:goto-lesion', { detail: { index: i } }))}
+                  >
+                    <span className="hs-swatch" style={{ background: lesionCss(i + 1) }} />
+                    {l.label} ⌖
+                  </button>
                 </td>
                 <td>{l.type ?? '—'}</td>
                 <td className="num">{fmtNum(l.diameterMm, 1)}</td>

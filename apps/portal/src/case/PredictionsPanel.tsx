@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Badge, Empty, ErrorState, KmChart, Loading, NomogramChart } from '@hepatoscope/ui';
-import { isScore, isSurvival, type LesionView, type ModelRow, type PredictionResult } from '../lib/contract';
+import { isScore, isSurvival, type LesionView, type ModelRow, type NomogramPoint, type PredictionResult } from '../lib/contract';
 import { errorMessage, useTRPC } from '../lib/trpc';
 import { useSession } from '../lib/session';
 
@@ -127,5 +127,48 @@ export function PredictionResultView({ result }: { result: PredictionResult }) {
         <NomogramChart points={result.nomogram.points} totalPoints={result.nomogram.totalPoints} probability={result.probability} ci={result.ci} width={360} />
       )}
     </div>
+  );
+}
+
+interface StoredPrediction {
+  id: string;
+  modelName: string;
+  modelVersion: string;
+  task: string;
+  probability: number | null;
+  ci: number[] | null;
+  riskGroup: string | null;
+  nomogram: unknown;
+  survival: { medianMonths: number | null } | null;
+  createdAt: string;
+}
+
+/** The patient's stored predictions (newest first; latest per model), e.g. for presentation mode. */
+export function RecentPredictions({ predictions }: { predictions: unknown[] }) {
+  const seen = new Set<string>();
+  const latest = (predictions as StoredPrediction[]).filter((p) => (seen.has(p.modelName) ? false : (seen.add(p.modelName), true)));
+  if (latest.length === 0) return <Empty>No predictions recorded for this patient.</Empty>;
+  const first = latest.find((p) => p.probability != null && p.nomogram);
+  const nomo = first?.nomogram as { points: NomogramPoint[]; totalPoints: number } | undefined;
+  return (
+    <section className="hs-panel" data-testid="recent-predictions">
+      <h3>Predictions</h3>
+      <ul style={{ margin: 0, paddingLeft: 18 }}>
+        {latest.map((p) => (
+          <li key={p.id}>
+            <strong>{p.modelName}</strong> v{p.modelVersion}:{' '}
+            {p.probability != null
+              ? `${(p.probability * 100).toFixed(1)}%${p.ci ? ` (${(p.ci[0] * 100).toFixed(1)}–${(p.ci[1] * 100).toFixed(1)}%)` : ''}`
+              : p.survival
+                ? `median ${p.survival.medianMonths != null ? `${p.survival.medianMonths.toFixed(1)} mo` : 'not reached'}`
+                : '—'}
+            {p.riskGroup ? ` · ${p.riskGroup} risk` : ''} <span className="hs-muted hs-small">{p.createdAt.slice(0, 10)}</span>
+          </li>
+        ))}
+      </ul>
+      {first && nomo?.points?.length ? (
+        <NomogramChart title={`Nomogram — ${first.modelName}`} points={nomo.points} totalPoints={nomo.totalPoints} probability={first.probability ?? undefined} ci={first.ci} width={420} noExport />
+      ) : null}
+    </section>
   );
 }

@@ -15,6 +15,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Badge } from '@hepatoscope/ui';
 import { phaseLabel, PHASES, type LesionView, type SegmentationView, type SeriesView } from '../lib/contract';
 import { affineToLps, fetchNifti, readNiftiLabels } from './nifti';
+import { labelCentroid, overlayIndex, segmentationsFor } from './overlay';
 import { LESION_COLOURS, LIVER_COLOUR, voiRange, WINDOW_PRESETS } from './presets';
 
 export interface MultiPhaseViewerProps {
@@ -77,46 +78,6 @@ function createVolumeFromNifti(volumeId: string, buf: ArrayBuffer): cs.Types.IIm
   });
 }
 
-/** Latest version of each (structure, lesion) among `segs`. */
-function latestVersions(segs: SegmentationView[]): SegmentationView[] {
-  const best = new Map<string, SegmentationView>();
-  for (const g of segs) {
-    const key = `${g.structure ?? ''}|${g.lesionId ?? ''}`;
-    const cur = best.get(key);
-    if (!cur || (g.version ?? 0) > (cur.version ?? 0)) best.set(key, g);
-  }
-  return [...best.values()];
-}
-
-/**
- * Segmentations drawn over a series: its own (latest versions); when it has none, those of another series of the
- * same study with identical dimensions (phases of one study share the grid after registration).
- */
-export function segmentationsFor(series: SeriesView, all: readonly SeriesView[], segs: SegmentationView[]): { segs: SegmentationView[]; from?: SeriesView } {
-  const own = segs.filter((g) => g.seriesId === series.id || (!g.seriesId && all.length === 1));
-  if (own.length) return { segs: latestVersions(own) };
-  const same = (a?: number[], b?: number[]) => !!a && !!b && a.length === b.length && a.every((v, i) => v === b[i]);
-  for (const other of all) {
-    if (other.id === series.id || !same(other.dims, series.dims)) continue;
-    const theirs = segs.filter((g) => g.seriesId === other.id);
-    if (theirs.length) return { segs: latestVersions(theirs), from: other };
-  }
-  return { segs: [] };
-}
-
-/**
- * Overlay index of a segmentation's foreground: 1 for the liver, 2 + i for lesion i of the study (its own colour),
- * and for a multi-label lesion map without lesionId, 1 + the voxel value. Returns null for "use 1 + value".
- */
-export function overlayIndex(seg: SegmentationView, lesions: readonly LesionView[]): number | null {
-  if (/liver/i.test(seg.structure ?? '')) return 1;
-  if (seg.lesionId) {
-    const i = lesions.findIndex((l) => l.id === seg.lesionId);
-    if (i >= 0) return Math.min(255, 2 + i);
-  }
-  return null;
-}
-
 interface PhaseState {
   status: 'loading' | 'ready' | 'error';
   error?: string;
@@ -139,6 +100,8 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
   const [firstRenderMs, setFirstRenderMs] = useState<number | null>(null);
   const segIds = useRef<Record<string, string>>({});
   const [overlayFrom, setOverlayFrom] = useState<Record<string, string>>({});
+  /** The merged labelmap of the first overlay group, to centre the view on a lesion. */
+  const overlayData = useRef<{ merged: Uint8Array; volumeId: string } | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
 
   const vpId = (s: SeriesView) => `vp-${s.id}`;
@@ -272,6 +235,7 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
           const vm = labelVol.voxelManager;
           if (!vm?.setCompleteScalarDataArray) throw new Error('the labelmap volume has no voxel manager');
           vm.setCompleteScalarDataArray(merged);
+          overlayData.current ??= { merged, volumeId: volumeOf[base.id] };
           cst.segmentation.addSegmentations([
             { segmentationId: segVolId, representation: { type: cst.Enums.SegmentationRepresentations.Labelmap, data: { volumeId: segVolId } } },
           ]);
@@ -315,6 +279,27 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
     const ro = new ResizeObserver(() => engine()?.resize(true, true));
     for (const el of Object.values(elements.current)) if (el) ro.observe(el);
     return () => ro.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ordered]);
+
+  // "centre on lesion i" requests from the lesion table (window event, see LesionTable)
+  useEffect(() => {
+    const onGoto = (evt: Event) => {
+      const index = (evt as CustomEvent<{ index: number }>).detail?.index;
+      const od = overlayData.current;
+      const vp = engine()?.getViewport(vpId(ordered[0])) as cs.Types.IVolumeViewport | undefined;
+      const vol = od ? cs.cache.getVolume(od.volumeId) : undefined;
+      if (index === undefined || !od || !vp || !vol) return;
+      const c = labelCentroid(od.merged, vol.dimensions, 2 + index);
+      if (!c) return;
+      const world = vol.imageData!.indexToWorld(c as unknown as cs.Types.Point3) as cs.Types.Point3;
+      const cam = vp.getCamera();
+      const d = [0, 1, 2].map((k) => cam.position![k] - cam.focalPoint![k]);
+      vp.setCamera({ focalPoint: world, position: [world[0] + d[0], world[1] + d[1], world[2] + d[2]] as cs.Types.Point3 });
+      vp.render(); // the camera synchroniser moves the other phases
+    };
+    window.addEventListener('hs:goto-lesion', onGoto);
+    return () => window.removeEventListener('hs:goto-lesion', onGoto);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ordered]);
 

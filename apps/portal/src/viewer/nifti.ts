@@ -96,7 +96,8 @@ export interface LpsGeometry {
  */
 export function affineToLps(affine: number[][], dims: [number, number, number]): LpsGeometry {
   const spacing = [0, 1, 2].map((j) => Math.hypot(affine[0][j], affine[1][j], affine[2][j]) || 1) as [number, number, number];
-  const axis = (j: number) => [-affine[0][j] / spacing[j], -affine[1][j] / spacing[j], affine[2][j] / spacing[j]];
+  // (+ 0 turns -0 into 0)
+  const axis = (j: number) => [-affine[0][j] / spacing[j] + 0, -affine[1][j] / spacing[j] + 0, affine[2][j] / spacing[j] + 0];
   return {
     dimensions: dims,
     spacing,

@@ -16,7 +16,7 @@ export function FeatureImportanceChart({ values, title = 'Feature importance', w
   const rows = [...values].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
   const height = 44 + rows.length * 20 + 16;
   const m = Math.max(1e-9, ...rows.map((r) => Math.abs(r.value)));
-  const x = linearScale([-m, m], [220, width - 20]);
+  const x = linearScale([-m, m], [210, width - 70]);
   return (
     <ChartFrame title={title} width={width} height={height} noExport={noExport} testId="feature-importance">
       <line x1={x(0)} x2={x(0)} y1={34} y2={height - 10} stroke={chartTheme.axis} />
@@ -24,11 +24,11 @@ export function FeatureImportanceChart({ values, title = 'Feature importance', w
         const yy = 40 + i * 20;
         return (
           <g key={r.feature}>
-            <text x={214} y={yy + 11} fontSize={10} textAnchor="end" fill={chartTheme.text}>
-              {r.feature.length > 34 ? r.feature.slice(0, 33) + '…' : r.feature}
+            <text x={202} y={yy + 11} fontSize={10} textAnchor="end" fill={chartTheme.text}>
+              {r.feature.length > 32 ? r.feature.slice(0, 31) + '…' : r.feature}
             </text>
             <rect x={Math.min(x(0), x(r.value))} y={yy + 2} width={Math.abs(x(r.value) - x(0))} height={12} fill={seriesColour(r.value >= 0 ? 0 : 1)} />
-            <text x={x(r.value) + (r.value >= 0 ? 4 : -4)} y={yy + 12} fontSize={9} textAnchor={r.value >= 0 ? 'start' : 'end'} fill={chartTheme.muted}>
+            <text x={width - 8} y={yy + 12} fontSize={9} textAnchor="end" fill={chartTheme.muted}>
               {r.value.toFixed(3)}
             </text>
           </g>

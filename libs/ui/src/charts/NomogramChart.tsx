@@ -23,13 +23,13 @@ export interface NomogramChartProps {
 }
 
 const ROW = 34;
-const LEFT = 170;
 
 /**
  * Nomogram graphic for one patient: a points axis per predictor with the patient's points marked and a
  * total-points axis; the probability and its CI are printed under it.
  */
 export function NomogramChart({ points, totalPoints, probability, ci, maxPoints, title = 'Nomogram', width = 560, noExport }: NomogramChartProps) {
+  const LEFT = Math.round(Math.min(170, width * 0.3));
   const maxRow = maxPoints ?? Math.max(100, ...points.map((p) => Math.ceil(p.points / 10) * 10));
   const height = 48 + ROW * (points.length + 2) + (probability !== undefined ? 20 : 0);
   const px = linearScale([0, maxRow], [LEFT, width - 24]);
