@@ -177,3 +177,5 @@ export const segReviewInput = z.object({
   /** `updatedAt` of the version being reviewed (optimistic concurrency). */
   expectedUpdatedAt: z.string().datetime({ offset: true }),
 });
+
+export const reportGenerateInput = z.object({ patientId: id, discussionId: id.optional() });

@@ -13,6 +13,7 @@ import { modelsRouter } from './routers/models';
 import { patientsRouter } from './routers/patients';
 import { predictionsRouter } from './routers/predictions';
 import { segmentationsRouter } from './routers/segmentations';
+import { reportsRouter } from './routers/reports';
 
 export const appRouter = router({
   auth: authRouter,
@@ -21,6 +22,7 @@ export const appRouter = router({
   predictions: predictionsRouter,
   features: featuresRouter,
   segmentations: segmentationsRouter,
+  reports: reportsRouter,
   boards: boardsRouter,
   cohorts: cohortsRouter,
   lab: labRouter,

@@ -21,6 +21,7 @@ import { createPatientsService } from './usecases/patients';
 import { createPredictionsService } from './usecases/predictions';
 import { createValidationService } from './usecases/validation';
 import { createSegmentationsService } from './usecases/segmentations';
+import { createReportsService } from './usecases/reports';
 
 export function createServices(d: ServiceDeps) {
   const deps = resolveDeps(d);
@@ -41,6 +42,7 @@ export function createServices(d: ServiceDeps) {
     cohorts: createCohortsService(deps),
     lab: createLabService(deps),
     segmentations,
+    reports: createReportsService(deps, access),
     jobs: createJobsService(deps, (id) => segmentations.importJobResult(id)),
     admin: createAdminService(deps),
     files: createFilesService(deps, access),
@@ -63,6 +65,7 @@ export * from './scoring/linear';
 export { clinicalValue, gradeOf } from './usecases/predictions';
 export { phantomImagingProvider } from './demo/phantom-imaging';
 export { checkMask, MAX_MASK_UPLOAD_BYTES } from './usecases/segmentations';
+export { renderReportHtml, esc, type ReportContent } from './usecases/reports';
 export { predictorDefs } from './usecases/models';
 export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
 /** Test data set for integration tests (not used at run time). */

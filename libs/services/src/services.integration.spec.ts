@@ -270,6 +270,32 @@ describe('cohorts', () => {
   });
 });
 
+describe('reports', () => {
+  it('renders a deterministic, escaped HTML report with lesions, model outputs with CI and the board decision', async () => {
+    const a = await services.reports.generate(actor('clinician'), { patientId: fx.patients.p1 });
+    const b = await services.reports.generate(actor('clinician'), { patientId: fx.patients.p1 });
+    expect(b.id).not.toBe(a.id);
+    expect(b.sha256).toBe(a.sha256); // same data → byte-identical report
+    expect(b.html).toBe(a.html);
+    expect(a.html).toContain('Structured report — FX-001');
+    expect(a.html).toContain('APHE with washout');
+    expect(a.html).toContain('31 mm');
+    expect(a.html).toMatch(/Fixture MVI v1\.0\.0.*\d+\.\d % – \d+\.\d %/s);
+    expect(a.html).toContain('SYNTHETIC');
+    expect(a.html).toContain('Fixture MDT');
+    // escaping: a hostile lesion note cannot inject markup
+    await t.db.prisma.lesion.update({ where: { id: fx.lesionId }, data: { enhancementPattern: '<script>alert(1)</script>' } });
+    const c = await services.reports.generate(actor('clinician'), { patientId: fx.patients.p1 });
+    expect(c.html).not.toContain('<script>');
+    expect(c.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(c.sha256).not.toBe(a.sha256);
+    await t.db.prisma.lesion.update({ where: { id: fx.lesionId }, data: { enhancementPattern: 'APHE with washout' } });
+    expect((await services.reports.get(actor('board'), a.id)).sha256).toBe(a.sha256);
+    expect((await services.reports.listForPatient(actor('clinician'), fx.patients.p1)).length).toBe(3);
+    expect(await code(services.reports.generate(actor('clinician'), { patientId: fx.patients.p3 }))).toBe('NOT_FOUND');
+  });
+});
+
 describe('jobs, files, audit', () => {
   it('jobs are visible to their owner and admins only', async () => {
     expect(await services.jobs.get(actor('clinician'), fx.jobId)).toMatchObject({ state: 'RUNNING', progress: 0.5 });
