@@ -158,6 +158,22 @@ describe('extract pipeline behaviour', () => {
     expect(r.features.gradient_morph_volume).toBeUndefined();
   });
 
+  it('IVH grids follow IBSI 3.5 (continuous calibrated: FBS bin centres; discrete: re-segmentation range)', () => {
+    const img1: Image3D = { data: Float64Array.from([10, 12.5, 17, 30]), dims: [4, 1, 1], spacing: [1, 1, 1] };
+    const m1: Mask3D = { data: Uint8Array.from([1, 1, 1, 1]), dims: [4, 1, 1], spacing: [1, 1, 1] };
+    const c = extractFeatures(img1, m1, { families: ['ivh'], resegmentation: { range: [10, 30] }, ivhDiscretisation: { method: 'fbs', binWidth: 5 } });
+    // centres 12.5, 12.5, 17.5, 32.5 on the grid 12.5…27.5 (step 5)
+    expect(c.features.ivh_v10).toBeCloseTo(0.5, 12);
+    expect(c.features.ivh_v90).toBeCloseTo(0.25, 12);
+    expect(c.features.ivh_i10).toBeCloseTo(32.5, 12);
+    expect(c.features.ivh_i90).toBeCloseTo(17.5, 12);
+    const d = extractFeatures(img1, m1, { families: ['ivh'], resegmentation: { range: [0, null] } });
+    // discrete: G = [0, max X = 30], γ(10) = 1/3 → V10 = ν(3) = 1 (all voxels ≥ 3)
+    expect(d.features.ivh_v10).toBe(1);
+    const one = extractFeatures({ ...img1, data: Float64Array.from([5, 5, 5, 5]) }, m1, { families: ['ivh'] });
+    expect(one.features.ivh_auc).toBe(0);
+  });
+
   it('settings hash is canonical (key order independent) and SHA-256 is correct', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');

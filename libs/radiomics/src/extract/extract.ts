@@ -254,17 +254,23 @@ function intensityFamilies(img: Image3D, morphMask: Mask3D, intensityMask: Mask3
     }
   }
   if (fam.has('ivh')) {
+    // IBSI 3.5 grids: discrete calibrated (none), continuous calibrated (fbs → bin centres), arbitrary (fbn)
     const d = settings.ivhDiscretisation;
-    if (d.method === 'none') {
-      const calibrated = range && range[0] != null && range[1] != null;
-      Object.assign(features, ivhFeatures(values, calibrated ? { min: range[0]!, max: range[1]!, step: 1 } : { step: 1 }, reasons));
-    } else if (!intensityVoxels) {
-      Object.assign(features, ivhFeatures([], {}, reasons));
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < values.length; i++) { if (values[i] < lo) lo = values[i]; if (values[i] > hi) hi = values[i]; }
+    const xmin = range?.[0] ?? lo, xmax = range?.[1] ?? hi;
+    if (!intensityVoxels) Object.assign(features, ivhFeatures([], {}, reasons));
+    else if (d.method === 'none') {
+      Object.assign(features, ivhFeatures(values, { min: xmin, max: xmax, step: 1 }, reasons));
+    } else if (d.method === 'fbs') {
+      const w = d.binWidth;
+      const centres = new Float64Array(values.length);
+      for (let i = 0; i < values.length; i++) centres[i] = xmin + (Math.max(1, Math.floor((values[i] - xmin) / w) + 1) - 0.5) * w;
+      Object.assign(features, ivhFeatures(centres, { min: xmin + w / 2, max: Math.max(xmin + w / 2, xmax - w / 2), step: w }, reasons));
     } else {
-      const disc = discretise(img, intensityMask, d, range?.[0] ?? null);
-      const lv: number[] = [];
-      for (let i = 0; i < disc.levels.length; i++) if (disc.levels[i] > 0) lv.push(disc.levels[i]);
-      Object.assign(features, ivhFeatures(lv, { min: 1, max: d.method === 'fbn' ? d.binCount : disc.ng, step: 1 }, reasons));
+      const disc = discretise(img, intensityMask, d, null);
+      const lv = roiValues({ data: disc.levels }, intensityMask);
+      Object.assign(features, ivhFeatures(lv, { min: 1, max: d.binCount, step: 1 }, reasons));
     }
   }
   for (const k of Object.keys(features)) out[prefix + k] = features[k];

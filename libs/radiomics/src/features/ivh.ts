@@ -7,8 +7,14 @@
  * where X_min/X_max are the re-segmentation range bounds when given (calibrated units) or else the ROI
  * minimum/maximum. The fractional volume ν(X) is the fraction of ROI voxels with intensity ≥ X.
  *
- * Edge cases: empty ROI → NaN; X_max = X_min → γ is 0 for the only level, V_x = 1 for x ≤ 0 and
- * I_x = X_min; when no grid intensity has ν ≤ x, I_x = X_max + w (the first intensity above the ROI).
+ * Edge cases: empty ROI → NaN; X_max = X_min → γ is 0 for the only level, V_x = 1 for x ≤ 0, I_x = X_min
+ * and AUC = 0 (IBSI); when no grid intensity has ν ≤ x, I_x = X_max + w (the first intensity above the ROI).
+ *
+ * Choosing the grid (IBSI 3.5): discrete calibrated intensities (CT): the values as they are, w = 1, range =
+ * the re-segmentation range (upper bound max(X) when half-open) or [min X, max X]; continuous calibrated
+ * (PET): fixed-bin-size bins replaced by their centres X_min + (X_d − 0.5) w_b, range [X_min + w_b/2,
+ * X_max − w_b/2], w = w_b; arbitrary units: fixed bin number levels 1..N_g, w = 1, range [1, N_g]. The
+ * `extractFeatures` pipeline does this from `ivhDiscretisation`.
  *
  * Reference: Zwanenburg A et al., IBSI reference manual, arXiv:1612.07003, section 3.5.
  */
@@ -70,7 +76,7 @@ export function ivhIntensityAtVolumeFraction(curve: ReturnType<typeof ivhCurve>,
 export function ivhAreaUnderCurve(curve: ReturnType<typeof ivhCurve>): number {
   const { intensities, volumes, min, max } = curve;
   if (!volumes.length) return NaN;
-  if (max === min) return volumes[0];
+  if (max === min || volumes.length < 2) return 0; // IBSI: one discretised intensity → AUC = 0
   let a = 0;
   for (let k = 1; k < volumes.length; k++) {
     const g0 = (intensities[k - 1] - min) / (max - min);
