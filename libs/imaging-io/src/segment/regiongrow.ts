@@ -5,8 +5,9 @@ import { close, fillHoles2D, radiusVoxels, type Dims } from './morphology';
  * Semi-automatic segmentation from one click: confidence-connected region growing (as ITK's
  * ConfidenceConnectedImageFilter) on an anisotropic-diffusion-smoothed image.
  *
- * 1. Initial statistics: median μ and robust SD σ = 1.4826·MAD of the smoothed image in a 5×5×3
- *    neighbourhood of the seed (robust to a vessel or an edge in part of the neighbourhood).
+ * 1. Initial statistics: μ₀ = median of the seed's 3×3 in-plane neighbourhood, σ₀ = noise estimated from
+ *    neighbour differences (1.4826·median|Δ|/√2) in its 5×5×3 neighbourhood, floored at `minSigma` —
+ *    robust to a vessel or an edge crossing the neighbourhood.
  * 2. Grow (6-connectivity) from the seed over voxels with |I − μ| ≤ m·σ (σ floored at `minSigma`).
  * 3. Recompute μ, σ over the region and grow again (`iterations` times): the region adapts to the
  *    structure's own intensity distribution; μ stays within μ₀ ± σ₀ and σ ≤ 1.5 σ₀ of the seed
@@ -69,8 +70,22 @@ export function regionGrow(image: Grid, seed: readonly [number, number, number],
     const h = b.length >> 1;
     return b.length % 2 ? b[h] : (b[h - 1] + b[h]) / 2;
   };
-  let mean = median(vals);
-  let sigma = M.max(minSigma, 1.4826 * median(vals.map((v) => M.abs(v - mean))));
+  // μ₀: median of the 3×3 in-plane neighbourhood; σ₀: noise from neighbour differences,
+  // 1.4826·median|Δ|/√2 over the 5×5×3 neighbourhood — an edge or a vessel crossing it affects only a
+  // few differences, so σ₀ stays the noise of the clicked tissue
+  const centre: number[] = [];
+  for (let j = M.max(0, sj - 1); j <= M.min(ny - 1, sj + 1); j++)
+    for (let i = M.max(0, si - 1); i <= M.min(nx - 1, si + 1); i++) centre.push(img[i + nx * (j + ny * sk)]);
+  const diffs: number[] = [];
+  for (let k = M.max(0, sk - 1); k <= M.min(nz - 1, sk + 1); k++)
+    for (let j = M.max(0, sj - 2); j <= M.min(ny - 1, sj + 2); j++)
+      for (let i = M.max(0, si - 2); i < M.min(nx - 1, si + 2); i++) {
+        const q = i + nx * (j + ny * k);
+        diffs.push(M.abs(img[q + 1] - img[q]));
+      }
+  let mean = median(centre);
+  let sigma = M.max(minSigma, diffs.length ? (1.4826 * median(diffs)) / M.SQRT2 : 0);
+  void vals;
   let s = 0, s2 = 0, c = 0;
   const mean0 = mean;
   const sigma0 = sigma;
