@@ -4,6 +4,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { GlmnetLogistic } from './glmnet';
+import { GlmnetCox } from './glmnet-cox';
+import { RandomForestClassifier } from './trees';
 import { LogisticRegression } from './logistic';
 import { Matrix } from './matrix';
 import { Rng } from './rng';
@@ -90,6 +92,34 @@ function randn(n: number): Float64Array {
     y[i] = rng.next() < 1 / (1 + Math.exp(-lp)) ? 1 : 0;
   }
   const net = new GlmnetLogistic({ alpha: 1 });
+  // glmnet's default thresh (1e-7) on both sides
   time('LASSO logistic path (default, 100 λ max), 500 × 1,000', () => net.fit(x, y), 1);
   time('LASSO logistic 10-fold CV, 500 × 1,000', () => net.crossValidate(x, y, { folds: 10, seed: 1 }), 1);
+}
+
+// 5. Random forest on 1,000 × 200
+{
+  const n = 1000;
+  const p = 200;
+  const x: Matrix = { rows: n, cols: p, data: randn(n * p) };
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) y[i] = rng.next() < 1 / (1 + Math.exp(-(x.data[i * p] + x.data[i * p + 1] - x.data[i * p + 2]))) ? 1 : 0;
+  time('random forest, 100 trees, 1,000 × 200 (mtry = 14)', () => new RandomForestClassifier({ nEstimators: 100, seed: 1 }).fit(x, y), 1);
+}
+
+// 6. Penalised Cox path on 1,000 × 100
+{
+  const n = 1000;
+  const p = 100;
+  const x: Matrix = { rows: n, cols: p, data: randn(n * p) };
+  const t = new Float64Array(n);
+  const e = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const lp = 0.5 * (x.data[i * p] - x.data[i * p + 1]);
+    const tt = -Math.log(rng.next()) / Math.exp(lp);
+    const c = -Math.log(rng.next()) / 0.5;
+    t[i] = Math.min(tt, c);
+    e[i] = tt <= c ? 1 : 0;
+  }
+  time('LASSO Cox path (default), 1,000 × 100', () => new GlmnetCox({ alpha: 1 }).fit(x, t, e), 1);
 }

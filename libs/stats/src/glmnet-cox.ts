@@ -188,8 +188,10 @@ export class GlmnetCox {
     const devRatio: number[] = [];
     const dfs: number[] = [];
     const eta = new Float64Array(n);
+    let screen: { lambdaPrev: number; gradPrev: Float64Array } | null = null;
     for (let k = 0; k < lambdas.length; k++) {
-      solveLambda(d, lambdas[k], alpha, b, null, thresh, maxIter, work);
+      const res = solveLambda(d, lambdas[k], alpha, b, null, thresh, maxIter, work, screen);
+      screen = { lambdaPrev: lambdas[k], gradPrev: res.grad };
       eta.fill(0);
       for (let j = 0; j < p; j++) if (b[j] !== 0) for (let i = 0; i < n; i++) eta[i] += d.xs[j * n + i] * b[j];
       const l = coxLogLik(c, eta);

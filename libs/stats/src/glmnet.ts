@@ -88,7 +88,8 @@ function prepare(fn: string, x: Matrix, yIn: NumArray, standardize: boolean): Pr
 }
 
 function binaryOutcome(fn: string, yIn: NumArray, n: number): Uint8Array {
-  if (yIn.length !== n) throw new StatsInputError(`${fn}: the outcome has ${yIn.length} values but the design matrix has ${n} rows`);
+  if (yIn.length !== n)
+    throw new StatsInputError(`${fn}: the outcome has ${yIn.length} values but the design matrix has ${n} rows`);
   const y = new Uint8Array(n);
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -96,7 +97,8 @@ function binaryOutcome(fn: string, yIn: NumArray, n: number): Uint8Array {
     y[i] = yIn[i];
     pos += y[i];
   }
-  if (pos === 0 || pos === n) throw new StatsInputError(`${fn}: the outcome has only one class (${pos} events out of ${n})`);
+  if (pos === 0 || pos === n)
+    throw new StatsInputError(`${fn}: the outcome has only one class (${pos} events out of ${n})`);
   return y;
 }
 
@@ -160,7 +162,17 @@ function logisticWork(y: Uint8Array): Work {
  * Solve one lambda on standardised data by warm-started proximal Newton (quadratic approximation from `work`) and
  * cyclic coordinate descent with active-set cycling. `b0` null = no intercept (Cox).
  */
-export function solveLambda(d: Prepared, lambda: number, alpha: number, b: Float64Array, b0: { v: number } | null, thresh: number, maxIter: number, work: Work): number {
+export function solveLambda(
+  d: Prepared,
+  lambda: number,
+  alpha: number,
+  b: Float64Array,
+  b0: { v: number } | null,
+  thresh: number,
+  maxIter: number,
+  work: Work,
+  screen: { lambdaPrev: number; gradPrev: Float64Array } | null = null,
+): { cycles: number; grad: Float64Array } {
   const { n, p, xs } = d;
   const eta = new Float64Array(n);
   const w = new Float64Array(n);
@@ -173,7 +185,85 @@ export function solveLambda(d: Prepared, lambda: number, alpha: number, b: Float
   // Newton (outer) step. `d.scale` holds null deviance / n.
   const innerTol = thresh * d.scale;
   let total = 0;
-  for (let outer = 0; outer < 1000; outer++) {
+  // sequential strong rule (Tibshirani et al. 2012): only columns with |∇_j(λ_prev)| ≥ α(2λ − λ_prev) or already
+  // non-zero are cycled; a KKT check over all columns at the end adds any violators and re-solves.
+  const strong = new Uint8Array(p);
+  for (let j = 0; j < p; j++) {
+    strong[j] =
+      !screen || b[j] !== 0 || Math.abs(screen.gradPrev[j]) >= alpha * (2 * lambda - screen.lambdaPrev) ? 1 : 0;
+  }
+  const grad = new Float64Array(p);
+  for (let round = 0; round < 100; round++) {
+    for (let outer = 0; outer < 1000; outer++) {
+      eta.fill(b0 ? b0.v : 0);
+      for (let j = 0; j < p; j++) {
+        const bj = b[j];
+        if (bj === 0) continue;
+        const col = j * n;
+        for (let i = 0; i < n; i++) eta[i] += xs[col + i] * bj;
+      }
+      work(eta, w, r);
+      let sw = 0;
+      for (let i = 0; i < n; i++) sw += w[i];
+      // Σ wᵢx̃ᵢⱼ² is computed lazily: only for columns that are (or become) non-zero
+      xwx.fill(NaN);
+      const xwxOf = (j: number): number => {
+        let v = xwx[j];
+        if (Number.isNaN(v)) {
+          const col = j * n;
+          v = 0;
+          for (let i = 0; i < n; i++) v += w[i] * xs[col + i] * xs[col + i];
+          xwx[j] = v;
+        }
+        return v;
+      };
+      const bOld = Float64Array.from(b);
+      const b0Old = b0 ? b0.v : 0;
+      const cycle = (onlyActive: boolean): number => {
+        let maxDelta = 0;
+        for (let j = 0; j < p; j++) {
+          if (d.sds[j] === 0 || !strong[j] || (onlyActive && !active[j])) continue;
+          const col = j * n;
+          let g = 0;
+          for (let i = 0; i < n; i++) g += xs[col + i] * r[i];
+          const bj = b[j];
+          if (bj === 0 && Math.abs(g) <= l1) continue; // stays at zero
+          const xv = xwxOf(j);
+          const nb = softThreshold(g + xv * bj, l1) / (xv + l2);
+          if (nb !== bj) {
+            const delta = nb - bj;
+            for (let i = 0; i < n; i++) r[i] -= w[i] * xs[col + i] * delta;
+            b[j] = nb;
+            maxDelta = Math.max(maxDelta, xv * delta * delta);
+            if (nb !== 0) active[j] = 1;
+          }
+        }
+        if (b0) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += r[i];
+          const d0 = s / sw;
+          if (d0 !== 0) {
+            for (let i = 0; i < n; i++) r[i] -= w[i] * d0;
+            b0.v += d0;
+            maxDelta = Math.max(maxDelta, sw * d0 * d0);
+          }
+        }
+        return maxDelta;
+      };
+      for (let inner = 0; inner < maxIter; inner++) {
+        total++;
+        const full = cycle(false);
+        if (full < innerTol) break;
+        for (let k = 0; k < maxIter; k++) {
+          total++;
+          if (cycle(true) < innerTol) break;
+        }
+      }
+      let change = b0 ? sw * (b0.v - b0Old) ** 2 : 0;
+      for (let j = 0; j < p; j++) if (b[j] !== bOld[j]) change = Math.max(change, xwxOf(j) * (b[j] - bOld[j]) ** 2);
+      if (change < innerTol || outer === 999) break;
+    }
+    // KKT check over every column at the solution
     eta.fill(b0 ? b0.v : 0);
     for (let j = 0; j < p; j++) {
       const bj = b[j];
@@ -182,75 +272,38 @@ export function solveLambda(d: Prepared, lambda: number, alpha: number, b: Float
       for (let i = 0; i < n; i++) eta[i] += xs[col + i] * bj;
     }
     work(eta, w, r);
-    let sw = 0;
-    for (let i = 0; i < n; i++) sw += w[i];
-    // Σ wᵢx̃ᵢⱼ² is computed lazily: only for columns that are (or become) non-zero
-    xwx.fill(NaN);
-    const xwxOf = (j: number): number => {
-      let v = xwx[j];
-      if (Number.isNaN(v)) {
-        const col = j * n;
-        v = 0;
-        for (let i = 0; i < n; i++) v += w[i] * xs[col + i] * xs[col + i];
-        xwx[j] = v;
-      }
-      return v;
-    };
-    const bOld = Float64Array.from(b);
-    const b0Old = b0 ? b0.v : 0;
-    const cycle = (onlyActive: boolean): number => {
-      let maxDelta = 0;
-      for (let j = 0; j < p; j++) {
-        if (d.sds[j] === 0 || (onlyActive && !active[j])) continue;
-        const col = j * n;
-        let g = 0;
-        for (let i = 0; i < n; i++) g += xs[col + i] * r[i];
-        const bj = b[j];
-        if (bj === 0 && Math.abs(g) <= l1) continue; // stays at zero
-        const xv = xwxOf(j);
-        const nb = softThreshold(g + xv * bj, l1) / (xv + l2);
-        if (nb !== bj) {
-          const delta = nb - bj;
-          for (let i = 0; i < n; i++) r[i] -= w[i] * xs[col + i] * delta;
-          b[j] = nb;
-          maxDelta = Math.max(maxDelta, xv * delta * delta);
-          if (nb !== 0) active[j] = 1;
-        }
-      }
-      if (b0) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += r[i];
-        const d0 = s / sw;
-        if (d0 !== 0) {
-          for (let i = 0; i < n; i++) r[i] -= w[i] * d0;
-          b0.v += d0;
-          maxDelta = Math.max(maxDelta, sw * d0 * d0);
-        }
-      }
-      return maxDelta;
-    };
-    for (let inner = 0; inner < maxIter; inner++) {
-      total++;
-      const full = cycle(false);
-      if (full < innerTol) break;
-      for (let k = 0; k < maxIter; k++) {
-        total++;
-        if (cycle(true) < innerTol) break;
+    let violated = false;
+    for (let j = 0; j < p; j++) {
+      if (d.sds[j] === 0) continue;
+      const col = j * n;
+      let g = 0;
+      for (let i = 0; i < n; i++) g += xs[col + i] * r[i];
+      grad[j] = g;
+      if (!strong[j] && Math.abs(g) > l1 * (1 + 1e-9) + 1e-15) {
+        strong[j] = 1;
+        violated = true;
       }
     }
-    let change = b0 ? sw * (b0.v - b0Old) ** 2 : 0;
-    for (let j = 0; j < p; j++) if (b[j] !== bOld[j]) change = Math.max(change, xwxOf(j) * (b[j] - bOld[j]) ** 2);
-    if (change < innerTol || outer === 999) break;
+    if (!violated) break;
   }
-  return total;
+  return { cycles: total, grad };
 }
 
 /** Elastic-net logistic estimator with glmnet's conventions. */
 export class GlmnetLogistic {
   readonly settings: Required<GlmnetSettings>;
   constructor(settings: GlmnetSettings = {}) {
-    this.settings = { alpha: 1, nlambda: 100, lambdaMinRatio: NaN, standardize: true, thresh: 1e-7, maxIter: 10000, ...settings };
-    if (!(this.settings.alpha >= 0 && this.settings.alpha <= 1)) throw new StatsInputError(`GlmnetLogistic: alpha must be in [0, 1], got ${this.settings.alpha}`);
+    this.settings = {
+      alpha: 1,
+      nlambda: 100,
+      lambdaMinRatio: NaN,
+      standardize: true,
+      thresh: 1e-7,
+      maxIter: 10000,
+      ...settings,
+    };
+    if (!(this.settings.alpha >= 0 && this.settings.alpha <= 1))
+      throw new StatsInputError(`GlmnetLogistic: alpha must be in [0, 1], got ${this.settings.alpha}`);
   }
 
   /** λ_max and the default path for this data. */
@@ -305,8 +358,10 @@ export class GlmnetLogistic {
     const dfs: number[] = [];
     const eta = new Float64Array(n);
     const work = logisticWork(y);
+    let screen: { lambdaPrev: number; gradPrev: Float64Array } | null = null;
     for (let k = 0; k < lambdas.length; k++) {
-      solveLambda(d, lambdas[k], alpha, b, b0, thresh, maxIter, work);
+      const res = solveLambda(d, lambdas[k], alpha, b, b0, thresh, maxIter, work, screen);
+      screen = { lambdaPrev: lambdas[k], gradPrev: res.grad };
       for (let i = 0; i < n; i++) {
         let e = b0.v;
         for (let j = 0; j < p; j++) if (b[j] !== 0) e += d.xs[j * n + i] * b[j];
@@ -340,7 +395,10 @@ export class GlmnetLogistic {
       beta: betas,
       devRatio: Float64Array.from(devRatio),
       df: Int32Array.from(dfs),
-      coefficientsAt: (k) => [{ name: '(Intercept)', estimate: a0s[k] }, ...names.map((name, j) => ({ name, estimate: betas[k][j] }))],
+      coefficientsAt: (k) => [
+        { name: '(Intercept)', estimate: a0s[k] },
+        ...names.map((name, j) => ({ name, estimate: betas[k][j] })),
+      ],
       predict: (xn, k) => {
         if (xn.cols !== p) throw new StatsInputError(`GlmnetFit.predict: expected ${p} columns but got ${xn.cols}`);
         const out = new Float64Array(xn.rows);
@@ -355,13 +413,18 @@ export class GlmnetLogistic {
   }
 
   /** k-fold cross-validation of the path (cv.glmnet, deviance). */
-  crossValidate(x: Matrix, yIn: NumArray, options: { folds?: number; foldid?: NumArray; seed?: number; lambda?: NumArray } = {}): GlmnetCv {
+  crossValidate(
+    x: Matrix,
+    yIn: NumArray,
+    options: { folds?: number; foldid?: NumArray; seed?: number; lambda?: NumArray } = {},
+  ): GlmnetCv {
     const fn = 'GlmnetLogistic.crossValidate';
     const full = prepare(fn, x, yIn, this.settings.standardize);
     const n = full.n;
     let foldid: Int32Array;
     if (options.foldid) {
-      if (options.foldid.length !== n) throw new StatsInputError(`${fn}: foldid has ${options.foldid.length} values but there are ${n} rows`);
+      if (options.foldid.length !== n)
+        throw new StatsInputError(`${fn}: foldid has ${options.foldid.length} values but there are ${n} rows`);
       foldid = Int32Array.from(options.foldid);
     } else {
       const k = options.folds ?? 10;
@@ -385,7 +448,15 @@ export class GlmnetLogistic {
         idx.forEach((r, k) => data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), k * x.cols));
         return { rows: idx.length, cols: x.cols, data, names: x.names };
       };
-      const ftr = this.fitPrepared(prepare(fn, sub(tr), tr.map((i) => full.y[i]), this.settings.standardize), lambda);
+      const ftr = this.fitPrepared(
+        prepare(
+          fn,
+          sub(tr),
+          tr.map((i) => full.y[i]),
+          this.settings.standardize,
+        ),
+        lambda,
+      );
       const xte = sub(te);
       const m = new Float64Array(L);
       for (let k = 0; k < L; k++) {
@@ -420,6 +491,17 @@ export class GlmnetLogistic {
     const semin = cvm[indexMin] + cvsd[indexMin];
     let index1se = -1;
     for (let k = 0; k < L; k++) if (cvm[k] <= semin && (index1se < 0 || lambda[k] > lambda[index1se])) index1se = k;
-    return { lambda, cvm, cvsd, lambdaMin: lambda[indexMin], lambda1se: lambda[index1se], indexMin, index1se, folds: K, foldid, fit };
+    return {
+      lambda,
+      cvm,
+      cvsd,
+      lambdaMin: lambda[indexMin],
+      lambda1se: lambda[index1se],
+      indexMin,
+      index1se,
+      folds: K,
+      foldid,
+      fit,
+    };
   }
 }

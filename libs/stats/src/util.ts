@@ -43,20 +43,31 @@ export function quantileType7(sorted: NumArray, p: number): number {
   return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
 }
 
-/** Mid-ranks (1-based, ties get the average rank) of `x`. */
+/**
+ * Mid-ranks (1-based, ties get the average rank) of `x`: native numeric sort of a copy, then for each value
+ * rank = (#{< v} + #{≤ v} + 1)/2 by binary search. O(n log n).
+ */
 export function midranks(x: NumArray): Float64Array {
   const n = x.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => x[a] - x[b]);
+  const s = Float64Array.from(x as ArrayLike<number>).sort();
   const r = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && x[idx[j + 1]] === x[idx[i]]) j++;
-    const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) r[idx[k]] = avg;
-    i = j + 1;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    const below = lo;
+    hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    r[i] = (below + lo + 1) / 2;
   }
   return r;
 }

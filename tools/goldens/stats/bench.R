@@ -1,5 +1,5 @@
 # The work of libs/stats/src/bench.ts in R, for speed ratios (prints timings; median of 3 runs like the TS bench).
-suppressPackageStartupMessages({ library(pROC); library(survival); library(glmnet) })
+suppressPackageStartupMessages({ library(pROC); library(survival); library(glmnet); library(ranger) })
 set.seed(2024)
 tm <- function(label, f, reps = 3) {
   ts <- replicate(reps, system.time(f())[["elapsed"]])
@@ -24,3 +24,8 @@ n <- 500; p <- 1000; x <- matrix(rnorm(n * p), n, p); yb <- rbinom(n, 1, plogis(
 tm("LASSO logistic path (default, 100 λ max), 500 × 1,000", function() glmnet(x, yb, family = "binomial"), 1)
 tm("LASSO logistic 10-fold CV, 500 × 1,000", function() cv.glmnet(x, yb, family = "binomial", nfolds = 10), 1)
 tm("LASSO logistic path, thresh = 1e-12 (our tolerance)", function() glmnet(x, yb, family = "binomial", thresh = 1e-12), 1)
+
+n <- 1000; p <- 200; x <- matrix(rnorm(n * p), n, p); colnames(x) <- paste0("x", 1:p); yr <- factor(rbinom(n, 1, plogis(x[, 1] + x[, 2] - x[, 3])))
+tm("random forest, 100 trees, 1,000 × 200 (mtry = 14), ranger 1 thread", function() ranger(x = x, y = yr, num.trees = 100, mtry = 14, probability = TRUE, num.threads = 1), 1)
+n <- 1000; p <- 100; x <- matrix(rnorm(n * p), n, p); lp <- 0.5 * (x[, 1] - x[, 2]); tt <- rexp(n, exp(lp)); cc <- rexp(n, 0.5)
+tm("LASSO Cox path (default), 1,000 × 100", function() glmnet(x, Surv(pmin(tt, cc), as.integer(tt <= cc)), family = "cox"), 1)

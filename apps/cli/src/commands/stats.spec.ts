@@ -179,7 +179,7 @@ describe('hepatoscope stats', () => {
     }
     const mr = await runJson(['select', '--input', csv, '--label', 'Death', '--features', 'Age,Tumorsize,CXCL17T,Vascularinvasion', '--method', 'mrmr', '--k', '2']);
     expect(mr.selected).toHaveLength(2);
-    for (const model of ['logistic', 'knn', 'gbt', 'rf']) {
+    for (const model of ['logistic', 'knn', 'gbt', 'rf', 'svm']) {
       const r = await runJson(['cv', '--input', csv, '--label', 'Death', '--features', 'Age,Tumorsize,CXCL17T', '--model', model, '--folds', '4', '--seed', '3']);
       expect(r.foldAuc).toHaveLength(4);
       expect(r.meanAuc).toBeGreaterThan(0);

@@ -25,7 +25,7 @@ Commands and their options:
   nomogram     --label y | --time t --event e, --features … [--at T1,T2] [--patient a=1,b=2]
   risk-groups  --time t --event e --score s [--probs 0.5 | --cutoffs c1,c2]   KM + log-rank by risk group
   select       --label y --features … --method variance|correlation|anova|mannwhitney|mrmr|lasso [--k K] [--threshold T]
-  cv           --label y --features … [--model logistic|lasso|knn|gbt|rf] [--folds 5 --repeats 1 --seed 1]
+  cv           --label y --features … [--model logistic|lasso|knn|gbt|rf|svm|svm-linear] [--folds 5 --repeats 1 --seed 1]
   icc          --features rater1,rater2,…                   ICC(1,1)…ICC(3,k) with 95% CIs (= psych::ICC)
   combat       --features … --batch site [--covariates a,b] [--output harmonised.csv]   ComBat (= sva)
   seg-metrics  --reference A.nii.gz --prediction B.nii.gz [--style medpy|monai] (no --input)
@@ -488,6 +488,8 @@ Youden threshold ${fmt(yd.threshold)}: sensitivity ${fmt(yd.sensitivity)}, speci
         knn: () => new S.KNearestNeighbors({ k: num(o, 'k', 5) }),
         gbt: () => new S.GradientBoostingClassifier(),
         rf: () => new S.RandomForestClassifier({ seed }),
+        svm: () => new S.SupportVectorClassifier({ kernel: 'rbf', seed }),
+        'svm-linear': () => new S.SupportVectorClassifier({ kernel: 'linear', seed }),
         lasso: () => ({
           fit(xx, yy) {
             const cv = new S.GlmnetLogistic({ alpha: num(o, 'alpha', 1) }).crossValidate(xx, yy, { folds: 5, seed });
