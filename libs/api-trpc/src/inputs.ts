@@ -179,3 +179,5 @@ export const segReviewInput = z.object({
 });
 
 export const reportGenerateInput = z.object({ patientId: id, discussionId: id.optional() });
+
+export const featureRequestInput = z.object({ segmentationId: id, seriesId: id.optional(), preset: z.string().max(60).optional() });

@@ -28,6 +28,7 @@ export function createServices(d: ServiceDeps) {
   const audit = createAuditService(deps);
   const access = createAccess(deps);
   const segmentations = createSegmentationsService(deps, access);
+  const features = createFeaturesService(deps, access);
   return {
     deps,
     audit,
@@ -37,13 +38,16 @@ export function createServices(d: ServiceDeps) {
     models: createModelsService(deps),
     validation: createValidationService(deps),
     predictions: createPredictionsService(deps, access),
-    features: createFeaturesService(deps, access),
+    features,
     boards: createBoardsService(deps, access),
     cohorts: createCohortsService(deps),
     lab: createLabService(deps),
     segmentations,
     reports: createReportsService(deps, access),
-    jobs: createJobsService(deps, (id) => segmentations.importJobResult(id)),
+    jobs: createJobsService(deps, async (id) => {
+      await segmentations.importJobResult(id);
+      await features.importJobResult(id);
+    }),
     admin: createAdminService(deps),
     files: createFilesService(deps, access),
   };

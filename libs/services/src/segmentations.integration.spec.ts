@@ -104,3 +104,34 @@ describe('review and versions', () => {
     expect(files.filter((f) => rows.every((r) => !f.startsWith(r.id)))).toEqual([]);
   });
 });
+
+describe('feature extraction jobs', () => {
+  it('queues extraction of a lesion mask and stores one FeatureSet per row, linked to the lesion, once', async () => {
+    const before = sent.length;
+    const { jobId } = await services.features.request(clinician(), { segmentationId: fx.segmentationId });
+    expect(sent[before]).toMatchObject({ queue: 'feature-extraction', id: jobId, payload: { preset: 'liver-ct', exclude: [] } });
+    await t.db.prisma.job.update({
+      where: { id: jobId },
+      data: {
+        state: 'COMPLETED',
+        message: 'done',
+        result: { featuresPath: '/x/features.json', settingsHash: 'abc', softwareVersion: '9.9.9', rows: [{ label: 1, component: 0, voxels: 32, features: { original_firstorder_Mean: 12.5, original_shape_Flatness: null } }] },
+      },
+    });
+    const done = await services.jobs.get(clinician(), jobId);
+    expect((done.result as { featureSetIds: string[] }).featureSetIds).toHaveLength(1);
+    await services.jobs.get(clinician(), jobId);
+    const rows = await services.features.forPatient(clinician(), fx.patients.p1);
+    const mine = rows.filter((r) => r.softwareVersion === '9.9.9');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ lesionLabel: 'L1', values: { original_firstorder_Mean: 12.5 } });
+    expect(Object.keys(mine[0]!.values)).toEqual(['original_firstorder_Mean']);
+  });
+
+  it('refuses a series from another study or grid', async () => {
+    const other = await t.db.prisma.series.create({
+      data: { studyId: fx.studyId, phase: 'PORTAL_VENOUS', dims: [8, 8, 2], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], storageUri: 'file:series/none.nii.gz', sha256: 'x' },
+    });
+    await expect(services.features.request(clinician(), { segmentationId: fx.segmentationId, seriesId: other.id })).rejects.toMatchObject({ code: 'INVALID', message: /not on the mask grid/ });
+  });
+});

@@ -1,10 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { Prisma } from '@hepatoscope/db';
+import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import type { Access } from './access';
+import { resolveStorageUri } from './files';
+
+/** SHA-256 of canonical JSON (sorted keys): equal settings ⇒ equal hash. */
+export function canonicalHash(v: unknown): string {
+  const canon = (x: unknown): unknown =>
+    Array.isArray(x) ? x.map(canon) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x as object).sort().map((k) => [k, canon((x as Record<string, unknown>)[k])])) : x;
+  return createHash('sha256').update(JSON.stringify(canon(v))).digest('hex');
+}
 
 /** Radiomic feature sets of a patient's segmentations, newest first. */
 export function createFeaturesService(deps: ResolvedDeps, access: Access) {
+  const { prisma } = deps;
   return {
+    /**
+     * Queue radiomics extraction (worker queue `feature-extraction`) for a segmentation, on its own series or on
+     * another series of the same study and grid (multi-phase features). LESION masks: every label; AUTO liver masks
+     * (1 liver, 2 tumour): the tumour label split into connected components.
+     */
+    async request(actor: Actor, input: { segmentationId: string; seriesId?: string; preset?: string }) {
+      const seg = await prisma.segmentation.findUnique({
+        where: { id: input.segmentationId },
+        include: { series: { select: { id: true, studyId: true, dims: true, storageUri: true, study: { select: { patientId: true } } } } },
+      });
+      if (!seg) throw new DomainError('NOT_FOUND', `Segmentation ${input.segmentationId} was not found`);
+      await access.assertPatient(actor, seg.series.study.patientId);
+      let image = seg.series;
+      if (input.seriesId && input.seriesId !== seg.seriesId) {
+        const other = await prisma.series.findUnique({ where: { id: input.seriesId }, select: { id: true, studyId: true, dims: true, storageUri: true, study: { select: { patientId: true } } } });
+        if (!other || other.studyId !== seg.series.studyId) throw new DomainError('INVALID', `Series ${input.seriesId} is not in the study of segmentation ${seg.id}`);
+        if (other.dims.join('x') !== seg.series.dims.join('x')) throw new DomainError('INVALID', `Series ${input.seriesId} (${other.dims.join('×')}) is not on the mask grid (${seg.series.dims.join('×')})`);
+        image = other;
+      }
+      if (!deps.enqueue) throw new DomainError('UNAVAILABLE', 'The job queue is not running in this API process; start the worker (apps/worker) with the same database');
+      const labels = (seg.labels ?? {}) as Record<string, string>;
+      const tumourLabel = Object.entries(labels).find(([, n]) => /tumou?r/i.test(n))?.[0];
+      const payload: Record<string, unknown> = {
+        imagePath: resolveStorageUri(deps.filesDir, image.storageUri),
+        maskPath: resolveStorageUri(deps.filesDir, seg.maskUri),
+        preset: input.preset ?? 'liver-ct',
+        ...(seg.structure === 'LESION' ? { exclude: [] } : tumourLabel ? { label: Number(tumourLabel), splitComponents: true } : {}),
+      };
+      const job = await prisma.job.create({
+        data: { type: 'feature-extraction', input: { segmentationId: seg.id, seriesId: image.id, preset: payload.preset } as Prisma.InputJsonValue, entityType: 'Segmentation', entityId: seg.id, createdById: actor.userId },
+      });
+      try {
+        const bossId = await deps.enqueue('feature-extraction', payload, { id: job.id });
+        await prisma.job.update({ where: { id: job.id }, data: { bossJobId: bossId ?? job.id } });
+      } catch (e) {
+        await prisma.job.update({ where: { id: job.id }, data: { state: 'FAILED', error: `could not be queued: ${(e as Error).message}`, finishedAt: deps.now() } });
+        throw new DomainError('UNAVAILABLE', `The extraction job could not be queued (${(e as Error).message}); is the worker running?`);
+      }
+      return { jobId: job.id };
+    },
+
+    /**
+     * Store the rows of a COMPLETED feature-extraction job as FeatureSets (once; claimed atomically). Each row
+     * (label, component) is one FeatureSet; the lesion is the segmentation's lesion, or the patient's lesion labelled
+     * `L<label>`. Undefined (null) features are left out of `values`.
+     */
+    async importJobResult(jobId: string): Promise<string[] | null> {
+      const job = await prisma.job.findUnique({ where: { id: jobId } });
+      if (!job || job.type !== 'feature-extraction' || job.state !== 'COMPLETED') return null;
+      const input = job.input as { segmentationId: string; seriesId: string; preset?: string };
+      const result = job.result as { settingsHash?: string; softwareVersion?: string; rows?: Array<{ label: number; component: number; voxels: number; features: Record<string, number | null> }> } | null;
+      if (!result?.rows) return null;
+      const claimed = await prisma.job.updateMany({ where: { id: jobId, state: 'COMPLETED', NOT: { message: 'imported' } }, data: { message: 'imported' } });
+      if (claimed.count !== 1) return null;
+      const seg = await prisma.segmentation.findUniqueOrThrow({ where: { id: input.segmentationId }, include: { series: { select: { study: { select: { patientId: true } } } } } });
+      const lesions = await prisma.lesion.findMany({ where: { patientId: seg.series.study.patientId }, select: { id: true, label: true } });
+      const ids: string[] = [];
+      for (const row of result.rows) {
+        const values = Object.fromEntries(Object.entries(row.features).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>;
+        const settings = { preset: input.preset ?? 'liver-ct', radiomicsSettingsHash: result.settingsHash, label: row.label, component: row.component, voxels: row.voxels };
+        const lesionId = seg.lesionId ?? lesions.find((l) => l.label === `L${row.label}`)?.id ?? null;
+        const fsRow = await prisma.featureSet.upsert({
+          where: {
+            segmentationId_seriesId_settingsHash_softwareVersion: {
+              segmentationId: seg.id,
+              seriesId: input.seriesId,
+              settingsHash: canonicalHash(settings),
+              softwareVersion: result.softwareVersion ?? 'unknown',
+            },
+          },
+          create: {
+            segmentationId: seg.id,
+            seriesId: input.seriesId,
+            lesionId,
+            settings: settings as Prisma.InputJsonValue,
+            settingsHash: canonicalHash(settings),
+            softwareVersion: result.softwareVersion ?? 'unknown',
+            values,
+            featureCount: Object.keys(values).length,
+          },
+          update: {},
+        });
+        ids.push(fsRow.id);
+      }
+      await prisma.job.update({ where: { id: jobId }, data: { result: { ...(result as object), featureSetIds: ids } as Prisma.InputJsonValue } });
+      return ids;
+    },
+
     async forPatient(actor: Actor, patientId: string) {
       await access.assertPatient(actor, patientId);
       const rows = await deps.prisma.featureSet.findMany({
