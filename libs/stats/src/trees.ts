@@ -42,9 +42,26 @@ interface GrowOptions {
   rng: Rng | null;
 }
 
-/** Grow a squared-error tree on target `t` over the given sample indices (column-major x). */
-function growTree(xc: Float64Array, n: number, p: number, t: Float64Array, rootSamples: number[], o: GrowOptions): Tree {
+/** Argsort of every column (column-major x), computed once per fit and shared by all trees. */
+function presort(xc: Float64Array, n: number, p: number): Uint32Array[] {
+  const out: Uint32Array[] = [];
+  for (let j = 0; j < p; j++) {
+    const col = j * n;
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    idx.sort((a, b) => xc[col + a] - xc[col + b]);
+    out.push(idx);
+  }
+  return out;
+}
+
+/**
+ * Grow a squared-error tree on target `t` over the given sample indices (duplicates allowed: bootstrap) of the
+ * column-major x. Large nodes scan the presorted global order of each feature, small nodes sort their own samples.
+ */
+function growTree(xc: Float64Array, n: number, p: number, t: Float64Array, rootSamples: number[], o: GrowOptions, order: Uint32Array[]): Tree {
   const nodes: TreeNode[] = [];
+  const count = new Int32Array(n);
   const build = (samples: number[], depth: number): number => {
     const id = nodes.length;
     let sum = 0;
@@ -55,40 +72,63 @@ function growTree(xc: Float64Array, n: number, p: number, t: Float64Array, rootS
     let pure = true;
     for (const i of samples) if (t[i] !== t[samples[0]]) pure = false;
     if (depth >= o.maxDepth || m < o.minSamplesSplit || m < 2 * o.minSamplesLeaf || pure) return id;
-    let features = Array.from({ length: p }, (_, j) => j);
+    const features = Array.from({ length: p }, (_, j) => j);
     if (o.rng) o.rng.shuffle(features);
     let bestImp = 0;
     let bestF = -1;
     let bestThr = 0;
     let tried = 0;
-    const sorted = new Array<number>(m);
+    const useScan = m * Math.log2(m + 1) * 8 > n;
+    if (useScan) for (const i of samples) count[i]++;
+    const sorted = useScan ? [] : new Array<number>(m);
     for (const f of features) {
       if (tried >= o.maxFeatures) break;
       const col = f * n;
-      for (let q = 0; q < m; q++) sorted[q] = samples[q];
-      sorted.sort((a, b) => xc[col + a] - xc[col + b]);
-      if (xc[col + sorted[m - 1]] <= xc[col + sorted[0]] + 1e-7) continue; // constant here: not counted (as sklearn)
+      // visit the node's samples in increasing value of feature f, calling step(i, multiplicity)
+      let vmin = Infinity;
+      let vmax = -Infinity;
+      for (const i of samples) {
+        const v = xc[col + i];
+        if (v < vmin) vmin = v;
+        if (v > vmax) vmax = v;
+      }
+      if (vmax <= vmin + 1e-7) continue; // constant here: not counted (as sklearn)
       tried++;
       let sl = 0;
-      for (let q = 0; q < m - 1; q++) {
-        sl += t[sorted[q]];
-        const nl = q + 1;
-        const nr = m - nl;
-        const v = xc[col + sorted[q]];
-        const vn = xc[col + sorted[q + 1]];
-        if (vn <= v + 1e-7 || nl < o.minSamplesLeaf || nr < o.minSamplesLeaf) continue;
-        const sr = sum - sl;
-        const diff = sr * nl - sl * nr;
-        const imp = (diff * diff) / (nl * nr);
-        if (imp > bestImp) {
-          bestImp = imp;
-          bestF = f;
-          let thr = v / 2 + vn / 2;
-          if (thr === vn || !Number.isFinite(thr)) thr = v;
-          bestThr = thr;
+      let nl = 0;
+      let prev = NaN;
+      const consider = (i: number, c: number) => {
+        const v = xc[col + i];
+        if (nl > 0 && v > prev + 1e-7 && nl >= o.minSamplesLeaf && m - nl >= o.minSamplesLeaf) {
+          const nr = m - nl;
+          const diff = (sum - sl) * nl - sl * nr;
+          const imp = (diff * diff) / (nl * nr);
+          if (imp > bestImp) {
+            bestImp = imp;
+            bestF = f;
+            let thr = prev / 2 + v / 2;
+            if (thr === v || !Number.isFinite(thr)) thr = prev;
+            bestThr = thr;
+          }
         }
+        sl += c * t[i];
+        nl += c;
+        prev = v;
+      };
+      if (useScan) {
+        const ord = order[f];
+        for (let q = 0; q < n; q++) {
+          const i = ord[q];
+          const c = count[i];
+          if (c > 0) consider(i, c);
+        }
+      } else {
+        for (let q = 0; q < m; q++) sorted[q] = samples[q];
+        sorted.sort((a, b) => xc[col + a] - xc[col + b]);
+        for (let q = 0; q < m; q++) consider(sorted[q], 1);
       }
     }
+    if (useScan) for (const i of samples) count[i] = 0;
     if (bestF < 0) return id;
     const col = bestF * n;
     const left: number[] = [];
@@ -159,9 +199,10 @@ export class GradientBoostingClassifier {
     const trees: Tree[] = [];
     const { nEstimators, learningRate, maxDepth, minSamplesSplit, minSamplesLeaf } = this.settings;
     const all = Array.from({ length: n }, (_, i) => i);
+    const order = presort(xc, n, p);
     for (let s = 0; s < nEstimators; s++) {
       for (let i = 0; i < n; i++) resid[i] = y[i] - expit(raw[i]);
-      const tree = growTree(xc, n, p, resid, all, { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures: p, rng: null });
+      const tree = growTree(xc, n, p, resid, all, { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures: p, rng: null }, order);
       for (const nd of tree.nodes) {
         if (nd.feature >= 0) continue;
         let num = 0;
@@ -212,10 +253,11 @@ export class RandomForestClassifier {
     const mf = this.settings.maxFeatures === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(p))) : Math.min(p, this.settings.maxFeatures);
     const trees: Tree[] = [];
     const importances = new Float64Array(p);
+    const order = presort(xc, n, p);
     for (let b = 0; b < this.settings.nEstimators; b++) {
       const boot: number[] = [];
       for (let i = 0; i < n; i++) boot.push(rng.int(n));
-      const tree = growTree(xc, n, p, y, boot, { maxDepth: this.settings.maxDepth, minSamplesSplit: 2, minSamplesLeaf: this.settings.minSamplesLeaf, maxFeatures: mf, rng });
+      const tree = growTree(xc, n, p, y, boot, { maxDepth: this.settings.maxDepth, minSamplesSplit: 2, minSamplesLeaf: this.settings.minSamplesLeaf, maxFeatures: mf, rng }, order);
       // impurity-decrease importance (Gini ∝ squared error for a 0/1 target)
       for (const nd of tree.nodes) {
         if (nd.feature < 0) continue;
