@@ -9,6 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from './open';
 import { seedDemo } from './seed/demo';
+import { PatientRepository } from './repositories/patients';
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     const n = await db.prisma.patient.count();
     const page = await db.prisma.patient.findMany({ where: { bclc: 'B' }, orderBy: { pseudoId: 'asc' }, take: 25, select: { id: true, pseudoId: true } });
     console.log(`pglite count (${n}) + first page (${page.length}): ${fmt(performance.now() - t)}`);
+    await listLatency(db.prisma, 'pglite');
     await db.close();
     console.log(`pglite data dir size: ${(dirSize(dir) / 1e6).toFixed(1)} MB`);
   } finally {
@@ -46,9 +48,27 @@ async function main(): Promise<void> {
     t = performance.now();
     const seed = await seedDemo(db.prisma);
     console.log(`postgresql demo seed: ${fmt(performance.now() - t)} ${JSON.stringify(seed.counts)}`);
+    await listLatency(db.prisma, 'postgresql');
     await db.sql.exec(`DROP SCHEMA "${schema}" CASCADE`);
     await db.close();
   }
+}
+
+/** p50/p95 of PatientRepository.list over a mix of queries (sequential, after warm-up). */
+async function listLatency(prisma: ConstructorParameters<typeof PatientRepository>[0], label: string): Promise<void> {
+  const repo = new PatientRepository(prisma);
+  const cohort = await prisma.cohort.findFirst({ select: { id: true } });
+  const queries = [{}, { bclc: 'B' as const }, { search: 'hcc_0' }, { cohortId: cohort?.id }, { page: 40, pageSize: 25 }, { childPugh: 'A' as const, sex: 'MALE' as const }];
+  for (const q of queries) await repo.list(q);
+  const ms: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t = performance.now();
+    await repo.list(queries[i % queries.length]!);
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!.toFixed(1);
+  console.log(`${label} PatientRepository.list (page of 25 + total, 60 mixed queries): p50 ${q(0.5)} ms, p95 ${q(0.95)} ms`);
 }
 
 function dirSize(d: string): number {
