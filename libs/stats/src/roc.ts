@@ -308,9 +308,9 @@ export interface YoudenResult {
 }
 
 /**
- * Youden-optimal point (pROC `coords(x, "best", best.method = "youden")`): the curve point maximising
- * sensitivity + specificity, excluding the ±∞ end points unless they are the only maximum. Ties: all tied points are
- * returned in ascending threshold order (pROC also returns every tie).
+ * Youden-optimal point (pROC `coords(x, "best", best.method = "youden")`): the curve point(s) maximising
+ * sensitivity + specificity. Ties: every tied point is returned in curve order (pROC also returns every tie); the
+ * ±∞ end points (J = 0) are returned only when no threshold does better than chance.
  */
 export function youden(curve: RocCurve): YoudenResult[] {
   let best = -Infinity;

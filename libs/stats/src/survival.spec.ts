@@ -110,6 +110,11 @@ describe('survival bad input', () => {
     expect(() => kaplanMeier([1, -2], [1, 0])).toThrow(/time\[1\]/);
     expect(() => kaplanMeier([1, 2], [1, 2])).toThrow(/event\[1\] = 2/);
   });
+  it('collinear and constant covariates are named in the error', () => {
+    const a = [1, 2, 3, 4, 5, 6];
+    expect(() => new CoxPH().fit(fromColumns([a, a.map((v) => 3 * v - 1)], ['a', 'b']), [1, 2, 3, 4, 5, 6], [1, 0, 1, 1, 0, 1])).toThrow(/column b is constant or collinear/);
+    expect(() => new CoxPH().fit(fromColumns([a, [2, 2, 2, 2, 2, 2]], ['a', 'k']), [1, 2, 3, 4, 5, 6], [1, 0, 1, 1, 0, 1])).toThrow(/column k/);
+  });
   it('monotone likelihood warns and terminates', () => {
     const x = fromColumns([[0, 0, 0, 1, 1, 1]], ['sep']);
     const fit = new CoxPH({ maxIter: 30 }).fit(x, [5, 6, 7, 1, 2, 3], [0, 0, 0, 1, 1, 1]);
