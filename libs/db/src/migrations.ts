@@ -25,7 +25,10 @@ export interface MigrationReport {
 /** Default location: `<repo>/prisma/migrations` (this file lives in libs/db/src). */
 export const DEFAULT_MIGRATIONS_DIR = path.resolve(__dirname, '../../../prisma/migrations');
 
-/** Arbitrary constant key for `pg_advisory_xact_lock`, so concurrent starts on one PostgreSQL migrate one at a time. */
+/**
+ * Arbitrary constant (int4) first key of `pg_advisory_xact_lock(key, hashtext(schema))`: concurrent starts on one
+ * PostgreSQL schema migrate one at a time.
+ */
 export const MIGRATION_LOCK_KEY = 724_873_112;
 
 /** The table Prisma itself uses (same columns), so `prisma migrate status` and the wasm diff see the same history. */
@@ -96,7 +99,8 @@ export async function applyMigrations(backend: SqlBackend, migrations: Migration
     throw new DatabaseStartupError(code, 'prisma/migrations', msg, cause === undefined ? undefined : { cause });
   };
   return backend.transaction(async (s: SqlSession) => {
-    if (backend.kind === 'postgresql') await s.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    // per schema: test files migrating their own schemas in parallel do not wait for each other
+    if (backend.kind === 'postgresql') await s.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [MIGRATION_LOCK_KEY]);
     await s.exec(CREATE_HISTORY_TABLE);
     const { rows } = await s.query<HistoryRow>(
       'SELECT "migration_name", "checksum", "finished_at", "rolled_back_at" FROM "_prisma_migrations" ORDER BY "started_at", "migration_name"',

@@ -392,7 +392,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions, migration
     if (schema) {
       // under the migration lock: two processes creating the same schema at once would otherwise collide
       await sql.transaction(async (s) => {
-        await s.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+        await s.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_KEY, schema]);
         await s.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       });
     }
