@@ -1,5 +1,5 @@
 import { HU, makeAnatomy, makeLiver, type Geometry, type Structure } from './anatomy';
-import { drawLatent, lesionStructures, makePeritumoural, maxRadius, treatmentState, type LesionSpec } from './lesions';
+import { drawExpression, drawLatent, lesionStructures, makePeritumoural, maxRadius, treatmentState, type LesionSpec } from './lesions';
 import { fbm, hash32, Rng } from './random';
 import { occupancy } from './shapes';
 import {
@@ -106,7 +106,8 @@ function layout(opts: PhantomOptions): Layout {
     }
     if (!placed) throw new Error(`phantom: could not place lesion ${l + 1} of ${K} in the liver (seed ${opts.seed}); ask for fewer lesions`);
     const satellites: LesionSpec['satellites'] = [];
-    if (latent.mvi) {
+    const expression = drawExpression(lesionRng, type, latent);
+    if (latent.mvi ? lesionRng.bernoulli(0.6) : type === 'HCC' && lesionRng.bernoulli(0.04)) {
       const n = lesionRng.int(1, 3);
       for (let s = 0; s < n; s++) {
         const u: Vec3 = [lesionRng.normal(), lesionRng.normal(), lesionRng.normal()];
@@ -118,7 +119,7 @@ function layout(opts: PhantomOptions): Layout {
         });
       }
     }
-    lesions.push({ label: l + 1, type, center: placed, radius, aniso, satellites, noiseSeed, ...latent });
+    lesions.push({ label: l + 1, type, center: placed, radius, aniso, satellites, noiseSeed, ...latent, ...expression });
   }
   return { geometry, dims, spacing, origin, w, anatomy, lesions, liverSdf: liverShape.sdf };
 }
@@ -157,7 +158,7 @@ function renderTimepoint(L: Layout, opts: PhantomOptions, t: number): PhantomTim
   const [nx, ny, nz] = dims;
   const n = nx * ny * nz;
   (anatomy as unknown as { state: { peri: ReturnType<typeof makePeritumoural>[] } }).state.peri = L.lesions
-    .filter((l) => l.mvi)
+    .filter((l) => l.periGain > 0)
     .map((l) => makePeritumoural(l, t));
   const lesionStructs = L.lesions.flatMap((l) => lesionStructures(l, t, w));
   const order: Structure[] = [...anatomy.before, anatomy.liver, ...anatomy.vessels, ...lesionStructs, ...anatomy.after];

@@ -8,12 +8,13 @@ const M = Math;
  * Focal liver lesions: shape, latent biology and per-phase appearance.
  *
  * Appearance per phase [NATIVE, ARTERIAL, PORTAL_VENOUS, DELAYED] (HU; liver is 55/68/102/88):
- * - HCC: hypo-/iso-attenuating native (42), arterial hyperenhancement (≈ 95 + 22·s, s = latent arterial
- *   sensitivity), washout in portal-venous (84) and delayed (68) phases, an enhancing capsule in the
- *   portal-venous/delayed phases (≈ 118/125, 1.8 mm), heterogeneous "mosaic" interior whose amplitude
+ * - HCC: hypo-/iso-attenuating native (42), arterial hyperenhancement (≈ 95 + 15·s + N(0, 8), s = latent
+ *   arterial sensitivity), washout in portal-venous (84) and delayed (68) phases, an enhancing capsule in the
+ *   portal-venous/delayed phases (≈ 118/125, 1 mm), heterogeneous "mosaic" interior whose amplitude
  *   grows with grade (6/13/22 HU) and necrotic, non-enhancing patches in grade 2–3.
- *   Microvascular invasion (MVI) → irregular, lobulated margin, disrupted capsule, peritumoural arterial
- *   enhancement within ~1 cm (wedge-like, +40 HU arterial, +12 portal) and 1–3 satellite nodules.
+ *   Microvascular invasion (MVI) → (with a per-lesion strength, see drawExpression) irregular, lobulated
+ *   margin, disrupted capsule, peritumoural arterial enhancement within ~1 cm (wedge-like, up to +45 HU
+ *   arterial, 0.3× that in the portal phase) and, in 60 %, 1–3 satellite nodules.
  * - Haemangioma: blood-pool density native (38); peripheral, nodular, discontinuous enhancement in the
  *   arterial phase that fills in centripetally (25 % → 60 % → 95 % of the radius), following the blood pool
  *   (215/165/128).
@@ -39,6 +40,13 @@ export interface LesionSpec {
   arterialSensitivity: number | null;
   response: Response | null;
   satellites: { center: Vec3; radius: number }[];
+  /** imaging expression of the biology, drawn per lesion (so that no single sign is a perfect marker):
+   *  peritumoural arterial enhancement gain (HU at the margin; 0 = none), margin irregularity (relative
+   *  radius modulation), lobulation amplitude, and the lesion's arterial enhancement offset (HU) */
+  periGain: number;
+  irregularity: number;
+  lobulation: number;
+  arterialOffset: number;
   /** seeds of the lesion's noise fields */
   noiseSeed: number;
 }
@@ -46,7 +54,27 @@ export interface LesionSpec {
 const sigmoid = (x: number) => 1 / (1 + M.exp(-x));
 
 /** Draws the latent biology of a lesion of the given type and relative diameter (diameter / S). */
-export function drawLatent(rng: Rng, type: LesionType, dRel: number): Pick<LesionSpec, 'malignant' | 'grade' | 'mvi' | 'capsule' | 'arterialSensitivity' | 'response'> {
+export type Latent = Pick<LesionSpec, 'malignant' | 'grade' | 'mvi' | 'capsule' | 'arterialSensitivity' | 'response'>;
+
+/**
+ * Draws how strongly a lesion expresses its biology in the images. MVI-positive HCC: a sign strength
+ * u ~ U(0, 1); peritumoural arterial enhancement only when u > 0.35 (gain 20–45 HU), margin irregularity
+ * 0.06 + 0.12·u, lobulation 0.03 + 0.07·u. MVI-negative lesions: 15 % show a mild peritumoural
+ * enhancement (arterioportal shunt, 10–22 HU), irregularity 0.03–0.09. Arterial offset N(0, 8) HU.
+ * Single signs are thus informative but imperfect markers (see the phantom spec's AUC check).
+ */
+export function drawExpression(rng: Rng, type: LesionType, latent: Latent): Pick<LesionSpec, 'periGain' | 'irregularity' | 'lobulation' | 'arterialOffset'> {
+  const arterialOffset = rng.normal(0, 8);
+  if (type === 'CYST') return { periGain: 0, irregularity: 0.02, lobulation: 0, arterialOffset: 0 };
+  if (latent.mvi) {
+    const u = rng.next();
+    return { periGain: u > 0.35 ? 20 + 25 * u : 0, irregularity: 0.06 + 0.12 * u, lobulation: 0.03 + 0.07 * u, arterialOffset };
+  }
+  const shunt = type === 'HCC' && rng.bernoulli(0.15);
+  return { periGain: shunt ? rng.uniform(10, 22) : 0, irregularity: rng.uniform(0.03, 0.09), lobulation: 0, arterialOffset };
+}
+
+export function drawLatent(rng: Rng, type: LesionType, dRel: number): Latent {
   if (type === 'HCC') {
     const grade = rng.pick([1, 2, 3] as const, [0.25, 0.5, 0.25]);
     const s = rng.normal();
@@ -64,7 +92,7 @@ export function drawLatent(rng: Rng, type: LesionType, dRel: number): Pick<Lesio
 
 /** Best response from the latent sensitivity (plus noise): higher sensitivity, lower grade → better response. */
 function responseOf(s: number, grade: number, rng: Rng): Response {
-  const z = s - 0.3 * (grade - 2) + rng.normal(0, 0.6);
+  const z = s - 0.3 * (grade - 2) + rng.normal(0, 0.9);
   return z > 1.0 ? 'CR' : z > 0 ? 'PR' : z > -0.9 ? 'SD' : 'PD';
 }
 
@@ -106,7 +134,7 @@ export function lesionStructures(spec: LesionSpec, t: number, w: number): Struct
   const r = spec.radius * scale;
   const [ax, ay, az] = spec.aniso;
   const c = spec.center;
-  const irr = spec.mvi ? 0.16 : spec.type === 'CYST' ? 0.02 : 0.05;
+  const irr = spec.irregularity;
   const ang1 = valueNoise(spec.noiseSeed + 1);
   const ang2 = valueNoise(spec.noiseSeed + 2);
   const capNoise = valueNoise(spec.noiseSeed + 3);
@@ -116,9 +144,9 @@ export function lesionStructures(spec: LesionSpec, t: number, w: number): Struct
   const necThr = spec.grade === 3 ? 0.25 : spec.grade === 2 ? 0.5 : 2;
   const coreRho = M.cbrt(M.max(0, 1 - viable));
   const s = spec.arterialSensitivity ?? 0;
-  const hccArterial = 95 + 22 * s;
-  const capT = 1.8;
-  const rMax = r * M.max(ax, ay, az) * (1 + irr * 1.5) + w + 1;
+  const hccArterial = 95 + 15 * s + spec.arterialOffset;
+  const capT = 1.0;
+  const rMax = r * M.max(ax, ay, az) * (1 + 1.5 * (irr + spec.lobulation)) + w + 1;
   const box: Box = [c[0] - rMax, c[0] + rMax, c[1] - rMax, c[1] + rMax, c[2] - rMax, c[2] + rMax];
   // per-voxel state shared by sdf() and value()
   let rho = 0;
@@ -139,7 +167,7 @@ export function lesionStructures(spec: LesionSpec, t: number, w: number): Struct
         uz = qz / L;
       }
       let m = irr * ang1(1.6 * ux + 11, 1.6 * uy + 5, 1.6 * uz + 3);
-      if (spec.mvi) m += 0.08 * ang2(4 * ux + 2, 4 * uy + 7, 4 * uz + 1);
+      if (spec.lobulation > 0) m += spec.lobulation * ang2(4 * ux + 2, 4 * uy + 7, 4 * uz + 1);
       rDir = M.max(0.3 * r, r * (1 + m));
       rho = L / rDir;
       return (L - rDir) * M.min(ax, ay, az);
@@ -243,9 +271,9 @@ export function makePeritumoural(spec: LesionSpec, t: number) {
       if (d < -2 || d > 10 || L === 0) return;
       const pw = M.max(0, M.min(1, 0.35 + 0.9 * patch((2.2 * dx) / L + 3, (2.2 * dy) / L + 8, (2.2 * dz) / L + 1)));
       const f = gain * pw * M.exp(-M.max(0, d) / 3.5);
-      boost[1] += 40 * f;
-      boost[2] += 12 * f;
-      boost[3] += 5 * f;
+      boost[1] += spec.periGain * f;
+      boost[2] += 0.3 * spec.periGain * f;
+      boost[3] += 0.12 * spec.periGain * f;
     },
   };
 }
