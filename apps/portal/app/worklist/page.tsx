@@ -17,6 +17,7 @@ function Worklist() {
   const cohortId = params.get('cohort') ?? '';
   const bclc = params.get('bclc') ?? '';
   const search = params.get('q') ?? '';
+  const nextBoard = params.get('board') === 'next';
   const [text, setText] = useState(search);
 
   const setParam = (changes: Record<string, string | null>) => {
@@ -87,12 +88,19 @@ function Worklist() {
             ))}
           </select>
         </label>
-        {(search || cohortId || bclc) && (
+        <label style={{ flexDirection: 'row', alignItems: 'center', gap: 6 }}>
+          <input type="checkbox" data-testid="filter-next-board" checked={nextBoard} onChange={(e) => setParam({ board: e.target.checked ? 'next' : null })} />
+          On the next board
+        </label>
+        {(search || cohortId || bclc || nextBoard) && (
           <button type="button" onClick={() => { setText(''); router.replace('/worklist'); }}>
             Clear filters
           </button>
         )}
       </div>
+      {nextBoard ? (
+        <NextBoard search={search} bclc={bclc} />
+      ) : (
       <div className="hs-panel">
         {list.isPending ? (
           <Loading label="Loading patients…" />
@@ -123,6 +131,12 @@ function Worklist() {
                       <a href={`/cases/${p.id}`} onClick={(e) => { e.preventDefault(); router.push(`/cases/${p.id}`); }}>
                         {p.pseudoId}
                       </a>
+                      {p.synthetic && (p.studyCount ?? 0) > 0 && (
+                        <>
+                          {' '}
+                          <Badge tone="warn" title="Synthetic phantom imaging">SYNTHETIC</Badge>
+                        </>
+                      )}
                     </td>
                     <td>{p.sex ?? '—'}</td>
                     <td className="num">{p.age ?? '—'}</td>
@@ -140,6 +154,71 @@ function Worklist() {
           </>
         )}
       </div>
+      )}
+    </div>
+  );
+}
+
+interface AgendaRow {
+  discussionId: string;
+  patient: { id: string; pseudoId: string; age?: number | null; sex?: string | null; bclc?: string | null; childPugh?: string | null };
+  status?: string;
+  question?: string | null;
+}
+
+/** The agenda of the next scheduled meeting (search and BCLC filters apply to it). */
+function NextBoard({ search, bclc }: { search: string; bclc: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const meetings = useQuery(trpc.boards.meetings.queryOptions());
+  const next = ((meetings.data ?? []) as { id: string; title: string; scheduledAt: string; status?: string }[])
+    .filter((m) => new Date(m.scheduledAt).getTime() >= Date.now() - 12 * 3600_000 && m.status !== 'CANCELLED' && m.status !== 'CLOSED')
+    .sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt))[0];
+  const meeting = useQuery({ ...trpc.boards.meeting.queryOptions({ id: next?.id ?? '' }), enabled: !!next });
+  const rows = (((meeting.data as { agenda?: AgendaRow[] } | undefined)?.agenda ?? []) as AgendaRow[]).filter(
+    (a) => (!search || a.patient.pseudoId.toLowerCase().includes(search.toLowerCase())) && (!bclc || a.patient.bclc === bclc),
+  );
+  if (meetings.isPending || (next && meeting.isPending)) return <Loading label="Loading the next board…" />;
+  if (meetings.isError) return <ErrorState error={meetings.error} />;
+  if (meeting.isError) return <ErrorState error={meeting.error} />;
+  if (!next) return <Empty>No upcoming tumour board meeting.</Empty>;
+  return (
+    <div className="hs-panel">
+      <h2>
+        {next.title} · {next.scheduledAt.slice(0, 10)}
+      </h2>
+      {rows.length === 0 ? (
+        <Empty>No matching patients on this agenda.</Empty>
+      ) : (
+        <table data-testid="worklist-table">
+          <thead>
+            <tr>
+              <th>Patient</th>
+              <th>Sex</th>
+              <th className="num">Age</th>
+              <th>Question</th>
+              <th>BCLC</th>
+              <th>Child–Pugh</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => (
+              <tr key={a.discussionId} className="clickable" onClick={() => router.push(`/cases/${a.patient.id}`)}>
+                <td>{a.patient.pseudoId}</td>
+                <td>{a.patient.sex ?? '—'}</td>
+                <td className="num">{a.patient.age ?? '—'}</td>
+                <td className="hs-small">{a.question ?? ''}</td>
+                <td>{a.patient.bclc ?? '—'}</td>
+                <td>{a.patient.childPugh ?? '—'}</td>
+                <td>
+                  <Badge>{(a.status ?? 'pending').toLowerCase()}</Badge>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

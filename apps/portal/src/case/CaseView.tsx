@@ -57,7 +57,6 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
       segmentations={study.segmentations}
       lesions={study.lesions}
       synthetic={study.synthetic}
-      large={presentation}
     />
   ) : (
     <Empty>No imaging studies for this patient.</Empty>

@@ -24,8 +24,8 @@ export function RadiomicsPanel({ patientId }: { patientId: string }) {
   const [search, setSearch] = useState('');
   const [modelId, setModelId] = useState('');
   const [onlyModel, setOnlyModel] = useState(false);
-  const sets = (q.data ?? []) as FeatureSet[];
-  const modelList = (models.data ?? []) as ModelRow[];
+  const sets = useMemo(() => (q.data ?? []) as FeatureSet[], [q.data]);
+  const modelList = useMemo(() => (models.data ?? []) as ModelRow[], [models.data]);
   const used = useMemo(() => new Set(modelList.find((m) => m.id === modelId)?.predictors ?? []), [modelList, modelId]);
   const names = useMemo(() => [...new Set(sets.flatMap((s) => Object.keys(s.values)))].sort(), [sets]);
   const filtered = useMemo(() => {

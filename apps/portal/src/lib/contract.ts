@@ -26,6 +26,7 @@ export interface PatientRow {
   afp?: number | null;
   cohortNames?: string[];
   studyCount?: number;
+  synthetic?: boolean;
 }
 
 export interface SeriesView {

@@ -25,8 +25,6 @@ export interface MultiPhaseViewerProps {
   /** The study's lesions: lesion i is drawn in overlay colour i (see LesionTable). */
   lesions?: LesionView[];
   synthetic?: boolean;
-  /** Larger layout (presentation mode). */
-  large?: boolean;
 }
 
 type Orientation = 'AXIAL' | 'CORONAL' | 'SAGITTAL';
@@ -84,7 +82,7 @@ interface PhaseState {
   slice?: string;
 }
 
-export default function MultiPhaseViewer({ studyId, series, segmentations, lesions = [], synthetic, large }: MultiPhaseViewerProps) {
+export default function MultiPhaseViewer({ studyId, series, segmentations, lesions = [], synthetic }: MultiPhaseViewerProps) {
   const ordered = useMemo(
     () => PHASES.map((p) => series.find((s) => s.phase === p)).filter((s): s is SeriesView => !!s).concat(series.filter((s) => !PHASES.includes(s.phase as never))),
     [series],
