@@ -1,7 +1,7 @@
 /**
  * WebAssembly decoders for compressed DICOM transfer syntaxes, from the Cornerstone codec packages
- * (Emscripten builds that run in Node): CharLS (JPEG-LS), OpenJPEG (JPEG 2000 / HTJ2K is not in this
- * build) and libjpeg-turbo (8-bit JPEG baseline). The modules initialise asynchronously, so callers
+ * (Emscripten builds that run in Node): CharLS (JPEG-LS), OpenJPEG (JPEG 2000), OpenJPH (High-Throughput
+ * JPEG 2000) and libjpeg-turbo (8-bit JPEG baseline). The modules initialise asynchronously, so callers
  * `await loadCodecs(syntaxes)` once (readDicomSeries does) and decoding is then synchronous.
  */
 
@@ -18,6 +18,7 @@ type Codec = { name: string; make: () => WasmDecoder };
 export const JPEG_LS = ['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81'];
 export const JPEG_2000 = ['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'];
 export const JPEG_BASELINE = ['1.2.840.10008.1.2.4.50'];
+export const HTJ2K = ['1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203'];
 
 const loaded = new Map<string, Codec>();
 /** Emscripten module options: OpenJPEG prints [INFO] lines on stdout otherwise. */
@@ -32,6 +33,10 @@ async function load(ts: string): Promise<Codec | undefined> {
   if (JPEG_2000.includes(ts)) {
     const m = await (require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (o: object) => Promise<{ J2KDecoder: new () => WasmDecoder }>)(QUIET);
     return { name: 'OpenJPEG', make: () => new m.J2KDecoder() };
+  }
+  if (HTJ2K.includes(ts)) {
+    const m = await (require('@cornerstonejs/codec-openjph/wasmjs') as (o: object) => Promise<{ HTJ2KDecoder: new () => WasmDecoder }>)(QUIET);
+    return { name: 'OpenJPH', make: () => new m.HTJ2KDecoder() };
   }
   if (JPEG_BASELINE.includes(ts)) {
     const m = await (require('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as (o: object) => Promise<{ JPEGDecoder: new () => WasmDecoder }>)(QUIET);
@@ -52,7 +57,7 @@ export async function loadCodecs(syntaxes: Iterable<string>): Promise<void> {
 
 /** true when a WebAssembly decoder exists for the syntax (loaded or not). */
 export function hasWasmCodec(ts: string): boolean {
-  return JPEG_LS.includes(ts) || JPEG_2000.includes(ts) || JPEG_BASELINE.includes(ts);
+  return JPEG_LS.includes(ts) || JPEG_2000.includes(ts) || JPEG_BASELINE.includes(ts) || HTJ2K.includes(ts);
 }
 
 /**

@@ -197,10 +197,39 @@ describe('DICOM series reader', () => {
       );
 
     it('unsupported transfer syntax is named', () => {
-      expect(() => read(fakeEncapsulated('1.2.840.10008.1.2.4.201'))).toThrow(
-        /s000\.dcm uses transfer syntax 1\.2\.840\.10008\.1\.2\.4\.201 \(High-Throughput JPEG 2000 \(Lossless Only\)\), which cannot be decoded/,
+      expect(() => read(fakeEncapsulated('1.2.840.10008.1.2.4.100'))).toThrow(
+        /s000\.dcm uses transfer syntax 1\.2\.840\.10008\.1\.2\.4\.100 \(MPEG2 Main Profile \/ Main Level\), which cannot be decoded/,
       );
       expect(() => read(fakeEncapsulated('1.2.840.10008.1.2.4.51'))).toThrow(/JPEG Extended \(Process 2 & 4\)/);
+    });
+
+    it('decodes HTJ2K (frames encoded with OpenJPH in the test)', async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const m = await (require('@cornerstonejs/codec-openjph/wasmjs') as (o: object) => Promise<{ HTJ2KEncoder: new () => {
+        getDecodedBuffer(fi: object): Uint8Array; setQuality(lossless: boolean, q: number): void; encode(): void; getEncodedBuffer(): Uint8Array; delete(): void;
+      } }>)({ print: () => undefined, printErr: () => undefined });
+      const v = ctVolume([6, 5, 3]);
+      const native = encodeDicomSeries(v, { transferSyntax: '1.2.840.10008.1.2.4.201' }).files;
+      const dir = mkdtempSync(path.join(tmpdir(), 'hs-htj2k-'));
+      try {
+        const paths = native.map((f, i) => {
+          const px = f.slice(f.length - 60); // stored uint16 (signed in this series) little endian
+          const enc = new m.HTJ2KEncoder();
+          enc.getDecodedBuffer({ width: 6, height: 5, bitsPerSample: 16, componentCount: 1, isSigned: true, isUsingColorTransform: false }).set(px);
+          enc.setQuality(true, 0);
+          enc.encode();
+          const cs = enc.getEncodedBuffer().slice();
+          enc.delete();
+          const p = path.join(dir, `h${i}.dcm`);
+          writeFileSync(p, concat(f.subarray(0, f.length - 60 - 12), encapsulatedPixelData([cs])));
+          return p;
+        });
+        const got = await readDicomSeries(paths);
+        expect(got.metadata.transferSyntax).toBe('1.2.840.10008.1.2.4.201');
+        expect(Array.from(got.data)).toEqual(Array.from(v.data));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('corrupt JPEG 2000 / JPEG-LS data is reported with the file', async () => {

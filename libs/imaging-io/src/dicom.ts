@@ -24,9 +24,9 @@ import { createVolume } from './volume';
  *   objects (SEG, SR, PR, KO) are dropped with a warning.
  * - Transfer syntaxes: implicit/explicit VR little endian, explicit big endian, deflated, RLE Lossless
  *   (decoded here), JPEG Lossless (process 14 / SV1, via jpeg-lossless-decoder-js), JPEG-LS (CharLS),
- *   JPEG 2000 (OpenJPEG) and 8-bit JPEG Baseline (libjpeg-turbo) through WebAssembly codecs (codecs.ts;
+ *   JPEG 2000 (OpenJPEG), HTJ2K (OpenJPH) and 8-bit JPEG Baseline (libjpeg-turbo) through WebAssembly codecs (codecs.ts;
  *   `readDicomSeries` loads them; callers of the synchronous `assembleDicomSeries` await `loadCodecs`).
- *   JPEG Extended (12-bit), HTJ2K, MPEG and others → an error naming the syntax.
+ *   JPEG Extended (12-bit), MPEG and others → an error naming the syntax.
  */
 
 export interface ReadDicomOptions {
@@ -72,6 +72,9 @@ const DECODABLE_TS = new Set([
   '1.2.840.10008.1.2.4.81',
   '1.2.840.10008.1.2.4.90',
   '1.2.840.10008.1.2.4.91',
+  '1.2.840.10008.1.2.4.201',
+  '1.2.840.10008.1.2.4.202',
+  '1.2.840.10008.1.2.4.203',
 ]);
 const NON_IMAGE_MODALITIES = new Set(['SEG', 'SR', 'PR', 'KO', 'RTSTRUCT', 'RTPLAN', 'REG', 'DOC']);
 
