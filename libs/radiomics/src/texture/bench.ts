@@ -78,3 +78,19 @@ console.log(`peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   const out = computeTextureFeatures(img);
   console.log(`all six families at once, 128³ smooth sphere: ${((performance.now() - t0) / 1000).toFixed(2)} s, ${Object.keys(out).length} features`);
 }
+{
+  // many grey levels (e.g. undiscretised CT): costs must follow occupied cells, not Ng²
+  const [nx, ny, nz] = [48, 48, 30];
+  const ng = 2000;
+  const levels = new Int32Array(nx * ny * nz);
+  const r = rng(7);
+  for (let k = 0; k < levels.length; k++) levels[k] = 1 + Math.floor(r() * ng);
+  const img: DiscretisedImage = { levels, dims: [nx, ny, nz], spacing: [1, 1, 1], ng };
+  const parts: string[] = [];
+  for (const f of TEXTURE_FAMILIES) {
+    const c0 = process.cpuUsage();
+    computeTextureFeatures(img, { families: [f] });
+    parts.push(`${f} ${(process.cpuUsage(c0).user / 1000).toFixed(0)} ms CPU`);
+  }
+  console.log(`48×48×30 ROI, ${ng} grey levels, all aggregations: ${parts.join('; ')}`);
+}

@@ -1,7 +1,8 @@
 /**
  * GLCM features (IBSI 1, section 3.6). Every feature is a pure function of the normalised
  * co-occurrence probabilities {@link GlcmProbabilities}, built once per matrix by
- * {@link glcmProbabilities}. Grey levels are 1-based: p_ij is `p[(i - 1) * ng + (j - 1)]`.
+ * {@link glcmProbabilities} (dense input) or {@link glcmProbabilitiesSparse}. Grey levels are 1-based;
+ * the non-zero cells are listed with their linear index (i − 1)·Ng + (j − 1).
  *
  * Notation (IBSI): p_ij joint probability; p_i. / p_.j marginals; p_{i+j}(k), k = 2..2Ng, and
  * p_{i−j}(k), k = 0..Ng−1, the diagonal and cross-diagonal probabilities; μ_i, σ_i the marginal
@@ -10,11 +11,17 @@
  */
 import type { CooccurrenceMatrix } from './types';
 
-/** Normalised co-occurrence probabilities and their marginals, computed once per matrix. */
+/**
+ * Normalised co-occurrence probabilities and their marginals, computed once per matrix. The joint
+ * distribution is stored sparsely (only non-zero cells), so every feature costs O(non-zero cells + Ng)
+ * instead of O(Ng²) — a ROI with thousands of grey levels (undiscretised CT) stays fast.
+ */
 export interface GlcmProbabilities {
   ng: number;
-  /** p_ij, ng × ng, row i−1, column j−1 */
-  p: Float64Array;
+  /** linear index (i − 1) · ng + (j − 1) of each non-zero cell */
+  idx: Int32Array;
+  /** p_ij of each non-zero cell */
+  val: Float64Array;
   /** row marginal p_i. (index i−1) */
   px: Float64Array;
   /** column marginal p_.j (index j−1) */
@@ -29,29 +36,53 @@ export interface GlcmProbabilities {
   sigmaY: number;
 }
 
+/** Non-zero cells of a co-occurrence matrix: linear indices (unique) and counts. */
+export interface SparseCounts {
+  idx: Int32Array;
+  cnt: Float64Array;
+}
+
 /**
- * Normalises a co-occurrence matrix and computes its marginals.
+ * Normalises a dense co-occurrence matrix and computes its marginals.
  * @throws when the matrix holds no pair (a matrix without pairs has no probabilities; callers skip it)
  */
 export function glcmProbabilities(m: CooccurrenceMatrix): GlcmProbabilities {
-  const { ng, counts } = m;
+  let n = 0;
+  for (let k = 0; k < m.counts.length; k++) if (m.counts[k] !== 0) n++;
+  const idx = new Int32Array(n);
+  const cnt = new Float64Array(n);
+  n = 0;
+  for (let k = 0; k < m.counts.length; k++)
+    if (m.counts[k] !== 0) {
+      idx[n] = k;
+      cnt[n++] = m.counts[k];
+    }
+  return glcmProbabilitiesSparse(m.ng, { idx, cnt });
+}
+
+/**
+ * Normalises a sparse co-occurrence matrix (unique cell indices) and computes its marginals, O(cells + Ng).
+ * @throws when the matrix holds no pair
+ */
+export function glcmProbabilitiesSparse(ng: number, m: SparseCounts): GlcmProbabilities {
+  const { idx, cnt } = m;
   let total = 0;
-  for (let k = 0; k < counts.length; k++) total += counts[k];
+  for (let k = 0; k < cnt.length; k++) total += cnt[k];
   if (!(total > 0)) throw new Error(`glcmProbabilities: the ${ng}×${ng} co-occurrence matrix holds no voxel pair`);
-  const p = new Float64Array(ng * ng);
+  const val = new Float64Array(cnt.length);
   const px = new Float64Array(ng);
   const py = new Float64Array(ng);
   const pSum = new Float64Array(2 * ng + 1);
   const pDiff = new Float64Array(ng);
-  for (let i = 0; i < ng; i++) {
-    for (let j = 0; j < ng; j++) {
-      const v = counts[i * ng + j] / total;
-      p[i * ng + j] = v;
-      px[i] += v;
-      py[j] += v;
-      pSum[i + j + 2] += v;
-      pDiff[i > j ? i - j : j - i] += v;
-    }
+  for (let k = 0; k < idx.length; k++) {
+    const v = cnt[k] / total;
+    val[k] = v;
+    const i = (idx[k] / ng) | 0;
+    const j = idx[k] - i * ng;
+    px[i] += v;
+    py[j] += v;
+    pSum[i + j + 2] += v;
+    pDiff[i > j ? i - j : j - i] += v;
   }
   let muX = 0;
   let muY = 0;
@@ -65,13 +96,13 @@ export function glcmProbabilities(m: CooccurrenceMatrix): GlcmProbabilities {
     vx += (i + 1 - muX) ** 2 * px[i];
     vy += (i + 1 - muY) ** 2 * py[i];
   }
-  return { ng, p, px, py, pSum, pDiff, muX, muY, sigmaX: Math.sqrt(vx), sigmaY: Math.sqrt(vy) };
+  return { ng, idx, val, px, py, pSum, pDiff, muX, muY, sigmaX: Math.sqrt(vx), sigmaY: Math.sqrt(vy) };
 }
 
 /** Joint maximum (GYBY): F = max p_ij. Always defined. */
 export function glcmJointMaximum(g: GlcmProbabilities): number {
   let m = 0;
-  for (let k = 0; k < g.p.length; k++) if (g.p[k] > m) m = g.p[k];
+  for (let k = 0; k < g.val.length; k++) if (g.val[k] > m) m = g.val[k];
   return m;
 }
 
@@ -87,7 +118,7 @@ export function glcmJointVariance(g: GlcmProbabilities): number {
 
 /** Joint entropy (TU9B): F = −Σ_i Σ_j p_ij log2 p_ij (terms with p_ij = 0 are 0). */
 export function glcmJointEntropy(g: GlcmProbabilities): number {
-  return entropy(g.p);
+  return entropy(g.val);
 }
 
 /** Difference average (TF7R): F = Σ_{k=0}^{Ng−1} k p_{i−j}(k). */
@@ -133,7 +164,7 @@ export function glcmSumEntropy(g: GlcmProbabilities): number {
 /** Angular second moment / energy (8ZQL): F = Σ_i Σ_j p_ij². 1 for a single occupied cell. */
 export function glcmAngularSecondMoment(g: GlcmProbabilities): number {
   let s = 0;
-  for (let k = 0; k < g.p.length; k++) s += g.p[k] * g.p[k];
+  for (let k = 0; k < g.val.length; k++) s += g.val[k] * g.val[k];
   return s;
 }
 
@@ -190,27 +221,35 @@ export function glcmInverseVariance(g: GlcmProbabilities): number {
  * NaN when σ_i σ_j = 0 (a single grey level in the matrix: correlation is undefined, 0/0).
  */
 export function glcmCorrelation(g: GlcmProbabilities): number {
-  const { ng, p, muX, muY } = g;
+  const { ng, idx, val, muX, muY } = g;
   const d = g.sigmaX * g.sigmaY;
   if (!(d > 0)) return Number.NaN;
   let s = 0;
-  for (let i = 0; i < ng; i++) for (let j = 0; j < ng; j++) s += (i + 1 - muX) * (j + 1 - muY) * p[i * ng + j];
+  for (let k = 0; k < idx.length; k++) {
+    const i = (idx[k] / ng) | 0;
+    const j = idx[k] - i * ng;
+    s += (i + 1 - muX) * (j + 1 - muY) * val[k];
+  }
   return s / d;
 }
 
 /** Autocorrelation (QWB0): F = Σ_i Σ_j i j p_ij. */
 export function glcmAutocorrelation(g: GlcmProbabilities): number {
-  const { ng, p } = g;
+  const { ng, idx, val } = g;
   let s = 0;
-  for (let i = 0; i < ng; i++) for (let j = 0; j < ng; j++) s += (i + 1) * (j + 1) * p[i * ng + j];
+  for (let k = 0; k < idx.length; k++) {
+    const i = (idx[k] / ng) | 0;
+    const j = idx[k] - i * ng;
+    s += (i + 1) * (j + 1) * val[k];
+  }
   return s;
 }
 
 function clusterMoment(g: GlcmProbabilities, power: number): number {
-  const { ng, p } = g;
+  // Σ_ij (i + j − μ)^k p_ij = Σ_s (s − μ)^k p_{i+j}(s)
   const mu = g.muX + g.muY;
   let s = 0;
-  for (let i = 0; i < ng; i++) for (let j = 0; j < ng; j++) s += (i + j + 2 - mu) ** power * p[i * ng + j];
+  for (let k = 2; k < g.pSum.length; k++) if (g.pSum[k] !== 0) s += (k - mu) ** power * g.pSum[k];
   return s;
 }
 
@@ -235,32 +274,27 @@ export function glcmClusterProminence(g: GlcmProbabilities): number {
  * NaN when HX = 0 (a single grey level: the marginal carries no information, 0/0).
  */
 export function glcmInformationCorrelation1(g: GlcmProbabilities): number {
-  const { ng, p, px, py } = g;
+  const { ng, idx, val, px, py } = g;
   const hx = entropy(px);
   if (!(hx > 0)) return Number.NaN;
   let hxy1 = 0;
-  for (let i = 0; i < ng; i++)
-    for (let j = 0; j < ng; j++) {
-      const v = p[i * ng + j];
-      if (v > 0) hxy1 -= v * Math.log2(px[i] * py[j]);
-    }
-  return (entropy(p) - hxy1) / hx;
+  for (let k = 0; k < idx.length; k++) {
+    const i = (idx[k] / ng) | 0;
+    const j = idx[k] - i * ng;
+    hxy1 -= val[k] * Math.log2(px[i] * py[j]);
+  }
+  return (entropy(val) - hxy1) / hx;
 }
 
 /**
  * Information correlation 2 (JN9H): F = √(1 − exp(−2 (HXY2 − HXY))), with
- * HXY2 = −Σ_i Σ_j p_i. p_.j log2(p_i. p_.j). 0 for a single grey level (HXY2 = HXY = 0).
- * Rounding can make HXY2 − HXY a tiny negative number; it is clamped at 0.
+ * HXY2 = −Σ_i Σ_j p_i. p_.j log2(p_i. p_.j) = HX + HY (the marginals sum to 1), computed in O(Ng).
+ * 0 for a single grey level (HXY2 = HXY = 0). Rounding can make HXY2 − HXY a tiny negative number;
+ * it is clamped at 0.
  */
 export function glcmInformationCorrelation2(g: GlcmProbabilities): number {
-  const { ng, px, py } = g;
-  let hxy2 = 0;
-  for (let i = 0; i < ng; i++)
-    for (let j = 0; j < ng; j++) {
-      const v = px[i] * py[j];
-      if (v > 0) hxy2 -= v * Math.log2(v);
-    }
-  const d = Math.max(0, hxy2 - entropy(g.p));
+  const hxy2 = entropy(g.px) + entropy(g.py);
+  const d = Math.max(0, hxy2 - entropy(g.val));
   return Math.sqrt(1 - Math.exp(-2 * d));
 }
 

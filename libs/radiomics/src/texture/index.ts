@@ -6,7 +6,7 @@ export * from './types';
 export * from './glcm-features';
 export * from './runlike-features';
 export * from './ngtdm-features';
-export { glcmFeatures, glcmMatrix, accumulateCooccurrence } from './glcm';
+export { glcmFeatures, glcmMatrix, glcmSparse, accumulateCooccurrence, cooccurrenceCodes, CooccurrenceAggregator } from './glcm';
 export { glrlmFeatures, glrlmMatrix, accumulateRuns } from './glrlm';
 export { zoneFeatures, findZones, borderDistanceMap, glszmFromZones, gldzmFromZones, type Zones } from './zones';
 export { neighbourhoodFeatures, ngtdmMatrix, ngldmMatrix } from './neighbourhood';

@@ -7,7 +7,11 @@
 import type { NgtdmMatrix } from './types';
 import type { FeatureDescriptor } from './glcm-features';
 
-function prep(m: NgtdmMatrix): { p: Float64Array; nvc: number; sumS: number; ngp: number } {
+/**
+ * The occupied grey levels (p_i > 0) with their p_i and s_i: the pairwise sums below run over these
+ * only, O(N_g,p²) instead of O(N_g²).
+ */
+function prep(m: NgtdmMatrix): { lv: Float64Array; p: Float64Array; s: Float64Array; nvc: number; sumS: number; ngp: number } {
   let nvc = 0;
   let sumS = 0;
   let ngp = 0;
@@ -16,9 +20,16 @@ function prep(m: NgtdmMatrix): { p: Float64Array; nvc: number; sumS: number; ngp
     sumS += m.s[i];
     if (m.n[i] > 0) ngp++;
   }
-  const p = new Float64Array(m.ng);
-  for (let i = 0; i < m.ng; i++) p[i] = m.n[i] / nvc;
-  return { p, nvc, sumS, ngp };
+  const lv = new Float64Array(ngp);
+  const p = new Float64Array(ngp);
+  const s = new Float64Array(ngp);
+  for (let i = 0, k = 0; i < m.ng; i++)
+    if (m.n[i] > 0) {
+      lv[k] = i + 1;
+      p[k] = m.n[i] / nvc;
+      s[k++] = m.s[i];
+    }
+  return { lv, p, s, nvc, sumS, ngp };
 }
 
 /**
@@ -27,9 +38,9 @@ function prep(m: NgtdmMatrix): { p: Float64Array; nvc: number; sumS: number; ngp
  * coarseness is then infinite. PyRadiomics reports 10⁶ instead.
  */
 export function ngtdmCoarseness(m: NgtdmMatrix): number {
-  const { p } = prep(m);
+  const { p, s } = prep(m);
   let a = 0;
-  for (let i = 0; i < m.ng; i++) a += p[i] * m.s[i];
+  for (let i = 0; i < p.length; i++) a += p[i] * s[i];
   return a > 0 ? 1 / a : Number.NaN;
 }
 
@@ -38,10 +49,14 @@ export function ngtdmCoarseness(m: NgtdmMatrix): number {
  * 0 when a single grey level is present (N_g,p = 1: there is no grey-level contrast), as in PyRadiomics.
  */
 export function ngtdmContrast(m: NgtdmMatrix): number {
-  const { p, nvc, sumS, ngp } = prep(m);
+  const { lv, p, nvc, sumS, ngp } = prep(m);
   if (ngp < 2) return 0;
+  // Σ_i Σ_j p_i p_j (i − j)² = 2 Σ_i p_i (i − μ)², μ = Σ p_i i (Σ p_i = 1): O(N_g,p), two-pass stable
+  let mu = 0;
+  for (let i = 0; i < ngp; i++) mu += p[i] * lv[i];
   let a = 0;
-  for (let i = 0; i < m.ng; i++) for (let j = 0; j < m.ng; j++) a += p[i] * p[j] * (i - j) * (i - j);
+  for (let i = 0; i < ngp; i++) a += p[i] * (lv[i] - mu) ** 2;
+  a *= 2;
   return (a / (ngp * (ngp - 1))) * (sumS / nvc);
 }
 
@@ -50,28 +65,23 @@ export function ngtdmContrast(m: NgtdmMatrix): number {
  * 0 when a single grey level is present (the denominator vanishes with the numerator), as in PyRadiomics.
  */
 export function ngtdmBusyness(m: NgtdmMatrix): number {
-  const { p } = prep(m);
+  const { lv, p, s } = prep(m);
   let num = 0;
+  for (let i = 0; i < p.length; i++) num += p[i] * s[i];
+  // Σ_i Σ_j |v_i − v_j| with v = i p_i: sorted ascending, = 2 Σ_k v_(k) (2k − n + 1), O(n log n)
+  const v = Float64Array.from(p, (pi, i) => lv[i] * pi).sort();
   let den = 0;
-  for (let i = 0; i < m.ng; i++) {
-    if (p[i] === 0) continue;
-    num += p[i] * m.s[i];
-    for (let j = 0; j < m.ng; j++) if (p[j] > 0) den += Math.abs((i + 1) * p[i] - (j + 1) * p[j]);
-  }
+  for (let k = 0; k < v.length; k++) den += v[k] * (2 * k - v.length + 1);
+  den *= 2;
   return den > 0 ? num / den : 0;
 }
 
 /** Complexity (HDEZ): F = (1 / N_v,c) Σ_i Σ_j |i − j| (p_i s_i + p_j s_j) / (p_i + p_j) (p_i, p_j > 0). 0 for one level. */
 export function ngtdmComplexity(m: NgtdmMatrix): number {
-  const { p, nvc } = prep(m);
+  const { lv, p, s, nvc } = prep(m);
   let a = 0;
-  for (let i = 0; i < m.ng; i++) {
-    if (p[i] === 0) continue;
-    for (let j = 0; j < m.ng; j++) {
-      if (p[j] === 0) continue;
-      a += (Math.abs(i - j) * (p[i] * m.s[i] + p[j] * m.s[j])) / (p[i] + p[j]);
-    }
-  }
+  for (let i = 0; i < p.length; i++)
+    for (let j = 0; j < p.length; j++) a += (Math.abs(lv[i] - lv[j]) * (p[i] * s[i] + p[j] * s[j])) / (p[i] + p[j]);
   return a / nvc;
 }
 
@@ -80,14 +90,19 @@ export function ngtdmComplexity(m: NgtdmMatrix): number {
  * 0 when Σ s_i = 0 (no voxel differs from its neighbourhood), as in PyRadiomics.
  */
 export function ngtdmStrength(m: NgtdmMatrix): number {
-  const { p, sumS } = prep(m);
+  const { lv, p, sumS } = prep(m);
   if (!(sumS > 0)) return 0;
+  // Σ_i Σ_j (p_i + p_j)(i − j)² = 2 Σ_i p_i Σ_j (i − j)² and Σ_j (i − j)² = n (i − m)² + Σ_j (j − m)²,
+  // m the unweighted mean of the n occupied levels: O(n)
+  const n = p.length;
+  let mean = 0;
+  for (let j = 0; j < n; j++) mean += lv[j];
+  mean /= n;
+  let vsum = 0;
+  for (let j = 0; j < n; j++) vsum += (lv[j] - mean) ** 2;
   let a = 0;
-  for (let i = 0; i < m.ng; i++) {
-    if (p[i] === 0) continue;
-    for (let j = 0; j < m.ng; j++) if (p[j] > 0) a += (p[i] + p[j]) * (i - j) * (i - j);
-  }
-  return a / sumS;
+  for (let i = 0; i < n; i++) a += p[i] * (n * (lv[i] - mean) ** 2 + vsum);
+  return (2 * a) / sumS;
 }
 
 /** The 5 NGTDM features with their stable keys (`ngtdm_<key>_<aggregation>`). */

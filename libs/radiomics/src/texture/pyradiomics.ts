@@ -27,13 +27,13 @@
  */
 import type { DiscretisedImage } from '../types';
 import type { FeatureValue } from '../types';
-import { glcmMatrix } from './glcm';
+import { CooccurrenceAggregator, glcmSparse } from './glcm';
 import { glrlmMatrix } from './glrlm';
 import { findZones, glszmFromZones } from './zones';
 import { ngtdmMatrix, ngldmMatrix } from './neighbourhood';
-import { DIRECTIONS_2D, DIRECTIONS_OUT_OF_PLANE, checkDiscretised, total } from './matrix-utils';
+import { DIRECTIONS_2D, DIRECTIONS_OUT_OF_PLANE, checkDiscretised } from './matrix-utils';
 import * as G from './glcm-features';
-import { type GlcmProbabilities, glcmProbabilities } from './glcm-features';
+import { type GlcmProbabilities, glcmProbabilitiesSparse } from './glcm-features';
 import * as R from './runlike-features';
 import { type RunLikeStats, runLikeStats } from './runlike-features';
 import * as T from './ngtdm-features';
@@ -101,17 +101,18 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
  * matrix give eigenvalue 0. Needs at least 2 present levels (the caller returns 1 otherwise).
  */
 export function glcmMaximalCorrelationCoefficient(g: GlcmProbabilities, present: Int32Array): number {
-  const idx = Array.from(present).filter((l) => g.px[l - 1] > 0);
-  const n = idx.length;
+  const levels = Array.from(present).filter((l) => g.px[l - 1] > 0);
+  const n = levels.length;
   const ev = new Float64Array(present.length);
   if (n > 0) {
+    const pos = new Int32Array(g.ng).fill(-1);
+    levels.forEach((l, a) => (pos[l - 1] = a));
     const m = new Float64Array(n * n);
-    for (let a = 0; a < n; a++)
-      for (let b = 0; b < n; b++) {
-        const i = idx[a] - 1;
-        const j = idx[b] - 1;
-        m[a * n + b] = g.p[i * g.ng + j] / Math.sqrt(g.px[i] * g.py[j]);
-      }
+    for (let k = 0; k < g.idx.length; k++) {
+      const i = (g.idx[k] / g.ng) | 0;
+      const j = g.idx[k] - i * g.ng;
+      m[pos[i] * n + pos[j]] = g.val[k] / Math.sqrt(g.px[i] * g.py[j]);
+    }
     symmetricEigenvalues(m, n).forEach((v, k) => (ev[k] = v * v));
   }
   const sorted = Array.from(ev).sort((a, b) => a - b);
@@ -140,22 +141,18 @@ const glcmPy: [string, GF][] = [
       const div = Math.max(hx, hy);
       if (div === 0) return 0;
       let hxy1 = 0;
-      const { ng, p, px, py } = c.g;
-      for (let i = 0; i < ng; i++)
-        for (let j = 0; j < ng; j++) if (p[i * ng + j] > 0) hxy1 -= p[i * ng + j] * Math.log2(px[i] * py[j]);
+      const { ng, idx, val, px, py } = c.g;
+      for (let k = 0; k < idx.length; k++) {
+        const i = (idx[k] / ng) | 0;
+        hxy1 -= val[k] * Math.log2(px[i] * py[idx[k] - i * ng]);
+      }
       return (G.glcmJointEntropy(c.g) - hxy1) / div;
     },
   ],
   [
     'Imc2',
     (c) => {
-      const { ng, px, py } = c.g;
-      let hxy2 = 0;
-      for (let i = 0; i < ng; i++)
-        for (let j = 0; j < ng; j++) {
-          const v = px[i] * py[j];
-          if (v > 0) hxy2 -= v * Math.log2(v);
-        }
+      const hxy2 = entropy2(c.g.px) + entropy2(c.g.py); // = −Σ_ij p_i p_j log2(p_i p_j)
       const d = hxy2 - G.glcmJointEntropy(c.g);
       return d === 0 ? 0 : d < 0 ? Number.NaN : Math.sqrt(1 - Math.exp(-2 * d));
     },
@@ -305,10 +302,12 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
 
   if (classes.includes('glcm')) {
     const per: number[][] = glcmPy.map(() => []);
+    const agg = new CooccurrenceAggregator(img.ng);
+    const codes = new Int32Array(2 * img.levels.length);
     for (const d of angles) {
-      const m = glcmMatrix(img, d, 1);
-      if (total(m.counts) === 0) continue; // PyRadiomics deletes empty angles
-      const ctx: GlcmCtx = { g: glcmProbabilities(m), ngMax, present };
+      const m = glcmSparse(img, d, 1, 0, nz, agg, codes);
+      if (m.idx.length === 0) continue; // PyRadiomics deletes empty angles
+      const ctx: GlcmCtx = { g: glcmProbabilitiesSparse(img.ng, m), ngMax, present };
       glcmPy.forEach(([, f], k) => per[k].push(f(ctx)));
     }
     glcmPy.forEach(([name], k) => put('glcm', name, nanMean(per[k]), 'no angle gives a defined value (the ROI has no voxel pair at distance 1)'));

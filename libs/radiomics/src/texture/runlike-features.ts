@@ -14,31 +14,59 @@
 import type { RunLikeMatrix } from './types';
 import type { FeatureDescriptor } from './glcm-features';
 
-/** A run-like matrix with its sums, computed once. */
+/**
+ * A run-like matrix compacted to its non-empty rows and columns, with its sums, computed once. Row r
+ * holds grey level `iValues[r]`; `ng` is the number of rows kept. Features cost O(rows × columns kept),
+ * whatever the number of grey levels or the longest possible run.
+ */
 export interface RunLikeStats extends RunLikeMatrix {
+  /** grey level of each row */
+  iValues: Float64Array;
   /** N_s = Σ r_ij */
   ns: number;
-  /** r_i. per grey level (index i − 1) */
+  /** r_i. per row */
   rowSums: Float64Array;
   /** r_.j per column (index of `jValues`) */
   colSums: Float64Array;
 }
 
-/** Computes the sums of a run-like matrix. */
+/** Computes the sums of a run-like matrix and drops its empty rows and columns. */
 export function runLikeStats(m: RunLikeMatrix): RunLikeStats {
   const { ng, nj, counts } = m;
-  const rowSums = new Float64Array(ng);
-  const colSums = new Float64Array(nj);
-  let ns = 0;
-  for (let i = 0; i < ng; i++) {
+  const fullRows = new Float64Array(ng);
+  const fullCols = new Float64Array(nj);
+  for (let i = 0; i < ng; i++)
     for (let c = 0; c < nj; c++) {
       const v = counts[i * nj + c];
-      rowSums[i] += v;
-      colSums[c] += v;
+      if (v !== 0) {
+        fullRows[i] += v;
+        fullCols[c] += v;
+      }
     }
-    ns += rowSums[i];
-  }
-  return { ...m, ns, rowSums, colSums };
+  const rows: number[] = [];
+  const cols: number[] = [];
+  let ns = 0;
+  for (let i = 0; i < ng; i++)
+    if (fullRows[i] !== 0) {
+      rows.push(i);
+      ns += fullRows[i];
+    }
+  for (let c = 0; c < nj; c++) if (fullCols[c] !== 0) cols.push(c);
+  const r = rows.length;
+  const k = cols.length;
+  const compact = new Float64Array(r * k);
+  for (let a = 0; a < r; a++) for (let b = 0; b < k; b++) compact[a * k + b] = counts[rows[a] * nj + cols[b]];
+  return {
+    ng: r,
+    nj: k,
+    jValues: Float64Array.from(cols, (c) => m.jValues[c]),
+    iValues: Float64Array.from(rows, (i) => i + 1),
+    counts: compact,
+    nv: m.nv,
+    ns,
+    rowSums: Float64Array.from(rows, (i) => fullRows[i]),
+    colSums: Float64Array.from(cols, (c) => fullCols[c]),
+  };
 }
 
 /** Σ_j r_.j / j² / N_s */
@@ -56,19 +84,19 @@ export function largeColumnEmphasis(s: RunLikeStats): number {
 /** Σ_i r_i. / i² / N_s */
 export function lowGreyEmphasis(s: RunLikeStats): number {
   let a = 0;
-  for (let i = 0; i < s.ng; i++) a += s.rowSums[i] / ((i + 1) * (i + 1));
+  for (let i = 0; i < s.ng; i++) a += s.rowSums[i] / (s.iValues[i] * s.iValues[i]);
   return a / s.ns;
 }
 /** Σ_i r_i. i² / N_s */
 export function highGreyEmphasis(s: RunLikeStats): number {
   let a = 0;
-  for (let i = 0; i < s.ng; i++) a += s.rowSums[i] * (i + 1) * (i + 1);
+  for (let i = 0; i < s.ng; i++) a += s.rowSums[i] * s.iValues[i] * s.iValues[i];
   return a / s.ns;
 }
 function weighted(s: RunLikeStats, pi: number, pj: number): number {
   let a = 0;
   for (let i = 0; i < s.ng; i++) {
-    const wi = (i + 1) ** pi;
+    const wi = s.iValues[i] ** pi;
     for (let c = 0; c < s.nj; c++) {
       const v = s.counts[i * s.nj + c];
       if (v !== 0) a += v * wi * s.jValues[c] ** pj;
@@ -119,10 +147,10 @@ export function percentage(s: RunLikeStats): number {
 /** Σ_ij (i − μ)² p_ij, μ = Σ_ij i p_ij */
 export function greyVariance(s: RunLikeStats): number {
   let mu = 0;
-  for (let i = 0; i < s.ng; i++) mu += (i + 1) * s.rowSums[i];
+  for (let i = 0; i < s.ng; i++) mu += s.iValues[i] * s.rowSums[i];
   mu /= s.ns;
   let a = 0;
-  for (let i = 0; i < s.ng; i++) a += (i + 1 - mu) ** 2 * s.rowSums[i];
+  for (let i = 0; i < s.ng; i++) a += (s.iValues[i] - mu) ** 2 * s.rowSums[i];
   return a / s.ns;
 }
 /** Σ_ij (j − μ)² p_ij, μ = Σ_ij j p_ij */
