@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readDicomSeg, readVolume, writeDicomSeg, writeDicomSeries, writeVolume } from './io';
@@ -51,5 +51,7 @@ describe('readVolume / writeVolume', () => {
     writeFileSync(path.join(dir, 'bad.nii.gz'), Uint8Array.from([0x1f, 0x8b, 8, 0, 1, 2, 3]));
     await expect(readVolume(path.join(dir, 'bad.nii.gz'))).rejects.toThrow(/bad\.nii\.gz has corrupt or truncated gzip/);
     await expect(writeVolume(path.join(dir, 'x.mha'), ctVolume())).rejects.toThrow(/x\.mha has an unsupported extension/);
+    mkdirSync(path.join(dir, 'empty', 'sub'), { recursive: true });
+    await expect(readVolume(path.join(dir, 'empty'))).rejects.toThrow(/empty contains no files/);
   });
 });

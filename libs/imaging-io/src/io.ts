@@ -39,7 +39,10 @@ export async function readVolume(p: string, options: ReadVolumeOptions = {}): Pr
   }
   let vol: Volume;
   if (st.isDirectory()) {
-    const names = (await readdir(p)).filter((n) => !n.startsWith('.')).sort();
+    // regular files only (sub-directories are not descended into), hidden files skipped
+    const entries = await readdir(p, { withFileTypes: true });
+    const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    if (names.length === 0) throw new Error(`readVolume: directory ${p} contains no files (DICOM series are read from the files directly in it)`);
     vol = await readDicomSeries(
       names.map((n) => path.join(p, n)),
       options,
