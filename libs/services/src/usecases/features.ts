@@ -6,6 +6,64 @@ import type { Actor } from '../types';
 import type { Access } from './access';
 import { resolveStorageUri } from './files';
 
+export interface FeatureRow {
+  featureSetId: string;
+  lesionId: string | null;
+  lesionLabel: string | null;
+  phase: string;
+  studyId: string;
+  studyDate: string | null;
+  settingsKey: string;
+  softwareVersion: string;
+  values: Record<string, number>;
+}
+
+export interface FeatureDelta {
+  lesionLabel: string | null;
+  phase: string;
+  fromStudyId: string;
+  toStudyId: string;
+  fromDate: string | null;
+  toDate: string | null;
+  /** Days between the studies (null when a date is missing). */
+  days: number | null;
+  /** Per feature: values at both timepoints, absolute change (to − from) and relative change (÷ |from|; null when from = 0). */
+  deltas: Record<string, { from: number; to: number; abs: number; rel: number | null }>;
+}
+
+/**
+ * Delta radiomics: for each lesion and phase (same extraction settings and software version), the change of every
+ * feature present at both timepoints between consecutive studies in date order. Pure.
+ */
+export function featureDeltas(rows: readonly FeatureRow[]): FeatureDelta[] {
+  const groups = new Map<string, FeatureRow[]>();
+  for (const r of rows) {
+    if (!r.lesionId && !r.lesionLabel) continue;
+    const k = [r.lesionId ?? r.lesionLabel, r.phase, r.settingsKey, r.softwareVersion].join('|');
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
+  }
+  const out: FeatureDelta[] = [];
+  for (const g of groups.values()) {
+    // one row per study (the latest extraction wins), ordered by study date
+    const byStudy = new Map<string, FeatureRow>();
+    for (const r of g) if (!byStudy.has(r.studyId)) byStudy.set(r.studyId, r);
+    const seq = [...byStudy.values()].sort((a, b) => (a.studyDate ?? '').localeCompare(b.studyDate ?? ''));
+    for (let i = 1; i < seq.length; i++) {
+      const a = seq[i - 1]!;
+      const b = seq[i]!;
+      const deltas: FeatureDelta['deltas'] = {};
+      for (const [f, v1] of Object.entries(a.values)) {
+        const v2 = b.values[f];
+        if (typeof v2 !== 'number' || !Number.isFinite(v1) || !Number.isFinite(v2)) continue;
+        deltas[f] = { from: v1, to: v2, abs: v2 - v1, rel: v1 === 0 ? null : (v2 - v1) / Math.abs(v1) };
+      }
+      const days = a.studyDate && b.studyDate ? Math.round((Date.parse(b.studyDate) - Date.parse(a.studyDate)) / 86_400_000) : null;
+      out.push({ lesionLabel: b.lesionLabel ?? a.lesionLabel, phase: b.phase, fromStudyId: a.studyId, toStudyId: b.studyId, fromDate: a.studyDate, toDate: b.studyDate, days, deltas });
+    }
+  }
+  return out.sort((x, y) => `${x.lesionLabel}|${x.phase}|${x.fromDate}`.localeCompare(`${y.lesionLabel}|${y.phase}|${y.fromDate}`));
+}
+
 /** SHA-256 of canonical JSON (sorted keys): equal settings ⇒ equal hash. */
 export function canonicalHash(v: unknown): string {
   const canon = (x: unknown): unknown =>
@@ -16,7 +74,7 @@ export function canonicalHash(v: unknown): string {
 /** Radiomic feature sets of a patient's segmentations, newest first. */
 export function createFeaturesService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
-  return {
+  const api = {
     /**
      * Queue radiomics extraction (worker queue `feature-extraction`) for a segmentation, on its own series or on
      * another series of the same study and grid (multi-phase features). LESION masks: every label; AUTO liver masks
@@ -105,6 +163,17 @@ export function createFeaturesService(deps: ResolvedDeps, access: Access) {
       return ids;
     },
 
+    /** Delta radiomics between consecutive timepoints of each lesion (see `featureDeltas`). */
+    async delta(actor: Actor, patientId: string): Promise<FeatureDelta[]> {
+      const rows = await api.forPatient(actor, patientId);
+      return featureDeltas(
+        rows.map((r) => {
+          const st = (r.settings ?? {}) as { radiomicsSettingsHash?: string; preset?: string };
+          return { ...r, settingsKey: st.radiomicsSettingsHash ?? st.preset ?? r.settingsHash };
+        }),
+      );
+    },
+
     async forPatient(actor: Actor, patientId: string) {
       await access.assertPatient(actor, patientId);
       const rows = await deps.prisma.featureSet.findMany({
@@ -128,12 +197,14 @@ export function createFeaturesService(deps: ResolvedDeps, access: Access) {
         studyDate: f.series.study.date?.toISOString() ?? null,
         timepoint: f.series.study.timepoint,
         settingsHash: f.settingsHash,
+        settings: f.settings,
         softwareVersion: f.softwareVersion,
         values: f.values as Record<string, number>,
         createdAt: f.createdAt.toISOString(),
       }));
     },
   };
+  return api;
 }
 
 export type FeaturesService = ReturnType<typeof createFeaturesService>;
