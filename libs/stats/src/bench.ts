@@ -17,6 +17,7 @@ import { kaplanMeier } from './survival/km';
 function time<T>(label: string, f: () => T, reps = 3): T {
   let out!: T;
   const ts: number[] = [];
+  if (reps > 1) f(); // JIT warm-up, untimed
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     out = f();

@@ -2,6 +2,7 @@
 suppressPackageStartupMessages({ library(pROC); library(survival); library(glmnet); library(ranger) })
 set.seed(2024)
 tm <- function(label, f, reps = 3) {
+  if (reps > 1) f() # warm-up, untimed (as the TS bench)
   ts <- replicate(reps, system.time(f())[["elapsed"]])
   cat(sprintf("%-58s median %9.1f ms  (min %.1f, %d runs)\n", label, 1000 * median(ts), 1000 * min(ts), reps))
 }
