@@ -135,7 +135,8 @@ export function createFeaturesService(deps: ResolvedDeps, access: Access) {
       for (const row of result.rows) {
         const values = Object.fromEntries(Object.entries(row.features).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>;
         const settings = { preset: input.preset ?? 'liver-ct', radiomicsSettingsHash: result.settingsHash, label: row.label, component: row.component, voxels: row.voxels };
-        const lesionId = seg.lesionId ?? lesions.find((l) => l.label === `L${row.label}`)?.id ?? null;
+        // Labels of a LESION mask number the lesions (L1, L2 …); in a liver/tumour mask they are tissue classes.
+        const lesionId = seg.lesionId ?? (seg.structure === 'LESION' ? (lesions.find((l) => l.label === `L${row.label}`)?.id ?? null) : null);
         const fsRow = await prisma.featureSet.upsert({
           where: {
             segmentationId_seriesId_settingsHash_softwareVersion: {
