@@ -14,7 +14,7 @@ import * as NiftiReader from 'nifti-reader-js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Badge } from '@hepatoscope/ui';
 import { phaseLabel, PHASES, type LesionView, type SegmentationView, type SeriesView } from '../lib/contract';
-import { affineToLps, fetchNifti, readNiftiLabels } from './nifti';
+import { affineToLps, download, fetchNifti, inflateNifti, readNiftiLabels, voxelView } from './nifti';
 import { labelCentroid, overlayIndex, segmentationsFor } from './overlay';
 import { LESION_COLOURS, LIVER_COLOUR, voiRange, WINDOW_PRESETS } from './presets';
 
@@ -63,8 +63,11 @@ function createVolumeFromNifti(volumeId: string, buf: ArrayBuffer): cs.Types.IIm
   if (!header) throw new Error('the NIfTI header could not be read');
   const dims: [number, number, number] = [header.dims[1], header.dims[2], Math.max(1, header.dims[3])];
   const geo = affineToLps(header.affine, dims);
-  const image = NiftiReader.readImage(header, buf);
-  const { scalarData, pixelRepresentation } = niftiHelpers.modalityScaleNifti(header, image);
+  // fast path: a view on the decompressed buffer (no copy); otherwise nifti-volume-loader's copy + rescale
+  const view = voxelView(buf);
+  const { scalarData, pixelRepresentation } = view
+    ? { scalarData: view, pixelRepresentation: view instanceof Int16Array || view instanceof Float32Array ? 1 : 0 }
+    : niftiHelpers.modalityScaleNifti(header, NiftiReader.readImage(header, buf));
   const { volumeMetadata } = niftiHelpers.makeVolumeMetadata(header, geo.direction, pixelRepresentation);
   return cs.volumeLoader.createLocalVolume(volumeId, {
     scalarData,
@@ -156,18 +159,15 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
       }
       const lutIndex = cst.segmentation.config.color.addColorLUT(lut);
 
-      // downloads run in parallel; volumes are attached in display order so the first image appears early
-      const downloads = ordered.map((s) =>
-        fetchNifti(s.url, abort.signal).then((b) => {
-          mark(`${s.phase}:fetched`);
-          return b;
-        }),
-      );
+      // downloads run in parallel; decompression and volume creation go one phase at a time in display order, so
+      // the first image is not slowed down by the others
+      const downloads = ordered.map((s) => download(s.url, abort.signal));
       downloads.forEach((p) => p.catch(() => undefined));
       const volumeOf: Record<string, string> = {};
       for (const [i, s] of ordered.entries()) {
         try {
-          const raw = await downloads[i];
+          const raw = await inflateNifti(await downloads[i]);
+          mark(`${s.phase}:inflated`);
           if (cancelled) return;
           const volumeId = `hs-vol-${s.id}-${Math.random().toString(36).slice(2, 8)}`;
           createVolumeFromNifti(volumeId, raw);

@@ -19,13 +19,43 @@ export async function gunzip(bytes: Uint8Array): Promise<ArrayBuffer> {
   return new Response(stream).arrayBuffer();
 }
 
-/** Fetches a NIfTI (optionally gzipped) from an API path; returns the raw (uncompressed) bytes. */
-export async function fetchNifti(path: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+/** Downloads an API file (absolute URL from the path, session cookie); returns the bytes as sent (maybe gzipped). */
+export async function download(path: string, signal?: AbortSignal): Promise<Uint8Array> {
   const url = new URL(path, window.location.href).href;
   const res = await fetch(url, { credentials: 'same-origin', signal });
   if (!res.ok) throw new Error(`Could not load image ${path}: HTTP ${res.status}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Raw NIfTI bytes: gunzipped when they start with the gzip magic. */
+export async function inflateNifti(bytes: Uint8Array): Promise<ArrayBuffer> {
   return isGzip(bytes) ? gunzip(bytes) : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+}
+
+/** Fetches a NIfTI (optionally gzipped) from an API path; returns the raw (uncompressed) bytes. */
+export async function fetchNifti(path: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  return inflateNifti(await download(path, signal));
+}
+
+/**
+ * Zero-copy view of the voxels when the file allows it (little-endian uint8/int16/uint16/float32, identity
+ * scaling, aligned vox_offset); null otherwise (the caller then copies and rescales).
+ */
+export function voxelView(buf: ArrayBuffer): Uint8Array | Int16Array | Uint16Array | Float32Array | null {
+  const dv = new DataView(buf);
+  if (dv.getInt32(0, true) !== 348) return null; // NIfTI-1, little endian only
+  const datatype = dv.getInt16(70, true);
+  const off = dv.getFloat32(108, true);
+  const slope = dv.getFloat32(112, true);
+  const inter = dv.getFloat32(116, true);
+  if (!(slope === 0 || slope === 1 || Number.isNaN(slope)) || !(inter === 0 || Number.isNaN(inter))) return null;
+  const n = [1, 2, 3].reduce((a, i) => a * Math.max(1, dv.getInt16(40 + 2 * i, true)), 1);
+  const bytes = ({ 2: 1, 4: 2, 512: 2, 16: 4 } as Record<number, number>)[datatype];
+  if (!bytes || off % bytes !== 0 || off + n * bytes > buf.byteLength) return null;
+  if (datatype === 2) return new Uint8Array(buf, off, n);
+  if (datatype === 4) return new Int16Array(buf, off, n);
+  if (datatype === 512) return new Uint16Array(buf, off, n);
+  return new Float32Array(buf, off, n);
 }
 
 /** Minimal NIfTI-1/2 header fields the viewer needs to read a label map. */

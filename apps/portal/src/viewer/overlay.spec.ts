@@ -1,5 +1,5 @@
 import { labelCentroid, overlayIndex, segmentationsFor } from './overlay';
-import { affineToLps, isGzip, readNiftiLabels } from './nifti';
+import { affineToLps, isGzip, readNiftiLabels, voxelView } from './nifti';
 
 const series = [
   { id: 'a', phase: 'ARTERIAL', dims: [4, 4, 2], url: '' },
@@ -77,5 +77,31 @@ describe('nifti helpers', () => {
     expect(r.dims).toEqual([2, 2, 2]);
     expect([...r.data]).toEqual([0, 1, 0, 2, 0, 0, 3, 0]);
     expect(() => readNiftiLabels(new ArrayBuffer(400))).toThrow(/not a NIfTI/);
+  });
+});
+
+describe('voxelView', () => {
+  const make = (datatype: number, slope: number) => {
+    const buf = new ArrayBuffer(352 + 16);
+    const dv = new DataView(buf);
+    dv.setInt32(0, 348, true);
+    [3, 2, 2, 2].forEach((v, i) => dv.setInt16(40 + 2 * i, v, true));
+    dv.setInt16(70, datatype, true);
+    dv.setFloat32(108, 352, true);
+    dv.setFloat32(112, slope, true);
+    dv.setInt16(352, -1000, true);
+    return buf;
+  };
+  it('is a zero-copy int16 view with identity scaling', () => {
+    const buf = make(4, 1);
+    const v = voxelView(buf)!;
+    expect(v).toBeInstanceOf(Int16Array);
+    expect(v.length).toBe(8);
+    expect(v[0]).toBe(-1000);
+    expect(v.buffer).toBe(buf);
+  });
+  it('refuses scaled data and unsupported types (the caller copies and rescales)', () => {
+    expect(voxelView(make(4, 2))).toBeNull();
+    expect(voxelView(make(64, 1))).toBeNull();
   });
 });
