@@ -93,6 +93,18 @@ describe('auth', () => {
     expect(after.lockedUntil).toBeNull();
   });
 
+  it('throttles an address after 20 failures in the window, whatever the accounts', async () => {
+    advance(60 * 60_000);
+    const spray = { ...meta, clientAddress: '198.51.100.20' };
+    for (let i = 0; i < 20; i++) {
+      await expect(services.auth.login(`spray${i}@fixture.test`, 'x', spray)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    await expect(services.auth.login('admin@fixture.test', FIXTURE_PASSWORD, spray)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await services.auth.login('admin@fixture.test', FIXTURE_PASSWORD, meta)).session.user.role).toBe('ADMIN'); // other addresses unaffected
+    advance(15 * 60_000 + 1);
+    expect((await services.auth.login('admin@fixture.test', FIXTURE_PASSWORD, spray)).session.user.role).toBe('ADMIN');
+  });
+
   it('refuses disabled users and revokes their sessions', async () => {
     const { token } = await services.auth.login('clinician2@fixture.test', FIXTURE_PASSWORD, meta);
     await services.admin.setUserDisabled(actor('admin'), fx.users.clinician2.id, true);

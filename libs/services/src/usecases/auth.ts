@@ -15,11 +15,15 @@ export interface LoginMeta {
 
 const INVALID = 'Invalid e-mail or password';
 
+/** Failed sign-ins allowed from one client address per lockout window (any accounts). */
+export const MAX_FAILURES_PER_ADDRESS = 20;
+
 /**
  * Authentication and sessions.
  *
  * - Passwords: bcrypt (`auth/password.ts`). Unknown e-mails spend the same bcrypt time (no account enumeration).
- * - Lockout (`auth/lockout.ts`): 5 failures within 15 min lock the account for the rest of the window. Failure
+ * - Lockout (`auth/lockout.ts`): 5 failures within 15 min lock the account for the rest of the window; and 20
+ *   failures from one client address within 15 min throttle that address (password spraying). Failure
  *   times come from the audit trail (`auth.login` FAILURE events since the last success), so the policy needs no
  *   extra table; `User.failedLoginCount` and `User.lockedUntil` mirror the state for display and fast refusal.
  * - Sessions: a NEW random token on every login (session-fixation safe), stored as SHA-256; absolute lifetime
@@ -52,6 +56,15 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
     async login(emailRaw: string, password: string, meta: LoginMeta): Promise<{ token: string; session: SessionInfo }> {
       const email = emailRaw.trim().toLowerCase();
       const now = deps.now();
+      const auditBase0 = { action: 'auth.login', entityType: 'User', clientAddress: meta.clientAddress, userAgent: meta.userAgent, at: now };
+      // Per-address throttle: spraying passwords over many (or unknown) accounts from one address is refused too.
+      const fromAddress = await prisma.auditEvent.count({
+        where: { action: 'auth.login', outcome: 'FAILURE', ipAddress: meta.clientAddress, at: { gt: new Date(now.getTime() - policy.windowMs) } },
+      });
+      if (fromAddress >= MAX_FAILURES_PER_ADDRESS) {
+        await audit.record({ ...auditBase0, userId: null, userEmail: email, outcome: 'DENIED', details: { reason: 'address-throttled' } });
+        throw new DomainError('RATE_LIMITED', `Too many failed sign-ins from ${meta.clientAddress}; try again in ${Math.round(policy.windowMs / 60000)} minutes`);
+      }
       const user = await prisma.user.findUnique({ where: { email } });
       const auditBase = { action: 'auth.login', entityType: 'User', clientAddress: meta.clientAddress, userAgent: meta.userAgent, at: now };
 
