@@ -9,7 +9,7 @@ export * from './ngtdm-features';
 export { glcmFeatures, glcmMatrix, glcmSparse, accumulateCooccurrence, cooccurrenceCodes, CooccurrenceAggregator } from './glcm';
 export { glrlmFeatures, glrlmMatrix, accumulateRuns } from './glrlm';
 export { zoneFeatures, findZones, borderDistanceMap, glszmFromZones, gldzmFromZones, type Zones } from './zones';
-export { neighbourhoodFeatures, ngtdmMatrix, ngldmMatrix } from './neighbourhood';
+export { neighbourhoodFeatures, ngtdmMatrix, ngldmMatrix, neighbourhoodMatrices, chebyshevOffsets, type Offsets } from './neighbourhood';
 export { DIRECTIONS_2D, DIRECTIONS_OUT_OF_PLANE, mergeRunLike, runLikeFromDense, runLikeFromEntries } from './matrix-utils';
 export {
   computeTextureFeatures,
@@ -20,6 +20,7 @@ export {
 } from './compute';
 export {
   pyradiomicsTextureFeatures,
+  pyradiomicsAngles,
   glcmMaximalCorrelationCoefficient,
   symmetricEigenvalues,
   PYRADIOMICS_TEXTURE_FEATURES,

@@ -16,14 +16,16 @@ import { NGLDM_FEATURES, runLikeStats } from './runlike-features';
 import { NGTDM_FEATURES } from './ngtdm-features';
 import { FeatureAverager, checkDiscretised, evaluate, mergeRunLike, runLikeFromDense, writeFeatures } from './matrix-utils';
 
-interface Offsets {
+/** A neighbourhood as a list of voxel offsets (the centre excluded). */
+export interface Offsets {
   dx: Int32Array;
   dy: Int32Array;
   dz: Int32Array;
   count: number;
 }
 
-function offsets(radius: number, is3D: boolean): Offsets {
+/** The Chebyshev neighbourhood of radius δ: (2δ+1)² − 1 in-slice offsets or (2δ+1)³ − 1 in 3D. */
+export function chebyshevOffsets(radius: number, is3D: boolean): Offsets {
   const dx: number[] = [];
   const dy: number[] = [];
   const dz: number[] = [];
@@ -43,7 +45,7 @@ function offsets(radius: number, is3D: boolean): Offsets {
  * Accumulates NGTDM (n_i, s_i) and NGLDM counts for the ROI voxels of slices [zFrom, zTo).
  * @param ngtdm target NGTDM or null; @param ngldm target dense NGLDM (ng × (offsets + 1)) or null
  */
-function accumulateNeighbourhood(
+export function accumulateNeighbourhood(
   img: DiscretisedImage,
   o: Offsets,
   zFrom: number,
@@ -95,10 +97,26 @@ function accumulateNeighbourhood(
     }
 }
 
+/** The NGTDM and NGLDM (dense, j = 1 … offsets + 1) of slices [zFrom, zTo) for an arbitrary neighbourhood. */
+export function neighbourhoodMatrices(
+  img: DiscretisedImage,
+  o: Offsets,
+  alpha = 0,
+  zFrom = 0,
+  zTo = img.dims[2],
+): { ngtdm: NgtdmMatrix; ngldm: RunLikeMatrix } {
+  const t: NgtdmMatrix = { ng: img.ng, n: new Float64Array(img.ng), s: new Float64Array(img.ng) };
+  const counts = new Float64Array(img.ng * (o.count + 1));
+  accumulateNeighbourhood(img, o, zFrom, zTo, alpha, t, counts);
+  let nv = 0;
+  for (let k = 0; k < counts.length; k++) nv += counts[k];
+  return { ngtdm: t, ngldm: runLikeFromDense(counts, img.ng, o.count + 1, nv) };
+}
+
 /** The NGTDM of slices [zFrom, zTo) with a 2D (in-slice) or 3D neighbourhood of Chebyshev radius δ. */
 export function ngtdmMatrix(img: DiscretisedImage, mode: '2D' | '3D', distance = 1, zFrom = 0, zTo = img.dims[2]): NgtdmMatrix {
   const m: NgtdmMatrix = { ng: img.ng, n: new Float64Array(img.ng), s: new Float64Array(img.ng) };
-  accumulateNeighbourhood(img, offsets(distance, mode === '3D'), zFrom, zTo, 0, m, null);
+  accumulateNeighbourhood(img, chebyshevOffsets(distance, mode === '3D'), zFrom, zTo, 0, m, null);
   return m;
 }
 
@@ -111,7 +129,7 @@ export function ngldmMatrix(
   zFrom = 0,
   zTo = img.dims[2],
 ): RunLikeMatrix {
-  const o = offsets(distance, mode === '3D');
+  const o = chebyshevOffsets(distance, mode === '3D');
   const counts = new Float64Array(img.ng * (o.count + 1));
   accumulateNeighbourhood(img, o, zFrom, zTo, alpha, null, counts);
   let nv = 0;
@@ -131,7 +149,7 @@ function matrices(
   zTo: number,
 ): [NgtdmMatrix | null, RunLikeMatrix | null] {
   if (families.ngtdm && families.ngldm && dT === dL) {
-    const o = offsets(dT, mode === '3D');
+    const o = chebyshevOffsets(dT, mode === '3D');
     const t: NgtdmMatrix = { ng: img.ng, n: new Float64Array(img.ng), s: new Float64Array(img.ng) };
     const counts = new Float64Array(img.ng * (o.count + 1));
     accumulateNeighbourhood(img, o, zFrom, zTo, alpha, t, counts);

@@ -7,6 +7,7 @@ import {
   computeTextureFeatures,
   glcmMaximalCorrelationCoefficient,
   glcmProbabilities,
+  pyradiomicsAngles,
   pyradiomicsTextureFeatures,
   symmetricEigenvalues,
   PYRADIOMICS_TEXTURE_FEATURES,
@@ -119,6 +120,28 @@ describe('PyRadiomics texture flavour', () => {
     expect(f.glcm_Imc2.value).toBe(0);
     expect(f.glcm_MCC.value).toBe(1);
     expect(f.ngtdm_Coarseness.value).toBe(1e6);
+  });
+});
+
+describe('PyRadiomics angles for distances', () => {
+  it('13 / 49 / 62 unique angles in 3D for distances [1] / [2] / [1, 2], 4 in 2D, none along thin axes', () => {
+    const thick = [true, true, true];
+    expect(pyradiomicsAngles([1], thick, false)).toHaveLength(13);
+    expect(pyradiomicsAngles([2], thick, false)).toHaveLength((125 - 27) / 2);
+    expect(pyradiomicsAngles([1, 2], thick, false)).toHaveLength(62);
+    expect(pyradiomicsAngles([1], thick, true)).toHaveLength(4);
+    expect(pyradiomicsAngles([1], [true, true, false], false)).toHaveLength(4);
+  });
+
+  it('distances [1, 2] change the GLCM and NGTDM values (ring neighbourhoods), [1] is the default', () => {
+    const img = loadPhantom();
+    const d1 = pyradiomicsTextureFeatures(img);
+    expect(pyradiomicsTextureFeatures(img, { distances: [1] })).toEqual(d1);
+    const d12 = pyradiomicsTextureFeatures(img, { distances: [1, 2] });
+    expect(d12.glcm_Contrast.value).not.toBeCloseTo(d1.glcm_Contrast.value, 3);
+    expect(d12.ngtdm_Coarseness.value).not.toBeCloseTo(d1.ngtdm_Coarseness.value, 3);
+    expect(d12.glrlm_ShortRunEmphasis.value).toBe(d1.glrlm_ShortRunEmphasis.value);
+    expect(() => pyradiomicsTextureFeatures(img, { distances: [0] })).toThrow(/distances must be positive integers/);
   });
 });
 

@@ -2,7 +2,8 @@
  * PyRadiomics 3.1 texture classes (glcm, glrlm, glszm, gldm, ngtdm) on a discretised ROI, with
  * PyRadiomics' own feature names (`glcm_JointEnergy`, `gldm_DependenceEntropy`, …) and conventions.
  *
- * PyRadiomics computes, for δ = 1 (its default `distances: [1]`):
+ * PyRadiomics computes (`distances` default [1]; other distances use PyRadiomics' angle set, see
+ * {@link pyradiomicsAngles}):
  * - GLCM and GLRLM: one symmetric matrix per angle over the whole ROI (13 angles in 3D, the 4 in-plane
  *   ones with `force2D`), features per angle, then the mean over angles ignoring NaN — IBSI `3D_avg`
  *   (ITBB), or `2.5D_dmrg` (JJUI) with `force2D`. Angles along an axis where the ROI's bounding box is
@@ -30,7 +31,7 @@ import type { FeatureValue } from '../types';
 import { CooccurrenceAggregator, glcmSparse } from './glcm';
 import { glrlmMatrix } from './glrlm';
 import { findZones, glszmFromZones } from './zones';
-import { ngtdmMatrix, ngldmMatrix } from './neighbourhood';
+import { neighbourhoodMatrices, type Offsets } from './neighbourhood';
 import { DIRECTIONS_2D, DIRECTIONS_OUT_OF_PLANE, checkDiscretised } from './matrix-utils';
 import * as G from './glcm-features';
 import { type GlcmProbabilities, glcmProbabilitiesSparse } from './glcm-features';
@@ -43,10 +44,33 @@ export type PyradiomicsTextureClass = 'glcm' | 'glrlm' | 'glszm' | 'gldm' | 'ngt
 
 export interface PyradiomicsTextureOptions {
   classes?: readonly PyradiomicsTextureClass[];
+  /** PyRadiomics `distances` (default [1]): Chebyshev distances of the GLCM angles and of the NGTDM/GLDM neighbours */
+  distances?: readonly number[];
   /** PyRadiomics `force2D` (slices are the z planes, `force2Ddimension` 0) */
   force2D?: boolean;
   /** PyRadiomics `gldm_a` (default 0) */
   gldmAlpha?: number;
+}
+
+/**
+ * PyRadiomics' angles (cmatrices `build_angles`): every offset whose Chebyshev norm is one of
+ * `distances`, one of each ± pair; axes where the ROI bounding box is one voxel thick (and z with
+ * force2D) take offset 0 only. Returned with the first non-zero component of z, y, x positive.
+ */
+export function pyradiomicsAngles(distances: readonly number[], thick: readonly boolean[], force2D: boolean): [number, number, number][] {
+  const dmax = Math.max(...distances);
+  const range = (a: number) => (thick[a] && !(force2D && a === 2) ? dmax : 0);
+  const out: [number, number, number][] = [];
+  for (let z = -range(2); z <= range(2); z++)
+    for (let y = -range(1); y <= range(1); y++)
+      for (let x = -range(0); x <= range(0); x++) {
+        const norm = Math.max(Math.abs(x), Math.abs(y), Math.abs(z));
+        if (norm === 0 || !distances.includes(norm)) continue;
+        // keep one of ±: first non-zero of (z, y, x) positive
+        const first = z !== 0 ? z : y !== 0 ? y : x;
+        if (first > 0) out.push([x, y, z]);
+      }
+  return out;
 }
 
 /** Context shared by the PyRadiomics GLCM features: N_g = largest grey level present in the ROI. */
@@ -272,7 +296,9 @@ function nanMean(values: number[]): number {
  * e.g. `original_`, for PyRadiomics' full names). Values that are NaN carry a reason.
  */
 export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: PyradiomicsTextureOptions = {}): Record<string, FeatureValue> {
-  const { classes = ['glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'], force2D = false, gldmAlpha = 0 } = options;
+  const { classes = ['glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'], force2D = false, gldmAlpha = 0, distances = [1] } = options;
+  if (!distances.length || distances.some((d) => !Number.isInteger(d) || d < 1))
+    throw new Error(`pyradiomicsTextureFeatures: distances must be positive integers, got [${distances.join(', ')}]`);
   checkDiscretised(img, 'pyradiomicsTextureFeatures');
   const [nx, ny, nz] = img.dims;
   const seen = new Uint8Array(img.ng + 1);
@@ -293,9 +319,11 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
   const present = Int32Array.from(Array.from(seen).flatMap((v, l) => (v ? [l] : [])));
   const ngMax = present[present.length - 1];
   const thick = [0, 1, 2].map((a) => hi[a] - lo[a] + 1 > 1);
+  // GLRLM always uses the 13 (4) unit directions; GLCM / NGTDM / GLDM use the distance-based angles
   const angles = (force2D ? DIRECTIONS_2D : [...DIRECTIONS_2D, ...DIRECTIONS_OUT_OF_PLANE]).filter((d) =>
     d.every((c, a) => c === 0 || thick[a]),
   );
+  const distAngles = pyradiomicsAngles(distances, thick, force2D);
   const out: Record<string, FeatureValue> = {};
   const put = (cls: string, name: string, v: number, why: string) =>
     (out[`${cls}_${name}`] = Number.isNaN(v) ? { value: v, reason: why } : { value: v });
@@ -304,7 +332,7 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
     const per: number[][] = glcmPy.map(() => []);
     const agg = new CooccurrenceAggregator(img.ng);
     const codes = new Int32Array(2 * img.levels.length);
-    for (const d of angles) {
+    for (const d of distAngles) {
       const m = glcmSparse(img, d, 1, 0, nz, agg, codes);
       if (m.idx.length === 0) continue; // PyRadiomics deletes empty angles
       const ctx: GlcmCtx = { g: glcmProbabilitiesSparse(img.ng, m), ngMax, present };
@@ -329,13 +357,20 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
     glszmPy.forEach(([name, f]) => put('glszm', name, f(s), 'undefined for this matrix'));
   }
   if (classes.includes('gldm') || classes.includes('ngtdm')) {
-    const mode = force2D ? '2D' : '3D';
+    // neighbours: the angles in both senses
+    const o: Offsets = {
+      dx: Int32Array.from([...distAngles.map((a) => a[0]), ...distAngles.map((a) => -a[0])]),
+      dy: Int32Array.from([...distAngles.map((a) => a[1]), ...distAngles.map((a) => -a[1])]),
+      dz: Int32Array.from([...distAngles.map((a) => a[2]), ...distAngles.map((a) => -a[2])]),
+      count: 2 * distAngles.length,
+    };
+    const mats = neighbourhoodMatrices(img, o, gldmAlpha);
     if (classes.includes('gldm')) {
-      const s = runLikeStats(ngldmMatrix(img, mode, 1, gldmAlpha));
+      const s = runLikeStats(mats.ngldm);
       gldmPy.forEach(([name, f]) => put('gldm', name, f(s), 'undefined for this matrix'));
     }
     if (classes.includes('ngtdm')) {
-      const m = ngtdmMatrix(img, mode, 1);
+      const m = mats.ngtdm;
       let nvc = 0;
       for (const v of m.n) nvc += v;
       ngtdmPy.forEach(([name, f]) =>
