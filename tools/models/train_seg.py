@@ -210,14 +210,17 @@ def tumour_samples(vols, rng, copies=2):
     return np.stack(xs).astype(np.float32), np.stack(ys).astype(np.int64)
 
 
-def train(model, x, y, iters, fg_weight, batch=16, lr=3e-3, seed=0, label=""):
+def train(model, x, y, iters, fg_weight, batch=16, lr=3e-3, seed=0, label="", pos_frac=0.0):
+    """pos_frac: share of each batch drawn from samples that contain foreground (class balance for tumours)."""
     rng = np.random.default_rng(seed)
+    pos = np.nonzero(y.reshape(len(y), -1).max(1) > 0)[0]
+    n_pos = int(round(pos_frac * batch)) if len(pos) else 0
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=iters)
     model.train()
     t0 = time.time()
     for it in range(iters):
-        idx = rng.integers(0, len(x), size=batch)
+        idx = np.concatenate([rng.choice(pos, size=n_pos), rng.integers(0, len(x), size=batch - n_pos)])
         xb = torch.from_numpy(x[idx])
         # intensity augmentation: +-15 HU offset and +-10 % contrast, applied in window units
         shift = torch.from_numpy(rng.uniform(-0.03, 0.03, size=(batch, 1, 1, 1)).astype(np.float32))
@@ -319,6 +322,17 @@ def export(model, path):
     return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
+def finite(o):
+    """JSON has no NaN: undefined metrics (e.g. HD95 with an empty prediction) become null."""
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, dict):
+        return {k: finite(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [finite(v) for v in o]
+    return o
+
+
 def manifest(model_id, task, classes, crop, sha, metrics, args, n_train_slices):
     return {
         "id": model_id,
@@ -339,7 +353,8 @@ def manifest(model_id, task, classes, crop, sha, metrics, args, n_train_slices):
         "training": {"data": "synthetic", "generator": "tools/models/phantom_np.py (numpy phantom)",
                      "phantomDirs": args.phantom_dirs, "trainSeeds": [0, args.train], "slices": n_train_slices,
                      "iterations": args.iters if task == "liver-segmentation" else (args.iters_tumour or args.iters), "batch": args.batch, "optimizer": "AdamW + one-cycle",
-                     "loss": "cross-entropy + soft Dice", "script": "tools/models/train_seg.py"},
+                     "loss": "cross-entropy (foreground weight 2 liver, 10 tumour) + soft Dice",
+                     "tumourBatches": "75 % of each batch from slices with tumour", "script": "tools/models/train_seg.py"},
         "metrics": {"heldOut": metrics},
     }
 
@@ -376,7 +391,8 @@ def main():
     if args.stage in ("all", "tumour"):
         xt, yt = tumour_samples(vols, np.random.default_rng(1))
         counts["tumour"] = len(xt)
-        model = train(TinyUNet(w=args.width), xt, yt, args.iters_tumour or args.iters, 4.0, batch=args.batch, seed=2, label="tumour")
+        model = train(TinyUNet(w=args.width), xt, yt, args.iters_tumour or args.iters, 10.0, batch=args.batch, seed=2, label="tumour",
+                      pos_frac=0.75)
         torch.save(model.state_dict(), os.path.join(args.out, "tumour.pt"))
         del xt, yt
     if args.stage in ("liver", "tumour"):
@@ -401,13 +417,13 @@ def main():
         d = os.path.join(args.out, name)
         os.makedirs(d, exist_ok=True)
         sha = export(model, os.path.join(d, "model.onnx"))
-        json.dump(manifest(name, task, classes, crop, sha, m, args, n), open(os.path.join(d, "manifest.json"), "w"), indent=2)
+        json.dump(finite(manifest(name, task, classes, crop, sha, m, args, n)), open(os.path.join(d, "manifest.json"), "w"), indent=2, allow_nan=False)
     d = os.path.join(args.out, "liver-tumour-cascade")
     os.makedirs(d, exist_ok=True)
-    json.dump({"id": "liver-tumour-cascade", "version": "1.0.0", "task": "cascade",
+    json.dump(finite({"id": "liver-tumour-cascade", "version": "1.0.0", "task": "cascade",
                "stages": {"liver": "../liver-seg-2p5d", "tumour": "../tumour-seg-2p5d"},
-               "metrics": {"heldOut": {k: v for k, v in metrics.items() if k != "perCase"}, "perCase": metrics["perCase"]}},
-              open(os.path.join(d, "manifest.json"), "w"), indent=2)
+               "metrics": {"heldOut": {k: v for k, v in metrics.items() if k != "perCase"}, "perCase": metrics["perCase"]}}),
+              open(os.path.join(d, "manifest.json"), "w"), indent=2, allow_nan=False)
     print(json.dumps({k: v for k, v in metrics.items() if k != "perCase"}), f"total {time.time() - t0:.0f}s")
 
 

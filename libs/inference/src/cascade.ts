@@ -176,6 +176,8 @@ export class SegmentationCascade {
     const K = m.output.classes.length;
     const input = new Float32Array(batch * C * H * W);
     const prob = new Float32Array(batch * H * W);
+    // Note: onnxruntime-node runs session.run synchronously on the main thread (inside setImmediate), so
+    // preparing the next batch cannot overlap with inference here; the steps simply alternate.
     for (let s = 0; s < zs.length; s += batch) {
       const chunk = zs.slice(s, s + batch);
       const n = chunk.length;
@@ -186,19 +188,8 @@ export class SegmentationCascade {
       const out = await model.run(view, n);
       foregroundProbability(out.data, n, K, H * W, m.output.activation, K === 1 ? 0 : 1, prob);
       for (let b = 0; b < n; b++) {
-        markSlice(
-          prob,
-          b * H * W,
-          H,
-          W,
-          regionOf(chunk[b]),
-          dims[0],
-          dims[1],
-          chunk[b],
-          m.output.threshold,
-          mask,
-          value,
-        );
+        const r = regionOf(chunk[b]);
+        markSlice(prob, b * H * W, H, W, r, dims[0], dims[1], chunk[b], m.output.threshold, mask, value);
       }
       onBatch(Math.min(zs.length, s + n));
       signal?.throwIfAborted();

@@ -74,6 +74,11 @@ export async function createSession(
   const attempts: ProviderAttempt[] = [];
   for (const provider of providerOrder(opts.providers, process.env, opts.strict)) {
     const t0 = performance.now();
+    const known = unavailable.get(provider);
+    if (known !== undefined) {
+      attempts.push({ provider, ok: false, error: known, ms: 0 });
+      continue;
+    }
     try {
       const options: InferenceSession.SessionOptions = {
         executionProviders: [provider],
@@ -92,8 +97,11 @@ export async function createSession(
       );
       return { session, provider, attempts };
     } catch (e) {
-      const msg = firstLine((e as Error).message ?? String(e));
+      const msg = errorSummary((e as Error).message ?? String(e));
       attempts.push({ provider, ok: false, error: msg, ms: performance.now() - t0 });
+      // A provider that cannot start (missing library, no adapter) will not start for the next model either;
+      // a model-specific failure on CPU is not remembered.
+      if (provider !== 'cpu') unavailable.set(provider, msg);
       log(`onnxruntime: provider ${provider} failed: ${msg}`);
     }
   }
@@ -102,7 +110,16 @@ export async function createSession(
   );
 }
 
-function firstLine(s: string): string {
-  const line = s.split('\n').find((l) => l.trim()) ?? s;
+/**
+ * The useful part of an onnxruntime error: its first non-empty line without the leading
+ * "/onnxruntime_src/…/file.cc:123 function(…) condition was false." location, at most 300 characters.
+ */
+export function errorSummary(s: string): string {
+  let line = s.split('\n').find((l) => l.trim()) ?? s;
+  const m = /^\/onnxruntime_src\/\S+ .*? (?:was false\.|failed\.?)\s+(.+)$/.exec(line);
+  if (m) line = m[1];
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
+
+/** Providers that already failed in this process, with their error: not retried for every model. */
+const unavailable = new Map<ProviderName, string>();
