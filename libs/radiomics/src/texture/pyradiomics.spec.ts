@@ -162,3 +162,25 @@ describe('MCC and eigenvalues', () => {
     expect(glcmMaximalCorrelationCoefficient(ind, Int32Array.of(1, 2))).toBeCloseTo(0, 6);
   });
 });
+
+describe('MCC for many grey levels', () => {
+  it('power iteration (> 150 occupied levels) agrees with the dense eigen-solution', () => {
+    // a banded symmetric matrix over 160 levels, plus the same computed on 140 levels for the Jacobi path
+    for (const n of [140, 160]) {
+      const counts = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = Math.max(0, i - 2); j <= Math.min(n - 1, i + 2); j++) counts[i * n + j] = 1 + ((i * 31 + j * 17) % 5) + (i === j ? 3 : 0);
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) counts[i * n + j] = counts[j * n + i] = (counts[i * n + j] + counts[j * n + i]) / 2;
+      const g = glcmProbabilities({ ng: n, counts });
+      const present = Int32Array.from({ length: n }, (_, k) => k + 1);
+      const mcc = glcmMaximalCorrelationCoefficient(g, present);
+      // reference: dense Jacobi on M
+      const m = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = counts[i * n + j] / Math.sqrt(g.px[i] * g.py[j]) / counts.reduce((a, b) => a + b, 0);
+      const ev = Array.from(symmetricEigenvalues(m, n), (v) => v * v).sort((a, b) => a - b);
+      expect(mcc).toBeCloseTo(Math.sqrt(ev[n - 2]), 6);
+      expect(mcc).toBeGreaterThan(0.5);
+      expect(mcc).toBeLessThanOrEqual(1 + 1e-12);
+    }
+  });
+});

@@ -121,26 +121,66 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
 /**
  * GLCM maximal correlation coefficient (PyRadiomics `MCC`): √λ₂(Q), Q = D_x⁻¹ P D_y⁻¹ Pᵀ over the
  * grey levels present in the ROI. For a symmetric P (p_x = p_y = d), Q's eigenvalues are the squares
- * of those of the symmetric M = D^{-1/2} P D^{-1/2}, computed here; levels with p_x = 0 in this
- * matrix give eigenvalue 0. Needs at least 2 present levels (the caller returns 1 otherwise).
+ * of those of the symmetric M = D^{-1/2} P D^{-1/2}, computed here (Jacobi for up to 150 occupied levels,
+ * deflated power iteration on M² beyond); levels with p_x = 0 in this matrix give eigenvalue 0. Needs at
+ * least 2 present levels in the ROI (the caller returns 1 otherwise).
  */
 export function glcmMaximalCorrelationCoefficient(g: GlcmProbabilities, present: Int32Array): number {
   const levels = Array.from(present).filter((l) => g.px[l - 1] > 0);
   const n = levels.length;
-  const ev = new Float64Array(present.length);
-  if (n > 0) {
-    const pos = new Int32Array(g.ng).fill(-1);
-    levels.forEach((l, a) => (pos[l - 1] = a));
-    const m = new Float64Array(n * n);
-    for (let k = 0; k < g.idx.length; k++) {
-      const i = (g.idx[k] / g.ng) | 0;
-      const j = g.idx[k] - i * g.ng;
-      m[pos[i] * n + pos[j]] = g.val[k] / Math.sqrt(g.px[i] * g.py[j]);
-    }
-    symmetricEigenvalues(m, n).forEach((v, k) => (ev[k] = v * v));
+  if (n < 2) return 0; // a single occupied level: Q has one non-zero eigenvalue (1), the others are 0
+  const pos = new Int32Array(g.ng).fill(-1);
+  levels.forEach((l, a) => (pos[l - 1] = a));
+  // M = D^{-1/2} P D^{-1/2} as sparse entries
+  const rows = new Int32Array(g.idx.length);
+  const cols = new Int32Array(g.idx.length);
+  const vals = new Float64Array(g.idx.length);
+  for (let k = 0; k < g.idx.length; k++) {
+    const i = (g.idx[k] / g.ng) | 0;
+    const j = g.idx[k] - i * g.ng;
+    rows[k] = pos[i];
+    cols[k] = pos[j];
+    vals[k] = g.val[k] / Math.sqrt(g.px[i] * g.py[j]);
   }
-  const sorted = Array.from(ev).sort((a, b) => a - b);
-  return Math.sqrt(sorted[sorted.length - 2]);
+  if (n <= 150) {
+    const m = new Float64Array(n * n);
+    for (let k = 0; k < vals.length; k++) m[rows[k] * n + cols[k]] = vals[k];
+    const ev = Array.from(symmetricEigenvalues(m, n), (v) => v * v).sort((a, b) => a - b);
+    return Math.sqrt(Math.max(0, ev[n - 2]));
+  }
+  // large N_g,p: the top eigenvector of M is u₁ ∝ √p_x (eigenvalue 1); power iteration on M² with u₁
+  // deflated gives the second largest eigenvalue of Q = the second largest μ².
+  const u1 = Float64Array.from(levels, (l) => Math.sqrt(g.px[l - 1]));
+  const norm = (v: Float64Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+  const n1 = norm(u1);
+  for (let a = 0; a < n; a++) u1[a] /= n1;
+  const mv = (x: Float64Array, y: Float64Array) => {
+    y.fill(0);
+    for (let k = 0; k < vals.length; k++) y[rows[k]] += vals[k] * x[cols[k]];
+  };
+  let x = Float64Array.from({ length: n }, (_, a) => Math.sin(a + 1));
+  const t = new Float64Array(n);
+  const y = new Float64Array(n);
+  let lambda = 0;
+  for (let it = 0; it < 5000; it++) {
+    let d = 0;
+    for (let a = 0; a < n; a++) d += x[a] * u1[a];
+    for (let a = 0; a < n; a++) x[a] -= d * u1[a];
+    const nx = norm(x);
+    if (nx === 0) return 0;
+    for (let a = 0; a < n; a++) x[a] /= nx;
+    mv(x, t);
+    mv(t, y);
+    let next = 0;
+    for (let a = 0; a < n; a++) next += x[a] * y[a];
+    x = Float64Array.from(y);
+    if (Math.abs(next - lambda) <= 1e-13 * Math.max(1, next)) {
+      lambda = next;
+      break;
+    }
+    lambda = next;
+  }
+  return Math.sqrt(Math.max(0, lambda));
 }
 
 type GF = (c: GlcmCtx) => number;
