@@ -359,6 +359,51 @@ def manifest(model_id, task, classes, crop, sha, metrics, args, n_train_slices):
     }
 
 
+def write_model_card(args, metrics, counts):
+    """README.md of the models directory: the model card (numbers from this run)."""
+    f = lambda v: "n/a" if v is None or (isinstance(v, float) and not math.isfinite(v)) else f"{v:.3f}"  # noqa: E731
+    rows = "\n".join(
+        f"| {r['seed']} | {r['phase']} | {f(r['liverDice'])} | {f(r['liverHd95Mm'])} | {f(r['tumourDice'])} | {f(r['tumourHd95Mm'])} |"
+        for r in metrics["perCase"])
+    params = sum(p.numel() for p in TinyUNet(w=args.width).parameters())
+    text = f"""# Bundled segmentation models (model card)
+
+**Synthetic training data only — not for clinical use.** Two tiny 2.5D 2D-convolution U-Nets, exported to ONNX
+(opset 17) and run by `@hepatoscope/inference` as a liver → tumour cascade (`liver-tumour-cascade/`).
+
+| | liver-seg-2p5d 1.0.0 | tumour-seg-2p5d 1.0.0 |
+| --- | --- | --- |
+| task | liver (incl. lesions) vs background | tumour vs background, inside the liver region |
+| input | `image` float32 [N, 3, 128, 128]: slices z-1, z, z+1 | same, from the liver's square bounding region (+10 % + 4 voxels) |
+| input region / spacing | whole slice resampled to 128×128 (any in-plane spacing; trained on 180–330 mm fields of view) | liver region resampled to 128×128 |
+| intensity | HU window [-200, 300] → [0, 1] (clip, then (hu + 200) / 500) | same |
+| output | `logits` [N, 2, 128, 128], softmax, foreground p > 0.5 | same |
+| post-processing | probabilities resampled back bilinearly; largest 6-connected 3D component | tumour kept only inside the liver mask |
+| architecture | 4-level U-Net, widths {args.width}/{2 * args.width}/{4 * args.width}/{8 * args.width}, BatchNorm, nearest upsampling, {params} parameters | same |
+| training | {counts.get('liver')} slices of {args.train} numpy phantoms, {args.iters} iterations × batch {args.batch} | {counts.get('tumour')} region crops (2 jitters per phantom), {args.iters_tumour or args.iters} iterations × batch {args.batch}, 75 % of each batch with tumour |
+
+Training: `/usr/bin/python3 tools/models/train_seg.py --out libs/inference/models --train {args.train} --batch {args.batch} --iters {args.iters} --iters-tumour {args.iters_tumour or args.iters}`
+(Debian torch {torch.__version__}, CPU; AdamW + one-cycle LR 3e-3, cross-entropy + soft Dice, ±15 HU / ±10 % contrast
+augmentation). Data: `tools/models/phantom_np.py`, a simplified numpy abdominal phantom (liver, vessels, spleen,
+kidneys, aorta, vertebra, bowel, 0–4 hypo/hyper-attenuating lesions with optional rim; NATIVE / ARTERIAL /
+PORTAL_VENOUS / DELAYED HU; noise and partial volume), seeds 0–{args.train - 1}.
+
+## Held-out evaluation (numpy phantoms, seeds {metrics['seeds'][0]}–{metrics['seeds'][-1]}, 128×128×40, full cascade)
+Mean liver Dice **{f(metrics['liverDice'])}**, liver HD95 **{f(metrics['liverHd95Mm'])} mm**; mean tumour Dice **{f(metrics['tumourDice'])}**,
+tumour HD95 **{f(metrics['tumourHd95Mm'])} mm** (over phantoms that have lesions; HD95 n/a when nothing was predicted).
+
+| seed | phase | liver Dice | liver HD95 mm | tumour Dice | tumour HD95 mm |
+| --- | --- | --- | --- | --- | --- |
+{rows}
+
+The tests (`libs/inference/src/model.spec.ts`) and the bench (`npm run bench -w @hepatoscope/inference`) re-measure on
+FRESH phantoms from the TypeScript port (`src/testing/simple-phantom.ts`, other seeds and generator).
+Limitations: trained and evaluated on synthetic phantoms only; the liver is found partly by position (patient's
+right), so images are reoriented to LPS axis order first; small lesions (< 5 mm radius) are often missed.
+"""
+    open(os.path.join(args.out, "README.md"), "w").write(text)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -424,6 +469,7 @@ def main():
                "stages": {"liver": "../liver-seg-2p5d", "tumour": "../tumour-seg-2p5d"},
                "metrics": {"heldOut": {k: v for k, v in metrics.items() if k != "perCase"}, "perCase": metrics["perCase"]}}),
               open(os.path.join(d, "manifest.json"), "w"), indent=2, allow_nan=False)
+    write_model_card(args, metrics, counts)
     print(json.dumps({k: v for k, v in metrics.items() if k != "perCase"}), f"total {time.time() - t0:.0f}s")
 
 
