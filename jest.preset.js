@@ -16,5 +16,6 @@ module.exports = {
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
-  testTimeout: 60000,
+  // generous: PGlite initdb alone takes 7-30 s on a loaded 2-core machine; tests never assert timings
+  testTimeout: 180000,
 };
