@@ -25,7 +25,6 @@ const loaded = new Map<string, Codec>();
 const QUIET = { print: () => undefined, printErr: () => undefined };
 
 async function load(ts: string): Promise<Codec | undefined> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   if (JPEG_LS.includes(ts)) {
     const m = await (require('@cornerstonejs/codec-charls/decodewasmjs') as (o: object) => Promise<{ JpegLSDecoder: new () => WasmDecoder }>)(QUIET);
     return { name: 'CharLS', make: () => new m.JpegLSDecoder() };
@@ -42,7 +41,6 @@ async function load(ts: string): Promise<Codec | undefined> {
     const m = await (require('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as (o: object) => Promise<{ JPEGDecoder: new () => WasmDecoder }>)(QUIET);
     return { name: 'libjpeg-turbo', make: () => new m.JPEGDecoder() };
   }
-  /* eslint-enable @typescript-eslint/no-require-imports */
   return undefined;
 }
 

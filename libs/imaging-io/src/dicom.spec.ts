@@ -204,7 +204,6 @@ describe('DICOM series reader', () => {
     });
 
     it('decodes HTJ2K (frames encoded with OpenJPH in the test)', async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const m = await (require('@cornerstonejs/codec-openjph/wasmjs') as (o: object) => Promise<{ HTJ2KEncoder: new () => {
         getDecodedBuffer(fi: object): Uint8Array; setQuality(lossless: boolean, q: number): void; encode(): void; getEncodedBuffer(): Uint8Array; delete(): void;
       } }>)({ print: () => undefined, printErr: () => undefined });

@@ -292,7 +292,6 @@ function decodeFrame(fr: Frame): Int16Array | Uint16Array | Uint8Array | Int8Arr
 }
 
 function decodeJpegLossless(enc: Uint8Array, n: number, bpp: number, name: string): Uint8Array {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   // decode() returns the samples as a Uint8Array / Uint16Array (platform byte order = little endian here)
   const { Decoder } = require('jpeg-lossless-decoder-js') as {
     Decoder: new () => { decode(b: ArrayBuffer, o: number, l: number, bpp: number): ArrayBuffer | Uint8Array | Uint16Array };

@@ -93,7 +93,6 @@ interface DcmjsModule {
 
 function loadDcmjs(): DcmjsModule {
   // dcmjs is heavy: load it only when a SEG is written
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('dcmjs') as DcmjsModule;
 }
 
