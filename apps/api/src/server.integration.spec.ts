@@ -189,3 +189,29 @@ describe('mask upload (new segmentation version)', () => {
     expect(big.status).toBe(413);
   });
 });
+
+describe('NIfTI upload (new series)', () => {
+  it('creates a study and series from the header geometry; refuses bad files, roles and other patients', async () => {
+    const { cookie, csrf } = await login(fx.users.clinician.email);
+    const h = { cookie, 'x-hepatoscope-csrf': csrf! };
+    const vol = niftiMask([6, 5, 4], 7);
+    const ok = await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&modality=MR&phase=t2&timepoint=follow_up&date=2025-06-01`, { method: 'POST', headers: h, body: gzipSync(vol) });
+    expect(ok.status).toBe(201);
+    const s = await json(ok);
+    expect(s).toMatchObject({ phase: 'T2', dims: [6, 5, 4], spacing: [1, 1, 1], url: `/api/files/series/${s.id}` });
+    const study = await t.db.prisma.study.findUniqueOrThrow({ where: { id: s.studyId } });
+    expect(study).toMatchObject({ patientId: fx.patients.p2, modality: 'MR', timepoint: 'FOLLOW_UP', origin: 'upload' });
+    const back = await fetch(`${base}${s.url}`, { headers: { cookie } });
+    expect(back.status).toBe(200);
+    // raw .nii is accepted and stored compressed
+    const raw = await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&studyId=${s.studyId}&phase=ADC`, { method: 'POST', headers: h, body: vol });
+    expect(raw.status).toBe(201);
+    expect((await json(raw)).studyId).toBe(s.studyId);
+    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: h, body: Buffer.from('not nifti') })).status).toBe(400);
+    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&phase=bogus`, { method: 'POST', headers: h, body: vol })).status).toBe(400);
+    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p3}`, { method: 'POST', headers: h, body: vol })).status).toBe(404);
+    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: { cookie }, body: vol })).status).toBe(403);
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)); // decompresses to 64 MiB of zeros: not a NIfTI → 400, bounded
+    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: h, body: bomb })).status).toBe(400);
+  });
+});

@@ -3,6 +3,8 @@
  *   GET  /api/health                       → {"status":"ok","db":"pglite"|"postgresql","version":"…"}
  *   GET  /api/files/series/:id             → the series volume (NIfTI), session cookie required
  *   GET  /api/files/segmentations/:id      → the label mask (NIfTI), session cookie required
+ *   POST /api/files/series?patientId=…     → upload a NIfTI volume as a new series (CLINICIAN, CSRF)
+ *   POST /api/files/segmentations/:id/versions → a new version of a mask (CLINICIAN, CSRF)
  *   *    /api/trpc/*                       → tRPC (appRouter from @hepatoscope/api-trpc)
  * Security headers on every response; cross-origin POSTs refused by Origin; request bodies capped.
  *
@@ -15,7 +17,7 @@ import path from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter, createContext, type RequestInfo } from '@hepatoscope/api-trpc';
 import type { Database } from '@hepatoscope/db';
-import { createServices, isDomainError, MAX_MASK_UPLOAD_BYTES, safeEqual, type Actor, type Services, type SessionInfo } from '@hepatoscope/services';
+import { createServices, isDomainError, MAX_MASK_UPLOAD_BYTES, MAX_SERIES_UPLOAD_BYTES, safeEqual, type Actor, type Services, type SessionInfo } from '@hepatoscope/services';
 import pkg from '../package.json';
 import {
   appendSetCookie,
@@ -230,6 +232,58 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
   }
 
+  /**
+   * POST /api/files/series?patientId=…&studyId?=…&modality?=CT&timepoint?=…&phase?=…&date?=…&description?=…
+   * body = a NIfTI volume (.nii or .nii.gz); cookie + CSRF; CLINICIAN → 201 with the new series.
+   */
+  async function uploadSeries(req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams) {
+    const who = await actorFor(req);
+    if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
+    const csrf = req.headers[CSRF_HEADER];
+    if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
+      return sendJson(res, 403, { error: 'FORBIDDEN', message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session' });
+    }
+    if (who.actor.role !== 'CLINICIAN') return sendJson(res, 403, { error: 'FORBIDDEN', message: `Role ${who.actor.role} may not upload images (allowed: CLINICIAN)` });
+    const patientId = q.get('patientId') ?? '';
+    if (!ID_RE.test(patientId)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'patientId is required' });
+    const studyId = q.get('studyId') ?? undefined;
+    if (studyId !== undefined && !ID_RE.test(studyId)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid studyId' });
+    const body = await readBody(req, MAX_SERIES_UPLOAD_BYTES);
+    if (!body) return sendJson(res, 413, { error: 'PAYLOAD_TOO_LARGE', message: `The file is larger than ${MAX_SERIES_UPLOAD_BYTES} bytes` });
+    const audit = {
+      userId: who.actor.userId,
+      userEmail: who.actor.email,
+      userRole: who.actor.role,
+      action: 'series.upload',
+      entityType: 'Patient',
+      entityId: patientId,
+      clientAddress: who.actor.clientAddress,
+      userAgent: (req.headers['user-agent'] ?? null) as string | null,
+    };
+    try {
+      const created = await services.imaging.uploadNifti(
+        who.actor,
+        {
+          patientId,
+          studyId,
+          modality: q.get('modality') ?? undefined,
+          timepoint: q.get('timepoint') ?? undefined,
+          phase: q.get('phase') ?? undefined,
+          date: q.get('date') ?? undefined,
+          description: q.get('description') ?? undefined,
+        },
+        new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+      );
+      await services.audit.record({ ...audit, details: { seriesId: created.id, studyId: created.studyId, bytes: body.length } });
+      return sendJson(res, 201, created);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      await services.audit.record({ ...audit, outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE', details: { code: e.code } });
+      const status = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 400, UNAUTHENTICATED: 401, RATE_LIMITED: 429, UNAVAILABLE: 503 }[e.code] ?? 400;
+      return sendJson(res, status, { error: e.code, message: e.message });
+    }
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     setSecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -242,6 +296,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (p === '/api/health') {
       if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
       return sendJson(res, 200, { status: 'ok', db: options.db.kind, version: API_VERSION });
+    }
+    if (p === '/api/files/series') {
+      if (method !== 'POST') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
+      return uploadSeries(req, res, url.searchParams);
     }
     const upload = /^\/api\/files\/segmentations\/([^/]+)\/versions$/.exec(p);
     if (upload) {

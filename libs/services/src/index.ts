@@ -22,6 +22,7 @@ import { createPredictionsService } from './usecases/predictions';
 import { createValidationService } from './usecases/validation';
 import { createSegmentationsService } from './usecases/segmentations';
 import { createReportsService } from './usecases/reports';
+import { createImagingService } from './usecases/imaging';
 
 export function createServices(d: ServiceDeps) {
   const deps = resolveDeps(d);
@@ -43,6 +44,7 @@ export function createServices(d: ServiceDeps) {
     cohorts: createCohortsService(deps),
     lab: createLabService(deps),
     segmentations,
+    imaging: createImagingService(deps, access),
     reports: createReportsService(deps, access),
     jobs: createJobsService(deps, async (id) => {
       await segmentations.importJobResult(id);
@@ -69,6 +71,7 @@ export * from './scoring/linear';
 export { clinicalValue, gradeOf } from './usecases/predictions';
 export { phantomImagingProvider } from './demo/phantom-imaging';
 export { checkMask, MAX_MASK_UPLOAD_BYTES } from './usecases/segmentations';
+export { MAX_SERIES_UPLOAD_BYTES, type NiftiUploadMeta } from './usecases/imaging';
 export { featureDeltas, canonicalHash, type FeatureDelta, type FeatureRow } from './usecases/features';
 export { renderReportHtml, esc, type ReportContent } from './usecases/reports';
 export { predictorDefs } from './usecases/models';
