@@ -51,10 +51,21 @@ export function gaborFilter(img: Image3D, options: GaborFilterOptions): Response
   const planeAxes: [0 | 1 | 2, 0 | 1 | 2][] = planes === '3D' ? [[0, 1], [0, 2], [1, 2]] : [[0, 1]];
   let acc: Float64Array | null = null;
   let count = 0;
+  // θ and θ + π give conjugate kernels, hence the same modulus on a real image: each orientation is
+  // computed once modulo π and, for mean pooling, weighted by how often it occurs
+  const unique = new Map<number, { theta: number; times: number }>();
+  for (const t of thetas) {
+    const m = ((t % Math.PI) + Math.PI) % Math.PI;
+    const key = Math.round(m * 1e9) % Math.round(Math.PI * 1e9);
+    const u = unique.get(key);
+    if (u) u.times++;
+    else unique.set(key, { theta: t, times: 1 });
+  }
   for (const [au, av] of planeAxes)
-    for (const t of thetas) {
+    for (const { theta: t, times } of unique.values()) {
       const r = gaborPlanes(data, img, au, av, sigmaMm, lambdaMm, gamma, t, boundary, truncate);
-      count++;
+      count += times;
+      if (pooling === 'mean' && times > 1) for (let k = 0; k < r.length; k++) r[k] *= times;
       if (!acc) acc = r;
       else poolInto(acc, r, pooling);
     }
