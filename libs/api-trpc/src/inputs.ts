@@ -181,3 +181,12 @@ export const segReviewInput = z.object({
 export const reportGenerateInput = z.object({ patientId: id, discussionId: id.optional() });
 
 export const featureRequestInput = z.object({ segmentationId: id, seriesId: id.optional(), preset: z.string().max(60).optional() });
+
+export const llmSettingsInput = z.object({
+  enabled: z.boolean(),
+  endpoint: z.string().max(500).default(''),
+  model: z.string().max(200).default(''),
+  /** Omit to keep the stored key; null or '' to clear it. */
+  apiKey: z.string().max(500).nullable().optional(),
+  timeoutMs: z.number().int().min(1000).max(300_000).optional(),
+});

@@ -38,6 +38,7 @@ const EXPECTED: Record<string, Allowed> = {
   'reports.generate': [C, B],
   'reports.get': [C, B],
   'reports.listForPatient': [C, B],
+  'reports.rewrite': [C, B],
   'boards.meetings': [C, B, A],
   'boards.meeting': [C, B],
   'boards.createMeeting': [B, A],
@@ -55,6 +56,8 @@ const EXPECTED: Record<string, Allowed> = {
   'admin.createUser': [A],
   'admin.setUserDisabled': [A],
   'admin.audit': [A],
+  'admin.llmSettings': [A],
+  'admin.setLlmSettings': [A],
 };
 
 let t: TestDatabase;
@@ -93,6 +96,7 @@ const inputs = (): Record<string, unknown> => ({
   'reports.generate': { patientId: fx.patients.p1 },
   'reports.get': { id: '00000000-0000-0000-0000-000000000000' },
   'reports.listForPatient': { patientId: fx.patients.p1 },
+  'reports.rewrite': { id: '00000000-0000-0000-0000-000000000000' },
   'boards.meetings': undefined,
   'boards.meeting': { id: fx.meetingId },
   'boards.createMeeting': { title: 'RT', scheduledAt: '2026-05-01T09:00:00Z' },
@@ -110,6 +114,8 @@ const inputs = (): Record<string, unknown> => ({
   'admin.createUser': { email: `rt${Math.random().toString(36).slice(2)}@x.test`, name: 'RT', role: 'CLINICIAN', password: 'a-long-password-123' },
   'admin.setUserDisabled': { id: fx.users.clinician2.id, disabled: false },
   'admin.audit': { page: 1 },
+  'admin.llmSettings': undefined,
+  'admin.setLlmSettings': { enabled: false },
 });
 
 function req(token: string | null, csrf: string | null): RequestInfo {

@@ -23,6 +23,7 @@ import { createValidationService } from './usecases/validation';
 import { createSegmentationsService } from './usecases/segmentations';
 import { createReportsService } from './usecases/reports';
 import { createImagingService } from './usecases/imaging';
+import { createLlmService } from './usecases/llm';
 
 export function createServices(d: ServiceDeps) {
   const deps = resolveDeps(d);
@@ -45,6 +46,7 @@ export function createServices(d: ServiceDeps) {
     lab: createLabService(deps),
     segmentations,
     imaging: createImagingService(deps, access),
+    llm: createLlmService(deps, access),
     reports: createReportsService(deps, access),
     jobs: createJobsService(deps, async (id) => {
       await segmentations.importJobResult(id);
@@ -71,6 +73,7 @@ export * from './scoring/linear';
 export { clinicalValue, gradeOf } from './usecases/predictions';
 export { phantomImagingProvider } from './demo/phantom-imaging';
 export { checkMask, MAX_MASK_UPLOAD_BYTES } from './usecases/segmentations';
+export { htmlToText, REWRITE_INSTRUCTION, type LlmSettings } from './usecases/llm';
 export { MAX_SERIES_UPLOAD_BYTES, type NiftiUploadMeta } from './usecases/imaging';
 export { featureDeltas, canonicalHash, type FeatureDelta, type FeatureRow } from './usecases/features';
 export { renderReportHtml, esc, type ReportContent } from './usecases/reports';

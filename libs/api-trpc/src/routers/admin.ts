@@ -1,5 +1,5 @@
 import { roleProcedure, router } from '../trpc';
-import { auditQueryInput, userCreateInput, userDisableInput } from '../inputs';
+import { auditQueryInput, llmSettingsInput, userCreateInput, userDisableInput } from '../inputs';
 
 export const adminRouter = router({
   users: roleProcedure('ADMIN').query(({ ctx }) => ctx.services.admin.users()),
@@ -16,4 +16,12 @@ export const adminRouter = router({
 
   /** Append-only audit trail, newest first. */
   audit: roleProcedure('ADMIN').input(auditQueryInput).query(({ ctx, input }) => ctx.services.audit.query(input)),
+
+  /** Report-rewrite endpoint settings (the API key is never returned, only `hasApiKey`). */
+  llmSettings: roleProcedure('ADMIN').query(({ ctx }) => ctx.services.llm.getSettings()),
+
+  setLlmSettings: roleProcedure('ADMIN')
+    .meta({ audit: { action: 'settings.llm.update', entity: 'AppSetting', id: () => 'llm.rewrite', details: (input) => ({ enabled: (input as { enabled?: boolean })?.enabled }) } })
+    .input(llmSettingsInput)
+    .mutation(({ ctx, input }) => ctx.services.llm.setSettings(ctx.actor, input)),
 });

@@ -19,4 +19,10 @@ export const reportsRouter = router({
     .meta({ audit: { action: 'report.list', entity: 'Patient', id: pid } })
     .input(patientIdInput)
     .query(({ ctx, input }) => ctx.services.reports.listForPatient(ctx.actor, input.patientId)),
+
+  /** Optional rewrite through the admin-configured OpenAI-compatible endpoint (off by default); the HTML is kept. */
+  rewrite: roleProcedure('CLINICIAN', 'TUMOR_BOARD')
+    .meta({ audit: { action: 'report.rewrite', entity: 'Report', id: (input) => (input as { id?: string })?.id ?? null } })
+    .input(idInput)
+    .mutation(({ ctx, input }) => ctx.services.llm.rewrite(ctx.actor, input.id)),
 });
