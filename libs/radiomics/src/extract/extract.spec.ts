@@ -6,7 +6,7 @@ import { roiValues } from '../roi';
 import type { Dims3, Image3D, Mask3D, Vec3 } from '../types';
 import { describeFeature, extractFeatures, extractFeaturesPerLabel, pyradiomicsName } from './extract';
 import { canonicalJson, sha256Hex } from './hash';
-import { parseExtractSettings, presetSettings, settingsHash } from './settings';
+import { ALL_FAMILIES, parseExtractSettings, presetSettings, settingsHash } from './settings';
 
 const FAMILY_SHORT: Record<string, string> = {
   'grey level co-occurrence matrix': 'glcm',
@@ -172,6 +172,18 @@ describe('extract pipeline behaviour', () => {
     expect(d.features.ivh_v10).toBe(1);
     const one = extractFeatures({ ...img1, data: Float64Array.from([5, 5, 5, 5]) }, m1, { families: ['ivh'] });
     expect(one.features.ivh_auc).toBe(0);
+  });
+
+  it.each([1, 2, 3])('every NaN carries a reason for a %i-voxel ROI (all families, a derived image)', (cnt) => {
+    const m1 = new Uint8Array(n);
+    for (let k = 0; k < cnt; k++) m1[5 + dims[0] * (5 + dims[1] * 5) + k] = 1;
+    const r = extractFeatures(image, { ...mask, data: m1 }, { families: [...ALL_FAMILIES], imageTypes: { original: true, log: { sigmaMm: [1] } } });
+    const missing = Object.entries(r.features).filter(([k, v]) => Number.isNaN(v) && !r.reasons[k]).map(([k]) => k);
+    expect(missing).toEqual([]);
+    if (cnt === 2) {
+      expect(r.features.stat_rmad).toBeNaN();
+      expect(r.reasons.stat_rmad).toMatch(/10th and 90th/);
+    }
   });
 
   it('settings hash is canonical (key order independent) and SHA-256 is correct', () => {

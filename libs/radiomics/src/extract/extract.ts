@@ -11,7 +11,7 @@ import { computeTextureFeaturesDetailed, pyradiomicsTextureFeatures, textureFeat
 import { exponentialImage, gradientImage, logarithmImage, logFilter, pyradiomicsWavelet, recursiveLogFilter, squareImage, squareRootImage } from '../filters';
 import type { TextureFamily } from '../texture';
 import { intensityHistogramFeatures } from '../features/intensity-histogram';
-import { intensityStatistics, type FeatureMap, type ReasonMap } from '../features/intensity-statistics';
+import { intensityStatistics, statisticsNanReason, type FeatureMap, type ReasonMap } from '../features/intensity-statistics';
 import { ivhFeatures } from '../features/ivh';
 import { localIntensityFeatures, PEAK_SPHERE_RADIUS_MM } from '../features/local-intensity';
 import { morphologyFeatures } from '../features/morphology';
@@ -202,12 +202,14 @@ function intensityFamilies(img: Image3D, morphMask: Mask3D, intensityMask: Mask3
     if (!values.length) for (const k of Object.keys(pyradiomicsFirstOrder([1], { voxelVolume: 1 }))) { features[k] = NaN; reasons[k] = 'empty intensity mask'; }
     else {
       const d = settings.discretisation;
-      Object.assign(features, pyradiomicsFirstOrder(values, {
+      const fo = pyradiomicsFirstOrder(values, {
         binWidth: d.method === 'fbs' ? d.binWidth : 1,
         binCount: d.method === 'fbn' ? d.binCount : undefined,
         voxelVolume: img.spacing[0] * img.spacing[1] * img.spacing[2],
         voxelArrayShift: settings.voxelArrayShift,
-      }));
+      });
+      for (const k of Object.keys(fo)) if (Number.isNaN(fo[k])) reasons[k] = statisticsNanReason(k, values.length);
+      Object.assign(features, fo);
     }
   }
 

@@ -12,7 +12,7 @@ import {
   type FeatureMap, type ReasonMap,
   percentileSorted, statCoefficientOfVariation, statKurtosis, statMean, statMeanAbsoluteDeviation,
   statMedianAbsoluteDeviationSorted, statQuartileCoefficientOfDispersionSorted, statRobustMeanAbsoluteDeviationSorted,
-  statSkewness, statVariance,
+  statSkewness, statVariance, statisticsNanReason,
 } from './intensity-statistics';
 
 /** Histogram counts n_i for grey levels 1..ng (index i−1). Levels outside 1..ng are ignored. */
@@ -119,6 +119,6 @@ export function intensityHistogramFeatures(levels: ArrayLike<number>, ng: number
     ih_min_grad: n ? minG.value : NaN,
     ih_min_grad_g: n ? minG.level : NaN,
   };
-  for (const k of Object.keys(f)) if (Number.isNaN(f[k])) reasons[k] = n === 0 ? 'empty intensity mask' : k === 'ih_cov' ? 'mean grey level is 0' : 'P75 + P25 is 0';
+  for (const k of Object.keys(f)) if (Number.isNaN(f[k])) reasons[k] = statisticsNanReason(k, n);
   return f;
 }

@@ -111,7 +111,8 @@ export function statMeanAbsoluteDeviation(x: ArrayLike<number>): number {
 
 /**
  * Robust mean absolute deviation (1128): mean absolute deviation from their own mean of the voxels with
- * P10 ≤ x ≤ P90 (the set is never empty: it contains the median).
+ * P10 ≤ x ≤ P90. Edge case: with interpolated percentiles the set can be empty (e.g. two distinct values:
+ * P10 and P90 fall strictly between them) → NaN.
  */
 export function statRobustMeanAbsoluteDeviationSorted(sorted: ArrayLike<number>): number {
   const n = sorted.length;
@@ -121,6 +122,7 @@ export function statRobustMeanAbsoluteDeviationSorted(sorted: ArrayLike<number>)
   let s = 0;
   let m = 0;
   for (let i = 0; i < n; i++) if (sorted[i] >= p10 && sorted[i] <= p90) { s += sorted[i]; m++; }
+  if (!m) return NaN;
   const mu = s / m;
   let d = 0;
   for (let i = 0; i < n; i++) if (sorted[i] >= p10 && sorted[i] <= p90) d += Math.abs(sorted[i] - mu);
@@ -160,6 +162,15 @@ export function statRootMeanSquare(x: ArrayLike<number>): number {
   return x.length ? Math.sqrt(statEnergy(x) / x.length) : NaN;
 }
 
+/** The reason a statistics / histogram feature is NaN (keys `stat_*`, `ih_*`, PyRadiomics `firstorder_*`). */
+export function statisticsNanReason(key: string, n: number): string {
+  if (n === 0) return 'empty intensity mask';
+  if (/_cov$|CoefficientOfVariation/.test(key)) return 'mean is 0';
+  if (/_qcod$/.test(key)) return 'P75 + P25 is 0';
+  if (/_rmad$|RobustMeanAbsoluteDeviation/.test(key)) return 'no voxel lies between the 10th and 90th percentiles (too few distinct values)';
+  return 'undefined for this ROI';
+}
+
 export type FeatureMap = Record<string, number>;
 export type ReasonMap = Record<string, string>;
 
@@ -186,10 +197,6 @@ export function intensityStatistics(x: ArrayLike<number>, reasons: ReasonMap = {
     stat_energy: statEnergy(s),
     stat_rms: statRootMeanSquare(s),
   };
-  for (const k of Object.keys(f)) {
-    if (Number.isNaN(f[k])) {
-      reasons[k] = s.length === 0 ? 'empty intensity mask' : k === 'stat_cov' ? 'mean intensity is 0' : 'P75 + P25 is 0';
-    }
-  }
+  for (const k of Object.keys(f)) if (Number.isNaN(f[k])) reasons[k] = statisticsNanReason(k, s.length);
   return f;
 }

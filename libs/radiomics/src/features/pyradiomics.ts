@@ -79,7 +79,7 @@ export function pyradiomicsFirstOrder(x: ArrayLike<number>, options: PyRadiomics
   const p10 = percentileSorted(s, 10), p90 = percentileSorted(s, 90);
   let rs = 0, rn = 0;
   for (let i = 0; i < n; i++) if (s[i] >= p10 && s[i] <= p90) { rs += s[i]; rn++; }
-  const rmu = rs / rn;
+  const rmu = rn ? rs / rn : NaN;
   let rmad = 0;
   for (let i = 0; i < n; i++) if (s[i] >= p10 && s[i] <= p90) rmad += Math.abs(s[i] - rmu);
   const h = pyradiomicsHistogram(s, options);
@@ -102,7 +102,7 @@ export function pyradiomicsFirstOrder(x: ArrayLike<number>, options: PyRadiomics
     firstorder_InterquartileRange: percentileSorted(s, 75) - percentileSorted(s, 25),
     firstorder_Range: s[n - 1] - s[0],
     firstorder_MeanAbsoluteDeviation: mad / n,
-    firstorder_RobustMeanAbsoluteDeviation: rmad / rn,
+    firstorder_RobustMeanAbsoluteDeviation: rn ? rmad / rn : NaN,
     firstorder_RootMeanSquared: n ? Math.sqrt(energy / n) : 0,
     firstorder_StandardDeviation: Math.sqrt(m2),
     firstorder_Skewness: m2 === 0 ? 0 : m3 / m2 ** 1.5,
