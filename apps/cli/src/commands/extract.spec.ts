@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeVolume, IDENTITY_DIRECTION, type Volume } from '@hepatoscope/imaging-io';
+import { writeDicomSeg, writeDicomSeries, writeVolume, IDENTITY_DIRECTION, LITS_SEGMENTS, type Volume } from '@hepatoscope/imaging-io';
 import { CliError } from '../command';
 import extract, { parseYamlSubset, fromPyRadiomicsFeatureClass, fromPyRadiomicsImageTypes, fromPyRadiomicsSettings } from './extract';
 
@@ -153,6 +153,24 @@ setting:
     expect(names).toContain('original_firstorder_Mean');
     expect(names).toContain('log-sigma-3-0-mm-3D_firstorder_Mean');
     expect(names).toContain('original_glcm_JointEnergy');
+  });
+
+  it('reads a DICOM series image with a DICOM SEG mask (LiTS labels: 1 liver, 2 tumour)', async () => {
+    const dims: [number, number, number] = [16, 16, 6];
+    const n = 16 * 16 * 6;
+    const img = vol(new Float32Array(n).map((_, i) => 40 + ((i * 13) % 50)), dims, [0.8, 0.8, 2]);
+    img.dtype = 'float32';
+    const lab = new Uint8Array(n);
+    for (let z = 1; z < 5; z++) for (let y = 2; y < 14; y++) for (let x = 2; x < 14; x++) lab[x + 16 * (y + 16 * z)] = 1;
+    for (let z = 2; z < 4; z++) for (let y = 6; y < 9; y++) for (let x = 6; x < 9; x++) lab[x + 16 * (y + 16 * z)] = 2;
+    const ser = await writeDicomSeries(path.join(dir, 'ct'), img);
+    const segPath = path.join(dir, 'seg.dcm');
+    await writeDicomSeg(segPath, { ...img, data: lab, dtype: 'uint8' }, LITS_SEGMENTS, ser.paths);
+    const out = path.join(dir, 'seg.json');
+    expect(await runQuiet(['--image', path.join(dir, 'ct'), '--mask', segPath, '--label', '2', '--out', out])).toBe(0);
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const v = j.features.find((f: { name: string }) => f.name === 'morph_vol_approx').value;
+    expect(v).toBeCloseTo(18 * 0.8 * 0.8 * 2, 3);
   });
 
   it('reports user errors as CliError with what was wrong', async () => {

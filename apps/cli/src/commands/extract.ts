@@ -15,7 +15,7 @@ const USAGE = `Usage: hepatoscope extract --image IMG --mask MASK [options]
        hepatoscope extract --batch cases.csv [--jobs N] [options]
 
   --image FILE        image (.nii, .nii.gz, .nrrd, DICOM file or directory)
-  --mask FILE         mask or label map on the same grid
+  --mask FILE         mask or label map on the same grid (a DICOM SEG .dcm is decoded onto the image grid)
   --batch FILE.csv    PyRadiomics batch file: columns Image,Mask[,Label] (paths relative to the CSV)
   --jobs N            batch cases in N parallel processes (default 1)
   --params FILE       settings .json (radiomics ExtractSettings) or a PyRadiomics parameter file (.yaml/.yml/.json
@@ -293,9 +293,24 @@ const extract: Command = {
     };
 
     const runCase = async (c: CaseSpec): Promise<OutputRow[]> => {
-      const [image, mask, liverVol] = await Promise.all([io.readVolume(c.image), io.readVolume(c.mask), c.liver ?? values.liver ? io.readVolume((c.liver ?? values.liver) as string) : Promise.resolve(null)]).catch((e: Error) => {
-        throw new CliError(`extract: ${e.message}`);
-      });
+      // a single .dcm mask may be a DICOM SEG: decode it onto the image grid; otherwise read it as a volume
+      const readMask = async (p: string, ref: Awaited<ReturnType<typeof io.readVolume>>) => {
+        if (io.formatOf(p) === 'dicom' && fs.statSync(p).isFile()) {
+          try {
+            return (await io.readDicomSeg(p, ref)).labelmap;
+          } catch (e) {
+            if (!/not a Segmentation object/.test((e as Error).message)) throw e;
+          }
+        }
+        return io.readVolume(p);
+      };
+      let image: Awaited<ReturnType<typeof io.readVolume>>, mask: Awaited<ReturnType<typeof io.readVolume>>, liverVol: Awaited<ReturnType<typeof io.readVolume>> | null;
+      try {
+        image = await io.readVolume(c.image);
+        [mask, liverVol] = await Promise.all([readMask(c.mask, image), c.liver ?? values.liver ? readMask((c.liver ?? values.liver) as string, image) : Promise.resolve(null)]);
+      } catch (e) {
+        throw new CliError(`extract: ${(e as Error).message}`);
+      }
       for (const [name, v] of [['mask', mask], ['liver', liverVol]] as const) {
         if (v && image.direction.some((d, i) => Math.abs(d - v.direction[i]) > 1e-4)) {
           throw new CliError(`extract: image and ${name} directions differ — image: [${image.direction.map((d) => +d.toFixed(4)).join(', ')}]; ${name}: [${v.direction.map((d) => +d.toFixed(4)).join(', ')}]`);
