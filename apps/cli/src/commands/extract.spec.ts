@@ -89,6 +89,12 @@ describe('hepatoscope extract', () => {
     const a = fs.readFileSync(o1, 'utf8').trim().split('\n');
     expect(a).toHaveLength(3);
     expect(fs.readFileSync(o2, 'utf8')).toBe(fs.readFileSync(o1, 'utf8'));
+    const oj = path.join(dir, 'batch.json');
+    expect(await runQuiet(['--batch', csv, '--preset', 'ibsi-digital-phantom', '--jobs', '2', '--out', oj])).toBe(0);
+    const j = JSON.parse(fs.readFileSync(oj, 'utf8'));
+    expect(j.rows).toHaveLength(2);
+    expect(j.rows[0].imageSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(j.rows[0].features.find((f: { name: string }) => f.name === 'morph_volume').value).toBeCloseTo(556.333, 2);
   });
 
   it('accepts a PyRadiomics-style params JSON', async () => {

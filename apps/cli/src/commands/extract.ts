@@ -182,6 +182,8 @@ function csvCell(v: string | number): string {
 export interface OutputRow {
   image: string;
   mask: string;
+  imageSha256?: string;
+  maskSha256?: string;
   label: number | null;
   component: number;
   region: string;
@@ -353,6 +355,10 @@ const extract: Command = {
         if (e instanceof CliError) throw e;
         throw new CliError(`extract: ${cases.length > 1 ? `${c.image}: ` : ''}${(e as Error).message}`);
       }
+      if (values.batch) {
+        const ih = checksum(c.image), mh = checksum(c.mask);
+        for (const r of rows) { r.imageSha256 = ih; r.maskSha256 = mh; }
+      }
       return rows;
     };
 
@@ -427,7 +433,7 @@ const extract: Command = {
       const simple = cases.length === 1 && rows.length === 1 && !values['all-labels'];
       const body = simple
         ? { provenance, features: featureList(rows[0]) }
-        : { provenance, rows: rows.map((r) => ({ image: r.image, mask: r.mask, label: r.label, component: r.component, region: r.region, voxels: r.voxels, features: featureList(r) })) };
+        : { provenance, rows: rows.map((r) => ({ image: r.image, mask: r.mask, ...(r.imageSha256 ? { imageSha256: r.imageSha256, maskSha256: r.maskSha256 } : {}), label: r.label, component: r.component, region: r.region, voxels: r.voxels, features: featureList(r) })) };
       text = JSON.stringify(body, null, 2) + '\n';
     } else {
       const keySet = new Set<string>();
