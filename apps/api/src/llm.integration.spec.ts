@@ -83,3 +83,19 @@ it('is off by default, then rewrites through the configured endpoint, keeping th
   expect((await post(clin, 'admin.setLlmSettings', { enabled: false })).status).toBe(403);
   expect((await post(admin, 'admin.setLlmSettings', { enabled: true, endpoint: 'file:///etc/passwd', model: 'x' })).status).toBe(400);
 });
+
+it('serves the report as a deterministic PDF to users in scope only', async () => {
+  const clin = await session(fx.users.clinician.email);
+  const rep = (await json(await post(clin, 'reports.generate', { patientId: fx.patients.p1 }))).result.data;
+  const a = await fetch(`${base}/api/files/reports/${rep.id}.pdf`, { headers: { cookie: clin.cookie } });
+  expect(a.status).toBe(200);
+  expect(a.headers.get('content-type')).toBe('application/pdf');
+  const bytes = Buffer.from(await a.arrayBuffer());
+  expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
+  expect(bytes.toString('latin1')).toContain('Structured report - FX-001');
+  const b = Buffer.from(await (await fetch(`${base}/api/files/reports/${rep.id}.pdf`, { headers: { cookie: clin.cookie } })).arrayBuffer());
+  expect(b.equals(bytes)).toBe(true);
+  expect((await fetch(`${base}/api/files/reports/${rep.id}.pdf`)).status).toBe(401);
+  const other = await session('clinician2@fixture.test');
+  expect((await fetch(`${base}/api/files/reports/${rep.id}.pdf`, { headers: { cookie: other.cookie } })).status).toBe(404);
+});

@@ -3,6 +3,7 @@
  *   GET  /api/health                       → {"status":"ok","db":"pglite"|"postgresql","version":"…"}
  *   GET  /api/files/series/:id             → the series volume (NIfTI), session cookie required
  *   GET  /api/files/segmentations/:id      → the label mask (NIfTI), session cookie required
+ *   GET  /api/files/reports/:id.pdf        → a structured report as PDF, session cookie required
  *   POST /api/files/series?patientId=…     → upload a NIfTI volume as a new series (CLINICIAN, CSRF)
  *   POST /api/files/segmentations/:id/versions → a new version of a mask (CLINICIAN, CSRF)
  *   *    /api/trpc/*                       → tRPC (appRouter from @hepatoscope/api-trpc)
@@ -284,6 +285,38 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
   }
 
+  /** GET /api/files/reports/:id.pdf — the structured report as PDF (session cookie; patient scope). */
+  async function serveReportPdf(req: http.IncomingMessage, res: http.ServerResponse, id: string) {
+    if (!ID_RE.test(id)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid report id' });
+    const who = await actorFor(req);
+    if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
+    if (who.actor.role === 'ADMIN') return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Role ADMIN may not read patient reports' });
+    const audit = {
+      userId: who.actor.userId,
+      userEmail: who.actor.email,
+      userRole: who.actor.role,
+      action: 'report.download',
+      entityType: 'Report',
+      entityId: id,
+      clientAddress: who.actor.clientAddress,
+      userAgent: (req.headers['user-agent'] ?? null) as string | null,
+    };
+    try {
+      const pdf = await services.reports.pdf(who.actor, id);
+      await services.audit.record({ ...audit, details: { patientId: pdf.patientId } });
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Length', pdf.bytes.length);
+      res.setHeader('Content-Disposition', `inline; filename="${pdf.fileName}"`);
+      res.setHeader('Cache-Control', 'private, no-store');
+      return res.end(Buffer.from(pdf.bytes));
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      await services.audit.record({ ...audit, outcome: 'DENIED', details: { code: e.code } });
+      return sendJson(res, e.code === 'NOT_FOUND' ? 404 : 403, { error: e.code, message: e.message });
+    }
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     setSecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -296,6 +329,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (p === '/api/health') {
       if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
       return sendJson(res, 200, { status: 'ok', db: options.db.kind, version: API_VERSION });
+    }
+    const reportPdf = /^\/api\/files\/reports\/([^/]+)\.pdf$/.exec(p);
+    if (reportPdf) {
+      if (method !== 'GET') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
+      return serveReportPdf(req, res, reportPdf[1]!);
     }
     if (p === '/api/files/series') {
       if (method !== 'POST') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });

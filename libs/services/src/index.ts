@@ -73,6 +73,7 @@ export * from './scoring/linear';
 export { clinicalValue, gradeOf } from './usecases/predictions';
 export { phantomImagingProvider } from './demo/phantom-imaging';
 export { checkMask, MAX_MASK_UPLOAD_BYTES } from './usecases/segmentations';
+export { renderTextPdf } from './usecases/pdf';
 export { htmlToText, REWRITE_INSTRUCTION, type LlmSettings } from './usecases/llm';
 export { MAX_SERIES_UPLOAD_BYTES, type NiftiUploadMeta } from './usecases/imaging';
 export { featureDeltas, canonicalHash, type FeatureDelta, type FeatureRow } from './usecases/features';

@@ -5,6 +5,8 @@ import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import type { Access } from './access';
 import { bclcLabel, iso, predictionDto, predictionInclude } from './mappers';
+import { htmlToText } from './llm';
+import { renderTextPdf } from './pdf';
 
 /** HTML-escape text for element content and attribute values. */
 export function esc(v: unknown): string {
@@ -145,6 +147,15 @@ export function createReportsService(deps: ResolvedDeps, access: Access) {
       if (!r) throw new DomainError('NOT_FOUND', `Report ${id} was not found`);
       await access.assertPatient(actor, r.patientId);
       return { id: r.id, patientId: r.patientId, discussionId: r.discussionId, kind: r.kind, html: r.html, sha256: r.sha256, llmText: r.llmText, createdAt: r.createdAt.toISOString() };
+    },
+
+    /** The report as PDF (text layout of the deterministic HTML; same report → same bytes). */
+    async pdf(actor: Actor, id: string): Promise<{ bytes: Uint8Array; fileName: string; patientId: string }> {
+      const r = await prisma.report.findUnique({ where: { id }, include: { patient: { select: { pseudoId: true } } } });
+      if (!r) throw new DomainError('NOT_FOUND', `Report ${id} was not found`);
+      await access.assertPatient(actor, r.patientId);
+      const bytes = renderTextPdf(htmlToText(r.html), { title: `Hepatoscope report ${r.patient.pseudoId}` });
+      return { bytes, fileName: `report-${r.patient.pseudoId}-${r.sha256.slice(0, 8)}.pdf`, patientId: r.patientId };
     },
 
     async listForPatient(actor: Actor, patientId: string) {
