@@ -78,6 +78,12 @@ describe('hepatoscope extract', () => {
     const vox = j.rows.map((r: { voxels: number }) => r.voxels);
     expect(vox[1]).toBeGreaterThan(0);
     expect(vox[2]).toBeGreaterThan(vox[1]);
+    const oh = path.join(dir, 'habitats.json');
+    expect(await runQuiet(['--image', ip, '--mask', mp, '--label', '2', '--habitats', '2', '--out', oh])).toBe(0);
+    const hj = JSON.parse(fs.readFileSync(oh, 'utf8'));
+    expect(hj.rows.map((r: { region: string }) => r.region)).toEqual(['lesion', 'habitat-1-of-2', 'habitat-2-of-2']);
+    const frac = hj.rows.slice(1).map((r: { features: { name: string; value: number }[] }) => r.features.find((f) => f.name === 'habitat_fraction')!.value);
+    expect(frac[0] + frac[1]).toBeCloseTo(1, 12);
   });
 
   it('runs a PyRadiomics batch file, in one process and with --jobs 2, with the same result', async () => {

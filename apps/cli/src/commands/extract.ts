@@ -26,6 +26,8 @@ const USAGE = `Usage: hepatoscope extract --image IMG --mask MASK [options]
   --liver-label N     label N of the mask is the liver: excluded from lesions, used to clip rings
   --liver FILE        liver mask (voxels > 0) on the same grid, used to clip rings
   --rings R1,R2,…     also extract peritumoural rings of R mm around each lesion (e.g. 3,5,10)
+  --habitats K|auto   also split each lesion into K habitats (seeded k-means on local intensity, mean and SD;
+                      auto = k in 2..5 by silhouette) and extract each (feature habitat_fraction added)
   --naming N          ibsi (default) or pyradiomics: PyRadiomics names (original_firstorder_Mean,
                       wavelet-LLH_glcm_JointEnergy, …) for the PyRadiomics classes; IBSI features keep IBSI keys
   --format F          json (default) or csv; inferred from --out's extension when omitted
@@ -43,6 +45,7 @@ const OPTIONS = {
   'liver-label': { type: 'string' },
   liver: { type: 'string' },
   rings: { type: 'string' },
+  habitats: { type: 'string' },
   format: { type: 'string' },
   naming: { type: 'string' },
   out: { type: 'string' },
@@ -244,6 +247,8 @@ const extract: Command = {
     const liverLabel = parseInt10(values['liver-label'], '--liver-label');
     const rings = values.rings ? String(values.rings).split(',').map((r) => Number(r)) : [];
     if (rings.some((r) => !(r > 0))) throw new CliError(`extract: --rings must be positive millimetres, got ${String(values.rings)}`);
+    const habitats = values.habitats === undefined ? undefined : values.habitats === 'auto' ? ('auto' as const) : parseInt10(values.habitats, '--habitats');
+    if (typeof habitats === 'number' && (habitats < 2 || habitats > 10)) throw new CliError('extract: --habitats must be auto or an integer from 2 to 10');
 
     const fs = await import('node:fs');
     const path = await import('node:path');
@@ -327,6 +332,15 @@ const extract: Command = {
         const emit = (l: number | null, comp: number, region: string, voxels: number, m: { data: Uint8Array; dims: typeof mask.dims; spacing: typeof mask.spacing; origin?: typeof mask.origin }) => {
           const r = rad.extractFeatures(image, m, settings);
           rows.push({ image: c.image, mask: c.mask, label: l, component: comp, region, voxels, features: r.features, reasons: r.reasons, settingsHash: r.settingsHash, software: r.softwareVersion });
+          if (habitats !== undefined) {
+            const hres = rad.habitatAnalysis(image, m as never, { k: habitats, seed: 1 });
+            for (let h = 1; h <= hres.k; h++) {
+              const hm = rad.habitatMask(hres, h, m);
+              const hr = rad.extractFeatures(image, hm, settings);
+              const feats = { ...hr.features, habitat_fraction: hres.fractions[h - 1] };
+              rows.push({ image: c.image, mask: c.mask, label: l, component: comp, region: `habitat-${h}-of-${hres.k}`, voxels: Math.round(hres.fractions[h - 1] * voxels), features: feats, reasons: hr.reasons, settingsHash: hr.settingsHash, software: hr.softwareVersion });
+            }
+          }
           if (rings.length) {
             rad.peritumouralRings(m as never, rings, liver as never).forEach((ring, k) => {
               let n = 0;
