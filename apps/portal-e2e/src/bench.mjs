@@ -8,6 +8,7 @@
  *
  * Env: BENCH_RUNS (default 5).
  */
+import os from 'node:os';
 import { findPatientWithImaging, launchBrowser, login, newPage, startStack, viewportStats } from './harness.mjs';
 import { phantomCt, phantomLesionMask } from './nifti.mjs';
 
@@ -26,6 +27,7 @@ const ct = Object.fromEntries(phases.map((p) => [p, phantomCt(DIMS, SPACING, p)]
 const mask = phantomLesionMask(DIMS, SPACING);
 console.log(`phantom: ${DIMS.join('×')} int16, ${(ct.PORTAL_VENOUS.length / 1048576).toFixed(1)} MB gzipped per phase (${((DIMS[0] * DIMS[1] * DIMS[2] * 2) / 1048576).toFixed(0)} MB raw); generated in ${Date.now() - t0} ms`);
 
+console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (${os.cpus().length} cores)`);
 const stack = await startStack();
 const browser = await launchBrowser();
 try {
@@ -90,7 +92,7 @@ try {
       `${r.mode.padEnd(14)} open case → first rendered image: median ${r.first.toFixed(0)} ms (min ${r.min.toFixed(0)}, max ${r.max.toFixed(0)}, ${RUNS} runs); → all phases: median ${r.all.toFixed(0)} ms`,
     );
   }
-  console.log('(target for 512×512×100: < 1500 ms; headless chromium, SwiftShader WebGL, 2 CPU cores)');
+  console.log(`(target for 512×512×100: < 1500 ms; headless chromium, SwiftShader WebGL, ${os.cpus().length} CPU cores, load average now ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')})`);
 } finally {
   await browser.close();
   await stack.stop();

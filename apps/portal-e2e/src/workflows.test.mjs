@@ -116,6 +116,27 @@ describe('portal workflows', () => {
     await page.context().close();
   });
 
+  test('case view: delta between two timepoints and the structured report', async () => {
+    const page = await newPage(browser);
+    await login(page, stack.baseUrl, stack.logins.CLINICIAN);
+    const patient = await findPatientWithImaging(page);
+    await page.goto(`${stack.baseUrl}/cases/${patient.id}`);
+    await page.waitForSelector('[data-testid=case-title]');
+    await page.click('.hs-tabs button:has-text("Delta")');
+    await page.waitForSelector('[data-testid=delta-panel], .hs-empty');
+    if (patient.studyCount >= 2) {
+      await page.waitForSelector('[data-testid=delta-panel] table');
+      assert.match(await page.textContent('[data-testid=delta-panel]'), /Response (CR|PR|SD|PD|NE)/);
+    }
+    await shot(page, 'case-delta');
+    await page.click('[data-testid=report-link]');
+    await page.waitForSelector('[data-testid=report]');
+    assert.match(await page.textContent('[data-testid=report]'), new RegExp(patient.pseudoId));
+    await shot(page, 'case-report');
+    assert.deepEqual(problems(page), []);
+    await page.context().close();
+  });
+
   test('model lab: training shows the ROC curve with its CI band, and calibration', async () => {
     const page = await newPage(browser);
     await login(page, stack.baseUrl, stack.logins.ADMIN);

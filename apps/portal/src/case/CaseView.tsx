@@ -164,7 +164,7 @@ export function LesionTable({ lesions }: { lesions: LesionView[] }) {
                     onClick={() => window.dispatchEvent(new CustomEvent('hs:goto-lesion', { detail: { index: i } }))}
                   >
                     <span className="hs-swatch" style={{ background: lesionCss(i + 1) }} />
-                    {l.label} ⌖
+                    {l.label}
                   </button>
                 </td>
                 <td>{l.type ?? '—'}</td>
