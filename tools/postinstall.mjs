@@ -9,7 +9,8 @@
  * libs/db/src/migrations.ts (apply) and tools/db/create-migration.mjs (create, via @prisma/schema-engine-wasm).
  *
  * Then (best effort, skip with HEPATOSCOPE_SKIP_PGLITE_TEMPLATE=1) tools/db/pglite-template.mjs caches an
- * initialised empty PGlite directory in node_modules/.cache/hepatoscope for fast first starts and tests.
+ * initialised empty PGlite directory in node_modules/.cache/hepatoscope for fast first starts and tests,
+ * and (skip with HEPATOSCOPE_SKIP_PORTAL_BUILD=1) tools/portal-build.mjs builds the portal.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -58,4 +59,11 @@ console.log(`[postinstall] Prisma client generated in ${Date.now() - t0} ms (lib
 if (process.env.HEPATOSCOPE_SKIP_PGLITE_TEMPLATE !== '1') {
   const tpl = spawnSync(process.execPath, [path.join(root, 'tools/db/pglite-template.mjs')], { cwd: root, stdio: 'inherit' });
   if (tpl.status !== 0) console.warn('[postinstall] PGlite template not prepared (optional; the first start will run initdb instead)');
+}
+
+// Build the portal now, so the first `npm start` serves at once (skip with HEPATOSCOPE_SKIP_PORTAL_BUILD=1).
+// Not fatal: `npm start` builds it again and shows the error if this fails.
+if (process.env.HEPATOSCOPE_SKIP_PORTAL_BUILD !== '1' && fs.existsSync(path.join(root, 'node_modules/next'))) {
+  const pb = spawnSync(process.execPath, [path.join(root, 'tools/portal-build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (pb.status !== 0) console.warn('[postinstall] the portal was not built; `npm start` will build it and show why it failed');
 }

@@ -3,16 +3,17 @@
 //
 // 1. starts the API (apps/api, run with tsx): it applies migrations, seeds the demo on first start and,
 //    on the embedded PGlite database, hosts the job worker in the same process (PGlite is single-process);
-// 2. meanwhile builds the portal when its build is missing or older than its sources, then `next start`;
+// 2. meanwhile builds the portal when its build is missing or older than its sources (npm ci already
+//    built it: see tools/portal-build.mjs), then `next start`;
 // 3. waits until the portal answers and /api/health answers through it, then prints the URL and the
 //    demo logins (the API prints them once the seed is in). Ctrl-C stops everything.
 //
 // Environment: PORT (portal, default 3000), API_PORT (default 3001), HEPATOSCOPE_DATA_DIR, DATABASE_URL.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPortalIfNeeded, portalBuildIsCurrent } from './portal-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = Number(process.env.PORT ?? 3000);
@@ -45,27 +46,6 @@ function stopAll(code) {
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
-/** Hash of the portal's sources (paths + mtimes + sizes): decides whether `next build` must run again. */
-function portalSourceHash() {
-  const h = createHash('sha256');
-  const dirs = ['apps/portal', 'libs/ui/src', 'libs/domain/src', 'libs/stats/src'];
-  const walk = (dir) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name === 'node_modules' || e.name === '.next') continue;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
-        const st = fs.statSync(p);
-        h.update(`${p}:${st.size}:${st.mtimeMs}\n`);
-      }
-    }
-  };
-  for (const d of dirs) walk(path.join(root, d));
-  h.update(fs.readFileSync(path.join(root, 'package-lock.json')));
-  return h.digest('hex');
-}
-
 async function waitFor(url, ms, isOk = (r) => r.ok) {
   const deadline = Date.now() + ms;
   let last = '';
@@ -82,20 +62,10 @@ async function waitFor(url, ms, isOk = (r) => r.ok) {
   throw new Error(`${url} did not answer within ${ms / 1000} s (last: ${last})`);
 }
 
-async function buildPortalIfNeeded() {
-  const stamp = path.join(root, 'apps/portal/.next/hepatoscope-source-hash');
-  const hash = portalSourceHash();
-  const built = fs.existsSync(path.join(root, 'apps/portal/.next/BUILD_ID'));
-  if (built && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
-    log('portal build is up to date');
-    return;
-  }
-  log('building the portal (next build; about a minute on 2 cores, only when its sources change)');
-  const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
-  const child = run('portal-build', process.execPath, [nextBin, 'build'], { cwd: path.join(root, 'apps/portal') });
-  const code = await new Promise((res) => child.on('exit', res));
-  if (code !== 0) throw new Error(`the portal build failed (exit ${code}); see [portal-build] lines above`);
-  fs.writeFileSync(stamp, hash);
+async function ensurePortalBuild() {
+  if (portalBuildIsCurrent()) return log('portal build is up to date');
+  log('building the portal (next build; about a minute on 2 cores, only when its sources changed since `npm ci`)');
+  await buildPortalIfNeeded((line) => process.stdout.write(`[portal-build] ${line}\n`));
   log('portal built');
 }
 
@@ -113,7 +83,7 @@ async function main() {
     }
   });
 
-  await buildPortalIfNeeded();
+  await ensurePortalBuild();
   const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
   const portal = run('portal', process.execPath, [nextBin, 'start', '-p', String(PORT)], {
     cwd: path.join(root, 'apps/portal'),
