@@ -211,6 +211,9 @@ describe('NIfTI upload (new series)', () => {
     expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&phase=bogus`, { method: 'POST', headers: h, body: vol })).status).toBe(400);
     expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p3}`, { method: 'POST', headers: h, body: vol })).status).toBe(404);
     expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: { cookie }, body: vol })).status).toBe(403);
+    const notZip = await fetch(`${base}/api/files/studies/dicom?patientId=${fx.patients.p2}`, { method: 'POST', headers: h, body: Buffer.from('PK?') });
+    expect(notZip.status).toBe(400);
+    expect((await fetch(`${base}/api/files/studies/dicom?patientId=${fx.patients.p2}`, { method: 'POST', headers: { cookie }, body: Buffer.from('PK?') })).status).toBe(403);
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)); // decompresses to 64 MiB of zeros: not a NIfTI → 400, bounded
     expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: h, body: bomb })).status).toBe(400);
   });

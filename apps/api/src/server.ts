@@ -5,6 +5,7 @@
  *   GET  /api/files/segmentations/:id      → the label mask (NIfTI), session cookie required
  *   GET  /api/files/reports/:id.pdf        → a structured report as PDF, session cookie required
  *   POST /api/files/series?patientId=…     → upload a NIfTI volume as a new series (CLINICIAN, CSRF)
+ *   POST /api/files/studies/dicom?patientId=… → upload a zip of DICOM files (one study, its series) (CLINICIAN, CSRF)
  *   POST /api/files/segmentations/:id/versions → a new version of a mask (CLINICIAN, CSRF)
  *   *    /api/trpc/*                       → tRPC (appRouter from @hepatoscope/api-trpc)
  * Security headers on every response; cross-origin POSTs refused by Origin; request bodies capped.
@@ -18,7 +19,7 @@ import path from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter, createContext, type RequestInfo } from '@hepatoscope/api-trpc';
 import type { Database } from '@hepatoscope/db';
-import { createServices, isDomainError, MAX_MASK_UPLOAD_BYTES, MAX_SERIES_UPLOAD_BYTES, safeEqual, type Actor, type Services, type SessionInfo } from '@hepatoscope/services';
+import { createServices, isDomainError, MAX_DICOM_ZIP_BYTES, MAX_MASK_UPLOAD_BYTES, MAX_SERIES_UPLOAD_BYTES, safeEqual, type Actor, type Services, type SessionInfo } from '@hepatoscope/services';
 import pkg from '../package.json';
 import {
   appendSetCookie,
@@ -237,7 +238,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
    * POST /api/files/series?patientId=…&studyId?=…&modality?=CT&timepoint?=…&phase?=…&date?=…&description?=…
    * body = a NIfTI volume (.nii or .nii.gz); cookie + CSRF; CLINICIAN → 201 with the new series.
    */
-  async function uploadSeries(req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams) {
+  async function uploadSeries(req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams, kind: 'nifti' | 'dicom-zip' = 'nifti') {
     const who = await actorFor(req);
     if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
     const csrf = req.headers[CSRF_HEADER];
@@ -249,33 +250,32 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (!ID_RE.test(patientId)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'patientId is required' });
     const studyId = q.get('studyId') ?? undefined;
     if (studyId !== undefined && !ID_RE.test(studyId)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid studyId' });
-    const body = await readBody(req, MAX_SERIES_UPLOAD_BYTES);
-    if (!body) return sendJson(res, 413, { error: 'PAYLOAD_TOO_LARGE', message: `The file is larger than ${MAX_SERIES_UPLOAD_BYTES} bytes` });
+    const limit = kind === 'nifti' ? MAX_SERIES_UPLOAD_BYTES : MAX_DICOM_ZIP_BYTES;
+    const body = await readBody(req, limit);
+    if (!body) return sendJson(res, 413, { error: 'PAYLOAD_TOO_LARGE', message: `The file is larger than ${limit} bytes` });
     const audit = {
       userId: who.actor.userId,
       userEmail: who.actor.email,
       userRole: who.actor.role,
-      action: 'series.upload',
+      action: kind === 'nifti' ? 'series.upload' : 'study.upload.dicom',
       entityType: 'Patient',
       entityId: patientId,
       clientAddress: who.actor.clientAddress,
       userAgent: (req.headers['user-agent'] ?? null) as string | null,
     };
     try {
-      const created = await services.imaging.uploadNifti(
-        who.actor,
-        {
-          patientId,
-          studyId,
-          modality: q.get('modality') ?? undefined,
-          timepoint: q.get('timepoint') ?? undefined,
-          phase: q.get('phase') ?? undefined,
-          date: q.get('date') ?? undefined,
-          description: q.get('description') ?? undefined,
-        },
-        new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-      );
-      await services.audit.record({ ...audit, details: { seriesId: created.id, studyId: created.studyId, bytes: body.length } });
+      const m = {
+        patientId,
+        studyId,
+        modality: q.get('modality') ?? undefined,
+        timepoint: q.get('timepoint') ?? undefined,
+        phase: q.get('phase') ?? undefined,
+        date: q.get('date') ?? undefined,
+        description: q.get('description') ?? undefined,
+      };
+      const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+      const created = kind === 'nifti' ? await services.imaging.uploadNifti(who.actor, m, bytes) : await services.imaging.uploadDicomZip(who.actor, m, bytes);
+      await services.audit.record({ ...audit, details: { studyId: created.studyId, bytes: body.length, ...('id' in created ? { seriesId: created.id } : { seriesIds: created.series.map((x) => x.id) }) } });
       return sendJson(res, 201, created);
     } catch (e) {
       if (!isDomainError(e)) throw e;
@@ -335,9 +335,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       if (method !== 'GET') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
       return serveReportPdf(req, res, reportPdf[1]!);
     }
-    if (p === '/api/files/series') {
+    if (p === '/api/files/series' || p === '/api/files/studies/dicom') {
       if (method !== 'POST') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
-      return uploadSeries(req, res, url.searchParams);
+      return uploadSeries(req, res, url.searchParams, p === '/api/files/series' ? 'nifti' : 'dicom-zip');
     }
     const upload = /^\/api\/files\/segmentations\/([^/]+)\/versions$/.exec(p);
     if (upload) {

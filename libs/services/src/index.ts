@@ -75,7 +75,7 @@ export { phantomImagingProvider } from './demo/phantom-imaging';
 export { checkMask, MAX_MASK_UPLOAD_BYTES } from './usecases/segmentations';
 export { renderTextPdf } from './usecases/pdf';
 export { htmlToText, REWRITE_INSTRUCTION, type LlmSettings } from './usecases/llm';
-export { MAX_SERIES_UPLOAD_BYTES, type NiftiUploadMeta } from './usecases/imaging';
+export { MAX_DICOM_ZIP_BYTES, MAX_SERIES_UPLOAD_BYTES, type NiftiUploadMeta } from './usecases/imaging';
 export { featureDeltas, canonicalHash, type FeatureDelta, type FeatureRow } from './usecases/features';
 export { renderReportHtml, esc, type ReportContent } from './usecases/reports';
 export { predictorDefs } from './usecases/models';

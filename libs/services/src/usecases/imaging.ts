@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { parseNifti } from '@hepatoscope/imaging-io';
+import { unzipSync } from 'fflate';
+import { assembleDicomSeries, encodeNifti, parseDicomFile, parseNifti, type DicomFile } from '@hepatoscope/imaging-io';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
@@ -12,6 +13,13 @@ import { seriesUrl } from './mappers';
 /** Largest NIfTI upload (compressed or raw bytes) and largest decompressed size accepted. */
 export const MAX_SERIES_UPLOAD_BYTES = 256 * 1024 * 1024;
 export const MAX_SERIES_VOXEL_BYTES = 1024 * 1024 * 1024;
+
+/** DICOM zip limits: entries, bytes per entry and in total (declared sizes; fflate inflates into buffers of exactly that size). */
+export const MAX_ZIP_ENTRIES = 5000;
+/** Largest zip upload (compressed). */
+export const MAX_DICOM_ZIP_BYTES = 512 * 1024 * 1024;
+export const MAX_ZIP_ENTRY_BYTES = 64 * 1024 * 1024;
+export const MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
 
 const PHASES = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED', 'HEPATOBILIARY', 'T2', 'DWI', 'ADC', 'OTHER'] as const;
 const TIMEPOINTS = ['BASELINE', 'PRE_TACE', 'POST_TACE', 'FOLLOW_UP', 'OTHER'] as const;
@@ -43,7 +51,130 @@ function pick<T extends string>(v: string | undefined, allowed: readonly T[], df
  */
 export function createImagingService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
+  async function storeSeries(meta: NiftiUploadMeta, studyIdIn: string | undefined, phase: (typeof PHASES)[number], vol: ReturnType<typeof parseNifti>, stored: Uint8Array, extra: { description?: string | null; seriesInstanceUid?: string | null; studyInstanceUid?: string | null } = {}) {
+    const id = randomUUID();
+    const rel = `series/${id}.nii.gz`;
+    const root = path.resolve(deps.filesDir);
+    await fs.promises.mkdir(path.join(root, 'series'), { recursive: true });
+    await fs.promises.writeFile(path.join(root, rel), stored);
+    try {
+      return await prisma.$transaction(async (tx) => {
+        let studyId = studyIdIn;
+        if (!studyId && extra.studyInstanceUid) studyId = (await tx.study.findUnique({ where: { studyInstanceUid: extra.studyInstanceUid }, select: { id: true, patientId: true } }))?.id;
+        if (!studyId) {
+          const date = meta.date ? new Date(meta.date) : null;
+          studyId = (
+            await tx.study.create({
+              data: {
+                patientId: meta.patientId,
+                modality: pick(meta.modality, MODALITIES, 'CT', 'modality'),
+                timepoint: pick(meta.timepoint, TIMEPOINTS, 'OTHER', 'timepoint'),
+                date,
+                description: meta.description?.slice(0, 500) ?? null,
+                origin: 'upload',
+                studyInstanceUid: extra.studyInstanceUid ?? null,
+              },
+            })
+          ).id;
+        }
+        return tx.series.create({
+          data: {
+            id,
+            studyId,
+            phase,
+            description: (extra.description ?? meta.description)?.slice(0, 500) ?? null,
+            seriesInstanceUid: extra.seriesInstanceUid ?? null,
+            dims: [...vol.dims],
+            spacing: [...vol.spacing],
+            origin: [...vol.origin],
+            direction: [...vol.direction],
+            storageUri: `file:${rel}`,
+            format: 'nifti-gz',
+            sha256: createHash('sha256').update(stored).digest('hex'),
+            sizeBytes: stored.length,
+          },
+        });
+      });
+    } catch (e) {
+      await fs.promises.rm(path.join(root, rel), { force: true });
+      if ((e as { code?: string }).code === 'P2002') throw new DomainError('CONFLICT', 'This DICOM series was already imported');
+      throw e;
+    }
+  }
+
   return {
+    /**
+     * A zip of DICOM files (one study; any number of series): every image series becomes a Series (NIfTI-gz,
+     * geometry and HU from the DICOM reader, contrast phase from the tags when detectable). Limits: entries, bytes per
+     * entry and in total (zip bombs); entry names are never used as paths. Non-DICOM entries are skipped and reported.
+     */
+    async uploadDicomZip(actor: Actor, meta: NiftiUploadMeta, zip: Uint8Array) {
+      await access.assertPatient(actor, meta.patientId);
+      if (meta.studyId) {
+        const st = await prisma.study.findUnique({ where: { id: meta.studyId }, select: { patientId: true } });
+        if (!st || st.patientId !== meta.patientId) throw new DomainError('NOT_FOUND', `Study ${meta.studyId} is not a study of this patient`);
+      }
+      let entries = 0;
+      let total = 0;
+      let refused: string | null = null;
+      let files: Record<string, Uint8Array>;
+      try {
+        files = unzipSync(zip, {
+          filter: (f) => {
+            if (f.name.endsWith('/')) return false;
+            entries++;
+            total += f.originalSize;
+            if (entries > MAX_ZIP_ENTRIES) refused ??= `more than ${MAX_ZIP_ENTRIES} entries`;
+            else if (f.originalSize > MAX_ZIP_ENTRY_BYTES) refused ??= `entry ${f.name.slice(0, 80)} expands to ${f.originalSize} bytes (at most ${MAX_ZIP_ENTRY_BYTES})`;
+            else if (total > MAX_ZIP_TOTAL_BYTES) refused ??= `the archive expands to more than ${MAX_ZIP_TOTAL_BYTES} bytes`;
+            return refused === null;
+          },
+        });
+      } catch (e) {
+        throw new DomainError('INVALID', `Not a readable zip archive: ${(e as Error).message}`);
+      }
+      if (refused) throw new DomainError('INVALID', `Archive refused: ${refused}`);
+      const parsed: DicomFile[] = [];
+      const skipped: string[] = [];
+      for (const [name, bytes] of Object.entries(files)) {
+        try {
+          parsed.push(parseDicomFile(bytes, name));
+        } catch {
+          skipped.push(name.slice(0, 120));
+        }
+      }
+      if (!parsed.length) throw new DomainError('INVALID', `The archive holds no DICOM files (${skipped.length} other entries)`);
+      const bySeries = new Map<string, DicomFile[]>();
+      for (const f of parsed) {
+        const uid = f.dataSet.string('x0020000e') ?? 'unknown';
+        (bySeries.get(uid) ?? bySeries.set(uid, []).get(uid)!).push(f);
+      }
+      const created: Array<{ id: string; studyId: string; phase: string; dims: number[]; spacing: number[]; url: string; seriesInstanceUid: string | null }> = [];
+      const failed: Array<{ seriesInstanceUid: string; error: string }> = [];
+      let studyId = meta.studyId;
+      for (const [uid, group] of bySeries) {
+        let vol;
+        try {
+          vol = assembleDicomSeries(group, { unevenSpacing: 'warn', duplicates: 'first' });
+        } catch (e) {
+          failed.push({ seriesInstanceUid: uid, error: (e as Error).message.slice(0, 300) });
+          continue;
+        }
+        const phase = vol.metadata.phase && (PHASES as readonly string[]).includes(vol.metadata.phase) ? (vol.metadata.phase as (typeof PHASES)[number]) : pick(meta.phase, PHASES, 'OTHER', 'phase');
+        const stored = gzipSync(encodeNifti(vol));
+        const dm = String(vol.metadata.modality ?? '');
+        const s = await storeSeries({ ...meta, modality: meta.modality ?? ((MODALITIES as readonly string[]).includes(dm) ? dm : undefined) }, studyId, phase, vol, stored, {
+          description: vol.metadata.seriesDescription ?? null,
+          seriesInstanceUid: uid === 'unknown' ? null : uid,
+          studyInstanceUid: vol.metadata.studyInstanceUid ?? null,
+        });
+        studyId = s.studyId;
+        created.push({ id: s.id, studyId: s.studyId, phase: s.phase, dims: s.dims, spacing: s.spacing, url: seriesUrl(s.id), seriesInstanceUid: s.seriesInstanceUid });
+      }
+      if (!created.length) throw new DomainError('INVALID', `No series could be assembled: ${failed.map((f) => f.error).join('; ').slice(0, 500)}`, { failed });
+      return { studyId: created[0]!.studyId, series: created, failed, skippedEntries: skipped.length };
+    },
+
     async uploadNifti(actor: Actor, meta: NiftiUploadMeta, bytes: Uint8Array) {
       await access.assertPatient(actor, meta.patientId);
       const modality = pick(meta.modality, MODALITIES, 'CT', 'modality');
