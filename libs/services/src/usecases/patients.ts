@@ -2,7 +2,7 @@ import type { Prisma } from '@hepatoscope/db';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor, Page } from '../types';
-import { patientScope, type Access } from './access';
+import type { Access } from './access';
 import { bclcEnum, bclcLabel, iso, predictionDto, predictionInclude, segmentationUrl, seriesUrl, type BclcLabel } from './mappers';
 
 export interface PatientListQuery {
@@ -40,7 +40,7 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
 
   return {
     async list(actor: Actor, q: PatientListQuery): Promise<Page<PatientListItem>> {
-      const and: Prisma.PatientWhereInput[] = [patientScope(actor)];
+      const and: Prisma.PatientWhereInput[] = [await access.scope(actor)];
       if (q.search) {
         and.push({
           OR: [
