@@ -17,8 +17,13 @@ root="$(cd "$here/.." && pwd)"
 dist="$here/gpu-check/dist"
 
 pack() {
-  rm -rf "$dist" && mkdir -p "$dist"
+  # The runtime parts (Node, onnxruntime, Vulkan loaders) are kept when present (FORCE=1 rebuilds them);
+  # the bench bundle and the models are always refreshed.
+  [ "${FORCE:-0}" = 1 ] && rm -rf "$dist"
+  mkdir -p "$dist"
+  rm -rf "$dist/models" "$dist/bench.cjs"
   local stage; stage="$(mktemp -d)"
+  if [ ! -f "$dist/vk.tar.xz" ]; then
   # 1. Node binary
   xz -T2 -6 -c "$(readlink -f "$(command -v node)")" > "$dist/node.xz"
   # 2. onnxruntime-node (+ common), linux/x64 binaries only
@@ -33,6 +38,7 @@ pack() {
   (cd "$stage/debs" && apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 >/dev/null)
   for d in "$stage"/debs/*.deb; do dpkg -x "$d" "$stage/vk"; done
   tar -C "$stage/vk" -cJf "$dist/vk.tar.xz" .
+  fi
   # 4. the bench, bundled (onnxruntime-node stays external), and the models
   "$root/node_modules/.bin/esbuild" "$root/libs/inference/src/bench.ts" --bundle --platform=node --format=cjs \
     --target=node20 --external:onnxruntime-node --outfile="$dist/bench.cjs" --log-level=warning
