@@ -1,6 +1,6 @@
 import { resolveCascade } from './manifest';
 import { ModelRegistry, SegmentationModel } from './model';
-import { fillStack, foregroundProbability, markSlice, maskRegion, type Region } from './preprocess';
+import { fillStack, foregroundProbability, markSlice, regionAroundBox, type Region } from './preprocess';
 import { largestComponent } from './postprocess';
 import type { CreateSessionOptions, ProviderName } from './providers';
 import { checkVolume, type VolumeLike } from './volume';
@@ -108,16 +108,29 @@ export class SegmentationCascade {
     const labels = largestComponent(raw, dims);
 
     // Stage 2: tumour inside the liver's region.
+    // One pass: liver voxel count, slices containing liver and the in-plane bounding box.
     let liverVoxels = 0;
-    for (let i = 0; i < labels.length; i++) liverVoxels += labels[i];
+    let xmin = nx;
+    let xmax = -1;
+    let ymin = ny;
+    let ymax = -1;
+    const zs: number[] = [];
+    for (let z = 0, i = 0; z < nz; z++) {
+      const before = liverVoxels;
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++, i++)
+          if (labels[i]) {
+            liverVoxels++;
+            if (x < xmin) xmin = x;
+            if (x > xmax) xmax = x;
+            if (y < ymin) ymin = y;
+            if (y > ymax) ymax = y;
+          }
+      if (liverVoxels > before) zs.push(z);
+    }
     let tumourVoxels = 0;
-    const region = useTumour ? maskRegion(labels, dims) : null;
+    const region = useTumour && xmax >= 0 ? regionAroundBox(xmin, xmax, ymin, ymax) : null;
     if (useTumour && region && this.tumour) {
-      const zs: number[] = [];
-      for (let z = 0; z < nz; z++) {
-        const s = labels.subarray(z * nx * ny, (z + 1) * nx * ny);
-        if (s.some((v) => v !== 0)) zs.push(z);
-      }
       const tum = new Uint8Array(nx * ny * nz);
       await this.runStage(
         this.tumour,

@@ -52,14 +52,50 @@ export function connectedComponents(
   return { labels, sizes, count };
 }
 
-/** Keeps only the largest 6-connected component of `mask != 0` (ties: the first found). Returns a 0/1 mask. */
+/**
+ * Keeps only the largest 6-connected component of `mask != 0` (ties: the first found). Returns a 0/1 mask.
+ * Labelling runs on the foreground's bounding box only (the liver fills a small part of a CT volume).
+ */
 export function largestComponent(mask: Uint8Array, dims: readonly number[]): Uint8Array {
-  const { labels, sizes, count } = connectedComponents(mask, dims);
+  const [nx, ny, nz] = dims;
+  if (mask.length !== nx * ny * nz)
+    throw new Error(`largestComponent: mask has ${mask.length} voxels, dims need ${nx * ny * nz}`);
   const out = new Uint8Array(mask.length);
-  if (count === 0) return out;
+  let x0 = nx,
+    x1 = -1,
+    y0 = ny,
+    y1 = -1,
+    z0 = nz,
+    z1 = -1;
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++)
+        if (mask[i]) {
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
+          if (z < z0) z0 = z;
+          if (z > z1) z1 = z;
+        }
+  if (x1 < 0) return out;
+  const bx = x1 - x0 + 1;
+  const by = y1 - y0 + 1;
+  const bz = z1 - z0 + 1;
+  const sub = new Uint8Array(bx * by * bz);
+  for (let z = 0, j = 0; z < bz; z++)
+    for (let y = 0; y < by; y++) {
+      const row = x0 + nx * (y0 + y + ny * (z0 + z));
+      for (let x = 0; x < bx; x++, j++) sub[j] = mask[row + x] ? 1 : 0;
+    }
+  const { labels, sizes, count } = connectedComponents(sub, [bx, by, bz]);
   let best = 1;
   for (let l = 2; l <= count; l++) if (sizes[l] > sizes[best]) best = l;
-  for (let i = 0; i < out.length; i++) out[i] = labels[i] === best ? 1 : 0;
+  for (let z = 0, j = 0; z < bz; z++)
+    for (let y = 0; y < by; y++) {
+      const row = x0 + nx * (y0 + y + ny * (z0 + z));
+      for (let x = 0; x < bx; x++, j++) if (labels[j] === best) out[row + x] = 1;
+    }
   return out;
 }
 

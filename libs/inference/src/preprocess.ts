@@ -213,6 +213,14 @@ export function maskRegion(mask: Uint8Array, dims: readonly number[]): Region | 
     }
   }
   if (xmax < 0) return null;
+  return regionAroundBox(xmin, xmax, ymin, ymax);
+}
+
+/**
+ * The tumour stage's region for an inclusive voxel bounding box [xmin, xmax] × [ymin, ymax]: enlarged by
+ * 10 % + 4 voxels per side, then made square around its centre.
+ */
+export function regionAroundBox(xmin: number, xmax: number, ymin: number, ymax: number): Region {
   let x0 = xmin;
   let x1 = xmax + 1;
   let y0 = ymin;
