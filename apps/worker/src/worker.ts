@@ -89,7 +89,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         retryLimit: retry.retryLimit,
         retryDelay: retry.retryDelay,
         retryBackoff: retry.retryBackoff,
-        retryDelayMax: retry.retryDelayMax,
+        // pg-boss accepts retryDelayMax only together with retryBackoff
+        ...(retry.retryBackoff ? { retryDelayMax: retry.retryDelayMax } : {}),
         expireInSeconds: retry.expireInSeconds,
         deadLetter: dead,
       });
