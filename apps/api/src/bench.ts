@@ -49,9 +49,14 @@ async function main() {
       osEvent: i % 2 === 0,
     }));
     for (let i = 0; i < rows.length; i += 1000) await db.prisma.patient.createMany({ data: rows.slice(i, i + 1000) });
-    const ids = await db.prisma.patient.findMany({ where: { pseudoId: { startsWith: 'BENCH-' } }, select: { id: true } });
+    const ids = await db.prisma.patient.findMany({
+      where: { pseudoId: { startsWith: 'BENCH-' } },
+      select: { id: true },
+    });
     for (let i = 0; i < ids.length; i += 1000) {
-      await db.prisma.cohortMembership.createMany({ data: ids.slice(i, i + 1000).map((p) => ({ cohortId: fx.cohortA, patientId: p.id })) });
+      await db.prisma.cohortMembership.createMany({
+        data: ids.slice(i, i + 1000).map((p) => ({ cohortId: fx.cohortA, patientId: p.id })),
+      });
     }
     console.log(`seeded ${N} patients on ${db.kind} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -70,8 +75,17 @@ async function main() {
       ['patients.list bclc=C page 40', q('patients.list', { bclc: 'C', page: 40, pageSize: 25 })],
       ['patients.get (case detail)', q('patients.get', { id: fx.patients.p1 })],
     ];
-    console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${db.kind}, node ${process.version}, ${os.cpus().length} cpus`);
-    console.log('scenario'.padEnd(36) + 'req/s'.padStart(8) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + 'p99 ms'.padStart(9) + '  non-2xx');
+    console.log(
+      `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${db.kind}, node ${process.version}, ${os.cpus().length} cpus`,
+    );
+    console.log(
+      'scenario'.padEnd(36) +
+        'req/s'.padStart(8) +
+        'p50 ms'.padStart(9) +
+        'p95 ms'.padStart(9) +
+        'p99 ms'.padStart(9) +
+        '  non-2xx',
+    );
     for (const [name, p] of scenarios) {
       const times: number[] = [];
       const inst = autocannon({ url: base + p, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });

@@ -60,7 +60,12 @@ export function clientAddress(req: IncomingMessage): string {
 export function isHttps(req: IncomingMessage): boolean {
   if ((req.socket as { encrypted?: boolean }).encrypted) return true;
   const peer = req.socket.remoteAddress ?? '';
-  return LOOPBACK.has(peer) && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
+  return (
+    LOOPBACK.has(peer) &&
+    String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      ?.trim() === 'https'
+  );
 }
 
 /**
@@ -105,6 +110,8 @@ export function originAllowed(req: IncomingMessage, allowedOrigins: ReadonlySet<
   if (allowedOrigins.has(origin)) return true;
   if (host === req.headers.host) return true;
   const peer = req.socket.remoteAddress ?? '';
-  const fwd = String(req.headers['x-forwarded-host'] ?? '').split(',')[0]?.trim();
+  const fwd = String(req.headers['x-forwarded-host'] ?? '')
+    .split(',')[0]
+    ?.trim();
   return LOOPBACK.has(peer) && !!fwd && host === fwd;
 }

@@ -56,15 +56,23 @@ async function main(): Promise<void> {
       log: (l) => log(`seed: ${l}`),
     });
     seedLogins = res.logins;
-    if (res.seeded) log(`demo seeded in ${(res.ms / 1000).toFixed(1)} s: ${Object.entries(res.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    if (res.seeded)
+      log(
+        `demo seeded in ${(res.ms / 1000).toFixed(1)} s: ${Object.entries(res.counts)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')}`,
+      );
   } catch (e) {
-    console.error(`[api] the demo seed failed (the database is unchanged; it will be retried at the next start): ${(e as Error).message}`);
+    console.error(
+      `[api] the demo seed failed (the database is unchanged; it will be retried at the next start): ${(e as Error).message}`,
+    );
   }
   const { created } = await ensureDemoUsers({ prisma: db.prisma, bcryptCost: 12 }, config.demoPassword);
   if (created.length) log(`created demo logins: ${created.join(', ')}`);
 
   // Embedded mode: pg-boss on the same PGlite database, and the worker in this process.
-  let boss: { stop(opts?: object): Promise<void>; send(q: string, d: object, o: object): Promise<string | null> } | undefined;
+  let boss:
+    { stop(opts?: object): Promise<void>; send(q: string, d: object, o: object): Promise<string | null> } | undefined;
   let worker: Stoppable | undefined;
   if (db.kind === 'pglite') {
     try {
@@ -94,7 +102,12 @@ async function main(): Promise<void> {
     // PostgreSQL: the worker runs as its own process (apps/worker); the API only sends jobs.
     try {
       const { PgBoss } = await import('pg-boss');
-      const b = new PgBoss({ connectionString: config.databaseUrl!, schema: 'pgboss', supervise: false, schedule: false });
+      const b = new PgBoss({
+        connectionString: config.databaseUrl!,
+        schema: 'pgboss',
+        supervise: false,
+        schedule: false,
+      });
       b.on('error', (e: unknown) => console.error(`[api] pg-boss: ${(e as Error)?.message ?? e}`));
       await b.start();
       boss = b;
@@ -128,9 +141,15 @@ async function main(): Promise<void> {
   }
 
   const logins = seedLogins ?? DEMO_USERS.map((u) => ({ email: u.email, role: u.role }));
-  log('demo logins (password: ' + (process.env.HEPATOSCOPE_DEMO_PASSWORD ? 'from HEPATOSCOPE_DEMO_PASSWORD' : config.demoPassword) + '):');
+  log(
+    'demo logins (password: ' +
+      (process.env.HEPATOSCOPE_DEMO_PASSWORD ? 'from HEPATOSCOPE_DEMO_PASSWORD' : config.demoPassword) +
+      '):',
+  );
   for (const l of logins) log(`  ${l.role.padEnd(11)} ${l.email}`);
-  log(`ready: ${url} (health ${url}/api/health, tRPC ${url}/api/trpc, db ${db.kind}, version ${API_VERSION}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `ready: ${url} (health ${url}/api/health, tRPC ${url}/api/trpc, db ${db.kind}, version ${API_VERSION}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -64,7 +64,9 @@ describe('sessions over HTTP', () => {
     const { r, setCookie, cookie, csrf, body } = await login(fx.users.clinician.email);
     expect(r.status).toBe(200);
     expect(body.result.data.user).toMatchObject({ email: fx.users.clinician.email, role: 'CLINICIAN' });
-    expect(setCookie[0]).toMatch(/^hs_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Expires=/);
+    expect(setCookie[0]).toMatch(
+      /^hs_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Expires=/,
+    );
     expect(setCookie[0]).not.toMatch(/Secure/);
     const me = await json(await fetch(`${base}/api/trpc/auth.me`, { headers: { cookie } }));
     expect(me.result.data).toEqual({ user: body.result.data.user, csrfToken: csrf });
@@ -76,9 +78,15 @@ describe('sessions over HTTP', () => {
     expect(b.cookie).not.toBe(a.cookie);
     const meA = await json(await fetch(`${base}/api/trpc/auth.me`, { headers: { cookie: a.cookie } }));
     expect(meA.result.data).toBeNull();
-    const noCsrf = await fetch(`${base}/api/trpc/auth.logout`, { method: 'POST', headers: { cookie: b.cookie, 'content-type': 'application/json' } });
+    const noCsrf = await fetch(`${base}/api/trpc/auth.logout`, {
+      method: 'POST',
+      headers: { cookie: b.cookie, 'content-type': 'application/json' },
+    });
     expect(noCsrf.status).toBe(403);
-    const out = await fetch(`${base}/api/trpc/auth.logout`, { method: 'POST', headers: { cookie: b.cookie, 'content-type': 'application/json', 'x-hepatoscope-csrf': b.csrf! } });
+    const out = await fetch(`${base}/api/trpc/auth.logout`, {
+      method: 'POST',
+      headers: { cookie: b.cookie, 'content-type': 'application/json', 'x-hepatoscope-csrf': b.csrf! },
+    });
     expect(out.status).toBe(200);
     expect(out.headers.getSetCookie()[0]).toMatch(/^hs_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0/);
     const meB = await json(await fetch(`${base}/api/trpc/auth.me`, { headers: { cookie: b.cookie } }));
@@ -93,7 +101,9 @@ describe('sessions over HTTP', () => {
   });
 
   it('refuses cross-origin POSTs (login CSRF) but accepts same-origin and the allowed portal origin', async () => {
-    expect((await login(fx.users.board.email, FIXTURE_PASSWORD, { origin: 'https://evil.example' })).r.status).toBe(403);
+    expect((await login(fx.users.board.email, FIXTURE_PASSWORD, { origin: 'https://evil.example' })).r.status).toBe(
+      403,
+    );
     expect((await login(fx.users.board.email, FIXTURE_PASSWORD, { origin: base })).r.status).toBe(200);
   });
 
@@ -101,14 +111,21 @@ describe('sessions over HTTP', () => {
     const { cookie } = await login(fx.users.board.email);
     expect((await fetch(`${base}/api/trpc/admin.users`, { headers: { cookie } })).status).toBe(403);
     expect((await fetch(`${base}/api/trpc/patients.list`)).status).toBe(401);
-    const list = await json(await fetch(`${base}/api/trpc/patients.list?input=${encodeURIComponent('{}')}`, { headers: { cookie } }));
+    const list = await json(
+      await fetch(`${base}/api/trpc/patients.list?input=${encodeURIComponent('{}')}`, { headers: { cookie } }),
+    );
     expect(list.result.data.items.map((p: { pseudoId: string }) => p.pseudoId)).toEqual(['FX-001']);
   });
 
   it('records the client address of the socket (X-Forwarded-For only from the loopback proxy)', async () => {
     const { cookie } = await login(fx.users.clinician.email, FIXTURE_PASSWORD);
-    await fetch(`${base}/api/trpc/patients.get?input=${encodeURIComponent(JSON.stringify({ id: fx.patients.p1 }))}`, { headers: { cookie, 'x-forwarded-for': '203.0.113.9' } });
-    const ev = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'patient.read', entityId: fx.patients.p1 }, orderBy: { seq: 'desc' } });
+    await fetch(`${base}/api/trpc/patients.get?input=${encodeURIComponent(JSON.stringify({ id: fx.patients.p1 }))}`, {
+      headers: { cookie, 'x-forwarded-for': '203.0.113.9' },
+    });
+    const ev = await t.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'patient.read', entityId: fx.patients.p1 },
+      orderBy: { seq: 'desc' },
+    });
     expect(ev.ipAddress).toBe('203.0.113.9'); // the test client is on loopback, like the portal's rewrite proxy
   });
 });
@@ -122,12 +139,21 @@ describe('files', () => {
     expect(bytes.equals(fs.readFileSync(path.join(t.filesDir, 'series', `${fx.seriesId}.nii.gz`)))).toBe(true);
     expect(r.headers.get('content-type')).toBe('application/gzip');
     const etag = r.headers.get('etag')!;
-    expect((await fetch(`${base}/api/files/series/${fx.seriesId}`, { headers: { cookie, 'if-none-match': etag } })).status).toBe(304);
-    expect((await fetch(`${base}/api/files/segmentations/${fx.segmentationId}`, { headers: { cookie } })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/api/files/series/${fx.seriesId}`, { headers: { cookie, 'if-none-match': etag } })).status,
+    ).toBe(304);
+    expect((await fetch(`${base}/api/files/segmentations/${fx.segmentationId}`, { headers: { cookie } })).status).toBe(
+      200,
+    );
     expect((await fetch(`${base}/api/files/series/${fx.seriesId}`)).status).toBe(401);
     const other = await login('clinician2@fixture.test');
-    expect((await fetch(`${base}/api/files/series/${fx.seriesId}`, { headers: { cookie: other.cookie } })).status).toBe(404);
-    const ev = await t.db.prisma.auditEvent.findMany({ where: { action: 'series.download', entityId: fx.seriesId }, orderBy: { seq: 'asc' } });
+    expect((await fetch(`${base}/api/files/series/${fx.seriesId}`, { headers: { cookie: other.cookie } })).status).toBe(
+      404,
+    );
+    const ev = await t.db.prisma.auditEvent.findMany({
+      where: { action: 'series.download', entityId: fx.seriesId },
+      orderBy: { seq: 'asc' },
+    });
     expect(ev.map((e) => e.outcome)).toEqual(['SUCCESS', 'SUCCESS', 'DENIED']);
   });
 
@@ -145,7 +171,10 @@ describe('files', () => {
     fs.symlinkSync(outside, path.join(t.filesDir, 'series', 'link.nii.gz'));
     await t.db.prisma.series.update({ where: { id: fx.seriesId }, data: { storageUri: 'file:series/link.nii.gz' } });
     expect((await fetch(`${base}/api/files/series/${fx.seriesId}`, { headers: { cookie } })).status).toBe(403);
-    await t.db.prisma.series.update({ where: { id: fx.seriesId }, data: { storageUri: `file:series/${fx.seriesId}.nii.gz` } });
+    await t.db.prisma.series.update({
+      where: { id: fx.seriesId },
+      data: { storageUri: `file:series/${fx.seriesId}.nii.gz` },
+    });
   });
 });
 
@@ -174,18 +203,33 @@ describe('mask upload (new segmentation version)', () => {
     const body = gzipSync(niftiMask([4, 4, 2], 1));
     expect((await fetch(url, { method: 'POST', headers: { cookie }, body })).status).toBe(403);
     const board = await login(fx.users.board.email);
-    expect((await fetch(url, { method: 'POST', headers: { cookie: board.cookie, 'x-hepatoscope-csrf': board.csrf! }, body })).status).toBe(403);
+    expect(
+      (await fetch(url, { method: 'POST', headers: { cookie: board.cookie, 'x-hepatoscope-csrf': board.csrf! }, body }))
+        .status,
+    ).toBe(403);
     expect((await fetch(url, { method: 'POST', body })).status).toBe(401);
-    const ok = await fetch(url, { method: 'POST', headers: { cookie, 'x-hepatoscope-csrf': csrf!, 'content-type': 'application/gzip' }, body });
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { cookie, 'x-hepatoscope-csrf': csrf!, 'content-type': 'application/gzip' },
+      body,
+    });
     expect(ok.status).toBe(201);
     const v2 = await json(ok);
     expect(v2).toMatchObject({ version: 2, previousId: fx.segmentationId, status: 'DRAFT' });
     const stale = await fetch(url, { method: 'POST', headers: { cookie, 'x-hepatoscope-csrf': csrf! }, body });
     expect(stale.status).toBe(409);
-    const wrongGrid = await fetch(`${base}/api/files/segmentations/${v2.id}/versions`, { method: 'POST', headers: { cookie, 'x-hepatoscope-csrf': csrf! }, body: gzipSync(niftiMask([4, 4, 3], 1)) });
+    const wrongGrid = await fetch(`${base}/api/files/segmentations/${v2.id}/versions`, {
+      method: 'POST',
+      headers: { cookie, 'x-hepatoscope-csrf': csrf! },
+      body: gzipSync(niftiMask([4, 4, 3], 1)),
+    });
     expect(wrongGrid.status).toBe(400);
     expect((await json(wrongGrid)).message).toMatch(/differs from the series grid/);
-    const big = await fetch(`${base}/api/files/segmentations/${v2.id}/versions`, { method: 'POST', headers: { cookie, 'x-hepatoscope-csrf': csrf! }, body: Buffer.alloc(64 * 1024 * 1024 + 1) });
+    const big = await fetch(`${base}/api/files/segmentations/${v2.id}/versions`, {
+      method: 'POST',
+      headers: { cookie, 'x-hepatoscope-csrf': csrf! },
+      body: Buffer.alloc(64 * 1024 * 1024 + 1),
+    });
     expect(big.status).toBe(413);
   });
 });
@@ -195,26 +239,80 @@ describe('NIfTI upload (new series)', () => {
     const { cookie, csrf } = await login(fx.users.clinician.email);
     const h = { cookie, 'x-hepatoscope-csrf': csrf! };
     const vol = niftiMask([6, 5, 4], 7);
-    const ok = await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&modality=MR&phase=t2&timepoint=follow_up&date=2025-06-01`, { method: 'POST', headers: h, body: gzipSync(vol) });
+    const ok = await fetch(
+      `${base}/api/files/series?patientId=${fx.patients.p2}&modality=MR&phase=t2&timepoint=follow_up&date=2025-06-01`,
+      { method: 'POST', headers: h, body: gzipSync(vol) },
+    );
     expect(ok.status).toBe(201);
     const s = await json(ok);
     expect(s).toMatchObject({ phase: 'T2', dims: [6, 5, 4], spacing: [1, 1, 1], url: `/api/files/series/${s.id}` });
     const study = await t.db.prisma.study.findUniqueOrThrow({ where: { id: s.studyId } });
-    expect(study).toMatchObject({ patientId: fx.patients.p2, modality: 'MR', timepoint: 'FOLLOW_UP', origin: 'upload' });
+    expect(study).toMatchObject({
+      patientId: fx.patients.p2,
+      modality: 'MR',
+      timepoint: 'FOLLOW_UP',
+      origin: 'upload',
+    });
     const back = await fetch(`${base}${s.url}`, { headers: { cookie } });
     expect(back.status).toBe(200);
     // raw .nii is accepted and stored compressed
-    const raw = await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&studyId=${s.studyId}&phase=ADC`, { method: 'POST', headers: h, body: vol });
+    const raw = await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&studyId=${s.studyId}&phase=ADC`, {
+      method: 'POST',
+      headers: h,
+      body: vol,
+    });
     expect(raw.status).toBe(201);
     expect((await json(raw)).studyId).toBe(s.studyId);
-    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: h, body: Buffer.from('not nifti') })).status).toBe(400);
-    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&phase=bogus`, { method: 'POST', headers: h, body: vol })).status).toBe(400);
-    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p3}`, { method: 'POST', headers: h, body: vol })).status).toBe(404);
-    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: { cookie }, body: vol })).status).toBe(403);
-    const notZip = await fetch(`${base}/api/files/studies/dicom?patientId=${fx.patients.p2}`, { method: 'POST', headers: h, body: Buffer.from('PK?') });
+    expect(
+      (
+        await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, {
+          method: 'POST',
+          headers: h,
+          body: Buffer.from('not nifti'),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}&phase=bogus`, {
+          method: 'POST',
+          headers: h,
+          body: vol,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await fetch(`${base}/api/files/series?patientId=${fx.patients.p3}`, { method: 'POST', headers: h, body: vol }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, {
+          method: 'POST',
+          headers: { cookie },
+          body: vol,
+        })
+      ).status,
+    ).toBe(403);
+    const notZip = await fetch(`${base}/api/files/studies/dicom?patientId=${fx.patients.p2}`, {
+      method: 'POST',
+      headers: h,
+      body: Buffer.from('PK?'),
+    });
     expect(notZip.status).toBe(400);
-    expect((await fetch(`${base}/api/files/studies/dicom?patientId=${fx.patients.p2}`, { method: 'POST', headers: { cookie }, body: Buffer.from('PK?') })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${base}/api/files/studies/dicom?patientId=${fx.patients.p2}`, {
+          method: 'POST',
+          headers: { cookie },
+          body: Buffer.from('PK?'),
+        })
+      ).status,
+    ).toBe(403);
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)); // decompresses to 64 MiB of zeros: not a NIfTI → 400, bounded
-    expect((await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: h, body: bomb })).status).toBe(400);
+    expect(
+      (await fetch(`${base}/api/files/series?patientId=${fx.patients.p2}`, { method: 'POST', headers: h, body: bomb }))
+        .status,
+    ).toBe(400);
   });
 });

@@ -19,7 +19,17 @@ import path from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter, createContext, type RequestInfo } from '@hepatoscope/api-trpc';
 import type { Database } from '@hepatoscope/db';
-import { createServices, isDomainError, MAX_DICOM_ZIP_BYTES, MAX_MASK_UPLOAD_BYTES, MAX_SERIES_UPLOAD_BYTES, safeEqual, type Actor, type Services, type SessionInfo } from '@hepatoscope/services';
+import {
+  createServices,
+  isDomainError,
+  MAX_DICOM_ZIP_BYTES,
+  MAX_MASK_UPLOAD_BYTES,
+  MAX_SERIES_UPLOAD_BYTES,
+  safeEqual,
+  type Actor,
+  type Services,
+  type SessionInfo,
+} from '@hepatoscope/services';
 import pkg from '../package.json';
 import {
   appendSetCookie,
@@ -70,7 +80,13 @@ const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const services =
     options.services ??
-    createServices({ prisma: options.db.prisma, dbKind: options.db.kind, filesDir: options.filesDir, bcryptCost: options.bcryptCost, enqueue: options.enqueue });
+    createServices({
+      prisma: options.db.prisma,
+      dbKind: options.db.kind,
+      filesDir: options.filesDir,
+      bcryptCost: options.bcryptCost,
+      enqueue: options.enqueue,
+    });
   const logError = options.logError ?? ((m: string, e?: unknown) => console.error(`[api] ${m}`, e ?? ''));
   const allowed = new Set(options.allowedOrigins ?? []);
   const filesRoot = path.resolve(options.filesDir);
@@ -94,7 +110,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     maxBodySize: options.maxBodyBytes ?? 8 * 1024 * 1024,
     createContext: ({ req, res }) => createContext(services, requestInfo(req, res)),
     onError: ({ error, path: p }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') logError(`tRPC ${p ?? '?'} failed: ${error.message}`, error.cause ?? error);
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        logError(`tRPC ${p ?? '?'} failed: ${error.message}`, error.cause ?? error);
     },
     responseMeta: () => ({ headers: { 'Cache-Control': 'no-store' } }),
   });
@@ -116,7 +133,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     };
   }
 
-  async function serveFile(req: http.IncomingMessage, res: http.ServerResponse, kind: 'series' | 'segmentations', id: string) {
+  async function serveFile(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    kind: 'series' | 'segmentations',
+    id: string,
+  ) {
     if (!ID_RE.test(id)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid file id' });
     const who = await actorFor(req);
     if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
@@ -133,7 +155,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     };
     let ref;
     try {
-      ref = kind === 'series' ? await services.files.series(who.actor, id) : await services.files.segmentation(who.actor, id);
+      ref =
+        kind === 'series'
+          ? await services.files.series(who.actor, id)
+          : await services.files.segmentation(who.actor, id);
     } catch (e) {
       if (isDomainError(e)) {
         await services.audit.record({ ...auditBase, outcome: 'DENIED', details: { code: e.code } });
@@ -151,11 +176,18 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       if (!st.isFile()) throw new Error('not a regular file');
       size = st.size;
     } catch {
-      return sendJson(res, 404, { error: 'NOT_FOUND', message: `The file of ${entityType} ${id} is missing from the data directory` });
+      return sendJson(res, 404, {
+        error: 'NOT_FOUND',
+        message: `The file of ${entityType} ${id} is missing from the data directory`,
+      });
     }
     const realRoot = await fs.promises.realpath(filesRoot).catch(() => filesRoot);
     if (!real.startsWith(realRoot + path.sep)) {
-      await services.audit.record({ ...auditBase, outcome: 'DENIED', details: { reason: 'path outside data directory' } });
+      await services.audit.record({
+        ...auditBase,
+        outcome: 'DENIED',
+        details: { reason: 'path outside data directory' },
+      });
       return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Storage path escapes the data directory' });
     }
     await services.audit.record({ ...auditBase, details: { patientId: ref.patientId, bytes: size } });
@@ -207,11 +239,22 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
     const csrf = req.headers[CSRF_HEADER];
     if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
-      return sendJson(res, 403, { error: 'FORBIDDEN', message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session' });
+      return sendJson(res, 403, {
+        error: 'FORBIDDEN',
+        message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session',
+      });
     }
-    if (who.actor.role !== 'CLINICIAN') return sendJson(res, 403, { error: 'FORBIDDEN', message: `Role ${who.actor.role} may not edit segmentations (allowed: CLINICIAN)` });
+    if (who.actor.role !== 'CLINICIAN')
+      return sendJson(res, 403, {
+        error: 'FORBIDDEN',
+        message: `Role ${who.actor.role} may not edit segmentations (allowed: CLINICIAN)`,
+      });
     const body = await readBody(req, MAX_MASK_UPLOAD_BYTES);
-    if (!body) return sendJson(res, 413, { error: 'PAYLOAD_TOO_LARGE', message: `The mask is larger than ${MAX_MASK_UPLOAD_BYTES} bytes` });
+    if (!body)
+      return sendJson(res, 413, {
+        error: 'PAYLOAD_TOO_LARGE',
+        message: `The mask is larger than ${MAX_MASK_UPLOAD_BYTES} bytes`,
+      });
     const audit = {
       userId: who.actor.userId,
       userEmail: who.actor.email,
@@ -223,13 +266,33 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       userAgent: (req.headers['user-agent'] ?? null) as string | null,
     };
     try {
-      const created = await services.segmentations.createVersion(who.actor, id, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
-      await services.audit.record({ ...audit, details: { newId: created.id, version: created.version, bytes: body.length } });
+      const created = await services.segmentations.createVersion(
+        who.actor,
+        id,
+        new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+      );
+      await services.audit.record({
+        ...audit,
+        details: { newId: created.id, version: created.version, bytes: body.length },
+      });
       return sendJson(res, 201, created);
     } catch (e) {
       if (!isDomainError(e)) throw e;
-      await services.audit.record({ ...audit, outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE', details: { code: e.code } });
-      const status = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 400, UNAUTHENTICATED: 401, RATE_LIMITED: 429, UNAVAILABLE: 503 }[e.code] ?? 400;
+      await services.audit.record({
+        ...audit,
+        outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE',
+        details: { code: e.code },
+      });
+      const status =
+        {
+          NOT_FOUND: 404,
+          FORBIDDEN: 403,
+          CONFLICT: 409,
+          INVALID: 400,
+          UNAUTHENTICATED: 401,
+          RATE_LIMITED: 429,
+          UNAVAILABLE: 503,
+        }[e.code] ?? 400;
       return sendJson(res, status, { error: e.code, message: e.message });
     }
   }
@@ -238,21 +301,35 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
    * POST /api/files/series?patientId=…&studyId?=…&modality?=CT&timepoint?=…&phase?=…&date?=…&description?=…
    * body = a NIfTI volume (.nii or .nii.gz); cookie + CSRF; CLINICIAN → 201 with the new series.
    */
-  async function uploadSeries(req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams, kind: 'nifti' | 'dicom-zip' = 'nifti') {
+  async function uploadSeries(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    q: URLSearchParams,
+    kind: 'nifti' | 'dicom-zip' = 'nifti',
+  ) {
     const who = await actorFor(req);
     if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
     const csrf = req.headers[CSRF_HEADER];
     if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
-      return sendJson(res, 403, { error: 'FORBIDDEN', message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session' });
+      return sendJson(res, 403, {
+        error: 'FORBIDDEN',
+        message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session',
+      });
     }
-    if (who.actor.role !== 'CLINICIAN') return sendJson(res, 403, { error: 'FORBIDDEN', message: `Role ${who.actor.role} may not upload images (allowed: CLINICIAN)` });
+    if (who.actor.role !== 'CLINICIAN')
+      return sendJson(res, 403, {
+        error: 'FORBIDDEN',
+        message: `Role ${who.actor.role} may not upload images (allowed: CLINICIAN)`,
+      });
     const patientId = q.get('patientId') ?? '';
     if (!ID_RE.test(patientId)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'patientId is required' });
     const studyId = q.get('studyId') ?? undefined;
-    if (studyId !== undefined && !ID_RE.test(studyId)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid studyId' });
+    if (studyId !== undefined && !ID_RE.test(studyId))
+      return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid studyId' });
     const limit = kind === 'nifti' ? MAX_SERIES_UPLOAD_BYTES : MAX_DICOM_ZIP_BYTES;
     const body = await readBody(req, limit);
-    if (!body) return sendJson(res, 413, { error: 'PAYLOAD_TOO_LARGE', message: `The file is larger than ${limit} bytes` });
+    if (!body)
+      return sendJson(res, 413, { error: 'PAYLOAD_TOO_LARGE', message: `The file is larger than ${limit} bytes` });
     const audit = {
       userId: who.actor.userId,
       userEmail: who.actor.email,
@@ -274,13 +351,36 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         description: q.get('description') ?? undefined,
       };
       const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-      const created = kind === 'nifti' ? await services.imaging.uploadNifti(who.actor, m, bytes) : await services.imaging.uploadDicomZip(who.actor, m, bytes);
-      await services.audit.record({ ...audit, details: { studyId: created.studyId, bytes: body.length, ...('id' in created ? { seriesId: created.id } : { seriesIds: created.series.map((x) => x.id) }) } });
+      const created =
+        kind === 'nifti'
+          ? await services.imaging.uploadNifti(who.actor, m, bytes)
+          : await services.imaging.uploadDicomZip(who.actor, m, bytes);
+      await services.audit.record({
+        ...audit,
+        details: {
+          studyId: created.studyId,
+          bytes: body.length,
+          ...('id' in created ? { seriesId: created.id } : { seriesIds: created.series.map((x) => x.id) }),
+        },
+      });
       return sendJson(res, 201, created);
     } catch (e) {
       if (!isDomainError(e)) throw e;
-      await services.audit.record({ ...audit, outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE', details: { code: e.code } });
-      const status = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 400, UNAUTHENTICATED: 401, RATE_LIMITED: 429, UNAVAILABLE: 503 }[e.code] ?? 400;
+      await services.audit.record({
+        ...audit,
+        outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE',
+        details: { code: e.code },
+      });
+      const status =
+        {
+          NOT_FOUND: 404,
+          FORBIDDEN: 403,
+          CONFLICT: 409,
+          INVALID: 400,
+          UNAUTHENTICATED: 401,
+          RATE_LIMITED: 429,
+          UNAVAILABLE: 503,
+        }[e.code] ?? 400;
       return sendJson(res, status, { error: e.code, message: e.message });
     }
   }
@@ -290,7 +390,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (!ID_RE.test(id)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid report id' });
     const who = await actorFor(req);
     if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
-    if (who.actor.role === 'ADMIN') return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Role ADMIN may not read patient reports' });
+    if (who.actor.role === 'ADMIN')
+      return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Role ADMIN may not read patient reports' });
     const audit = {
       userId: who.actor.userId,
       userEmail: who.actor.email,

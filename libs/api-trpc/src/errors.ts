@@ -25,7 +25,15 @@ export function toTRPCError(err: unknown): TRPCError {
     return err;
   }
   if (isDomainError(err)) {
-    return new TRPCError({ code: DOMAIN_TO_TRPC[err.code] ?? 'INTERNAL_SERVER_ERROR', message: err.message, cause: err });
+    return new TRPCError({
+      code: DOMAIN_TO_TRPC[err.code] ?? 'INTERNAL_SERVER_ERROR',
+      message: err.message,
+      cause: err,
+    });
   }
-  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', cause: err instanceof Error ? err : undefined });
+  return new TRPCError({
+    code: 'INTERNAL_SERVER_ERROR',
+    message: 'Internal error',
+    cause: err instanceof Error ? err : undefined,
+  });
 }

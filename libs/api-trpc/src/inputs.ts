@@ -57,7 +57,10 @@ export const cohortFilter = z.object({
   ageMin: z.number().int().min(0).max(120).optional(),
   ageMax: z.number().int().min(0).max(120).optional(),
   aetiology: z.array(z.string().max(50)).max(20).optional(),
-  childPugh: z.array(z.enum(['A', 'B', 'C'])).max(3).optional(),
+  childPugh: z
+    .array(z.enum(['A', 'B', 'C']))
+    .max(3)
+    .optional(),
   sourceCohortId: id.optional(),
 });
 
@@ -89,7 +92,10 @@ export const CSV_TARGETS = [
 export const csvPreviewInput = z.object({
   cohortName: z.string().trim().min(1).max(120),
   /** Raw CSV text (UTF-8); 5 MB at most. */
-  csv: z.string().min(1).max(5 * 1024 * 1024),
+  csv: z
+    .string()
+    .min(1)
+    .max(5 * 1024 * 1024),
   /** target field → CSV header name. `pseudoId` is required. */
   mapping: z.partialRecord(z.enum(CSV_TARGETS), z.string().max(200)),
 });
@@ -129,7 +135,12 @@ export const trainInput = z.object({
   features: z.array(z.string().min(1).max(100)).min(1).max(200),
   estimator: z.enum(['logistic', 'lasso']),
   cvFolds: z.number().int().min(2).max(20).default(5),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
   name: z.string().trim().max(200).optional(),
 });
 
@@ -157,9 +168,18 @@ export const cohortSplitInput = z.object({
   id,
   by: z.enum(['random', 'centre', 'date']),
   validationFraction: z.number().gt(0).lt(1).default(0.3),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
   validationCentres: z.array(z.string().max(120)).max(100).optional(),
-  cutoffDate: z.string().datetime({ offset: true }).or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional(),
+  cutoffDate: z
+    .string()
+    .datetime({ offset: true })
+    .or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
+    .optional(),
 });
 
 export const modelValidateInput = z.object({
@@ -180,7 +200,11 @@ export const segReviewInput = z.object({
 
 export const reportGenerateInput = z.object({ patientId: id, discussionId: id.optional() });
 
-export const featureRequestInput = z.object({ segmentationId: id, seriesId: id.optional(), preset: z.string().max(60).optional() });
+export const featureRequestInput = z.object({
+  segmentationId: id,
+  seriesId: id.optional(),
+  preset: z.string().max(60).optional(),
+});
 
 export const llmSettingsInput = z.object({
   enabled: z.boolean(),

@@ -5,7 +5,15 @@
  */
 import { TRPCError } from '@trpc/server';
 import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createFixture, createServices, isDomainError, FIXTURE_PASSWORD, type Fixture, type Role, type Services } from '@hepatoscope/services';
+import {
+  createFixture,
+  createServices,
+  isDomainError,
+  FIXTURE_PASSWORD,
+  type Fixture,
+  type Role,
+  type Services,
+} from '@hepatoscope/services';
 import { appRouter, createCaller } from './root';
 import { createContext, type ProcedureMeta, type RequestInfo } from './trpc';
 
@@ -81,7 +89,12 @@ const inputs = (): Record<string, unknown> => ({
   'patients.get': { id: fx.patients.p1 },
   'models.list': undefined,
   'models.get': { id: fx.models.validated },
-  'models.importPublished': { name: 'RT model', task: 'MVI', intercept: 0, predictors: [{ name: 'afp', coefficient: 0.1 }] },
+  'models.importPublished': {
+    name: 'RT model',
+    task: 'MVI',
+    intercept: 0,
+    predictors: [{ name: 'afp', coefficient: 0.1 }],
+  },
   'models.promote': { id: fx.models.draft },
   'models.retire': { id: fx.models.draft },
   'models.validate': { id: fx.models.validated, cohortId: fx.cohortA },
@@ -106,12 +119,29 @@ const inputs = (): Record<string, unknown> => ({
   'cohorts.get': { id: fx.cohortA },
   'cohorts.createByFilter': { name: `RT cohort ${Math.random()}`, filter: { bclc: ['B'] } },
   'cohorts.previewCsvImport': { cohortName: 'RT csv', csv, mapping: { pseudoId: 'id', age: 'age' } },
-  'cohorts.acceptCsvImport': { cohortName: 'RT csv', csv, mapping: { pseudoId: 'id', age: 'age' }, reportHash: '0'.repeat(64) },
+  'cohorts.acceptCsvImport': {
+    cohortName: 'RT csv',
+    csv,
+    mapping: { pseudoId: 'id', age: 'age' },
+    reportHash: '0'.repeat(64),
+  },
   'cohorts.split': { id: fx.cohortA, by: 'random', seed: 3 },
-  'lab.train': { cohortId: fx.cohortA, outcome: 'osEvent', features: ['age'], estimator: 'logistic', cvFolds: 3, seed: 1 },
+  'lab.train': {
+    cohortId: fx.cohortA,
+    outcome: 'osEvent',
+    features: ['age'],
+    estimator: 'logistic',
+    cvFolds: 3,
+    seed: 1,
+  },
   'jobs.get': { id: fx.jobId },
   'admin.users': undefined,
-  'admin.createUser': { email: `rt${Math.random().toString(36).slice(2)}@x.test`, name: 'RT', role: 'CLINICIAN', password: 'a-long-password-123' },
+  'admin.createUser': {
+    email: `rt${Math.random().toString(36).slice(2)}@x.test`,
+    name: 'RT',
+    role: 'CLINICIAN',
+    password: 'a-long-password-123',
+  },
   'admin.setUserDisabled': { id: fx.users.clinician2.id, disabled: false },
   'admin.audit': { page: 1 },
   'admin.llmSettings': undefined,
@@ -119,20 +149,33 @@ const inputs = (): Record<string, unknown> => ({
 });
 
 function req(token: string | null, csrf: string | null): RequestInfo {
-  return { sessionToken: token, csrfHeader: csrf, clientAddress: '192.0.2.7', userAgent: 'jest', setSessionCookie: () => {}, clearSessionCookie: () => {} };
+  return {
+    sessionToken: token,
+    csrfHeader: csrf,
+    clientAddress: '192.0.2.7',
+    userAgent: 'jest',
+    setSessionCookie: () => {},
+    clearSessionCookie: () => {},
+  };
 }
 
 const userFor: Record<Role, keyof Fixture['users']> = { CLINICIAN: 'clinician', TUMOR_BOARD: 'board', ADMIN: 'admin' };
 
 async function callerAs(role: Role | null, opts: { csrf?: 'valid' | 'missing' | 'wrong' } = {}) {
   if (!role) return createCaller(await createContext(services, req(null, null)));
-  const { token, session } = await services.auth.login(fx.users[userFor[role]].email, FIXTURE_PASSWORD, { clientAddress: '192.0.2.7', userAgent: 'jest', previousToken: null });
+  const { token, session } = await services.auth.login(fx.users[userFor[role]].email, FIXTURE_PASSWORD, {
+    clientAddress: '192.0.2.7',
+    userAgent: 'jest',
+    previousToken: null,
+  });
   const csrf = opts.csrf === 'missing' ? null : opts.csrf === 'wrong' ? 'x'.repeat(43) : session.csrfToken;
   return createCaller(await createContext(services, req(token, csrf)));
 }
 
 async function invoke(caller: Awaited<ReturnType<typeof callerAs>>, path: string, input: unknown): Promise<string> {
-  const fn = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], caller) as (i: unknown) => Promise<unknown>;
+  const fn = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], caller) as (
+    i: unknown,
+  ) => Promise<unknown>;
   try {
     await fn(input);
     return 'OK';
@@ -143,7 +186,8 @@ async function invoke(caller: Awaited<ReturnType<typeof callerAs>>, path: string
   }
 }
 
-const procedures = () => appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta; type: string } }>;
+const procedures = () =>
+  appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta; type: string } }>;
 
 it('every procedure is in the role matrix and declares exactly those roles', () => {
   const paths = Object.keys(procedures()).sort();
@@ -151,7 +195,10 @@ it('every procedure is in the role matrix and declares exactly those roles', () 
   for (const p of paths) {
     const roles = procedures()[p]!._def.meta?.roles;
     const exp = EXPECTED[p]!;
-    expect({ p, roles: Array.isArray(roles) ? [...roles].sort() : roles }).toEqual({ p, roles: Array.isArray(exp) ? [...exp].sort() : exp });
+    expect({ p, roles: Array.isArray(roles) ? [...roles].sort() : roles }).toEqual({
+      p,
+      roles: Array.isArray(exp) ? [...exp].sort() : exp,
+    });
   }
 });
 
@@ -177,7 +224,10 @@ describe('CSRF and validation', () => {
   it('mutations need the session CSRF token; queries do not', async () => {
     for (const csrf of ['missing', 'wrong'] as const) {
       const c = await callerAs('ADMIN', { csrf });
-      await expect(c.models.promote({ id: fx.models.validated })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/CSRF/) });
+      await expect(c.models.promote({ id: fx.models.validated })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/CSRF/),
+      });
       await expect(c.models.list()).resolves.toBeInstanceOf(Array);
     }
   });
@@ -195,7 +245,9 @@ describe('CSRF and validation', () => {
     const c = await callerAs('CLINICIAN');
     await expect(c.patients.get({ id: fx.patients.p3 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const b = await callerAs('TUMOR_BOARD');
-    await expect(b.boards.addToAgenda({ meetingId: fx.meetingId, patientId: fx.patients.p1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(b.boards.addToAgenda({ meetingId: fx.meetingId, patientId: fx.patients.p1 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 });
 
@@ -204,8 +256,18 @@ describe('audit middleware', () => {
     const c = await callerAs('CLINICIAN');
     await c.patients.get({ id: fx.patients.p1 });
     await c.patients.get({ id: fx.patients.p3 }).catch(() => undefined);
-    const rows = await t.db.prisma.auditEvent.findMany({ where: { action: 'patient.read', userId: fx.users.clinician.id }, orderBy: { seq: 'desc' }, take: 2 });
-    expect(rows[1]).toMatchObject({ entityType: 'Patient', entityId: fx.patients.p1, outcome: 'SUCCESS', ipAddress: '192.0.2.7', userRole: 'CLINICIAN' });
+    const rows = await t.db.prisma.auditEvent.findMany({
+      where: { action: 'patient.read', userId: fx.users.clinician.id },
+      orderBy: { seq: 'desc' },
+      take: 2,
+    });
+    expect(rows[1]).toMatchObject({
+      entityType: 'Patient',
+      entityId: fx.patients.p1,
+      outcome: 'SUCCESS',
+      ipAddress: '192.0.2.7',
+      userRole: 'CLINICIAN',
+    });
     expect(rows[0]).toMatchObject({ entityType: 'Patient', entityId: fx.patients.p3, outcome: 'DENIED' });
     expect(rows[1]!.at).toBeInstanceOf(Date);
   });
@@ -213,7 +275,8 @@ describe('audit middleware', () => {
   it('every procedure that takes a patient id is audited', () => {
     for (const [p, proc] of Object.entries(procedures())) {
       const input = inputs()[p] as Record<string, unknown> | undefined;
-      if (input && ('patientId' in input || p.startsWith('patients.'))) expect({ p, audited: !!proc._def.meta?.audit }).toEqual({ p, audited: true });
+      if (input && ('patientId' in input || p.startsWith('patients.')))
+        expect({ p, audited: !!proc._def.meta?.audit }).toEqual({ p, audited: true });
     }
   });
 });

@@ -73,11 +73,14 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       const cause = error.cause;
       const zodIssues =
-        error.code === 'BAD_REQUEST' && cause && 'issues' in cause && Array.isArray((cause as { issues: unknown }).issues)
-          ? ((cause as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues.map((i) => ({
+        error.code === 'BAD_REQUEST' &&
+        cause &&
+        'issues' in cause &&
+        Array.isArray((cause as { issues: unknown }).issues)
+          ? (cause as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues.map((i) => ({
               path: i.path.map(String).join('.'),
               message: i.message,
-            })))
+            }))
           : null;
       return {
         ...shape,
@@ -129,7 +132,10 @@ const requireSession = t.middleware(({ ctx, next }) => {
  */
 const requireCsrf = t.middleware(({ ctx, type, next }) => {
   if (type === 'mutation' && ctx.session && !safeEqual(ctx.req.csrfHeader, ctx.session.csrfToken)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session' });
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session',
+    });
   }
   return next();
 });
@@ -141,7 +147,10 @@ const requireRole = t.middleware(({ ctx, meta, path, next }) => {
   if (roles === 'public' || roles === 'authenticated') return next();
   const role = ctx.session?.user.role;
   if (!role || !roles.includes(role)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: `Role ${role ?? 'anonymous'} may not call ${path} (allowed: ${roles.join(', ')})` });
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: `Role ${role ?? 'anonymous'} may not call ${path} (allowed: ${roles.join(', ')})`,
+    });
   }
   return next();
 });
@@ -199,7 +208,12 @@ const base = t.procedure.use(mapErrors);
 export const publicProcedure = base.meta({ roles: 'public' });
 
 /** Any signed-in user (CSRF enforced on mutations). */
-export const authedProcedure = base.meta({ roles: 'authenticated' }).use(requireSession).use(requireCsrf).use(requireRole).use(audit);
+export const authedProcedure = base
+  .meta({ roles: 'authenticated' })
+  .use(requireSession)
+  .use(requireCsrf)
+  .use(requireRole)
+  .use(audit);
 
 /** Signed-in users with one of `roles` (CSRF enforced on mutations; audit when `meta.audit` is set). */
 export function roleProcedure(...roles: Role[]) {

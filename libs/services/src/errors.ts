@@ -36,7 +36,10 @@ export class DomainError extends Error {
 export function isDomainError(e: unknown): e is DomainError {
   return (
     e instanceof DomainError ||
-    (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'DomainError' && typeof (e as { code?: unknown }).code === 'string')
+    (typeof e === 'object' &&
+      e !== null &&
+      (e as { name?: unknown }).name === 'DomainError' &&
+      typeof (e as { code?: unknown }).code === 'string')
   );
 }
 

@@ -31,7 +31,11 @@ export interface Fixture {
   jobId: string;
 }
 
-export async function createFixture(prisma: Db, filesDir: string, opts: { bcryptCost?: number } = {}): Promise<Fixture> {
+export async function createFixture(
+  prisma: Db,
+  filesDir: string,
+  opts: { bcryptCost?: number } = {},
+): Promise<Fixture> {
   const hash = await hashPassword(FIXTURE_PASSWORD, opts.bcryptCost ?? 4);
   const mk = async (key: string, role: Role) => {
     const email = `${key}@fixture.test`;
@@ -45,9 +49,35 @@ export async function createFixture(prisma: Db, filesDir: string, opts: { bcrypt
     admin: await mk('admin', 'ADMIN'),
   };
   const base = { sex: 'MALE' as const, aetiology: 'HBV', cirrhosis: true, childPugh: 'A' as const };
-  const p1 = await prisma.patient.create({ data: { ...base, pseudoId: 'FX-001', age: 64, bclc: 'B', afp: 120, albumin: 3.9, bilirubin: 0.9, osMonths: 20, osEvent: true } });
-  const p2 = await prisma.patient.create({ data: { ...base, pseudoId: 'FX-002', age: 58, bclc: 'A', afp: 8, albumin: 4.2, bilirubin: 0.7, osMonths: 40, osEvent: false } });
-  const p3 = await prisma.patient.create({ data: { ...base, pseudoId: 'FX-003', age: 71, bclc: 'C', afp: 900, albumin: 3.1, bilirubin: 1.6, sex: 'FEMALE' } });
+  const p1 = await prisma.patient.create({
+    data: {
+      ...base,
+      pseudoId: 'FX-001',
+      age: 64,
+      bclc: 'B',
+      afp: 120,
+      albumin: 3.9,
+      bilirubin: 0.9,
+      osMonths: 20,
+      osEvent: true,
+    },
+  });
+  const p2 = await prisma.patient.create({
+    data: {
+      ...base,
+      pseudoId: 'FX-002',
+      age: 58,
+      bclc: 'A',
+      afp: 8,
+      albumin: 4.2,
+      bilirubin: 0.7,
+      osMonths: 40,
+      osEvent: false,
+    },
+  });
+  const p3 = await prisma.patient.create({
+    data: { ...base, pseudoId: 'FX-003', age: 71, bclc: 'C', afp: 900, albumin: 3.1, bilirubin: 1.6, sex: 'FEMALE' },
+  });
   const cohort = await prisma.cohort.create({ data: { name: 'Fixture cohort A', description: 'test' } });
   await prisma.cohortMembership.create({ data: { cohortId: cohort.id, patientId: p1.id } });
   await prisma.cohortAccess.create({ data: { cohortId: cohort.id, userId: users.clinician.id } });
@@ -59,7 +89,16 @@ export async function createFixture(prisma: Db, filesDir: string, opts: { bcrypt
   const seriesBytes = Buffer.from('fixture-series-bytes\n'.repeat(100));
   const maskBytes = Buffer.from('fixture-mask-bytes\n'.repeat(10));
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-  const study = await prisma.study.create({ data: { patientId: p1.id, modality: 'CT', timepoint: 'BASELINE', date: new Date('2025-01-10T00:00:00Z'), synthetic: true, origin: 'phantom' } });
+  const study = await prisma.study.create({
+    data: {
+      patientId: p1.id,
+      modality: 'CT',
+      timepoint: 'BASELINE',
+      date: new Date('2025-01-10T00:00:00Z'),
+      synthetic: true,
+      origin: 'phantom',
+    },
+  });
   const series = await prisma.series.create({
     data: {
       studyId: study.id,
@@ -76,16 +115,46 @@ export async function createFixture(prisma: Db, filesDir: string, opts: { bcrypt
   });
   fs.writeFileSync(path.join(filesDir, 'series', `${series.id}.nii.gz`), seriesBytes);
   await prisma.series.update({ where: { id: series.id }, data: { storageUri: `file:series/${series.id}.nii.gz` } });
-  const lesion = await prisma.lesion.create({ data: { patientId: p1.id, label: 'L1', diameterMm: 31, volumeMl: 14.2, enhancementPattern: 'APHE with washout', liRads: 'LR-5' } });
+  const lesion = await prisma.lesion.create({
+    data: {
+      patientId: p1.id,
+      label: 'L1',
+      diameterMm: 31,
+      volumeMl: 14.2,
+      enhancementPattern: 'APHE with washout',
+      liRads: 'LR-5',
+    },
+  });
   const seg = await prisma.segmentation.create({
-    data: { seriesId: series.id, structure: 'LESION', lesionId: lesion.id, source: 'MANUAL', authorId: users.clinician.id, maskUri: 'file:segmentations/PLACEHOLDER.nii.gz', sha256: sha(maskBytes), labels: { '1': 'lesion' }, status: 'ACCEPTED' },
+    data: {
+      seriesId: series.id,
+      structure: 'LESION',
+      lesionId: lesion.id,
+      source: 'MANUAL',
+      authorId: users.clinician.id,
+      maskUri: 'file:segmentations/PLACEHOLDER.nii.gz',
+      sha256: sha(maskBytes),
+      labels: { '1': 'lesion' },
+      status: 'ACCEPTED',
+    },
   });
   fs.writeFileSync(path.join(filesDir, 'segmentations', `${seg.id}.nii.gz`), maskBytes);
   await prisma.segmentation.update({ where: { id: seg.id }, data: { maskUri: `file:segmentations/${seg.id}.nii.gz` } });
   const fsRow = await prisma.featureSet.create({
-    data: { segmentationId: seg.id, seriesId: series.id, lesionId: lesion.id, settings: { binWidth: 25 }, settingsHash: 'h1', softwareVersion: '0.1.0', values: { original_firstorder_Mean: 81.5, original_shape_Sphericity: 0.71 }, featureCount: 2 },
+    data: {
+      segmentationId: seg.id,
+      seriesId: series.id,
+      lesionId: lesion.id,
+      settings: { binWidth: 25 },
+      settingsHash: 'h1',
+      softwareVersion: '0.1.0',
+      values: { original_firstorder_Mean: 81.5, original_shape_Sphericity: 0.71 },
+      featureCount: 2,
+    },
   });
-  await prisma.treatment.create({ data: { patientId: p1.id, type: 'TACE', date: new Date('2025-02-01T00:00:00Z'), response: 'PR' } });
+  await prisma.treatment.create({
+    data: { patientId: p1.id, type: 'TACE', date: new Date('2025-02-01T00:00:00Z'), response: 'PR' },
+  });
 
   const logisticInputs = [
     { name: 'afp', source: 'clinical', field: 'afp', transform: 'log10', min: 0, max: 4 },
@@ -114,7 +183,16 @@ export async function createFixture(prisma: Db, filesDir: string, opts: { bcrypt
     },
   });
   const draft = await prisma.model.create({
-    data: { name: 'Fixture draft', task: 'DIAGNOSIS', kind: 'logistic', version: '1.0.0', origin: 'PUBLISHED', inputs: logisticInputs, parameters: { intercept: 0, coefficients: { afp: 1, albumin: 1 } }, modelCard: {} },
+    data: {
+      name: 'Fixture draft',
+      task: 'DIAGNOSIS',
+      kind: 'logistic',
+      version: '1.0.0',
+      origin: 'PUBLISHED',
+      inputs: logisticInputs,
+      parameters: { intercept: 0, coefficients: { afp: 1, albumin: 1 } },
+      modelCard: {},
+    },
   });
   const cox = await prisma.model.create({
     data: {
@@ -139,9 +217,15 @@ export async function createFixture(prisma: Db, filesDir: string, opts: { bcrypt
       modelCard: {},
     },
   });
-  const meeting = await prisma.tumorBoardMeeting.create({ data: { title: 'Fixture MDT', scheduledAt: new Date('2025-03-01T09:00:00Z') } });
-  const disc = await prisma.caseDiscussion.create({ data: { meetingId: meeting.id, patientId: p1.id, position: 1, question: 'TACE?', attendees: [] } });
-  const job = await prisma.job.create({ data: { type: 'segmentation', input: {}, createdById: users.clinician.id, state: 'RUNNING', progress: 0.5 } });
+  const meeting = await prisma.tumorBoardMeeting.create({
+    data: { title: 'Fixture MDT', scheduledAt: new Date('2025-03-01T09:00:00Z') },
+  });
+  const disc = await prisma.caseDiscussion.create({
+    data: { meetingId: meeting.id, patientId: p1.id, position: 1, question: 'TACE?', attendees: [] },
+  });
+  const job = await prisma.job.create({
+    data: { type: 'segmentation', input: {}, createdById: users.clinician.id, state: 'RUNNING', progress: 0.5 },
+  });
 
   return {
     users,

@@ -25,7 +25,9 @@ beforeAll(async () => {
     const eta = -4 + 0.08 * age - 0.6 * albumin;
     const y = rng.next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
     rows.push({ age, albumin, y });
-    const p = await t.db.prisma.patient.create({ data: { pseudoId: `LAB-${String(i).padStart(3, '0')}`, age, albumin, osMonths: 24, osEvent: y === 1 } });
+    const p = await t.db.prisma.patient.create({
+      data: { pseudoId: `LAB-${String(i).padStart(3, '0')}`, age, albumin, osMonths: 24, osEvent: y === 1 },
+    });
     await t.db.prisma.cohortMembership.create({ data: { cohortId, patientId: p.id } });
   }
   // one incomplete case, excluded
@@ -34,7 +36,14 @@ beforeAll(async () => {
 });
 afterAll(() => t?.cleanup());
 
-const admin = (): Actor => ({ userId: fx.users.admin.id, email: fx.users.admin.email, name: 'admin', role: 'ADMIN', sessionId: 's', clientAddress: '::1' });
+const admin = (): Actor => ({
+  userId: fx.users.admin.id,
+  email: fx.users.admin.email,
+  name: 'admin',
+  role: 'ADMIN',
+  sessionId: 's',
+  clientAddress: '::1',
+});
 
 it('stratified folds keep the class balance and depend only on the seed', () => {
   const y = rows.map((r) => r.y);
@@ -49,7 +58,14 @@ it('stratified folds keep the class balance and depend only on the seed', () => 
 });
 
 it('trains a logistic model with CV metrics and registers the full-data fit as a DRAFT model', async () => {
-  const res = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age', 'albumin'], estimator: 'logistic', cvFolds: 5, seed: 11 });
+  const res = await services.lab.train(admin(), {
+    cohortId,
+    outcome: 'osEvent',
+    features: ['age', 'albumin'],
+    estimator: 'logistic',
+    cvFolds: 5,
+    seed: 11,
+  });
   expect(res.metrics.n).toBe(120);
   expect(res.metrics.excluded).toBe(1);
   expect(res.metrics.auc).toBeGreaterThan(0.5);
@@ -60,35 +76,86 @@ it('trains a logistic model with CV metrics and registers the full-data fit as a
   expect(res.metrics.calibration.reduce((s, g) => s + g.n, 0)).toBe(120);
 
   const m = await services.models.get(res.modelId);
-  expect(m).toMatchObject({ status: 'DRAFT', origin: 'TRAINED', kind: 'logistic', predictors: ['age', 'albumin'], trainingCohort: { id: cohortId } });
-  const direct = new LogisticRegression().fit(fromRows(rows.map((r) => [r.age, r.albumin]), ['age', 'albumin']), rows.map((r) => r.y));
+  expect(m).toMatchObject({
+    status: 'DRAFT',
+    origin: 'TRAINED',
+    kind: 'logistic',
+    predictors: ['age', 'albumin'],
+    trainingCohort: { id: cohortId },
+  });
+  const direct = new LogisticRegression().fit(
+    fromRows(
+      rows.map((r) => [r.age, r.albumin]),
+      ['age', 'albumin'],
+    ),
+    rows.map((r) => r.y),
+  );
   const prm = m.parameters as { intercept: number; coefficients: Record<string, number>; covariance: number[][] };
   expect(prm.intercept).toBeCloseTo(direct.beta[0]!, 10);
   expect(prm.coefficients.age).toBeCloseTo(direct.beta[1]!, 10);
   expect(prm.covariance[1]![1]).toBeCloseTo(direct.vcov[4]!, 12);
 
-  const again = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age', 'albumin'], estimator: 'logistic', cvFolds: 5, seed: 11 });
+  const again = await services.lab.train(admin(), {
+    cohortId,
+    outcome: 'osEvent',
+    features: ['age', 'albumin'],
+    estimator: 'logistic',
+    cvFolds: 5,
+    seed: 11,
+  });
   expect(again.metrics.auc).toBe(res.metrics.auc);
   expect((await services.models.get(again.modelId)).version).toBe('2.0.0');
 });
 
 it('promoted trained models score patients (train → validate → predict)', async () => {
-  const res = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age'], estimator: 'logistic', cvFolds: 3, seed: 1, name: 'age only' });
+  const res = await services.lab.train(admin(), {
+    cohortId,
+    outcome: 'osEvent',
+    features: ['age'],
+    estimator: 'logistic',
+    cvFolds: 3,
+    seed: 1,
+    name: 'age only',
+  });
   await services.models.promote(admin(), res.modelId, 'test');
-  const clinician: Actor = { userId: fx.users.clinician.id, email: fx.users.clinician.email, name: 'c', role: 'CLINICIAN', sessionId: 's', clientAddress: '::1' };
+  const clinician: Actor = {
+    userId: fx.users.clinician.id,
+    email: fx.users.clinician.email,
+    name: 'c',
+    role: 'CLINICIAN',
+    sessionId: 's',
+    clientAddress: '::1',
+  };
   const r = await services.predictions.run(clinician, { patientId: fx.patients.p1, modelId: res.modelId });
   expect(r.kind).toBe('probability');
 });
 
 it('refuses too few complete cases with a clear message', async () => {
-  await expect(services.lab.train(admin(), { cohortId: fx.cohortA, outcome: 'osEvent', features: ['age'], estimator: 'logistic', cvFolds: 5, seed: 1 })).rejects.toMatchObject({
+  await expect(
+    services.lab.train(admin(), {
+      cohortId: fx.cohortA,
+      outcome: 'osEvent',
+      features: ['age'],
+      estimator: 'logistic',
+      cvFolds: 5,
+      seed: 1,
+    }),
+  ).rejects.toMatchObject({
     code: 'INVALID',
     message: expect.stringMatching(/Not enough complete cases to train: 1 patients/),
   });
 });
 
 it('trains a lasso model (λ chosen by inner CV) without covariance; its predictions say why there is no CI', async () => {
-  const res = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age', 'albumin'], estimator: 'lasso', cvFolds: 5, seed: 4, name: 'lasso' });
+  const res = await services.lab.train(admin(), {
+    cohortId,
+    outcome: 'osEvent',
+    features: ['age', 'albumin'],
+    estimator: 'lasso',
+    cvFolds: 5,
+    seed: 4,
+    name: 'lasso',
+  });
   expect(res.metrics.auc).toBeGreaterThan(0.5);
   const m = await services.models.get(res.modelId);
   expect(m.kind).toBe('lasso-logistic');
@@ -98,7 +165,14 @@ it('trains a lasso model (λ chosen by inner CV) without covariance; its predict
   expect(Object.keys(prm.coefficients).length).toBeGreaterThan(0);
   expect(m.predictors).toEqual(Object.keys(prm.coefficients));
   await services.models.promote(admin(), res.modelId, 'test');
-  const clinician: Actor = { userId: fx.users.clinician.id, email: fx.users.clinician.email, name: 'c', role: 'CLINICIAN', sessionId: 's', clientAddress: '::1' };
+  const clinician: Actor = {
+    userId: fx.users.clinician.id,
+    email: fx.users.clinician.email,
+    name: 'c',
+    role: 'CLINICIAN',
+    sessionId: 's',
+    clientAddress: '::1',
+  };
   const r = await services.predictions.run(clinician, { patientId: fx.patients.p1, modelId: res.modelId });
   if (r.kind !== 'probability') throw new Error('expected a probability');
   expect(r.ci).toBeNull();
@@ -109,20 +183,52 @@ describe('cohort split and model validation', () => {
   it('splits a cohort by seeded random, reproducibly, and by date', async () => {
     const a = await services.cohorts.split(admin(), { id: cohortId, by: 'random', validationFraction: 0.25, seed: 5 });
     expect(a).toMatchObject({ training: 91, validation: 30, unassigned: 0 });
-    const first = await t.db.prisma.cohortMembership.findMany({ where: { cohortId, split: 'VALIDATION' }, select: { patientId: true }, orderBy: { patientId: 'asc' } });
+    const first = await t.db.prisma.cohortMembership.findMany({
+      where: { cohortId, split: 'VALIDATION' },
+      select: { patientId: true },
+      orderBy: { patientId: 'asc' },
+    });
     await services.cohorts.split(admin(), { id: cohortId, by: 'random', validationFraction: 0.25, seed: 5 });
-    const second = await t.db.prisma.cohortMembership.findMany({ where: { cohortId, split: 'VALIDATION' }, select: { patientId: true }, orderBy: { patientId: 'asc' } });
+    const second = await t.db.prisma.cohortMembership.findMany({
+      where: { cohortId, split: 'VALIDATION' },
+      select: { patientId: true },
+      orderBy: { patientId: 'asc' },
+    });
     expect(second).toEqual(first);
-    const d = await services.cohorts.split(admin(), { id: cohortId, by: 'date', validationFraction: 0.3, seed: 1, cutoffDate: '2020-01-01' });
+    const d = await services.cohorts.split(admin(), {
+      id: cohortId,
+      by: 'date',
+      validationFraction: 0.3,
+      seed: 1,
+      cutoffDate: '2020-01-01',
+    });
     expect(d).toMatchObject({ training: 0, validation: 0, unassigned: 121 }); // no diagnosis dates in this cohort
-    await expect(services.cohorts.split(admin(), { id: cohortId, by: 'centre', validationFraction: 0.3, seed: 1 })).rejects.toMatchObject({ code: 'INVALID', message: /available: none recorded/ });
+    await expect(
+      services.cohorts.split(admin(), { id: cohortId, by: 'centre', validationFraction: 0.3, seed: 1 }),
+    ).rejects.toMatchObject({ code: 'INVALID', message: /available: none recorded/ });
     await services.cohorts.split(admin(), { id: cohortId, by: 'random', validationFraction: 0.25, seed: 5 });
   });
 
   it('validates a logistic model on the VALIDATION split: AUC/CI, calibration, Brier, DCA; stored', async () => {
-    const res = await services.lab.train(admin(), { cohortId, outcome: 'osEvent', features: ['age', 'albumin'], estimator: 'logistic', cvFolds: 5, seed: 2, name: 'to validate' });
+    const res = await services.lab.train(admin(), {
+      cohortId,
+      outcome: 'osEvent',
+      features: ['age', 'albumin'],
+      estimator: 'logistic',
+      cvFolds: 5,
+      seed: 2,
+      name: 'to validate',
+    });
     const v = await services.validation.validate(admin(), { id: res.modelId, cohortId, split: 'VALIDATION' });
-    const m = v.metrics as { n: number; auc: number; aucCi: [number, number]; brier: number; calibrationSlope: number; decisionCurve: unknown[]; outcome: string };
+    const m = v.metrics as {
+      n: number;
+      auc: number;
+      aucCi: [number, number];
+      brier: number;
+      calibrationSlope: number;
+      decisionCurve: unknown[];
+      outcome: string;
+    };
     expect(m.n).toBe(30);
     expect(m.outcome).toBe('osEvent');
     expect(m.aucCi[0]).toBeLessThanOrEqual(m.auc);
@@ -136,7 +242,12 @@ describe('cohort split and model validation', () => {
 
   it('validates a Cox model: C-index and KM by risk tertile with log-rank', async () => {
     const v = await services.validation.validate(admin(), { id: fx.models.cox, cohortId, split: 'all', outcome: 'os' });
-    const m = v.metrics as { cIndex: number; kmByRiskGroup: Array<{ group: string; n: number }>; logRank: { p: number }; n: number };
+    const m = v.metrics as {
+      cIndex: number;
+      kmByRiskGroup: Array<{ group: string; n: number }>;
+      logRank: { p: number };
+      n: number;
+    };
     expect(m.n).toBe(120);
     expect(m.cIndex).toBeGreaterThan(0);
     expect(m.cIndex).toBeLessThan(1);
@@ -146,6 +257,8 @@ describe('cohort split and model validation', () => {
   });
 
   it('names the missing outcome of a model without one', async () => {
-    await expect(services.validation.validate(admin(), { id: fx.models.validated, cohortId, split: 'all' })).rejects.toMatchObject({ code: 'INVALID', message: /does not name its outcome/ });
+    await expect(
+      services.validation.validate(admin(), { id: fx.models.validated, cohortId, split: 'all' }),
+    ).rejects.toMatchObject({ code: 'INVALID', message: /does not name its outcome/ });
   });
 });

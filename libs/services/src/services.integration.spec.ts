@@ -16,13 +16,26 @@ const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 beforeAll(async () => {
   t = await createTestDatabase();
   fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4, now: () => clock });
+  services = createServices({
+    prisma: t.db.prisma,
+    dbKind: t.db.kind,
+    filesDir: t.filesDir,
+    bcryptCost: 4,
+    now: () => clock,
+  });
 });
 afterAll(() => t?.cleanup());
 
 const actor = (key: keyof Fixture['users']): Actor => {
   const u = fx.users[key];
-  return { userId: u.id, email: u.email, name: key, role: u.role as Role, sessionId: 'test', clientAddress: '10.0.0.1' };
+  return {
+    userId: u.id,
+    email: u.email,
+    name: key,
+    role: u.role as Role,
+    sessionId: 'test',
+    clientAddress: '10.0.0.1',
+  };
 };
 const meta = { clientAddress: '10.0.0.1', userAgent: 'jest', previousToken: null };
 const code = async (p: Promise<unknown>) => {
@@ -51,7 +64,10 @@ describe('auth', () => {
 
   it('issues a new session id on every login and revokes the one presented (no fixation)', async () => {
     const a = await services.auth.login('clinician@fixture.test', FIXTURE_PASSWORD, meta);
-    const b = await services.auth.login('clinician@fixture.test', FIXTURE_PASSWORD, { ...meta, previousToken: a.token });
+    const b = await services.auth.login('clinician@fixture.test', FIXTURE_PASSWORD, {
+      ...meta,
+      previousToken: a.token,
+    });
     expect(b.session.sessionId).not.toBe(a.session.sessionId);
     expect(b.token).not.toBe(a.token);
     expect(b.session.csrfToken).not.toBe(a.session.csrfToken);
@@ -66,9 +82,19 @@ describe('auth', () => {
   });
 
   it('gives the same answer for an unknown e-mail and a wrong password, and audits both', async () => {
-    await expect(services.auth.login('nobody@fixture.test', 'x', meta)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'Invalid e-mail or password' });
-    await expect(services.auth.login('admin@fixture.test', 'wrong', meta)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'Invalid e-mail or password' });
-    const ev = await t.db.prisma.auditEvent.findMany({ where: { action: 'auth.login', outcome: 'FAILURE' }, orderBy: { seq: 'desc' }, take: 2 });
+    await expect(services.auth.login('nobody@fixture.test', 'x', meta)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'Invalid e-mail or password',
+    });
+    await expect(services.auth.login('admin@fixture.test', 'wrong', meta)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'Invalid e-mail or password',
+    });
+    const ev = await t.db.prisma.auditEvent.findMany({
+      where: { action: 'auth.login', outcome: 'FAILURE' },
+      orderBy: { seq: 'desc' },
+      take: 2,
+    });
     expect(ev.map((e) => e.userEmail).sort()).toEqual(['admin@fixture.test', 'nobody@fixture.test']);
     expect(ev.every((e) => e.ipAddress === '10.0.0.1')).toBe(true);
   });
@@ -97,9 +123,13 @@ describe('auth', () => {
     advance(60 * 60_000);
     const spray = { ...meta, clientAddress: '198.51.100.20' };
     for (let i = 0; i < 20; i++) {
-      await expect(services.auth.login(`spray${i}@fixture.test`, 'x', spray)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      await expect(services.auth.login(`spray${i}@fixture.test`, 'x', spray)).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
     }
-    await expect(services.auth.login('admin@fixture.test', FIXTURE_PASSWORD, spray)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(services.auth.login('admin@fixture.test', FIXTURE_PASSWORD, spray)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
     expect((await services.auth.login('admin@fixture.test', FIXTURE_PASSWORD, meta)).session.user.role).toBe('ADMIN'); // other addresses unaffected
     advance(15 * 60_000 + 1);
     expect((await services.auth.login('admin@fixture.test', FIXTURE_PASSWORD, spray)).session.user.role).toBe('ADMIN');
@@ -109,14 +139,17 @@ describe('auth', () => {
     const { token } = await services.auth.login('clinician2@fixture.test', FIXTURE_PASSWORD, meta);
     await services.admin.setUserDisabled(actor('admin'), fx.users.clinician2.id, true);
     expect(await services.auth.resolveSession(token)).toBeNull();
-    await expect(services.auth.login('clinician2@fixture.test', FIXTURE_PASSWORD, meta)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(services.auth.login('clinician2@fixture.test', FIXTURE_PASSWORD, meta)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
     await services.admin.setUserDisabled(actor('admin'), fx.users.clinician2.id, false);
   });
 });
 
 describe('patient scope', () => {
   it('clinician sees cohort members and patients in care only; board sees agenda cases; admin none', async () => {
-    const ids = async (a: Actor) => (await services.patients.list(a, { page: 1, pageSize: 25 })).items.map((p) => p.pseudoId);
+    const ids = async (a: Actor) =>
+      (await services.patients.list(a, { page: 1, pageSize: 25 })).items.map((p) => p.pseudoId);
     expect(await ids(actor('clinician'))).toEqual(['FX-001', 'FX-002']);
     expect(await ids(actor('clinician2'))).toEqual([]);
     expect(await ids(actor('board'))).toEqual(['FX-001']);
@@ -127,9 +160,13 @@ describe('patient scope', () => {
 
   it('filters, searches and paginates', async () => {
     const c = actor('clinician');
-    expect((await services.patients.list(c, { bclc: 'A', page: 1, pageSize: 25 })).items.map((p) => p.pseudoId)).toEqual(['FX-002']);
+    expect(
+      (await services.patients.list(c, { bclc: 'A', page: 1, pageSize: 25 })).items.map((p) => p.pseudoId),
+    ).toEqual(['FX-002']);
     expect((await services.patients.list(c, { search: 'fx-001', page: 1, pageSize: 25 })).total).toBe(1);
-    expect((await services.patients.list(c, { cohortId: fx.cohortA, page: 1, pageSize: 25 })).items.map((p) => p.pseudoId)).toEqual(['FX-001']);
+    expect(
+      (await services.patients.list(c, { cohortId: fx.cohortA, page: 1, pageSize: 25 })).items.map((p) => p.pseudoId),
+    ).toEqual(['FX-001']);
     const page2 = await services.patients.list(c, { page: 2, pageSize: 1 });
     expect(page2).toMatchObject({ total: 2, items: [{ pseudoId: 'FX-002' }] });
     const first = (await services.patients.list(c, { page: 1, pageSize: 1 })).items[0]!;
@@ -139,8 +176,17 @@ describe('patient scope', () => {
   it('case detail has studies with file URLs, lesions and a dated timeline', async () => {
     const p = await services.patients.get(actor('clinician'), fx.patients.p1);
     expect(p.studies).toHaveLength(1);
-    expect(p.studies[0]!.series[0]).toMatchObject({ id: fx.seriesId, phase: 'ARTERIAL', dims: [4, 4, 2], url: `/api/files/series/${fx.seriesId}` });
-    expect(p.studies[0]!.segmentations[0]).toMatchObject({ id: fx.segmentationId, url: `/api/files/segmentations/${fx.segmentationId}`, labels: { '1': 'lesion' } });
+    expect(p.studies[0]!.series[0]).toMatchObject({
+      id: fx.seriesId,
+      phase: 'ARTERIAL',
+      dims: [4, 4, 2],
+      url: `/api/files/series/${fx.seriesId}`,
+    });
+    expect(p.studies[0]!.segmentations[0]).toMatchObject({
+      id: fx.segmentationId,
+      url: `/api/files/segmentations/${fx.segmentationId}`,
+      labels: { '1': 'lesion' },
+    });
     expect(p.studies[0]!.lesions).toEqual([expect.objectContaining({ label: 'L1', diameterMm: 31 })]);
     expect(p.timeline.map((e) => e.kind)).toEqual(['STUDY', 'TREATMENT', 'BOARD']);
     expect(JSON.stringify(p)).not.toContain('file:'); // storage URIs never leave the server
@@ -149,7 +195,10 @@ describe('patient scope', () => {
 
 describe('predictions', () => {
   it('scores with a validated logistic model: probability, delta-method CI, nomogram; stored with inputs', async () => {
-    const r = await services.predictions.run(actor('clinician'), { patientId: fx.patients.p1, modelId: fx.models.validated });
+    const r = await services.predictions.run(actor('clinician'), {
+      patientId: fx.patients.p1,
+      modelId: fx.models.validated,
+    });
     if (r.kind !== 'probability') throw new Error('expected a probability');
     // η = 1.2 + 0.9·log10(120) − 0.8·3.9
     const eta = 1.2 + 0.9 * Math.log10(120) - 0.8 * 3.9;
@@ -188,7 +237,15 @@ describe('predictions', () => {
           { name: 'bilirubin', field: 'bilirubin', transform: 'log10' },
           { name: 'albumin', field: 'albumin' },
         ],
-        parameters: { intercept: 0.8138, coefficients: { bilirubin: 0.66, albumin: -0.85 }, grades: [{ label: 'ALBI grade 1', upTo: -2.6 }, { label: 'ALBI grade 2', upTo: -1.39 }, { label: 'ALBI grade 3', upTo: null }] },
+        parameters: {
+          intercept: 0.8138,
+          coefficients: { bilirubin: 0.66, albumin: -0.85 },
+          grades: [
+            { label: 'ALBI grade 1', upTo: -2.6 },
+            { label: 'ALBI grade 2', upTo: -1.39 },
+            { label: 'ALBI grade 3', upTo: null },
+          ],
+        },
         modelCard: {},
       },
     });
@@ -200,11 +257,27 @@ describe('predictions', () => {
   });
 
   it('refuses draft models, out-of-scope patients, foreign lesions and missing predictors', async () => {
-    expect(await code(services.predictions.run(actor('clinician'), { patientId: fx.patients.p1, modelId: fx.models.draft }))).toBe('INVALID');
-    expect(await code(services.predictions.run(actor('clinician'), { patientId: fx.patients.p3, modelId: fx.models.validated }))).toBe('NOT_FOUND');
-    expect(await code(services.predictions.run(actor('clinician'), { patientId: fx.patients.p2, modelId: fx.models.validated, lesionId: fx.lesionId }))).toBe('NOT_FOUND');
+    expect(
+      await code(services.predictions.run(actor('clinician'), { patientId: fx.patients.p1, modelId: fx.models.draft })),
+    ).toBe('INVALID');
+    expect(
+      await code(
+        services.predictions.run(actor('clinician'), { patientId: fx.patients.p3, modelId: fx.models.validated }),
+      ),
+    ).toBe('NOT_FOUND');
+    expect(
+      await code(
+        services.predictions.run(actor('clinician'), {
+          patientId: fx.patients.p2,
+          modelId: fx.models.validated,
+          lesionId: fx.lesionId,
+        }),
+      ),
+    ).toBe('NOT_FOUND');
     await t.db.prisma.patient.update({ where: { id: fx.patients.p2 }, data: { albumin: null } });
-    await expect(services.predictions.run(actor('clinician'), { patientId: fx.patients.p2, modelId: fx.models.validated })).rejects.toMatchObject({
+    await expect(
+      services.predictions.run(actor('clinician'), { patientId: fx.patients.p2, modelId: fx.models.validated }),
+    ).rejects.toMatchObject({
       code: 'INVALID',
       message: 'Patient FX-002 lacks values for predictor(s) albumin',
     });
@@ -229,25 +302,69 @@ describe('models registry', () => {
     expect(r.status).toBe('RETIRED');
     expect((r.card as { statusHistory: unknown[] }).statusHistory).toHaveLength(2);
     expect(await code(services.models.retire(actor('admin'), m.id, ''))).toBe('CONFLICT');
-    const again = await services.models.importPublished(actor('admin'), { name: 'Published X', task: 'MVI', description: '', reference: '', intercept: 0, predictors: [{ name: 'afp', coefficient: 1 }] });
+    const again = await services.models.importPublished(actor('admin'), {
+      name: 'Published X',
+      task: 'MVI',
+      description: '',
+      reference: '',
+      intercept: 0,
+      predictors: [{ name: 'afp', coefficient: 1 }],
+    });
     expect(again.version).toBe('2.0.0');
   });
 });
 
 describe('tumour boards', () => {
   it('freezes a snapshot on the agenda, records a decision, and makes sign-off final', async () => {
-    const m = await services.boards.createMeeting(actor('board'), { title: 'Liver MDT', scheduledAt: '2026-02-01T08:00:00Z' });
-    const added = await services.boards.addToAgenda(actor('clinician'), { meetingId: m.id, patientId: fx.patients.p2, question: 'Resection?' });
-    expect(await code(services.boards.addToAgenda(actor('clinician'), { meetingId: m.id, patientId: fx.patients.p2, question: '' }))).toBe('CONFLICT');
+    const m = await services.boards.createMeeting(actor('board'), {
+      title: 'Liver MDT',
+      scheduledAt: '2026-02-01T08:00:00Z',
+    });
+    const added = await services.boards.addToAgenda(actor('clinician'), {
+      meetingId: m.id,
+      patientId: fx.patients.p2,
+      question: 'Resection?',
+    });
+    expect(
+      await code(
+        services.boards.addToAgenda(actor('clinician'), { meetingId: m.id, patientId: fx.patients.p2, question: '' }),
+      ),
+    ).toBe('CONFLICT');
     await t.db.prisma.patient.update({ where: { id: fx.patients.p2 }, data: { afp: 9999 } });
     const view = await services.boards.meeting(actor('board'), m.id);
-    expect(view.agenda[0]).toMatchObject({ discussionId: added.discussionId, status: 'PENDING', patient: { pseudoId: 'FX-002' } });
+    expect(view.agenda[0]).toMatchObject({
+      discussionId: added.discussionId,
+      status: 'PENDING',
+      patient: { pseudoId: 'FX-002' },
+    });
     expect((view.agenda[0]!.snapshot as { patient: { afp: number } }).patient.afp).toBe(8); // frozen
-    const d1 = await services.boards.recordDecision(actor('board'), { discussionId: added.discussionId, decision: 'RESECTION', recommendation: 'Right hepatectomy', attendees: ['Dr A', 'Dr B'], signOff: false });
+    const d1 = await services.boards.recordDecision(actor('board'), {
+      discussionId: added.discussionId,
+      decision: 'RESECTION',
+      recommendation: 'Right hepatectomy',
+      attendees: ['Dr A', 'Dr B'],
+      signOff: false,
+    });
     expect(d1.status).toBe('DECIDED');
-    const d2 = await services.boards.recordDecision(actor('board'), { discussionId: added.discussionId, decision: 'RESECTION', recommendation: 'Right hepatectomy', attendees: ['Dr A', 'Dr B'], signOff: true });
+    const d2 = await services.boards.recordDecision(actor('board'), {
+      discussionId: added.discussionId,
+      decision: 'RESECTION',
+      recommendation: 'Right hepatectomy',
+      attendees: ['Dr A', 'Dr B'],
+      signOff: true,
+    });
     expect(d2).toMatchObject({ status: 'SIGNED_OFF', attendees: ['Dr A', 'Dr B'] });
-    expect(await code(services.boards.recordDecision(actor('board'), { discussionId: added.discussionId, decision: 'TACE', recommendation: '', attendees: [], signOff: false }))).toBe('CONFLICT');
+    expect(
+      await code(
+        services.boards.recordDecision(actor('board'), {
+          discussionId: added.discussionId,
+          decision: 'TACE',
+          recommendation: '',
+          attendees: [],
+          signOff: false,
+        }),
+      ),
+    ).toBe('CONFLICT');
     await t.db.prisma.patient.update({ where: { id: fx.patients.p2 }, data: { afp: 8 } });
   });
 });
@@ -263,8 +380,22 @@ describe('cohorts', () => {
     expect(preview.rows.find((r) => r.pseudoId === 'CSV-2')!.errors).toEqual(['age "x" is not a number']);
     expect(await t.db.prisma.patient.count()).toBe(before);
     expect(await t.db.prisma.cohort.count({ where: { name: 'CSV cohort' } })).toBe(0);
-    expect(await code(services.cohorts.acceptCsvImport(actor('admin'), { cohortName: 'CSV cohort', csv: csv + 'CSV-9,M,1,A,1,1\n', mapping, reportHash: preview.importId }))).toBe('CONFLICT');
-    const res = await services.cohorts.acceptCsvImport(actor('admin'), { cohortName: 'CSV cohort', csv, mapping, reportHash: preview.importId });
+    expect(
+      await code(
+        services.cohorts.acceptCsvImport(actor('admin'), {
+          cohortName: 'CSV cohort',
+          csv: csv + 'CSV-9,M,1,A,1,1\n',
+          mapping,
+          reportHash: preview.importId,
+        }),
+      ),
+    ).toBe('CONFLICT');
+    const res = await services.cohorts.acceptCsvImport(actor('admin'), {
+      cohortName: 'CSV cohort',
+      csv,
+      mapping,
+      reportHash: preview.importId,
+    });
     expect(res).toMatchObject({ imported: 1, linkedExisting: 1, skippedInvalid: 1 });
     expect(await t.db.prisma.patient.count()).toBe(before + 1);
     const c = await services.cohorts.get(actor('admin'), res.cohortId);
@@ -273,10 +404,20 @@ describe('cohorts', () => {
   });
 
   it('creates a cohort by filter; clinicians only see cohorts they may access', async () => {
-    const r = await services.cohorts.createByFilter(actor('admin'), { name: 'BCLC B-C', description: '', filter: { bclc: ['B', 'C'] } });
+    const r = await services.cohorts.createByFilter(actor('admin'), {
+      name: 'BCLC B-C',
+      description: '',
+      filter: { bclc: ['B', 'C'] },
+    });
     expect(r.size).toBe(2);
-    expect(await code(services.cohorts.createByFilter(actor('admin'), { name: 'BCLC B-C', description: '', filter: {} }))).toBe('CONFLICT');
-    expect(await code(services.cohorts.createByFilter(actor('admin'), { name: 'none', description: '', filter: { ageMin: 119 } }))).toBe('INVALID');
+    expect(
+      await code(services.cohorts.createByFilter(actor('admin'), { name: 'BCLC B-C', description: '', filter: {} })),
+    ).toBe('CONFLICT');
+    expect(
+      await code(
+        services.cohorts.createByFilter(actor('admin'), { name: 'none', description: '', filter: { ageMin: 119 } }),
+      ),
+    ).toBe('INVALID');
     expect((await services.cohorts.list(actor('clinician'))).map((c) => c.name)).toEqual(['Fixture cohort A']);
     expect(await code(services.cohorts.get(actor('clinician'), r.id))).toBe('NOT_FOUND');
   });
@@ -296,7 +437,10 @@ describe('reports', () => {
     expect(a.html).toContain('SYNTHETIC');
     expect(a.html).toContain('Fixture MDT');
     // escaping: a hostile lesion note cannot inject markup
-    await t.db.prisma.lesion.update({ where: { id: fx.lesionId }, data: { enhancementPattern: '<script>alert(1)</script>' } });
+    await t.db.prisma.lesion.update({
+      where: { id: fx.lesionId },
+      data: { enhancementPattern: '<script>alert(1)</script>' },
+    });
     const c = await services.reports.generate(actor('clinician'), { patientId: fx.patients.p1 });
     expect(c.html).not.toContain('<script>');
     expect(c.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -322,10 +466,23 @@ describe('jobs, files, audit', () => {
   });
 
   it('audit is append-only (the database refuses UPDATE and DELETE) and queryable', async () => {
-    await services.audit.record({ userId: fx.users.admin.id, action: 'test.event', entityType: 'Patient', entityId: fx.patients.p1, clientAddress: '1.2.3.4' });
+    await services.audit.record({
+      userId: fx.users.admin.id,
+      action: 'test.event',
+      entityType: 'Patient',
+      entityId: fx.patients.p1,
+      clientAddress: '1.2.3.4',
+    });
     const page = await services.audit.query({ page: 1, pageSize: 5, action: 'test.event' });
-    expect(page.items[0]).toMatchObject({ action: 'test.event', entity: 'Patient', entityId: fx.patients.p1, clientAddress: '1.2.3.4' });
-    await expect(t.db.prisma.auditEvent.updateMany({ where: { action: 'test.event' }, data: { action: 'x' } })).rejects.toThrow();
+    expect(page.items[0]).toMatchObject({
+      action: 'test.event',
+      entity: 'Patient',
+      entityId: fx.patients.p1,
+      clientAddress: '1.2.3.4',
+    });
+    await expect(
+      t.db.prisma.auditEvent.updateMany({ where: { action: 'test.event' }, data: { action: 'x' } }),
+    ).rejects.toThrow();
     await expect(t.db.prisma.auditEvent.deleteMany({ where: { action: 'test.event' } })).rejects.toThrow();
   });
 });

@@ -2,16 +2,30 @@ import { roleProcedure, router } from '../trpc';
 import { agendaAddInput, decisionInput, idInput, meetingCreateInput } from '../inputs';
 
 export const boardsRouter = router({
-  meetings: roleProcedure('TUMOR_BOARD', 'CLINICIAN', 'ADMIN').query(({ ctx }) => ctx.services.boards.meetings(ctx.actor)),
+  meetings: roleProcedure('TUMOR_BOARD', 'CLINICIAN', 'ADMIN').query(({ ctx }) =>
+    ctx.services.boards.meetings(ctx.actor),
+  ),
 
   /** Meeting with its agenda (patients are audited as read). */
   meeting: roleProcedure('TUMOR_BOARD', 'CLINICIAN')
-    .meta({ audit: { action: 'board.meeting.read', entity: 'TumorBoardMeeting', id: (input) => (input as { id?: string })?.id ?? null } })
+    .meta({
+      audit: {
+        action: 'board.meeting.read',
+        entity: 'TumorBoardMeeting',
+        id: (input) => (input as { id?: string })?.id ?? null,
+      },
+    })
     .input(idInput)
     .query(({ ctx, input }) => ctx.services.boards.meeting(ctx.actor, input.id)),
 
   createMeeting: roleProcedure('TUMOR_BOARD', 'ADMIN')
-    .meta({ audit: { action: 'board.meeting.create', entity: 'TumorBoardMeeting', id: (_, out) => (out as { id?: string } | undefined)?.id ?? null } })
+    .meta({
+      audit: {
+        action: 'board.meeting.create',
+        entity: 'TumorBoardMeeting',
+        id: (_, out) => (out as { id?: string } | undefined)?.id ?? null,
+      },
+    })
     .input(meetingCreateInput)
     .mutation(({ ctx, input }) => ctx.services.boards.createMeeting(ctx.actor, input)),
 
@@ -30,7 +44,13 @@ export const boardsRouter = router({
 
   /** Decision, recommendation, attendees; sign-off makes the discussion immutable. */
   recordDecision: roleProcedure('TUMOR_BOARD')
-    .meta({ audit: { action: 'board.decision.record', entity: 'CaseDiscussion', id: (input) => (input as { discussionId?: string })?.discussionId ?? null } })
+    .meta({
+      audit: {
+        action: 'board.decision.record',
+        entity: 'CaseDiscussion',
+        id: (input) => (input as { discussionId?: string })?.discussionId ?? null,
+      },
+    })
     .input(decisionInput)
     .mutation(({ ctx, input }) => ctx.services.boards.recordDecision(ctx.actor, input)),
 });

@@ -1,7 +1,8 @@
 import { roleProcedure, router } from '../trpc';
 import { cohortCreateInput, cohortSplitInput, csvAcceptInput, csvPreviewInput, idInput } from '../inputs';
 
-const outId = (_: unknown, out: unknown) => (out as { id?: string; cohortId?: string } | undefined)?.cohortId ?? (out as { id?: string } | undefined)?.id ?? null;
+const outId = (_: unknown, out: unknown) =>
+  (out as { id?: string; cohortId?: string } | undefined)?.cohortId ?? (out as { id?: string } | undefined)?.id ?? null;
 
 export const cohortsRouter = router({
   list: roleProcedure('CLINICIAN', 'TUMOR_BOARD', 'ADMIN').query(({ ctx }) => ctx.services.cohorts.list(ctx.actor)),
@@ -20,7 +21,13 @@ export const cohortsRouter = router({
 
   /** Validate a CSV with a column mapping; returns a per-row report and an import id. Imports nothing. */
   previewCsvImport: roleProcedure('ADMIN')
-    .meta({ audit: { action: 'cohort.import.preview', entity: 'Cohort', details: (_, out) => ({ importId: (out as { importId?: string } | undefined)?.importId }) } })
+    .meta({
+      audit: {
+        action: 'cohort.import.preview',
+        entity: 'Cohort',
+        details: (_, out) => ({ importId: (out as { importId?: string } | undefined)?.importId }),
+      },
+    })
     .input(csvPreviewInput)
     .mutation(({ ctx, input }) => ctx.services.cohorts.previewCsvImport(ctx.actor, input)),
 
@@ -32,7 +39,9 @@ export const cohortsRouter = router({
 
   /** TRAINING / VALIDATION split by seeded random, centre or date. */
   split: roleProcedure('ADMIN')
-    .meta({ audit: { action: 'cohort.split', entity: 'Cohort', id: (input) => (input as { id?: string })?.id ?? null } })
+    .meta({
+      audit: { action: 'cohort.split', entity: 'Cohort', id: (input) => (input as { id?: string })?.id ?? null },
+    })
     .input(cohortSplitInput)
     .mutation(({ ctx, input }) => ctx.services.cohorts.split(ctx.actor, input)),
 });

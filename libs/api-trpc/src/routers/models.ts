@@ -32,7 +32,14 @@ export const modelsRouter = router({
 
   /** Validate on a cohort (all members or its VALIDATION split): AUC/CI, calibration, DCA, or C-index and KM by risk group. */
   validate: roleProcedure('ADMIN')
-    .meta({ audit: { action: 'model.validate', entity: 'Model', id: byId, details: (input) => ({ cohortId: (input as { cohortId?: string })?.cohortId }) } })
+    .meta({
+      audit: {
+        action: 'model.validate',
+        entity: 'Model',
+        id: byId,
+        details: (input) => ({ cohortId: (input as { cohortId?: string })?.cohortId }),
+      },
+    })
     .input(modelValidateInput)
     .mutation(({ ctx, input }) => ctx.services.validation.validate(ctx.actor, input)),
 });

@@ -8,7 +8,10 @@ export const patientsRouter = router({
       audit: {
         action: 'patient.list',
         entity: 'Patient',
-        details: (input, out) => ({ filter: input ?? {}, returned: (out as { items?: unknown[] } | undefined)?.items?.length ?? 0 }),
+        details: (input, out) => ({
+          filter: input ?? {},
+          returned: (out as { items?: unknown[] } | undefined)?.items?.length ?? 0,
+        }),
       },
     })
     .input(patientListInput)
@@ -16,7 +19,9 @@ export const patientsRouter = router({
 
   /** Case detail: clinical fields, outcomes, studies with series/segmentations/lesions, predictions, discussions. */
   get: roleProcedure('CLINICIAN', 'TUMOR_BOARD')
-    .meta({ audit: { action: 'patient.read', entity: 'Patient', id: (input) => (input as { id?: string })?.id ?? null } })
+    .meta({
+      audit: { action: 'patient.read', entity: 'Patient', id: (input) => (input as { id?: string })?.id ?? null },
+    })
     .input(idInput)
     .query(({ ctx, input }) => ctx.services.patients.get(ctx.actor, input.id)),
 });

@@ -9,14 +9,23 @@ export const predictionsRouter = router({
         action: 'prediction.create',
         entity: 'Patient',
         id: (input) => (input as { patientId?: string })?.patientId ?? null,
-        details: (input, out) => ({ modelId: (input as { modelId?: string })?.modelId, predictionId: (out as { id?: string } | undefined)?.id }),
+        details: (input, out) => ({
+          modelId: (input as { modelId?: string })?.modelId,
+          predictionId: (out as { id?: string } | undefined)?.id,
+        }),
       },
     })
     .input(predictionRunInput)
     .mutation(({ ctx, input }) => ctx.services.predictions.run(ctx.actor, input)),
 
   listForPatient: roleProcedure('CLINICIAN', 'TUMOR_BOARD')
-    .meta({ audit: { action: 'prediction.list', entity: 'Patient', id: (input) => (input as { patientId?: string })?.patientId ?? null } })
+    .meta({
+      audit: {
+        action: 'prediction.list',
+        entity: 'Patient',
+        id: (input) => (input as { patientId?: string })?.patientId ?? null,
+      },
+    })
     .input(patientIdInput)
     .query(({ ctx, input }) => ctx.services.predictions.listForPatient(ctx.actor, input.patientId)),
 });

@@ -6,7 +6,14 @@ const pid = (input: unknown) => (input as { patientId?: string })?.patientId ?? 
 /** Structured reports (deterministic HTML from the case data). */
 export const reportsRouter = router({
   generate: roleProcedure('CLINICIAN', 'TUMOR_BOARD')
-    .meta({ audit: { action: 'report.create', entity: 'Patient', id: pid, details: (_, out) => ({ reportId: (out as { id?: string } | undefined)?.id }) } })
+    .meta({
+      audit: {
+        action: 'report.create',
+        entity: 'Patient',
+        id: pid,
+        details: (_, out) => ({ reportId: (out as { id?: string } | undefined)?.id }),
+      },
+    })
     .input(reportGenerateInput)
     .mutation(({ ctx, input }) => ctx.services.reports.generate(ctx.actor, input)),
 
@@ -22,7 +29,9 @@ export const reportsRouter = router({
 
   /** Optional rewrite through the admin-configured OpenAI-compatible endpoint (off by default); the HTML is kept. */
   rewrite: roleProcedure('CLINICIAN', 'TUMOR_BOARD')
-    .meta({ audit: { action: 'report.rewrite', entity: 'Report', id: (input) => (input as { id?: string })?.id ?? null } })
+    .meta({
+      audit: { action: 'report.rewrite', entity: 'Report', id: (input) => (input as { id?: string })?.id ?? null },
+    })
     .input(idInput)
     .mutation(({ ctx, input }) => ctx.services.llm.rewrite(ctx.actor, input.id)),
 });

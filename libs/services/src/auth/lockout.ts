@@ -25,7 +25,11 @@ export interface LockoutState {
  * @param failures times of failed logins after the last success (any order)
  * @param now the current time
  */
-export function lockoutState(failures: readonly Date[], now: Date, policy: LockoutPolicy = DEFAULT_LOCKOUT): LockoutState {
+export function lockoutState(
+  failures: readonly Date[],
+  now: Date,
+  policy: LockoutPolicy = DEFAULT_LOCKOUT,
+): LockoutState {
   const since = now.getTime() - policy.windowMs;
   const recent = failures
     .map((d) => d.getTime())

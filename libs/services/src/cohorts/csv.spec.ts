@@ -32,7 +32,15 @@ describe('validatePatientCsv', () => {
     'P6,f,NA,0,,5.5,yes,Oslo',
     'P7,M,50', // short row
   ].join('\n');
-  const mapping = { pseudoId: 'ID', sex: 'Gender', age: 'Age', bclc: 'BCLC stage', afp: 'AFP', osMonths: 'OS (months)', osEvent: 'Death' } as const;
+  const mapping = {
+    pseudoId: 'ID',
+    sex: 'Gender',
+    age: 'Age',
+    bclc: 'BCLC stage',
+    afp: 'AFP',
+    osMonths: 'OS (months)',
+    osEvent: 'Death',
+  } as const;
 
   it('reports every row with its line and reasons; only valid rows become drafts', () => {
     const r = validatePatientCsv(csv, mapping);
@@ -43,14 +51,28 @@ describe('validatePatientCsv', () => {
     expect(byLine[2]!.ok).toBe(true);
     expect(byLine[3]!.errors).toEqual(['age 200 is outside 0..120']);
     expect(byLine[4]!.errors).toEqual(
-      expect.arrayContaining(['afp "abc" is not a number', 'sex "X" is not M/F', 'bclc "E" is not 0/A/B/C/D', 'osEvent is given without osMonths']),
+      expect.arrayContaining([
+        'afp "abc" is not a number',
+        'sex "X" is not M/F',
+        'bclc "E" is not 0/A/B/C/D',
+        'osEvent is given without osMonths',
+      ]),
     );
     expect(byLine[5]!.errors).toEqual(['pseudoId P1 repeats line 2']);
     expect(byLine[6]!.errors).toEqual(['pseudoId is empty']);
     expect(byLine[7]!.ok).toBe(true);
     expect(byLine[8]!.errors[0]).toMatch(/has 3 cells but the header has 8/);
     expect(r.drafts).toEqual([
-      { pseudoId: 'P1', sex: 'MALE', age: 61, bclc: 'A', afp: 12.5, osMonths: 30, osEvent: false, extra: { Centre: 'Leeds' } },
+      {
+        pseudoId: 'P1',
+        sex: 'MALE',
+        age: 61,
+        bclc: 'A',
+        afp: 12.5,
+        osMonths: 30,
+        osEvent: false,
+        extra: { Centre: 'Leeds' },
+      },
       { pseudoId: 'P6', sex: 'FEMALE', bclc: 'STAGE_0', osMonths: 5.5, osEvent: true, extra: { Centre: 'Oslo' } },
     ]);
   });
@@ -65,6 +87,9 @@ describe('validatePatientCsv', () => {
   it('refuses a mapping without pseudoId or naming a missing column', () => {
     const r = validatePatientCsv(csv, { sex: 'Gender', age: 'Nope' });
     expect(r.validRows).toBe(0);
-    expect(r.rows[0]!.errors).toEqual(['mapping: pseudoId must be mapped to a column', 'mapping: column "Nope" (for age) is not in the header']);
+    expect(r.rows[0]!.errors).toEqual([
+      'mapping: pseudoId must be mapped to a column',
+      'mapping: column "Nope" (for age) is not in the header',
+    ]);
   });
 });

@@ -6,8 +6,21 @@ import { createHash } from 'node:crypto';
 import { parseCsv } from './csv';
 
 export const CSV_TARGET_FIELDS = [
-  'pseudoId', 'sex', 'age', 'aetiology', 'cirrhosis', 'childPugh', 'bclc', 'afp', 'bilirubin', 'albumin',
-  'platelets', 'osMonths', 'osEvent', 'rfsMonths', 'rfsEvent',
+  'pseudoId',
+  'sex',
+  'age',
+  'aetiology',
+  'cirrhosis',
+  'childPugh',
+  'bclc',
+  'afp',
+  'bilirubin',
+  'albumin',
+  'platelets',
+  'osMonths',
+  'osEvent',
+  'rfsMonths',
+  'rfsEvent',
 ] as const;
 export type CsvTarget = (typeof CSV_TARGET_FIELDS)[number];
 
@@ -59,7 +72,8 @@ const NUMERIC: Record<string, [number, number]> = {
   rfsMonths: [0, 600],
 };
 
-const isBlank = (s: string | undefined) => s === undefined || s.trim() === '' || /^(na|n\/a|null|nan|-)$/i.test(s.trim());
+const isBlank = (s: string | undefined) =>
+  s === undefined || s.trim() === '' || /^(na|n\/a|null|nan|-)$/i.test(s.trim());
 
 function parseBool(s: string): boolean | undefined {
   const v = s.trim().toLowerCase();
@@ -78,7 +92,10 @@ function parseSex(s: string): PatientDraft['sex'] | undefined {
 }
 
 function parseBclc(s: string): PatientDraft['bclc'] | undefined {
-  const v = s.trim().toUpperCase().replace(/^BCLC\s*/, '');
+  const v = s
+    .trim()
+    .toUpperCase()
+    .replace(/^BCLC\s*/, '');
   if (v === '0' || v === 'STAGE_0') return 'STAGE_0';
   if (['A', 'B', 'C', 'D'].includes(v)) return v as 'A';
   return undefined;
@@ -87,7 +104,11 @@ function parseBclc(s: string): PatientDraft['bclc'] | undefined {
 export function validatePatientCsv(csv: string, mapping: Partial<Record<CsvTarget, string>>): ValidationReport {
   const parsed = parseCsv(csv);
   const header = parsed.header;
-  const hash = createHash('sha256').update(csv).update('\0').update(JSON.stringify(Object.entries(mapping).sort())).digest('hex');
+  const hash = createHash('sha256')
+    .update(csv)
+    .update('\0')
+    .update(JSON.stringify(Object.entries(mapping).sort()))
+    .digest('hex');
   const colIndex: Partial<Record<CsvTarget, number>> = {};
   const mappingErrors: string[] = [];
   if (!mapping.pseudoId) mappingErrors.push('mapping: pseudoId must be mapped to a column');
@@ -98,7 +119,16 @@ export function validatePatientCsv(csv: string, mapping: Partial<Record<CsvTarge
     else colIndex[target] = idx;
   }
   if (mappingErrors.length) {
-    return { reportHash: hash, columns: header, unmappedColumns: [], totalRows: parsed.rows.length, validRows: 0, invalidRows: parsed.rows.length, rows: [{ line: 1, pseudoId: null, ok: false, errors: mappingErrors }], drafts: [] };
+    return {
+      reportHash: hash,
+      columns: header,
+      unmappedColumns: [],
+      totalRows: parsed.rows.length,
+      validRows: 0,
+      invalidRows: parsed.rows.length,
+      rows: [{ line: 1, pseudoId: null, ok: false, errors: mappingErrors }],
+      drafts: [],
+    };
   }
   const mappedIdx = new Set(Object.values(colIndex));
   const unmapped = header.filter((_, i) => !mappedIdx.has(i));
@@ -113,7 +143,8 @@ export function validatePatientCsv(csv: string, mapping: Partial<Record<CsvTarge
     const pid = get('pseudoId')?.trim() ?? '';
     const d: PatientDraft = { pseudoId: pid };
     if (!pid) errors.push('pseudoId is empty');
-    else if (!/^[A-Za-z0-9._:-]{1,64}$/.test(pid)) errors.push(`pseudoId "${pid.slice(0, 80)}" may only contain letters, digits and . _ : - (at most 64)`);
+    else if (!/^[A-Za-z0-9._:-]{1,64}$/.test(pid))
+      errors.push(`pseudoId "${pid.slice(0, 80)}" may only contain letters, digits and . _ : - (at most 64)`);
     else if (seen.has(pid)) errors.push(`pseudoId ${pid} repeats line ${seen.get(pid)}`);
     else seen.set(pid, line);
 
@@ -146,7 +177,10 @@ export function validatePatientCsv(csv: string, mapping: Partial<Record<CsvTarge
     }
     const cp = get('childPugh');
     if (!isBlank(cp)) {
-      const v = cp!.trim().toUpperCase().replace(/^CHILD[- ]?PUGH\s*/, '');
+      const v = cp!
+        .trim()
+        .toUpperCase()
+        .replace(/^CHILD[- ]?PUGH\s*/, '');
       if (!['A', 'B', 'C'].includes(v)) errors.push(`childPugh "${cp}" is not A/B/C`);
       else d.childPugh = v as 'A';
     }

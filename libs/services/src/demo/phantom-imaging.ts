@@ -18,9 +18,16 @@ const ENHANCEMENT: Record<string, string> = {
   METASTASIS: 'Rim enhancement',
 };
 
-export function phantomImagingProvider(opts: { dims?: [number, number, number]; spacing?: [number, number, number] } = {}): SyntheticImagingProvider {
+export function phantomImagingProvider(
+  opts: { dims?: [number, number, number]; spacing?: [number, number, number] } = {},
+): SyntheticImagingProvider {
   return async ({ seed }) => {
-    const phantom = generatePhantom({ seed, timepoints: 2, dims: opts.dims ?? [96, 96, 32], spacing: opts.spacing ?? [2, 2, 4] });
+    const phantom = generatePhantom({
+      seed,
+      timepoints: 2,
+      dims: opts.dims ?? [96, 96, 32],
+      spacing: opts.spacing ?? [2, 2, 4],
+    });
     const nii = (v: Parameters<typeof encodeNifti>[0]) => gzip(encodeNifti(v));
     return phantom.timepoints.map((tp): SyntheticStudySpec => {
       const pv = PHASES.indexOf('PORTAL_VENOUS');
@@ -31,7 +38,15 @@ export function phantomImagingProvider(opts: { dims?: [number, number, number]; 
         dayOffset: tp.dayOffset,
         series: PHASES.map((phase) => {
           const v = tp.phases[phase];
-          return { phase, description: v.metadata.seriesDescription, dims: v.dims, spacing: v.spacing, origin: v.origin, direction: [...v.direction], niftiGz: nii(v as never) };
+          return {
+            phase,
+            description: v.metadata.seriesDescription,
+            dims: v.dims,
+            spacing: v.spacing,
+            origin: v.origin,
+            direction: [...v.direction],
+            niftiGz: nii(v as never),
+          };
         }),
         lesions: tp.lesions.map((l) => ({
           label: `L${l.label}`,

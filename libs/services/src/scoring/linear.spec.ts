@@ -16,7 +16,11 @@ import {
 describe('logistic scoring vs R glm (delta-method CI on the linear predictor)', () => {
   const g = goldens.logistic;
   it.each(g.cases.map((c, i) => [i, c] as const))('case %i: η, se(η), p and 95%% CI', (_, c) => {
-    const { eta, se } = linearPredictor(['wt', 'hp'], c.x, g.coefficients, { intercept: g.intercept, covariance: g.covariance, covarianceOrder: g.covarianceOrder });
+    const { eta, se } = linearPredictor(['wt', 'hp'], c.x, g.coefficients, {
+      intercept: g.intercept,
+      covariance: g.covariance,
+      covarianceOrder: g.covarianceOrder,
+    });
     expect(eta).toBeCloseTo(c.eta, 10);
     expect(se).not.toBeNull();
     expect(se!).toBeCloseTo(c.se, 10);
@@ -31,7 +35,9 @@ describe('logistic scoring vs R glm (delta-method CI on the linear predictor)', 
     const r = linearPredictor(['wt', 'hp'], c.x, g.coefficients, { intercept: g.intercept });
     expect(r.se).toBeNull();
     expect(logisticProbability(r.eta, r.se).ci).toBeNull();
-    expect(() => linearPredictor(['wt', 'hp'], c.x, g.coefficients, { intercept: g.intercept, covariance: [[1]] })).toThrow(/covariance is 1x1 but 3/);
+    expect(() =>
+      linearPredictor(['wt', 'hp'], c.x, g.coefficients, { intercept: g.intercept, covariance: [[1]] }),
+    ).toThrow(/covariance is 1x1 but 3/);
     expect(() => linearPredictor(['wt', 'zz'], c.x, g.coefficients)).toThrow(/no coefficient for predictor zz/);
     expect(() => linearPredictor(['wt', 'hp'], { wt: 1 }, g.coefficients)).toThrow(/hp has no finite value/);
   });
@@ -62,7 +68,9 @@ describe('nomogram points vs rms::nomogram', () => {
       { a: 7, b: 2 },
       { a: 9, b: 0 },
     ];
-    const pairs = xs.map((x) => [linearPredictor(['a', 'b'], x, coef).eta, nomogramPoints(d, x, coef).totalPoints] as const).sort((p, q) => p[0] - q[0]);
+    const pairs = xs
+      .map((x) => [linearPredictor(['a', 'b'], x, coef).eta, nomogramPoints(d, x, coef).totalPoints] as const)
+      .sort((p, q) => p[0] - q[0]);
     for (let i = 1; i < pairs.length; i++) expect(pairs[i]![1]).toBeGreaterThanOrEqual(pairs[i - 1]![1]);
   });
 });
@@ -71,7 +79,11 @@ describe('Cox survival vs survival::survfit', () => {
   const g = goldens.cox;
   const baseline = g.baseline;
   it.each(g.cases.map((c, i) => [i, c] as const))('case %i: curve and median', (_, c) => {
-    const { eta, se } = linearPredictor(['age', 'ph.ecog'], c.x, g.coefficients, { means: g.means, covariance: g.covariance, covarianceOrder: g.covarianceOrder });
+    const { eta, se } = linearPredictor(['age', 'ph.ecog'], c.x, g.coefficients, {
+      means: g.means,
+      covariance: g.covariance,
+      covarianceOrder: g.covarianceOrder,
+    });
     expect(eta).toBeCloseTo(c.eta, 10);
     expect(se!).toBeCloseTo(c.se, 10);
     const curve = coxCurve(baseline, eta, se);
@@ -86,7 +98,14 @@ describe('Cox survival vs survival::survfit', () => {
   });
 
   it('survivalAt is a right-continuous step function starting at 1', () => {
-    const curve = coxCurve([{ t: 1, s: 0.9 }, { t: 2, s: 0.8 }], 0, null);
+    const curve = coxCurve(
+      [
+        { t: 1, s: 0.9 },
+        { t: 2, s: 0.8 },
+      ],
+      0,
+      null,
+    );
     expect(survivalAt(curve, 0.5)).toEqual({ t: 0.5, s: 1, lo: null, hi: null });
     expect(survivalAt(curve, 1).s).toBe(0.9);
     expect(survivalAt(curve, 1.99).s).toBe(0.9);

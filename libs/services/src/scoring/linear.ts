@@ -55,7 +55,12 @@ export function linearPredictor(
   names: readonly string[],
   x: Readonly<Record<string, number>>,
   coefficients: Readonly<Record<string, number>>,
-  opts: { intercept?: number; means?: Readonly<Record<string, number>>; covariance?: number[][]; covarianceOrder?: string[] } = {},
+  opts: {
+    intercept?: number;
+    means?: Readonly<Record<string, number>>;
+    covariance?: number[][];
+    covarianceOrder?: string[];
+  } = {},
 ): { eta: number; se: number | null } {
   let eta = opts.intercept ?? 0;
   const centred: Record<string, number> = {};
@@ -71,7 +76,9 @@ export function linearPredictor(
   const order = opts.covarianceOrder ?? (opts.intercept !== undefined ? ['(Intercept)', ...names] : [...names]);
   const cov = opts.covariance;
   if (cov.length !== order.length || cov.some((r) => r.length !== order.length)) {
-    throw new Error(`linearPredictor: covariance is ${cov.length}x${cov[0]?.length ?? 0} but ${order.length} terms were expected`);
+    throw new Error(
+      `linearPredictor: covariance is ${cov.length}x${cov[0]?.length ?? 0} but ${order.length} terms were expected`,
+    );
   }
   const g = order.map((n) => (n === '(Intercept)' ? 1 : (centred[n] ?? 0)));
   let v = 0;
@@ -111,11 +118,20 @@ export function nomogramPoints(
     const pts = maxRange > 0 ? (100 * b * (value - ref)) / maxRange : 0;
     return { predictor: d.name, value, points: round(pts, 2) };
   });
-  return { points, totalPoints: round(points.reduce((s, p) => s + p.points, 0), 2) };
+  return {
+    points,
+    totalPoints: round(
+      points.reduce((s, p) => s + p.points, 0),
+      2,
+    ),
+  };
 }
 
 /** Logistic probability with a 95 % CI from the delta method on η (null CI without covariance). */
-export function logisticProbability(eta: number, se: number | null): { probability: number; ci: [number, number] | null } {
+export function logisticProbability(
+  eta: number,
+  se: number | null,
+): { probability: number; ci: [number, number] | null } {
   return {
     probability: expit(eta),
     ci: se === null ? null : [expit(eta - Z95 * se), expit(eta + Z95 * se)],
@@ -134,7 +150,11 @@ export interface SurvivalPoint {
  * The limits reflect the uncertainty of the coefficients only (the baseline hazard is treated as known) and
  * are null without a covariance matrix. `baseline` must be sorted by t.
  */
-export function coxCurve(baseline: ReadonlyArray<{ t: number; s: number }>, eta: number, se: number | null): SurvivalPoint[] {
+export function coxCurve(
+  baseline: ReadonlyArray<{ t: number; s: number }>,
+  eta: number,
+  se: number | null,
+): SurvivalPoint[] {
   const hr = Math.exp(eta);
   const lo = se === null ? null : Math.exp(eta + Z95 * se); // larger hazard → lower survival
   const hi = se === null ? null : Math.exp(eta - Z95 * se);
@@ -163,7 +183,10 @@ export function medianSurvival(curve: readonly SurvivalPoint[]): number | null {
 }
 
 /** Risk group by thresholds [low, high] on a probability: < low → low, < high → intermediate, else high. */
-export function riskGroup(p: number, thresholds: readonly [number, number] = [0.2, 0.5]): 'low' | 'intermediate' | 'high' {
+export function riskGroup(
+  p: number,
+  thresholds: readonly [number, number] = [0.2, 0.5],
+): 'low' | 'intermediate' | 'high' {
   if (p < thresholds[0]) return 'low';
   if (p < thresholds[1]) return 'intermediate';
   return 'high';

@@ -36,8 +36,14 @@ export function createAccess(deps: ResolvedDeps) {
     /** The list scope with the actor's accessible cohorts resolved first (one small query). */
     async scope(actor: Actor): Promise<Prisma.PatientWhereInput> {
       if (actor.role !== 'CLINICIAN') return patientScope(actor);
-      const rows = await deps.prisma.cohortAccess.findMany({ where: { userId: actor.userId }, select: { cohortId: true } });
-      return patientScope(actor, rows.map((r) => r.cohortId));
+      const rows = await deps.prisma.cohortAccess.findMany({
+        where: { userId: actor.userId },
+        select: { cohortId: true },
+      });
+      return patientScope(
+        actor,
+        rows.map((r) => r.cohortId),
+      );
     },
 
     /** Throws NOT_FOUND unless `patientId` is in the actor's scope. */
@@ -49,11 +55,14 @@ export function createAccess(deps: ResolvedDeps) {
       if (actor.role === 'CLINICIAN') {
         ok =
           (await prisma.careAssignment.count({ where: { userId: actor.userId, patientId } })) > 0 ||
-          (await prisma.cohortMembership.count({ where: { patientId, cohort: { access: { some: { userId: actor.userId } } } } })) > 0;
+          (await prisma.cohortMembership.count({
+            where: { patientId, cohort: { access: { some: { userId: actor.userId } } } },
+          })) > 0;
       } else if (actor.role === 'TUMOR_BOARD') {
         ok = (await prisma.caseDiscussion.count({ where: { patientId } })) > 0;
       }
-      if (!ok) throw new DomainError('NOT_FOUND', `Patient ${patientId} was not found among the patients you may access`);
+      if (!ok)
+        throw new DomainError('NOT_FOUND', `Patient ${patientId} was not found among the patients you may access`);
     },
   };
 }

@@ -6,8 +6,28 @@ import type { Actor, Role } from '../types';
 /** User administration. Users are never deleted (the audit trail refers to them); they are disabled. */
 export function createAdminService(deps: ResolvedDeps) {
   const { prisma } = deps;
-  const select = { id: true, email: true, name: true, role: true, active: true, lastLoginAt: true, lockedUntil: true, failedLoginCount: true, createdAt: true } as const;
-  const dto = (u: { id: string; email: string; name: string; role: Role; active: boolean; lastLoginAt: Date | null; lockedUntil: Date | null; failedLoginCount: number; createdAt: Date }) => ({
+  const select = {
+    id: true,
+    email: true,
+    name: true,
+    role: true,
+    active: true,
+    lastLoginAt: true,
+    lockedUntil: true,
+    failedLoginCount: true,
+    createdAt: true,
+  } as const;
+  const dto = (u: {
+    id: string;
+    email: string;
+    name: string;
+    role: Role;
+    active: boolean;
+    lastLoginAt: Date | null;
+    lockedUntil: Date | null;
+    failedLoginCount: number;
+    createdAt: Date;
+  }) => ({
     ...u,
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
     lockedUntil: u.lockedUntil?.toISOString() ?? null,
@@ -20,9 +40,15 @@ export function createAdminService(deps: ResolvedDeps) {
     },
 
     async createUser(_actor: Actor, input: { email: string; name: string; role: Role; password: string }) {
-      if (await prisma.user.count({ where: { email: input.email } })) throw new DomainError('CONFLICT', `A user with e-mail ${input.email} already exists`);
+      if (await prisma.user.count({ where: { email: input.email } }))
+        throw new DomainError('CONFLICT', `A user with e-mail ${input.email} already exists`);
       const u = await prisma.user.create({
-        data: { email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password, deps.bcryptCost) },
+        data: {
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          passwordHash: await hashPassword(input.password, deps.bcryptCost),
+        },
         select,
       });
       return dto(u);

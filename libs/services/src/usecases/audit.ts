@@ -62,7 +62,12 @@ export function createAuditService(deps: ResolvedDeps) {
         ...(q.action ? { action: q.action } : {}),
       };
       const [rows, total] = await Promise.all([
-        prisma.auditEvent.findMany({ where, orderBy: { seq: 'desc' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+        prisma.auditEvent.findMany({
+          where,
+          orderBy: { seq: 'desc' },
+          skip: (q.page - 1) * q.pageSize,
+          take: q.pageSize,
+        }),
         prisma.auditEvent.count({ where }),
       ]);
       return {

@@ -56,17 +56,43 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
     async login(emailRaw: string, password: string, meta: LoginMeta): Promise<{ token: string; session: SessionInfo }> {
       const email = emailRaw.trim().toLowerCase();
       const now = deps.now();
-      const auditBase0 = { action: 'auth.login', entityType: 'User', clientAddress: meta.clientAddress, userAgent: meta.userAgent, at: now };
+      const auditBase0 = {
+        action: 'auth.login',
+        entityType: 'User',
+        clientAddress: meta.clientAddress,
+        userAgent: meta.userAgent,
+        at: now,
+      };
       // Per-address throttle: spraying passwords over many (or unknown) accounts from one address is refused too.
       const fromAddress = await prisma.auditEvent.count({
-        where: { action: 'auth.login', outcome: 'FAILURE', ipAddress: meta.clientAddress, at: { gt: new Date(now.getTime() - policy.windowMs) } },
+        where: {
+          action: 'auth.login',
+          outcome: 'FAILURE',
+          ipAddress: meta.clientAddress,
+          at: { gt: new Date(now.getTime() - policy.windowMs) },
+        },
       });
       if (fromAddress >= MAX_FAILURES_PER_ADDRESS) {
-        await audit.record({ ...auditBase0, userId: null, userEmail: email, outcome: 'DENIED', details: { reason: 'address-throttled' } });
-        throw new DomainError('RATE_LIMITED', `Too many failed sign-ins from ${meta.clientAddress}; try again in ${Math.round(policy.windowMs / 60000)} minutes`);
+        await audit.record({
+          ...auditBase0,
+          userId: null,
+          userEmail: email,
+          outcome: 'DENIED',
+          details: { reason: 'address-throttled' },
+        });
+        throw new DomainError(
+          'RATE_LIMITED',
+          `Too many failed sign-ins from ${meta.clientAddress}; try again in ${Math.round(policy.windowMs / 60000)} minutes`,
+        );
       }
       const user = await prisma.user.findUnique({ where: { email } });
-      const auditBase = { action: 'auth.login', entityType: 'User', clientAddress: meta.clientAddress, userAgent: meta.userAgent, at: now };
+      const auditBase = {
+        action: 'auth.login',
+        entityType: 'User',
+        clientAddress: meta.clientAddress,
+        userAgent: meta.userAgent,
+        at: now,
+      };
 
       if (!user || !user.active) {
         await verifyPassword(password, await dummyHash(deps.bcryptCost));
@@ -83,8 +109,16 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
       const who = { userId: user.id, userEmail: user.email, userRole: user.role, entityId: user.id };
 
       if (user.lockedUntil && user.lockedUntil > now) {
-        await audit.record({ ...auditBase, ...who, outcome: 'DENIED', details: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() } });
-        throw new DomainError('RATE_LIMITED', `Account locked after repeated failed sign-ins; try again after ${user.lockedUntil.toISOString()}`);
+        await audit.record({
+          ...auditBase,
+          ...who,
+          outcome: 'DENIED',
+          details: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() },
+        });
+        throw new DomainError(
+          'RATE_LIMITED',
+          `Account locked after repeated failed sign-ins; try again after ${user.lockedUntil.toISOString()}`,
+        );
       }
 
       if (!(await verifyPassword(password, user.passwordHash))) {
@@ -95,14 +129,20 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
           data: { failedLoginCount: { increment: 1 }, lockedUntil: state.locked ? state.retryAt! : null },
         });
         if (state.locked) {
-          throw new DomainError('RATE_LIMITED', `Account locked after ${policy.maxFailures} failed sign-ins; try again after ${state.retryAt!.toISOString()}`);
+          throw new DomainError(
+            'RATE_LIMITED',
+            `Account locked after ${policy.maxFailures} failed sign-ins; try again after ${state.retryAt!.toISOString()}`,
+          );
         }
         throw new DomainError('UNAUTHENTICATED', INVALID);
       }
 
       // Success: revoke the session the browser came with (if any) and always issue a fresh one.
       if (meta.previousToken) {
-        await prisma.session.updateMany({ where: { tokenHash: hashToken(meta.previousToken), revokedAt: null }, data: { revokedAt: now } });
+        await prisma.session.updateMany({
+          where: { tokenHash: hashToken(meta.previousToken), revokedAt: null },
+          data: { revokedAt: now },
+        });
       }
       const token = newToken();
       const csrfToken = newToken();
@@ -120,14 +160,23 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
             userAgent: meta.userAgent?.slice(0, 500) ?? null,
           },
         }),
-        prisma.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now } }),
+        prisma.user.update({
+          where: { id: user.id },
+          data: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now },
+        }),
       ]);
       await audit.record({ ...auditBase, ...who, outcome: 'SUCCESS', details: { sessionId: session.id } });
-      return { token, session: { sessionId: session.id, user: view(user), csrfToken, expiresAt: expiresAt.toISOString() } };
+      return {
+        token,
+        session: { sessionId: session.id, user: view(user), csrfToken, expiresAt: expiresAt.toISOString() },
+      };
     },
 
     async logout(actor: Actor): Promise<void> {
-      await prisma.session.updateMany({ where: { id: actor.sessionId, revokedAt: null }, data: { revokedAt: deps.now() } });
+      await prisma.session.updateMany({
+        where: { id: actor.sessionId, revokedAt: null },
+        data: { revokedAt: deps.now() },
+      });
       await audit.record({
         userId: actor.userId,
         userEmail: actor.email,

@@ -41,9 +41,24 @@ export function createBoardsService(deps: ResolvedDeps, access: Access) {
         albumin: p.albumin,
         platelets: p.platelets,
       },
-      lesions: p.lesions.map((l) => ({ label: l.label, type: l.type, diameterMm: l.diameterMm, volumeMl: l.volumeMl, enhancementPattern: l.enhancementPattern, liRads: l.liRads })),
+      lesions: p.lesions.map((l) => ({
+        label: l.label,
+        type: l.type,
+        diameterMm: l.diameterMm,
+        volumeMl: l.volumeMl,
+        enhancementPattern: l.enhancementPattern,
+        liRads: l.liRads,
+      })),
       treatments: p.treatments.map((t) => ({ type: t.type, date: iso(t.date), response: t.response })),
-      predictions: [...latest.values()].map((d) => ({ model: d.modelName, version: d.modelVersion, task: d.task, probability: d.probability, ci: d.ci, riskGroup: d.riskGroup, survival: d.survival })),
+      predictions: [...latest.values()].map((d) => ({
+        model: d.modelName,
+        version: d.modelVersion,
+        task: d.task,
+        probability: d.probability,
+        ci: d.ci,
+        riskGroup: d.riskGroup,
+        survival: d.survival,
+      })),
     };
   }
 
@@ -104,19 +119,30 @@ export function createBoardsService(deps: ResolvedDeps, access: Access) {
     },
 
     async createMeeting(_actor: Actor, input: { title: string; scheduledAt: string }) {
-      const m = await prisma.tumorBoardMeeting.create({ data: { title: input.title, scheduledAt: new Date(input.scheduledAt) } });
+      const m = await prisma.tumorBoardMeeting.create({
+        data: { title: input.title, scheduledAt: new Date(input.scheduledAt) },
+      });
       return { id: m.id, title: m.title, scheduledAt: m.scheduledAt.toISOString(), status: m.status };
     },
 
     async addToAgenda(actor: Actor, input: { meetingId: string; patientId: string; question: string }) {
       await access.assertPatient(actor, input.patientId);
-      const meeting = await prisma.tumorBoardMeeting.findUnique({ where: { id: input.meetingId }, select: { status: true, title: true } });
+      const meeting = await prisma.tumorBoardMeeting.findUnique({
+        where: { id: input.meetingId },
+        select: { status: true, title: true },
+      });
       if (!meeting) throw new DomainError('NOT_FOUND', `Meeting ${input.meetingId} was not found`);
       if (meeting.status === 'CLOSED' || meeting.status === 'CANCELLED') {
-        throw new DomainError('INVALID', `Meeting "${meeting.title}" is ${meeting.status}; cases can only be added to scheduled or running meetings`);
+        throw new DomainError(
+          'INVALID',
+          `Meeting "${meeting.title}" is ${meeting.status}; cases can only be added to scheduled or running meetings`,
+        );
       }
       const snap = await snapshot(input.patientId);
-      const last = await prisma.caseDiscussion.aggregate({ where: { meetingId: input.meetingId }, _max: { position: true } });
+      const last = await prisma.caseDiscussion.aggregate({
+        where: { meetingId: input.meetingId },
+        _max: { position: true },
+      });
       try {
         const d = await prisma.caseDiscussion.create({
           data: {
@@ -130,15 +156,29 @@ export function createBoardsService(deps: ResolvedDeps, access: Access) {
         });
         return { discussionId: d.id, position: d.position, status: d.status };
       } catch (e) {
-        if ((e as { code?: string }).code === 'P2002') throw new DomainError('CONFLICT', `Patient ${snap.patient.pseudoId} is already on the agenda of "${meeting.title}"`);
+        if ((e as { code?: string }).code === 'P2002')
+          throw new DomainError(
+            'CONFLICT',
+            `Patient ${snap.patient.pseudoId} is already on the agenda of "${meeting.title}"`,
+          );
         throw e;
       }
     },
 
-    async recordDecision(actor: Actor, input: { discussionId: string; decision: string; recommendation: string; attendees: string[]; signOff: boolean }) {
-      const d = await prisma.caseDiscussion.findUnique({ where: { id: input.discussionId }, select: { status: true, meeting: { select: { status: true } } } });
+    async recordDecision(
+      actor: Actor,
+      input: { discussionId: string; decision: string; recommendation: string; attendees: string[]; signOff: boolean },
+    ) {
+      const d = await prisma.caseDiscussion.findUnique({
+        where: { id: input.discussionId },
+        select: { status: true, meeting: { select: { status: true } } },
+      });
       if (!d) throw new DomainError('NOT_FOUND', `Case discussion ${input.discussionId} was not found`);
-      if (d.status === 'SIGNED_OFF') throw new DomainError('CONFLICT', `Case discussion ${input.discussionId} is signed off and can no longer change`);
+      if (d.status === 'SIGNED_OFF')
+        throw new DomainError(
+          'CONFLICT',
+          `Case discussion ${input.discussionId} is signed off and can no longer change`,
+        );
       if (d.meeting.status === 'CANCELLED') throw new DomainError('INVALID', 'The meeting was cancelled');
       const now = deps.now();
       const res = await prisma.caseDiscussion.updateMany({
@@ -152,7 +192,8 @@ export function createBoardsService(deps: ResolvedDeps, access: Access) {
           ...(input.signOff ? { signedOffById: actor.userId, signedOffAt: now } : {}),
         },
       });
-      if (res.count !== 1) throw new DomainError('CONFLICT', `Case discussion ${input.discussionId} was signed off concurrently`);
+      if (res.count !== 1)
+        throw new DomainError('CONFLICT', `Case discussion ${input.discussionId} was signed off concurrently`);
       const after = await prisma.caseDiscussion.findUniqueOrThrow({ where: { id: input.discussionId } });
       return {
         discussionId: after.id,

@@ -63,7 +63,8 @@ export function createCohortsService(deps: ResolvedDeps) {
   }
 
   async function assertNameFree(name: string) {
-    if (await prisma.cohort.count({ where: { name } })) throw new DomainError('CONFLICT', `A cohort named "${name}" already exists`);
+    if (await prisma.cohort.count({ where: { name } }))
+      throw new DomainError('CONFLICT', `A cohort named "${name}" already exists`);
   }
 
   function reportDto(r: ReturnType<typeof validatePatientCsv>, existing: Set<string>) {
@@ -78,7 +79,10 @@ export function createCohortsService(deps: ResolvedDeps) {
   async function existingIds(pseudoIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (let i = 0; i < pseudoIds.length; i += 1000) {
-      const rows = await prisma.patient.findMany({ where: { pseudoId: { in: pseudoIds.slice(i, i + 1000) } }, select: { pseudoId: true } });
+      const rows = await prisma.patient.findMany({
+        where: { pseudoId: { in: pseudoIds.slice(i, i + 1000) } },
+        select: { pseudoId: true },
+      });
       for (const r of rows) found.add(r.pseudoId);
     }
     return found;
@@ -115,14 +119,30 @@ export function createCohortsService(deps: ResolvedDeps) {
         ids.forEach((id, i) => assign.set(id, i < k ? 'VALIDATION' : 'TRAINING'));
       } else if (input.by === 'centre') {
         const centres = [...new Set(members.map((m) => m.patient.centre).filter((x): x is string => !!x))].sort();
-        if (!input.validationCentres?.length) throw new DomainError('INVALID', `Name the validation centres (available: ${centres.join(', ') || 'none recorded'})`);
+        if (!input.validationCentres?.length)
+          throw new DomainError(
+            'INVALID',
+            `Name the validation centres (available: ${centres.join(', ') || 'none recorded'})`,
+          );
         const unknown = input.validationCentres.filter((x) => !centres.includes(x));
-        if (unknown.length) throw new DomainError('INVALID', `Unknown centre(s) ${unknown.join(', ')} (available: ${centres.join(', ') || 'none recorded'})`);
-        for (const m of members) assign.set(m.patientId, m.patient.centre ? (input.validationCentres.includes(m.patient.centre) ? 'VALIDATION' : 'TRAINING') : null);
+        if (unknown.length)
+          throw new DomainError(
+            'INVALID',
+            `Unknown centre(s) ${unknown.join(', ')} (available: ${centres.join(', ') || 'none recorded'})`,
+          );
+        for (const m of members)
+          assign.set(
+            m.patientId,
+            m.patient.centre ? (input.validationCentres.includes(m.patient.centre) ? 'VALIDATION' : 'TRAINING') : null,
+          );
       } else {
         if (!input.cutoffDate) throw new DomainError('INVALID', 'A date split needs cutoffDate');
         const cut = new Date(input.cutoffDate).getTime();
-        for (const m of members) assign.set(m.patientId, m.patient.diagnosisDate ? (m.patient.diagnosisDate.getTime() >= cut ? 'VALIDATION' : 'TRAINING') : null);
+        for (const m of members)
+          assign.set(
+            m.patientId,
+            m.patient.diagnosisDate ? (m.patient.diagnosisDate.getTime() >= cut ? 'VALIDATION' : 'TRAINING') : null,
+          );
       }
       const groups: Record<'TRAINING' | 'VALIDATION' | 'null', string[]> = { TRAINING: [], VALIDATION: [], null: [] };
       for (const [id, s] of assign) groups[s ?? 'null'].push(id);
@@ -136,9 +156,22 @@ export function createCohortsService(deps: ResolvedDeps) {
           }
         }
         const def = (c.definition && typeof c.definition === 'object' ? c.definition : {}) as Record<string, unknown>;
-        await tx.cohort.update({ where: { id: c.id }, data: { definition: { ...def, split: { ...input, by: input.by, at: deps.now().toISOString(), byUser: actor.email } } as Prisma.InputJsonValue } });
+        await tx.cohort.update({
+          where: { id: c.id },
+          data: {
+            definition: {
+              ...def,
+              split: { ...input, by: input.by, at: deps.now().toISOString(), byUser: actor.email },
+            } as Prisma.InputJsonValue,
+          },
+        });
       });
-      return { cohortId: c.id, training: groups.TRAINING.length, validation: groups.VALIDATION.length, unassigned: groups.null.length };
+      return {
+        cohortId: c.id,
+        training: groups.TRAINING.length,
+        validation: groups.VALIDATION.length,
+        unassigned: groups.null.length,
+      };
     },
 
     async list(actor: Actor) {
@@ -163,7 +196,10 @@ export function createCohortsService(deps: ResolvedDeps) {
       const c = await prisma.cohort.findUnique({
         where: { id },
         include: {
-          memberships: { orderBy: { patient: { pseudoId: 'asc' } }, include: { patient: { select: { id: true, pseudoId: true, bclc: true, osMonths: true, osEvent: true } } } },
+          memberships: {
+            orderBy: { patient: { pseudoId: 'asc' } },
+            include: { patient: { select: { id: true, pseudoId: true, bclc: true, osMonths: true, osEvent: true } } },
+          },
           createdBy: { select: { email: true, name: true } },
           trainedModels: { select: { id: true, name: true, version: true, status: true } },
         },
@@ -216,13 +252,21 @@ export function createCohortsService(deps: ResolvedDeps) {
       const report = validate(input);
       const existing = await existingIds(report.drafts.map((d) => d.pseudoId));
       const nameTaken = (await prisma.cohort.count({ where: { name: input.cohortName } })) > 0;
-      return { ...reportDto(report, existing), importId: report.reportHash, cohortName: input.cohortName, cohortNameTaken: nameTaken };
+      return {
+        ...reportDto(report, existing),
+        importId: report.reportHash,
+        cohortName: input.cohortName,
+        cohortNameTaken: nameTaken,
+      };
     },
 
     async acceptCsvImport(actor: Actor, input: CsvImportInput & { reportHash: string }) {
       const report = validate(input);
       if (report.reportHash !== input.reportHash) {
-        throw new DomainError('CONFLICT', 'The CSV or its mapping changed since the validation report was produced; preview again and accept the new report');
+        throw new DomainError(
+          'CONFLICT',
+          'The CSV or its mapping changed since the validation report was produced; preview again and accept the new report',
+        );
       }
       if (!report.drafts.length) throw new DomainError('INVALID', 'The report has no valid rows; nothing to import');
       await assertNameFree(input.cohortName);
@@ -234,16 +278,28 @@ export function createCohortsService(deps: ResolvedDeps) {
             name: input.cohortName,
             description: `CSV import by ${actor.email}: ${report.validRows} valid of ${report.totalRows} rows`,
             sourceDataset: 'csv-import',
-            definition: { kind: 'csv', mapping: input.mapping, reportHash: report.reportHash, invalidRows: report.invalidRows } as unknown as Prisma.InputJsonValue,
+            definition: {
+              kind: 'csv',
+              mapping: input.mapping,
+              reportHash: report.reportHash,
+              invalidRows: report.invalidRows,
+            } as unknown as Prisma.InputJsonValue,
             createdById: actor.userId,
           },
         });
         if (fresh.length) {
           await tx.patient.createMany({
-            data: fresh.map((d) => ({ ...d, sourceDataset: 'csv-import', extra: (d.extra ?? undefined) as Prisma.InputJsonValue | undefined })),
+            data: fresh.map((d) => ({
+              ...d,
+              sourceDataset: 'csv-import',
+              extra: (d.extra ?? undefined) as Prisma.InputJsonValue | undefined,
+            })),
           });
         }
-        const ids = await tx.patient.findMany({ where: { pseudoId: { in: report.drafts.map((d) => d.pseudoId) } }, select: { id: true } });
+        const ids = await tx.patient.findMany({
+          where: { pseudoId: { in: report.drafts.map((d) => d.pseudoId) } },
+          select: { id: true },
+        });
         await tx.cohortMembership.createMany({ data: ids.map((p) => ({ cohortId: c.id, patientId: p.id })) });
         await tx.cohortAccess.create({ data: { cohortId: c.id, userId: actor.userId } });
         return c;

@@ -34,10 +34,24 @@ describe('featureDeltas', () => {
     ]);
   });
   it('never mixes settings, software versions or lesions, and ignores unlinked rows', () => {
-    expect(featureDeltas([row({ values: { a: 1 } }), row({ studyId: 's2', settingsKey: 'other', values: { a: 2 } })])).toEqual([]);
-    expect(featureDeltas([row({ values: { a: 1 } }), row({ studyId: 's2', softwareVersion: '2', values: { a: 2 } })])).toEqual([]);
-    expect(featureDeltas([row({ values: { a: 1 } }), row({ studyId: 's2', lesionId: 'L2', lesionLabel: 'L2', values: { a: 2 } })])).toEqual([]);
-    expect(featureDeltas([row({ lesionId: null, lesionLabel: null }), row({ studyId: 's2', lesionId: null, lesionLabel: null })])).toEqual([]);
+    expect(
+      featureDeltas([row({ values: { a: 1 } }), row({ studyId: 's2', settingsKey: 'other', values: { a: 2 } })]),
+    ).toEqual([]);
+    expect(
+      featureDeltas([row({ values: { a: 1 } }), row({ studyId: 's2', softwareVersion: '2', values: { a: 2 } })]),
+    ).toEqual([]);
+    expect(
+      featureDeltas([
+        row({ values: { a: 1 } }),
+        row({ studyId: 's2', lesionId: 'L2', lesionLabel: 'L2', values: { a: 2 } }),
+      ]),
+    ).toEqual([]);
+    expect(
+      featureDeltas([
+        row({ lesionId: null, lesionLabel: null }),
+        row({ studyId: 's2', lesionId: null, lesionLabel: null }),
+      ]),
+    ).toEqual([]);
   });
 });
 

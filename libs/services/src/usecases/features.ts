@@ -57,18 +57,42 @@ export function featureDeltas(rows: readonly FeatureRow[]): FeatureDelta[] {
         if (typeof v2 !== 'number' || !Number.isFinite(v1) || !Number.isFinite(v2)) continue;
         deltas[f] = { from: v1, to: v2, abs: v2 - v1, rel: v1 === 0 ? null : (v2 - v1) / Math.abs(v1) };
       }
-      const days = a.studyDate && b.studyDate ? Math.round((Date.parse(b.studyDate) - Date.parse(a.studyDate)) / 86_400_000) : null;
-      out.push({ lesionLabel: b.lesionLabel ?? a.lesionLabel, phase: b.phase, fromStudyId: a.studyId, toStudyId: b.studyId, fromDate: a.studyDate, toDate: b.studyDate, days, deltas });
+      const days =
+        a.studyDate && b.studyDate
+          ? Math.round((Date.parse(b.studyDate) - Date.parse(a.studyDate)) / 86_400_000)
+          : null;
+      out.push({
+        lesionLabel: b.lesionLabel ?? a.lesionLabel,
+        phase: b.phase,
+        fromStudyId: a.studyId,
+        toStudyId: b.studyId,
+        fromDate: a.studyDate,
+        toDate: b.studyDate,
+        days,
+        deltas,
+      });
     }
   }
-  return out.sort((x, y) => `${x.lesionLabel}|${x.phase}|${x.fromDate}`.localeCompare(`${y.lesionLabel}|${y.phase}|${y.fromDate}`));
+  return out.sort((x, y) =>
+    `${x.lesionLabel}|${x.phase}|${x.fromDate}`.localeCompare(`${y.lesionLabel}|${y.phase}|${y.fromDate}`),
+  );
 }
 
 /** SHA-256 of canonical JSON (sorted keys): equal settings ⇒ equal hash. */
 export function canonicalHash(v: unknown): string {
   const canon = (x: unknown): unknown =>
-    Array.isArray(x) ? x.map(canon) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x as object).sort().map((k) => [k, canon((x as Record<string, unknown>)[k])])) : x;
-  return createHash('sha256').update(JSON.stringify(canon(v))).digest('hex');
+    Array.isArray(x)
+      ? x.map(canon)
+      : x && typeof x === 'object'
+        ? Object.fromEntries(
+            Object.keys(x as object)
+              .sort()
+              .map((k) => [k, canon((x as Record<string, unknown>)[k])]),
+          )
+        : x;
+  return createHash('sha256')
+    .update(JSON.stringify(canon(v)))
+    .digest('hex');
 }
 
 /** Radiomic feature sets of a patient's segmentations, newest first. */
@@ -83,35 +107,67 @@ export function createFeaturesService(deps: ResolvedDeps, access: Access) {
     async request(actor: Actor, input: { segmentationId: string; seriesId?: string; preset?: string }) {
       const seg = await prisma.segmentation.findUnique({
         where: { id: input.segmentationId },
-        include: { series: { select: { id: true, studyId: true, dims: true, storageUri: true, study: { select: { patientId: true } } } } },
+        include: {
+          series: {
+            select: { id: true, studyId: true, dims: true, storageUri: true, study: { select: { patientId: true } } },
+          },
+        },
       });
       if (!seg) throw new DomainError('NOT_FOUND', `Segmentation ${input.segmentationId} was not found`);
       await access.assertPatient(actor, seg.series.study.patientId);
       let image = seg.series;
       if (input.seriesId && input.seriesId !== seg.seriesId) {
-        const other = await prisma.series.findUnique({ where: { id: input.seriesId }, select: { id: true, studyId: true, dims: true, storageUri: true, study: { select: { patientId: true } } } });
-        if (!other || other.studyId !== seg.series.studyId) throw new DomainError('INVALID', `Series ${input.seriesId} is not in the study of segmentation ${seg.id}`);
-        if (other.dims.join('x') !== seg.series.dims.join('x')) throw new DomainError('INVALID', `Series ${input.seriesId} (${other.dims.join('×')}) is not on the mask grid (${seg.series.dims.join('×')})`);
+        const other = await prisma.series.findUnique({
+          where: { id: input.seriesId },
+          select: { id: true, studyId: true, dims: true, storageUri: true, study: { select: { patientId: true } } },
+        });
+        if (!other || other.studyId !== seg.series.studyId)
+          throw new DomainError('INVALID', `Series ${input.seriesId} is not in the study of segmentation ${seg.id}`);
+        if (other.dims.join('x') !== seg.series.dims.join('x'))
+          throw new DomainError(
+            'INVALID',
+            `Series ${input.seriesId} (${other.dims.join('×')}) is not on the mask grid (${seg.series.dims.join('×')})`,
+          );
         image = other;
       }
-      if (!deps.enqueue) throw new DomainError('UNAVAILABLE', 'The job queue is not running in this API process; start the worker (apps/worker) with the same database');
+      if (!deps.enqueue)
+        throw new DomainError(
+          'UNAVAILABLE',
+          'The job queue is not running in this API process; start the worker (apps/worker) with the same database',
+        );
       const labels = (seg.labels ?? {}) as Record<string, string>;
       const tumourLabel = Object.entries(labels).find(([, n]) => /tumou?r/i.test(n))?.[0];
       const payload: Record<string, unknown> = {
         imagePath: resolveStorageUri(deps.filesDir, image.storageUri),
         maskPath: resolveStorageUri(deps.filesDir, seg.maskUri),
         preset: input.preset ?? 'liver-ct',
-        ...(seg.structure === 'LESION' ? { exclude: [] } : tumourLabel ? { label: Number(tumourLabel), splitComponents: true } : {}),
+        ...(seg.structure === 'LESION'
+          ? { exclude: [] }
+          : tumourLabel
+            ? { label: Number(tumourLabel), splitComponents: true }
+            : {}),
       };
       const job = await prisma.job.create({
-        data: { type: 'feature-extraction', input: { segmentationId: seg.id, seriesId: image.id, preset: payload.preset } as Prisma.InputJsonValue, entityType: 'Segmentation', entityId: seg.id, createdById: actor.userId },
+        data: {
+          type: 'feature-extraction',
+          input: { segmentationId: seg.id, seriesId: image.id, preset: payload.preset } as Prisma.InputJsonValue,
+          entityType: 'Segmentation',
+          entityId: seg.id,
+          createdById: actor.userId,
+        },
       });
       try {
         const bossId = await deps.enqueue('feature-extraction', payload, { id: job.id });
         await prisma.job.update({ where: { id: job.id }, data: { bossJobId: bossId ?? job.id } });
       } catch (e) {
-        await prisma.job.update({ where: { id: job.id }, data: { state: 'FAILED', error: `could not be queued: ${(e as Error).message}`, finishedAt: deps.now() } });
-        throw new DomainError('UNAVAILABLE', `The extraction job could not be queued (${(e as Error).message}); is the worker running?`);
+        await prisma.job.update({
+          where: { id: job.id },
+          data: { state: 'FAILED', error: `could not be queued: ${(e as Error).message}`, finishedAt: deps.now() },
+        });
+        throw new DomainError(
+          'UNAVAILABLE',
+          `The extraction job could not be queued (${(e as Error).message}); is the worker running?`,
+        );
       }
       return { jobId: job.id };
     },
@@ -125,18 +181,41 @@ export function createFeaturesService(deps: ResolvedDeps, access: Access) {
       const job = await prisma.job.findUnique({ where: { id: jobId } });
       if (!job || job.type !== 'feature-extraction' || job.state !== 'COMPLETED') return null;
       const input = job.input as { segmentationId: string; seriesId: string; preset?: string };
-      const result = job.result as { settingsHash?: string; softwareVersion?: string; rows?: Array<{ label: number; component: number; voxels: number; features: Record<string, number | null> }> } | null;
+      const result = job.result as {
+        settingsHash?: string;
+        softwareVersion?: string;
+        rows?: Array<{ label: number; component: number; voxels: number; features: Record<string, number | null> }>;
+      } | null;
       if (!result?.rows) return null;
-      const claimed = await prisma.job.updateMany({ where: { id: jobId, state: 'COMPLETED', NOT: { message: 'imported' } }, data: { message: 'imported' } });
+      const claimed = await prisma.job.updateMany({
+        where: { id: jobId, state: 'COMPLETED', NOT: { message: 'imported' } },
+        data: { message: 'imported' },
+      });
       if (claimed.count !== 1) return null;
-      const seg = await prisma.segmentation.findUniqueOrThrow({ where: { id: input.segmentationId }, include: { series: { select: { study: { select: { patientId: true } } } } } });
-      const lesions = await prisma.lesion.findMany({ where: { patientId: seg.series.study.patientId }, select: { id: true, label: true } });
+      const seg = await prisma.segmentation.findUniqueOrThrow({
+        where: { id: input.segmentationId },
+        include: { series: { select: { study: { select: { patientId: true } } } } },
+      });
+      const lesions = await prisma.lesion.findMany({
+        where: { patientId: seg.series.study.patientId },
+        select: { id: true, label: true },
+      });
       const ids: string[] = [];
       for (const row of result.rows) {
-        const values = Object.fromEntries(Object.entries(row.features).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>;
-        const settings = { preset: input.preset ?? 'liver-ct', radiomicsSettingsHash: result.settingsHash, label: row.label, component: row.component, voxels: row.voxels };
+        const values = Object.fromEntries(
+          Object.entries(row.features).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
+        ) as Record<string, number>;
+        const settings = {
+          preset: input.preset ?? 'liver-ct',
+          radiomicsSettingsHash: result.settingsHash,
+          label: row.label,
+          component: row.component,
+          voxels: row.voxels,
+        };
         // Labels of a LESION mask number the lesions (L1, L2 …); in a liver/tumour mask they are tissue classes.
-        const lesionId = seg.lesionId ?? (seg.structure === 'LESION' ? (lesions.find((l) => l.label === `L${row.label}`)?.id ?? null) : null);
+        const lesionId =
+          seg.lesionId ??
+          (seg.structure === 'LESION' ? (lesions.find((l) => l.label === `L${row.label}`)?.id ?? null) : null);
         const fsRow = await prisma.featureSet.upsert({
           where: {
             segmentationId_seriesId_settingsHash_softwareVersion: {
@@ -160,7 +239,10 @@ export function createFeaturesService(deps: ResolvedDeps, access: Access) {
         });
         ids.push(fsRow.id);
       }
-      await prisma.job.update({ where: { id: jobId }, data: { result: { ...(result as object), featureSetIds: ids } as Prisma.InputJsonValue } });
+      await prisma.job.update({
+        where: { id: jobId },
+        data: { result: { ...(result as object), featureSetIds: ids } as Prisma.InputJsonValue },
+      });
       return ids;
     },
 

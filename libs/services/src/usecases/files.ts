@@ -16,7 +16,8 @@ export function resolveStorageUri(filesDir: string, uri: string): string {
   }
   const root = path.resolve(filesDir);
   const abs = path.resolve(root, rel);
-  if (abs !== root && !abs.startsWith(root + path.sep)) throw new DomainError('FORBIDDEN', 'Storage path escapes the data directory');
+  if (abs !== root && !abs.startsWith(root + path.sep))
+    throw new DomainError('FORBIDDEN', 'Storage path escapes the data directory');
   return abs;
 }
 
@@ -35,14 +36,26 @@ export function createFilesService(deps: ResolvedDeps, access: Access) {
   const ct = (format: string) => (format === 'nifti-gz' ? 'application/gzip' : 'application/octet-stream');
   return {
     async series(actor: Actor, id: string): Promise<FileRef> {
-      const s = await prisma.series.findUnique({ where: { id }, select: { storageUri: true, sha256: true, format: true, study: { select: { patientId: true } } } });
+      const s = await prisma.series.findUnique({
+        where: { id },
+        select: { storageUri: true, sha256: true, format: true, study: { select: { patientId: true } } },
+      });
       if (!s) throw new DomainError('NOT_FOUND', `Series ${id} was not found`);
       await access.assertPatient(actor, s.study.patientId);
       const ext = s.format === 'nifti-gz' ? '.nii.gz' : s.format === 'nifti' ? '.nii' : `.${s.format}`;
-      return { absPath: resolveStorageUri(deps.filesDir, s.storageUri), sha256: s.sha256, fileName: `series-${id}${ext}`, contentType: ct(s.format), patientId: s.study.patientId };
+      return {
+        absPath: resolveStorageUri(deps.filesDir, s.storageUri),
+        sha256: s.sha256,
+        fileName: `series-${id}${ext}`,
+        contentType: ct(s.format),
+        patientId: s.study.patientId,
+      };
     },
     async segmentation(actor: Actor, id: string): Promise<FileRef> {
-      const g = await prisma.segmentation.findUnique({ where: { id }, select: { maskUri: true, sha256: true, series: { select: { study: { select: { patientId: true } } } } } });
+      const g = await prisma.segmentation.findUnique({
+        where: { id },
+        select: { maskUri: true, sha256: true, series: { select: { study: { select: { patientId: true } } } } },
+      });
       if (!g) throw new DomainError('NOT_FOUND', `Segmentation ${id} was not found`);
       await access.assertPatient(actor, g.series.study.patientId);
       const gz = g.maskUri.endsWith('.gz');

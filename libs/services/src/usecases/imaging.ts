@@ -21,7 +21,17 @@ export const MAX_DICOM_ZIP_BYTES = 512 * 1024 * 1024;
 export const MAX_ZIP_ENTRY_BYTES = 64 * 1024 * 1024;
 export const MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
 
-const PHASES = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED', 'HEPATOBILIARY', 'T2', 'DWI', 'ADC', 'OTHER'] as const;
+const PHASES = [
+  'NATIVE',
+  'ARTERIAL',
+  'PORTAL_VENOUS',
+  'DELAYED',
+  'HEPATOBILIARY',
+  'T2',
+  'DWI',
+  'ADC',
+  'OTHER',
+] as const;
 const TIMEPOINTS = ['BASELINE', 'PRE_TACE', 'POST_TACE', 'FOLLOW_UP', 'OTHER'] as const;
 const MODALITIES = ['CT', 'MR', 'US'] as const;
 
@@ -40,7 +50,8 @@ export interface NiftiUploadMeta {
 function pick<T extends string>(v: string | undefined, allowed: readonly T[], dflt: T, name: string): T {
   if (v === undefined || v === '') return dflt;
   const u = v.toUpperCase() as T;
-  if (!allowed.includes(u)) throw new DomainError('INVALID', `${name} must be one of ${allowed.join(', ')}; got ${v.slice(0, 40)}`);
+  if (!allowed.includes(u))
+    throw new DomainError('INVALID', `${name} must be one of ${allowed.join(', ')}; got ${v.slice(0, 40)}`);
   return u;
 }
 
@@ -51,7 +62,14 @@ function pick<T extends string>(v: string | undefined, allowed: readonly T[], df
  */
 export function createImagingService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
-  async function storeSeries(meta: NiftiUploadMeta, studyIdIn: string | undefined, phase: (typeof PHASES)[number], vol: ReturnType<typeof parseNifti>, stored: Uint8Array, extra: { description?: string | null; seriesInstanceUid?: string | null; studyInstanceUid?: string | null } = {}) {
+  async function storeSeries(
+    meta: NiftiUploadMeta,
+    studyIdIn: string | undefined,
+    phase: (typeof PHASES)[number],
+    vol: ReturnType<typeof parseNifti>,
+    stored: Uint8Array,
+    extra: { description?: string | null; seriesInstanceUid?: string | null; studyInstanceUid?: string | null } = {},
+  ) {
     const id = randomUUID();
     const rel = `series/${id}.nii.gz`;
     const root = path.resolve(deps.filesDir);
@@ -60,7 +78,13 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
     try {
       return await prisma.$transaction(async (tx) => {
         let studyId = studyIdIn;
-        if (!studyId && extra.studyInstanceUid) studyId = (await tx.study.findUnique({ where: { studyInstanceUid: extra.studyInstanceUid }, select: { id: true, patientId: true } }))?.id;
+        if (!studyId && extra.studyInstanceUid)
+          studyId = (
+            await tx.study.findUnique({
+              where: { studyInstanceUid: extra.studyInstanceUid },
+              select: { id: true, patientId: true },
+            })
+          )?.id;
         if (!studyId) {
           const date = meta.date ? new Date(meta.date) : null;
           studyId = (
@@ -97,7 +121,8 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
       });
     } catch (e) {
       await fs.promises.rm(path.join(root, rel), { force: true });
-      if ((e as { code?: string }).code === 'P2002') throw new DomainError('CONFLICT', 'This DICOM series was already imported');
+      if ((e as { code?: string }).code === 'P2002')
+        throw new DomainError('CONFLICT', 'This DICOM series was already imported');
       throw e;
     }
   }
@@ -112,7 +137,8 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
       await access.assertPatient(actor, meta.patientId);
       if (meta.studyId) {
         const st = await prisma.study.findUnique({ where: { id: meta.studyId }, select: { patientId: true } });
-        if (!st || st.patientId !== meta.patientId) throw new DomainError('NOT_FOUND', `Study ${meta.studyId} is not a study of this patient`);
+        if (!st || st.patientId !== meta.patientId)
+          throw new DomainError('NOT_FOUND', `Study ${meta.studyId} is not a study of this patient`);
       }
       let entries = 0;
       let total = 0;
@@ -125,8 +151,10 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
             entries++;
             total += f.originalSize;
             if (entries > MAX_ZIP_ENTRIES) refused ??= `more than ${MAX_ZIP_ENTRIES} entries`;
-            else if (f.originalSize > MAX_ZIP_ENTRY_BYTES) refused ??= `entry ${f.name.slice(0, 80)} expands to ${f.originalSize} bytes (at most ${MAX_ZIP_ENTRY_BYTES})`;
-            else if (total > MAX_ZIP_TOTAL_BYTES) refused ??= `the archive expands to more than ${MAX_ZIP_TOTAL_BYTES} bytes`;
+            else if (f.originalSize > MAX_ZIP_ENTRY_BYTES)
+              refused ??= `entry ${f.name.slice(0, 80)} expands to ${f.originalSize} bytes (at most ${MAX_ZIP_ENTRY_BYTES})`;
+            else if (total > MAX_ZIP_TOTAL_BYTES)
+              refused ??= `the archive expands to more than ${MAX_ZIP_TOTAL_BYTES} bytes`;
             return refused === null;
           },
         });
@@ -143,13 +171,22 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
           skipped.push(name.slice(0, 120));
         }
       }
-      if (!parsed.length) throw new DomainError('INVALID', `The archive holds no DICOM files (${skipped.length} other entries)`);
+      if (!parsed.length)
+        throw new DomainError('INVALID', `The archive holds no DICOM files (${skipped.length} other entries)`);
       const bySeries = new Map<string, DicomFile[]>();
       for (const f of parsed) {
         const uid = f.dataSet.string('x0020000e') ?? 'unknown';
         (bySeries.get(uid) ?? bySeries.set(uid, []).get(uid)!).push(f);
       }
-      const created: Array<{ id: string; studyId: string; phase: string; dims: number[]; spacing: number[]; url: string; seriesInstanceUid: string | null }> = [];
+      const created: Array<{
+        id: string;
+        studyId: string;
+        phase: string;
+        dims: number[];
+        spacing: number[];
+        url: string;
+        seriesInstanceUid: string | null;
+      }> = [];
       const failed: Array<{ seriesInstanceUid: string; error: string }> = [];
       let studyId = meta.studyId;
       for (const [uid, group] of bySeries) {
@@ -160,18 +197,44 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
           failed.push({ seriesInstanceUid: uid, error: (e as Error).message.slice(0, 300) });
           continue;
         }
-        const phase = vol.metadata.phase && (PHASES as readonly string[]).includes(vol.metadata.phase) ? (vol.metadata.phase as (typeof PHASES)[number]) : pick(meta.phase, PHASES, 'OTHER', 'phase');
+        const phase =
+          vol.metadata.phase && (PHASES as readonly string[]).includes(vol.metadata.phase)
+            ? (vol.metadata.phase as (typeof PHASES)[number])
+            : pick(meta.phase, PHASES, 'OTHER', 'phase');
         const stored = gzipSync(encodeNifti(vol));
         const dm = String(vol.metadata.modality ?? '');
-        const s = await storeSeries({ ...meta, modality: meta.modality ?? ((MODALITIES as readonly string[]).includes(dm) ? dm : undefined) }, studyId, phase, vol, stored, {
-          description: vol.metadata.seriesDescription ?? null,
-          seriesInstanceUid: uid === 'unknown' ? null : uid,
-          studyInstanceUid: vol.metadata.studyInstanceUid ?? null,
-        });
+        const s = await storeSeries(
+          { ...meta, modality: meta.modality ?? ((MODALITIES as readonly string[]).includes(dm) ? dm : undefined) },
+          studyId,
+          phase,
+          vol,
+          stored,
+          {
+            description: vol.metadata.seriesDescription ?? null,
+            seriesInstanceUid: uid === 'unknown' ? null : uid,
+            studyInstanceUid: vol.metadata.studyInstanceUid ?? null,
+          },
+        );
         studyId = s.studyId;
-        created.push({ id: s.id, studyId: s.studyId, phase: s.phase, dims: s.dims, spacing: s.spacing, url: seriesUrl(s.id), seriesInstanceUid: s.seriesInstanceUid });
+        created.push({
+          id: s.id,
+          studyId: s.studyId,
+          phase: s.phase,
+          dims: s.dims,
+          spacing: s.spacing,
+          url: seriesUrl(s.id),
+          seriesInstanceUid: s.seriesInstanceUid,
+        });
       }
-      if (!created.length) throw new DomainError('INVALID', `No series could be assembled: ${failed.map((f) => f.error).join('; ').slice(0, 500)}`, { failed });
+      if (!created.length)
+        throw new DomainError(
+          'INVALID',
+          `No series could be assembled: ${failed
+            .map((f) => f.error)
+            .join('; ')
+            .slice(0, 500)}`,
+          { failed },
+        );
       return { studyId: created[0]!.studyId, series: created, failed, skippedEntries: skipped.length };
     },
 
@@ -180,14 +243,21 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
       const modality = pick(meta.modality, MODALITIES, 'CT', 'modality');
       const timepoint = pick(meta.timepoint, TIMEPOINTS, 'OTHER', 'timepoint');
       const phase = pick(meta.phase, PHASES, 'OTHER', 'phase');
-      if (bytes.length > MAX_SERIES_UPLOAD_BYTES) throw new DomainError('INVALID', `The file is ${bytes.length} bytes; at most ${MAX_SERIES_UPLOAD_BYTES} are accepted`);
+      if (bytes.length > MAX_SERIES_UPLOAD_BYTES)
+        throw new DomainError(
+          'INVALID',
+          `The file is ${bytes.length} bytes; at most ${MAX_SERIES_UPLOAD_BYTES} are accepted`,
+        );
       const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
       let raw: Uint8Array = bytes;
       if (gz) {
         try {
           raw = gunzipSync(bytes, { maxOutputLength: MAX_SERIES_VOXEL_BYTES });
         } catch (e) {
-          throw new DomainError('INVALID', `The file is not valid gzip or expands beyond ${MAX_SERIES_VOXEL_BYTES} bytes (${(e as Error).message})`);
+          throw new DomainError(
+            'INVALID',
+            `The file is not valid gzip or expands beyond ${MAX_SERIES_VOXEL_BYTES} bytes (${(e as Error).message})`,
+          );
         }
       }
       let vol;
@@ -198,10 +268,12 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
       }
       if (meta.studyId) {
         const st = await prisma.study.findUnique({ where: { id: meta.studyId }, select: { patientId: true } });
-        if (!st || st.patientId !== meta.patientId) throw new DomainError('NOT_FOUND', `Study ${meta.studyId} is not a study of this patient`);
+        if (!st || st.patientId !== meta.patientId)
+          throw new DomainError('NOT_FOUND', `Study ${meta.studyId} is not a study of this patient`);
       }
       const date = meta.date ? new Date(meta.date) : null;
-      if (date && Number.isNaN(date.getTime())) throw new DomainError('INVALID', `date ${String(meta.date).slice(0, 40)} is not an ISO date`);
+      if (date && Number.isNaN(date.getTime()))
+        throw new DomainError('INVALID', `date ${String(meta.date).slice(0, 40)} is not an ISO date`);
       const stored = gz ? bytes : gzipSync(raw);
       const id = randomUUID();
       const rel = `series/${id}.nii.gz`;
@@ -212,7 +284,18 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
         const series = await prisma.$transaction(async (tx) => {
           const studyId =
             meta.studyId ??
-            (await tx.study.create({ data: { patientId: meta.patientId, modality, timepoint, date, description: meta.description?.slice(0, 500) ?? null, origin: 'upload' } })).id;
+            (
+              await tx.study.create({
+                data: {
+                  patientId: meta.patientId,
+                  modality,
+                  timepoint,
+                  date,
+                  description: meta.description?.slice(0, 500) ?? null,
+                  origin: 'upload',
+                },
+              })
+            ).id;
           return tx.series.create({
             data: {
               id,
@@ -230,7 +313,14 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
             },
           });
         });
-        return { id: series.id, studyId: series.studyId, phase: series.phase, dims: series.dims, spacing: series.spacing, url: seriesUrl(series.id) };
+        return {
+          id: series.id,
+          studyId: series.studyId,
+          phase: series.phase,
+          dims: series.dims,
+          spacing: series.spacing,
+          url: seriesUrl(series.id),
+        };
       } catch (e) {
         await fs.promises.rm(path.join(root, rel), { force: true });
         throw e;

@@ -7,7 +7,8 @@ export function createJobsService(deps: ResolvedDeps, onCompleted?: (jobId: stri
   return {
     async get(actor: Actor, id: string) {
       let j = await deps.prisma.job.findUnique({ where: { id } });
-      if (!j || (actor.role !== 'ADMIN' && j.createdById !== actor.userId)) throw new DomainError('NOT_FOUND', `Job ${id} was not found`);
+      if (!j || (actor.role !== 'ADMIN' && j.createdById !== actor.userId))
+        throw new DomainError('NOT_FOUND', `Job ${id} was not found`);
       // Results that become records (e.g. a segmentation mask) are imported the first time a finished job is read.
       if (onCompleted && j.state === 'COMPLETED' && j.message !== 'imported') {
         await onCompleted(j.id);

@@ -1,5 +1,14 @@
 import type { Prisma } from '@hepatoscope/db';
-import { GlmnetLogistic, LogisticRegression, Rng, aucCiDelong, brierScore, calibrationCurve, fromRows, roc } from '@hepatoscope/stats';
+import {
+  GlmnetLogistic,
+  LogisticRegression,
+  Rng,
+  aucCiDelong,
+  brierScore,
+  calibrationCurve,
+  fromRows,
+  roc,
+} from '@hepatoscope/stats';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
@@ -68,13 +77,22 @@ export function createLabService(deps: ResolvedDeps) {
   const { prisma } = deps;
   return {
     async train(actor: Actor, input: TrainInput) {
-      const cohort = await prisma.cohort.findUnique({ where: { id: input.cohortId }, select: { id: true, name: true, synthetic: true } });
+      const cohort = await prisma.cohort.findUnique({
+        where: { id: input.cohortId },
+        select: { id: true, name: true, synthetic: true },
+      });
       if (!cohort) throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found`);
-      if (actor.role !== 'ADMIN' && !(await prisma.cohortAccess.count({ where: { cohortId: cohort.id, userId: actor.userId } }))) {
+      if (
+        actor.role !== 'ADMIN' &&
+        !(await prisma.cohortAccess.count({ where: { cohortId: cohort.id, userId: actor.userId } }))
+      ) {
         throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found among the cohorts you may access`);
       }
       const features = [...new Set(input.features)];
-      const patients = await prisma.patient.findMany({ where: { cohortMemberships: { some: { cohortId: cohort.id } } }, orderBy: { pseudoId: 'asc' } });
+      const patients = await prisma.patient.findMany({
+        where: { cohortMemberships: { some: { cohortId: cohort.id } } },
+        orderBy: { pseudoId: 'asc' },
+      });
       const rows: number[][] = [];
       const y: number[] = [];
       let excluded = 0;
@@ -110,9 +128,15 @@ export function createLabService(deps: ResolvedDeps) {
           const tr: number[] = [];
           const te: number[] = [];
           for (let i = 0; i < n; i++) (fold[i] === k ? te : tr).push(i);
-          const xtr = fromRows(tr.map((i) => rows[i]!), features);
+          const xtr = fromRows(
+            tr.map((i) => rows[i]!),
+            features,
+          );
           const ytr = tr.map((i) => y[i]!);
-          const xte = fromRows(te.map((i) => rows[i]!), features);
+          const xte = fromRows(
+            te.map((i) => rows[i]!),
+            features,
+          );
           let pred: ArrayLike<number>;
           if (input.estimator === 'lasso') {
             const cv = lasso.crossValidate(xtr, ytr, { folds: innerFolds(tr.length), seed: input.seed + k + 1 });
@@ -137,9 +161,18 @@ export function createLabService(deps: ResolvedDeps) {
           const cv = lasso.crossValidate(fromRows(rows, features), y, { folds: innerFolds(n), seed: input.seed });
           const cs = cv.fit.coefficientsAt(cv.indexMin);
           intercept = cs[0]!.estimate;
-          coef = Object.fromEntries(cs.slice(1).filter((c) => c.estimate !== 0).map((c) => [c.name, c.estimate]));
+          coef = Object.fromEntries(
+            cs
+              .slice(1)
+              .filter((c) => c.estimate !== 0)
+              .map((c) => [c.name, c.estimate]),
+          );
           lambda = cv.lambdaMin;
-          if (!Object.keys(coef).length) throw new DomainError('INVALID', `The lasso selected no predictor at λ_min = ${lambda.toPrecision(3)}; nothing to register`);
+          if (!Object.keys(coef).length)
+            throw new DomainError(
+              'INVALID',
+              `The lasso selected no predictor at λ_min = ${lambda.toPrecision(3)}; nothing to register`,
+            );
         } else {
           const full = est.fit(fromRows(rows, features), y);
           intercept = full.beta[0]!;
@@ -159,9 +192,17 @@ export function createLabService(deps: ResolvedDeps) {
       const rocPoints: Array<{ fpr: number; tpr: number; threshold: number | null }> = [];
       for (let i = 0; i < curve.thresholds.length; i++) {
         const t = curve.thresholds[i]!;
-        rocPoints.push({ fpr: 1 - curve.specificities[i]!, tpr: curve.sensitivities[i]!, threshold: Number.isFinite(t) ? t : null });
+        rocPoints.push({
+          fpr: 1 - curve.specificities[i]!,
+          tpr: curve.sensitivities[i]!,
+          threshold: Number.isFinite(t) ? t : null,
+        });
       }
-      const calibration = calibrationCurve(y, oof, 10, 'quantile').map((g) => ({ predicted: g.meanPredicted, observed: g.observed, n: g.n }));
+      const calibration = calibrationCurve(y, oof, 10, 'quantile').map((g) => ({
+        predicted: g.meanPredicted,
+        observed: g.observed,
+        n: g.n,
+      }));
       const metrics = {
         auc: ci.auc,
         aucCi: [ci.lower, ci.upper] as [number, number],
@@ -191,13 +232,19 @@ export function createLabService(deps: ResolvedDeps) {
       const model = await prisma.model.create({
         data: {
           name,
-          task: /^os|^rfs/.test(input.outcome) ? 'EARLY_RECURRENCE' : input.outcome === 'taceResponse' ? 'TACE_RESPONSE' : 'DIAGNOSIS',
+          task: /^os|^rfs/.test(input.outcome)
+            ? 'EARLY_RECURRENCE'
+            : input.outcome === 'taceResponse'
+              ? 'TACE_RESPONSE'
+              : 'DIAGNOSIS',
           kind: input.estimator === 'lasso' ? 'lasso-logistic' : 'logistic',
           version,
           status: 'DRAFT',
           origin: 'TRAINED',
           synthetic: cohort.synthetic,
-          inputs: features.map((f, j) => ({ name: f, source: 'clinical', field: f, ...ranges[j] })).filter((d) => d.name in coef),
+          inputs: features
+            .map((f, j) => ({ name: f, source: 'clinical', field: f, ...ranges[j] }))
+            .filter((d) => d.name in coef),
           parameters: {
             intercept,
             coefficients: coef,
@@ -211,12 +258,15 @@ export function createLabService(deps: ResolvedDeps) {
             intendedUse: `Research: predicts ${input.outcome} from ${features.join(', ')}.`,
             data: `Cohort ${cohort.name}: ${n} complete cases (${events} events), ${excluded} excluded for missing values.`,
             method: `${input.estimator === 'lasso' ? 'L1-penalised logistic regression (glmnet coordinate descent, λ_min by inner CV)' : 'Logistic regression (IRLS)'}, @hepatoscope/stats; ${input.cvFolds}-fold stratified CV, seed ${input.seed}.`,
-            limitations: 'Internal cross-validation only; not externally validated. Not for clinical use until VALIDATED.',
+            limitations:
+              'Internal cross-validation only; not externally validated. Not for clinical use until VALIDATED.',
             synthetic: cohort.synthetic,
             trainedBy: actor.email,
           },
           createdById: actor.userId,
-          validations: { create: { cohortId: cohort.id, split: 'cv', metrics: metrics as unknown as Prisma.InputJsonValue } },
+          validations: {
+            create: { cohortId: cohort.id, split: 'cv', metrics: metrics as unknown as Prisma.InputJsonValue },
+          },
         },
         select: { id: true },
       });

@@ -56,10 +56,19 @@ export function createLlmService(deps: ResolvedDeps, access: Access) {
   return {
     async getSettings() {
       const s = await settings();
-      return { enabled: s.enabled, endpoint: s.endpoint, model: s.model, hasApiKey: !!s.apiKey, timeoutMs: s.timeoutMs ?? 30_000 };
+      return {
+        enabled: s.enabled,
+        endpoint: s.endpoint,
+        model: s.model,
+        hasApiKey: !!s.apiKey,
+        timeoutMs: s.timeoutMs ?? 30_000,
+      };
     },
 
-    async setSettings(actor: Actor, input: { enabled: boolean; endpoint: string; model: string; apiKey?: string | null; timeoutMs?: number }) {
+    async setSettings(
+      actor: Actor,
+      input: { enabled: boolean; endpoint: string; model: string; apiKey?: string | null; timeoutMs?: number },
+    ) {
       if (input.enabled) {
         let u: URL;
         try {
@@ -67,7 +76,8 @@ export function createLlmService(deps: ResolvedDeps, access: Access) {
         } catch {
           throw new DomainError('INVALID', `endpoint ${input.endpoint.slice(0, 80)} is not a URL`);
         }
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new DomainError('INVALID', 'endpoint must be an http(s) URL');
+        if (u.protocol !== 'http:' && u.protocol !== 'https:')
+          throw new DomainError('INVALID', 'endpoint must be an http(s) URL');
         if (!input.model) throw new DomainError('INVALID', 'model is required when the rewrite is enabled');
       }
       const prev = await settings();
@@ -84,7 +94,13 @@ export function createLlmService(deps: ResolvedDeps, access: Access) {
         create: { key: LLM_SETTING_KEY, value: next as unknown as Prisma.InputJsonValue, updatedById: actor.userId },
         update: { value: next as unknown as Prisma.InputJsonValue, updatedById: actor.userId },
       });
-      return { enabled: next.enabled, endpoint: next.endpoint, model: next.model, hasApiKey: !!next.apiKey, timeoutMs: next.timeoutMs ?? 30_000 };
+      return {
+        enabled: next.enabled,
+        endpoint: next.endpoint,
+        model: next.model,
+        hasApiKey: !!next.apiKey,
+        timeoutMs: next.timeoutMs ?? 30_000,
+      };
     },
 
     /** Rewrite report `id` with the configured model; returns the stored text. */
@@ -93,7 +109,11 @@ export function createLlmService(deps: ResolvedDeps, access: Access) {
       if (!r) throw new DomainError('NOT_FOUND', `Report ${id} was not found`);
       await access.assertPatient(actor, r.patientId);
       const s = await settings();
-      if (!s.enabled) throw new DomainError('INVALID', 'The LLM rewrite is disabled; an administrator can enable it (admin.setLlmSettings)');
+      if (!s.enabled)
+        throw new DomainError(
+          'INVALID',
+          'The LLM rewrite is disabled; an administrator can enable it (admin.setLlmSettings)',
+        );
       const url = s.endpoint.replace(/\/+$/, '') + '/chat/completions';
       let text: string;
       try {
@@ -116,7 +136,10 @@ export function createLlmService(deps: ResolvedDeps, access: Access) {
         if (typeof c !== 'string' || !c.trim()) throw new Error('the answer has no choices[0].message.content');
         text = c.trim().slice(0, 100_000);
       } catch (e) {
-        throw new DomainError('UNAVAILABLE', `The rewrite endpoint failed: ${(e as Error).message}; the structured report is unchanged`);
+        throw new DomainError(
+          'UNAVAILABLE',
+          `The rewrite endpoint failed: ${(e as Error).message}; the structured report is unchanged`,
+        );
       }
       await prisma.report.update({ where: { id }, data: { llmText: text, llmModel: s.model } });
       return { id, llmText: text, llmModel: s.model, html: r.html, sha256: r.sha256 };

@@ -50,7 +50,9 @@ export function predictionDto(p: Prisma.PredictionGetPayload<{ include: typeof p
     ci: p.ciLow != null && p.ciHigh != null ? [p.ciLow, p.ciHigh] : null,
     riskGroup: p.riskGroup,
     nomogram: p.nomogram ?? null,
-    survival: p.survival ? { curve: p.survival.curve, medianMonths: p.survival.medianMonths, horizons: p.survival.horizons } : null,
+    survival: p.survival
+      ? { curve: p.survival.curve, medianMonths: p.survival.medianMonths, horizons: p.survival.horizons }
+      : null,
     inputSnapshot: p.inputSnapshot,
     createdAt: p.createdAt.toISOString(),
   };

@@ -79,12 +79,19 @@ export function createModelsService(deps: ResolvedDeps) {
   }
 
   async function setStatus(actor: Actor, id: string, to: 'VALIDATED' | 'RETIRED', reason: string) {
-    const m = await prisma.model.findUnique({ where: { id }, select: { status: true, modelCard: true, name: true, version: true } });
+    const m = await prisma.model.findUnique({
+      where: { id },
+      select: { status: true, modelCard: true, name: true, version: true },
+    });
     if (!m) throw new DomainError('NOT_FOUND', `Model ${id} was not found`);
     if (to === 'VALIDATED' && m.status !== 'DRAFT') {
-      throw new DomainError('CONFLICT', `Model ${m.name} v${m.version} is ${m.status}; only DRAFT models can be promoted to VALIDATED`);
+      throw new DomainError(
+        'CONFLICT',
+        `Model ${m.name} v${m.version} is ${m.status}; only DRAFT models can be promoted to VALIDATED`,
+      );
     }
-    if (to === 'RETIRED' && m.status === 'RETIRED') throw new DomainError('CONFLICT', `Model ${m.name} v${m.version} is already RETIRED`);
+    if (to === 'RETIRED' && m.status === 'RETIRED')
+      throw new DomainError('CONFLICT', `Model ${m.name} v${m.version} is already RETIRED`);
     const now = deps.now();
     const card = (m.modelCard && typeof m.modelCard === 'object' ? m.modelCard : {}) as Record<string, unknown>;
     const history = Array.isArray(card.statusHistory) ? (card.statusHistory as unknown[]) : [];
@@ -94,7 +101,10 @@ export function createModelsService(deps: ResolvedDeps) {
       data: {
         status: to,
         ...(to === 'VALIDATED' ? { validatedAt: now } : { retiredAt: now }),
-        modelCard: { ...card, statusHistory: [...history, { from: m.status, to, at: now.toISOString(), by: actor.email, reason }] } as Prisma.InputJsonValue,
+        modelCard: {
+          ...card,
+          statusHistory: [...history, { from: m.status, to, at: now.toISOString(), by: actor.email, reason }],
+        } as Prisma.InputJsonValue,
       },
     });
     if (res.count !== 1) throw new DomainError('CONFLICT', `Model ${id} changed status concurrently; reload and retry`);
@@ -112,7 +122,10 @@ export function createModelsService(deps: ResolvedDeps) {
         validatedAt: true,
         retiredAt: true,
         createdBy: { select: { email: true, name: true } },
-        validations: { orderBy: { createdAt: 'desc' }, select: { id: true, cohortId: true, split: true, metrics: true, createdAt: true } },
+        validations: {
+          orderBy: { createdAt: 'desc' },
+          select: { id: true, cohortId: true, split: true, metrics: true, createdAt: true },
+        },
       },
     });
     if (!m) throw new DomainError('NOT_FOUND', `Model ${id} was not found`);
@@ -131,7 +144,10 @@ export function createModelsService(deps: ResolvedDeps) {
 
   return {
     async list(): Promise<ModelListItem[]> {
-      const rows = await prisma.model.findMany({ orderBy: [{ task: 'asc' }, { name: 'asc' }, { createdAt: 'desc' }], select: modelSelect });
+      const rows = await prisma.model.findMany({
+        orderBy: [{ task: 'asc' }, { name: 'asc' }, { createdAt: 'desc' }],
+        select: modelSelect,
+      });
       return rows.map(listItem);
     },
 
@@ -139,9 +155,13 @@ export function createModelsService(deps: ResolvedDeps) {
 
     async importPublished(actor: Actor, input: PublishedModelInput) {
       const names = input.predictors.map((p) => p.name);
-      if (new Set(names).size !== names.length) throw new DomainError('INVALID', `Predictor names must be unique: ${names.join(', ')}`);
+      if (new Set(names).size !== names.length)
+        throw new DomainError('INVALID', `Predictor names must be unique: ${names.join(', ')}`);
       if (input.task === 'SURVIVAL') {
-        throw new DomainError('INVALID', 'Importing a SURVIVAL model by coefficients needs a baseline survival curve; only logistic models are imported here');
+        throw new DomainError(
+          'INVALID',
+          'Importing a SURVIVAL model by coefficients needs a baseline survival curve; only logistic models are imported here',
+        );
       }
       if (input.covariance) {
         const k = names.length + 1;
@@ -163,7 +183,14 @@ export function createModelsService(deps: ResolvedDeps) {
           version,
           status: 'DRAFT',
           origin: 'PUBLISHED',
-          inputs: input.predictors.map((p) => ({ name: p.name, source: 'clinical', field: p.name, min: p.min, max: p.max, unit: p.unit })),
+          inputs: input.predictors.map((p) => ({
+            name: p.name,
+            source: 'clinical',
+            field: p.name,
+            min: p.min,
+            max: p.max,
+            unit: p.unit,
+          })),
           parameters: {
             intercept: input.intercept,
             coefficients: Object.fromEntries(input.predictors.map((p) => [p.name, p.coefficient])),

@@ -3,7 +3,16 @@ import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor, Page } from '../types';
 import type { Access } from './access';
-import { bclcEnum, bclcLabel, iso, predictionDto, predictionInclude, segmentationUrl, seriesUrl, type BclcLabel } from './mappers';
+import {
+  bclcEnum,
+  bclcLabel,
+  iso,
+  predictionDto,
+  predictionInclude,
+  segmentationUrl,
+  seriesUrl,
+  type BclcLabel,
+} from './mappers';
 
 export interface PatientListQuery {
   search?: string;
@@ -106,12 +115,17 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
             include: {
               series: {
                 orderBy: { createdAt: 'asc' },
-                include: { segmentations: { orderBy: [{ structure: 'asc' }, { version: 'asc' }], include: { lesion: true } } },
+                include: {
+                  segmentations: { orderBy: [{ structure: 'asc' }, { version: 'asc' }], include: { lesion: true } },
+                },
               },
             },
           },
           predictions: { orderBy: { createdAt: 'desc' }, include: predictionInclude },
-          discussions: { orderBy: { createdAt: 'desc' }, include: { meeting: { select: { id: true, title: true, scheduledAt: true } } } },
+          discussions: {
+            orderBy: { createdAt: 'desc' },
+            include: { meeting: { select: { id: true, title: true, scheduledAt: true } } },
+          },
         },
       });
       if (!p) throw new DomainError('NOT_FOUND', `Patient ${id} was not found`);
@@ -160,10 +174,30 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
       });
 
       const timeline: TimelineEntry[] = [
-        ...p.studies.map((s) => ({ date: iso(s.date), kind: 'STUDY' as const, id: s.id, label: `${s.modality} ${s.timepoint}${s.synthetic ? ' (synthetic)' : ''}` })),
-        ...p.treatments.map((t) => ({ date: iso(t.date), kind: 'TREATMENT' as const, id: t.id, label: t.type + (t.response ? ` (response ${t.response})` : '') })),
-        ...p.predictions.map((pr) => ({ date: iso(pr.createdAt), kind: 'PREDICTION' as const, id: pr.id, label: `${pr.model.name} v${pr.modelVersion}` })),
-        ...p.discussions.map((d) => ({ date: iso(d.meeting.scheduledAt), kind: 'BOARD' as const, id: d.id, label: `${d.meeting.title}: ${d.decision ?? d.status}` })),
+        ...p.studies.map((s) => ({
+          date: iso(s.date),
+          kind: 'STUDY' as const,
+          id: s.id,
+          label: `${s.modality} ${s.timepoint}${s.synthetic ? ' (synthetic)' : ''}`,
+        })),
+        ...p.treatments.map((t) => ({
+          date: iso(t.date),
+          kind: 'TREATMENT' as const,
+          id: t.id,
+          label: t.type + (t.response ? ` (response ${t.response})` : ''),
+        })),
+        ...p.predictions.map((pr) => ({
+          date: iso(pr.createdAt),
+          kind: 'PREDICTION' as const,
+          id: pr.id,
+          label: `${pr.model.name} v${pr.modelVersion}`,
+        })),
+        ...p.discussions.map((d) => ({
+          date: iso(d.meeting.scheduledAt),
+          kind: 'BOARD' as const,
+          id: d.id,
+          label: `${d.meeting.title}: ${d.decision ?? d.status}`,
+        })),
       ].sort((a, b) => (a.date ?? '9999').localeCompare(b.date ?? '9999'));
 
       return {
@@ -199,8 +233,19 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
           rfsEvent: p.rfsEvent,
           taceResponse: p.taceResponse,
         },
-        cohorts: p.cohortMemberships.map((m) => ({ id: m.cohort.id, name: m.cohort.name, split: m.split, synthetic: m.cohort.synthetic })),
-        treatments: p.treatments.map((t) => ({ id: t.id, type: t.type, date: iso(t.date), description: t.description, response: t.response })),
+        cohorts: p.cohortMemberships.map((m) => ({
+          id: m.cohort.id,
+          name: m.cohort.name,
+          split: m.split,
+          synthetic: m.cohort.synthetic,
+        })),
+        treatments: p.treatments.map((t) => ({
+          id: t.id,
+          type: t.type,
+          date: iso(t.date),
+          description: t.description,
+          response: t.response,
+        })),
         lesions: p.lesions.map(lesionDto),
         studies,
         predictions: p.predictions.map(predictionDto),
@@ -222,7 +267,16 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
   };
 }
 
-function lesionDto(l: { id: string; label: string; type: string; diameterMm: number | null; volumeMl: number | null; enhancementPattern: string | null; couinaudSegment: number | null; liRads: string | null }) {
+function lesionDto(l: {
+  id: string;
+  label: string;
+  type: string;
+  diameterMm: number | null;
+  volumeMl: number | null;
+  enhancementPattern: string | null;
+  couinaudSegment: number | null;
+  liRads: string | null;
+}) {
   return {
     id: l.id,
     label: l.label,

@@ -9,7 +9,11 @@ describe('renderTextPdf', () => {
     expect(pdf.trimEnd().endsWith('%%EOF')).toBe(true);
     const startxref = Number(/startxref\n(\d+)\n/.exec(pdf)![1]);
     expect(pdf.slice(startxref, startxref + 4)).toBe('xref');
-    const entries = pdf.slice(startxref).split('\n').slice(3).filter((l) => / 00000 n $/.test(l));
+    const entries = pdf
+      .slice(startxref)
+      .split('\n')
+      .slice(3)
+      .filter((l) => / 00000 n $/.test(l));
     entries.forEach((l, i) => {
       const off = Number(l.slice(0, 10));
       expect(pdf.slice(off, off + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`);
@@ -19,7 +23,9 @@ describe('renderTextPdf', () => {
   });
 
   it('paginates, wraps long lines, escapes parentheses and is deterministic', () => {
-    const text = Array.from({ length: 130 }, (_, i) => `line ${i} (x) \\ ${'word '.repeat(i === 5 ? 40 : 1)}`).join('\n');
+    const text = Array.from({ length: 130 }, (_, i) => `line ${i} (x) \\ ${'word '.repeat(i === 5 ? 40 : 1)}`).join(
+      '\n',
+    );
     const a = renderTextPdf(text);
     expect(Buffer.from(a).equals(Buffer.from(renderTextPdf(text)))).toBe(true);
     const s = latin1(a);

@@ -3,7 +3,10 @@
  * `wrap` characters, `linesPerPage` lines per page, page numbers in the footer. Deterministic: no creation date or
  * random ids, so the same text gives byte-identical PDFs. Characters outside Latin-1 are written as '?'.
  */
-export function renderTextPdf(text: string, opts: { title?: string; wrap?: number; linesPerPage?: number } = {}): Uint8Array {
+export function renderTextPdf(
+  text: string,
+  opts: { title?: string; wrap?: number; linesPerPage?: number } = {},
+): Uint8Array {
   const wrap = opts.wrap ?? 95;
   const perPage = opts.linesPerPage ?? 60;
   const lines: string[] = [];
@@ -27,7 +30,18 @@ export function renderTextPdf(text: string, opts: { title?: string; wrap?: numbe
   const esc = (s: string) =>
     Array.from(s, (ch) => {
       const c = ch.codePointAt(0)!;
-      const b = c === 0x2014 || c === 0x2013 ? '-' : c === 0x2264 ? '<=' : c === 0x2265 ? '>=' : c === 0x2212 ? '-' : c <= 0xff ? ch : '?';
+      const b =
+        c === 0x2014 || c === 0x2013
+          ? '-'
+          : c === 0x2264
+            ? '<='
+            : c === 0x2265
+              ? '>='
+              : c === 0x2212
+                ? '-'
+                : c <= 0xff
+                  ? ch
+                  : '?';
       return b.replace(/[\\()]/g, (m) => `\\${m}`);
     }).join('');
 
@@ -43,10 +57,21 @@ export function renderTextPdf(text: string, opts: { title?: string; wrap?: numbe
   pages.forEach((pl, pi) => {
     const ops = ['BT', '/F1 10 Tf', '12 TL', '50 800 Td'];
     for (const l of pl) ops.push(`(${esc(l)}) '`);
-    ops.push('ET', 'BT', '/F1 8 Tf', '50 30 Td', `(${esc(`${opts.title ?? 'Hepatoscope report'} - page ${pi + 1} of ${pages.length}`)}) Tj`, 'ET');
+    ops.push(
+      'ET',
+      'BT',
+      '/F1 8 Tf',
+      '50 30 Td',
+      `(${esc(`${opts.title ?? 'Hepatoscope report'} - page ${pi + 1} of ${pages.length}`)}) Tj`,
+      'ET',
+    );
     const stream = ops.join('\n');
     const content = add(`<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`);
-    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`));
+    kids.push(
+      add(
+        `<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`,
+      ),
+    );
   });
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
   objects[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;

@@ -20,8 +20,18 @@ import {
 type PatientRow = Prisma.PatientGetPayload<object>;
 
 const NUMERIC_FIELDS = [
-  'age', 'afp', 'bilirubin', 'albumin', 'platelets', 'inr', 'alt', 'ast', 'ecog', 'childPughScore',
-  'tumourCount', 'maxTumourDiameterMm',
+  'age',
+  'afp',
+  'bilirubin',
+  'albumin',
+  'platelets',
+  'inr',
+  'alt',
+  'ast',
+  'ecog',
+  'childPughScore',
+  'tumourCount',
+  'maxTumourDiameterMm',
 ] as const;
 const BOOLEAN_FIELDS = ['cirrhosis', 'vascularInvasion', 'portalVeinThrombosis', 'extrahepaticSpread'] as const;
 
@@ -44,7 +54,8 @@ export function clinicalValue(p: PatientRow, field: string): number | null {
     const have = key === 'bclc' && raw === 'STAGE_0' ? '0' : String(raw);
     return have.toUpperCase() === want.toUpperCase() ? 1 : 0;
   }
-  if ((NUMERIC_FIELDS as readonly string[]).includes(field)) return ((p as Record<string, unknown>)[field] as number | null) ?? null;
+  if ((NUMERIC_FIELDS as readonly string[]).includes(field))
+    return ((p as Record<string, unknown>)[field] as number | null) ?? null;
   if ((BOOLEAN_FIELDS as readonly string[]).includes(field)) {
     const b = (p as Record<string, unknown>)[field] as boolean | null;
     return b === null || b === undefined ? null : b ? 1 : 0;
@@ -84,7 +95,10 @@ const LOGISTIC_KINDS = new Set(['logistic', 'lasso-logistic', 'lasso']);
 const SCORE_KINDS = new Set(['linear-score']);
 
 /** Grade of a linear score: the first grade whose `upTo` is ≥ the score (`upTo: null` = open-ended). */
-export function gradeOf(score: number, grades: ReadonlyArray<{ label: string; upTo: number | null }> | undefined): string | null {
+export function gradeOf(
+  score: number,
+  grades: ReadonlyArray<{ label: string; upTo: number | null }> | undefined,
+): string | null {
   if (!grades?.length) return null;
   for (const g of grades) if (g.upTo === null || score <= g.upTo) return g.label;
   return grades[grades.length - 1]!.label;
@@ -104,7 +118,11 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
         where: lesionId ? { lesionId } : { lesion: { patientId: patient.id } },
         orderBy: { createdAt: 'desc' },
       });
-      if (!fs) throw new DomainError('INVALID', `The model needs radiomic features but ${lesionId ? `lesion ${lesionId}` : `patient ${patient.pseudoId}`} has none; run feature extraction first`);
+      if (!fs)
+        throw new DomainError(
+          'INVALID',
+          `The model needs radiomic features but ${lesionId ? `lesion ${lesionId}` : `patient ${patient.pseudoId}`} has none; run feature extraction first`,
+        );
       features = fs.values as Record<string, number>;
       featureSetId = fs.id;
     }
@@ -113,7 +131,12 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
     const missing: string[] = [];
     for (const d of defs) {
       const field = d.field ?? d.name;
-      const v = d.source === 'feature' ? (typeof features[field] === 'number' ? features[field]! : null) : clinicalValue(patient, field);
+      const v =
+        d.source === 'feature'
+          ? typeof features[field] === 'number'
+            ? features[field]!
+            : null
+          : clinicalValue(patient, field);
       if (v === null || !Number.isFinite(v)) {
         missing.push(d.name);
         continue;
@@ -126,7 +149,11 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
       }
     }
     if (missing.length) {
-      throw new DomainError('INVALID', `Patient ${patient.pseudoId} lacks values for predictor(s) ${missing.join(', ')}`, { missing });
+      throw new DomainError(
+        'INVALID',
+        `Patient ${patient.pseudoId} lacks values for predictor(s) ${missing.join(', ')}`,
+        { missing },
+      );
     }
     return { raw, x, featureSetId };
   }
@@ -141,24 +168,42 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
       if (!patient) throw new DomainError('NOT_FOUND', `Patient ${input.patientId} was not found`);
       if (!model) throw new DomainError('NOT_FOUND', `Model ${input.modelId} was not found`);
       if (model.status !== 'VALIDATED') {
-        throw new DomainError('INVALID', `Model ${model.name} v${model.version} is ${model.status}; only VALIDATED models score patients`);
+        throw new DomainError(
+          'INVALID',
+          `Model ${model.name} v${model.version} is ${model.status}; only VALIDATED models score patients`,
+        );
       }
       if (input.lesionId) {
         const n = await prisma.lesion.count({ where: { id: input.lesionId, patientId: patient.id } });
-        if (!n) throw new DomainError('NOT_FOUND', `Lesion ${input.lesionId} does not belong to patient ${patient.pseudoId}`);
+        if (!n)
+          throw new DomainError('NOT_FOUND', `Lesion ${input.lesionId} does not belong to patient ${patient.pseudoId}`);
       }
       const defs = predictorDefs(model.inputs);
-      if (!defs.length) throw new DomainError('INVALID', `Model ${model.name} v${model.version} declares no predictors`);
+      if (!defs.length)
+        throw new DomainError('INVALID', `Model ${model.name} v${model.version} declares no predictors`);
       const { raw, x, featureSetId } = await gatherInputs(defs, patient, input.lesionId);
       const names = defs.map((d) => d.name);
-      const snapshot = { values: raw, transformed: x, featureSetId, modelKind: model.kind, predictors: defs } as unknown as Prisma.InputJsonValue;
+      const snapshot = {
+        values: raw,
+        transformed: x,
+        featureSetId,
+        modelKind: model.kind,
+        predictors: defs,
+      } as unknown as Prisma.InputJsonValue;
 
       if (LOGISTIC_KINDS.has(model.kind)) {
         const prm = model.parameters as unknown as LogisticParams | null;
         if (!prm || typeof prm.intercept !== 'number' || !prm.coefficients) {
-          throw new DomainError('INVALID', `Model ${model.name} v${model.version} has no logistic parameters (intercept, coefficients)`);
+          throw new DomainError(
+            'INVALID',
+            `Model ${model.name} v${model.version} has no logistic parameters (intercept, coefficients)`,
+          );
         }
-        const { eta, se } = linearPredictor(names, x, prm.coefficients, { intercept: prm.intercept, covariance: prm.covariance, covarianceOrder: prm.covarianceOrder });
+        const { eta, se } = linearPredictor(names, x, prm.coefficients, {
+          intercept: prm.intercept,
+          covariance: prm.covariance,
+          covarianceOrder: prm.covarianceOrder,
+        });
         const { probability, ci } = logisticProbability(eta, se);
         const nomogram = nomogramPoints(defs, x, prm.coefficients);
         const group = riskGroup(probability, prm.riskThresholds);
@@ -183,7 +228,9 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
           modelVersion: model.version,
           probability,
           ci,
-          ciUnavailableReason: ci ? null : 'The model stores no coefficient covariance, so no confidence interval can be computed',
+          ciUnavailableReason: ci
+            ? null
+            : 'The model stores no coefficient covariance, so no confidence interval can be computed',
           linearPredictor: eta,
           riskGroup: group,
           nomogram,
@@ -194,9 +241,16 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
       if (COX_KINDS.has(model.kind)) {
         const prm = model.parameters as unknown as CoxParams | null;
         if (!prm || !prm.coefficients || !Array.isArray(prm.baseline) || !prm.baseline.length) {
-          throw new DomainError('INVALID', `Model ${model.name} v${model.version} has no Cox parameters (coefficients, baseline)`);
+          throw new DomainError(
+            'INVALID',
+            `Model ${model.name} v${model.version} has no Cox parameters (coefficients, baseline)`,
+          );
         }
-        const { eta, se } = linearPredictor(names, x, prm.coefficients, { means: prm.means, covariance: prm.covariance, covarianceOrder: prm.covarianceOrder });
+        const { eta, se } = linearPredictor(names, x, prm.coefficients, {
+          means: prm.means,
+          covariance: prm.covariance,
+          covarianceOrder: prm.covarianceOrder,
+        });
         const baseline = [...prm.baseline].sort((a, b) => a.t - b.t);
         const curve = coxCurve(baseline, eta, se);
         const horizons = (prm.horizons ?? [12, 24, 36]).map((t) => survivalAt(curve, t));
@@ -230,7 +284,8 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
           curve,
           medianMonths,
           horizons,
-          ciUnavailableReason: se === null ? 'The model stores no coefficient covariance, so no confidence band can be computed' : null,
+          ciUnavailableReason:
+            se === null ? 'The model stores no coefficient covariance, so no confidence band can be computed' : null,
           linearPredictor: eta,
           riskGroup: group,
           nomogram,
@@ -240,7 +295,11 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
 
       if (SCORE_KINDS.has(model.kind)) {
         const prm = model.parameters as unknown as ScoreParams | null;
-        if (!prm || !prm.coefficients) throw new DomainError('INVALID', `Model ${model.name} v${model.version} has no score parameters (coefficients)`);
+        if (!prm || !prm.coefficients)
+          throw new DomainError(
+            'INVALID',
+            `Model ${model.name} v${model.version} has no score parameters (coefficients)`,
+          );
         const { eta } = linearPredictor(names, x, prm.coefficients, { intercept: prm.intercept ?? 0 });
         const grade = gradeOf(eta, prm.grades);
         const nomogram = nomogramPoints(defs, x, prm.coefficients);
@@ -256,15 +315,31 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
             createdById: actor.userId,
           },
         });
-        return { kind: 'score' as const, id: row.id, modelVersion: model.version, score: eta, grade, riskGroup: grade, nomogram, inputs: raw };
+        return {
+          kind: 'score' as const,
+          id: row.id,
+          modelVersion: model.version,
+          score: eta,
+          grade,
+          riskGroup: grade,
+          nomogram,
+          inputs: raw,
+        };
       }
 
-      throw new DomainError('INVALID', `Model kind ${model.kind} cannot score patients here (supported: ${[...LOGISTIC_KINDS, ...COX_KINDS, ...SCORE_KINDS].join(', ')})`);
+      throw new DomainError(
+        'INVALID',
+        `Model kind ${model.kind} cannot score patients here (supported: ${[...LOGISTIC_KINDS, ...COX_KINDS, ...SCORE_KINDS].join(', ')})`,
+      );
     },
 
     async listForPatient(actor: Actor, patientId: string) {
       await access.assertPatient(actor, patientId);
-      const rows = await prisma.prediction.findMany({ where: { patientId }, orderBy: { createdAt: 'desc' }, include: predictionInclude });
+      const rows = await prisma.prediction.findMany({
+        where: { patientId },
+        orderBy: { createdAt: 'desc' },
+        include: predictionInclude,
+      });
       return rows.map(predictionDto);
     },
   };

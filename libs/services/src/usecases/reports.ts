@@ -10,17 +10,48 @@ import { renderTextPdf } from './pdf';
 
 /** HTML-escape text for element content and attribute values. */
 export function esc(v: unknown): string {
-  return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
-const fmt = (v: number | null | undefined, digits = 1, unit = '') => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)}${unit}`);
+const fmt = (v: number | null | undefined, digits = 1, unit = '') =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)}${unit}`;
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(100 * v).toFixed(1)} %`);
 
 export interface ReportContent {
   patient: Record<string, unknown>;
-  lesions: Array<{ label: string; type: string; diameterMm: number | null; volumeMl: number | null; enhancementPattern: string | null; liRads: string | null }>;
-  predictions: Array<{ model: string; version: string; task: string; probability: number | null; ci: [number, number] | null; riskGroup: string | null; survival: { medianMonths: number | null; horizons: Array<{ t: number; s: number; lo: number | null; hi: number | null }> } | null; at: string }>;
-  board: { meeting: string; date: string; status: string; decision: string | null; recommendation: string | null; attendees: string[]; signedOffAt: string | null } | null;
+  lesions: Array<{
+    label: string;
+    type: string;
+    diameterMm: number | null;
+    volumeMl: number | null;
+    enhancementPattern: string | null;
+    liRads: string | null;
+  }>;
+  predictions: Array<{
+    model: string;
+    version: string;
+    task: string;
+    probability: number | null;
+    ci: [number, number] | null;
+    riskGroup: string | null;
+    survival: {
+      medianMonths: number | null;
+      horizons: Array<{ t: number; s: number; lo: number | null; hi: number | null }>;
+    } | null;
+    at: string;
+  }>;
+  board: {
+    meeting: string;
+    date: string;
+    status: string;
+    decision: string | null;
+    recommendation: string | null;
+    attendees: string[];
+    signedOffAt: string | null;
+  } | null;
   synthetic: boolean;
 }
 
@@ -31,16 +62,25 @@ export interface ReportContent {
  */
 export function renderReportHtml(c: ReportContent): string {
   const p = c.patient;
-  const rows = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
+  const rows = (pairs: Array<[string, string]>) =>
+    pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
   const lesions = c.lesions.length
     ? `<table><thead><tr><th>Lesion</th><th>Type</th><th>Diameter</th><th>Volume</th><th>Enhancement</th><th>LI-RADS</th></tr></thead><tbody>${c.lesions
-        .map((l) => `<tr><td>${esc(l.label)}</td><td>${esc(l.type)}</td><td>${esc(fmt(l.diameterMm, 0, ' mm'))}</td><td>${esc(fmt(l.volumeMl, 1, ' mL'))}</td><td>${esc(l.enhancementPattern ?? '—')}</td><td>${esc(l.liRads ?? '—')}</td></tr>`)
+        .map(
+          (l) =>
+            `<tr><td>${esc(l.label)}</td><td>${esc(l.type)}</td><td>${esc(fmt(l.diameterMm, 0, ' mm'))}</td><td>${esc(fmt(l.volumeMl, 1, ' mL'))}</td><td>${esc(l.enhancementPattern ?? '—')}</td><td>${esc(l.liRads ?? '—')}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '<p>No lesions recorded.</p>';
   const preds = c.predictions.length
     ? `<table><thead><tr><th>Model</th><th>Task</th><th>Result</th><th>95 % CI</th><th>Risk group</th></tr></thead><tbody>${c.predictions
         .map((m) => {
-          const result = m.probability !== null ? pct(m.probability) : m.survival ? `median ${m.survival.medianMonths === null ? 'not reached' : fmt(m.survival.medianMonths, 1, ' months')}` : '—';
+          const result =
+            m.probability !== null
+              ? pct(m.probability)
+              : m.survival
+                ? `median ${m.survival.medianMonths === null ? 'not reached' : fmt(m.survival.medianMonths, 1, ' months')}`
+                : '—';
           const ci = m.ci ? `${pct(m.ci[0])} – ${pct(m.ci[1])}` : 'not available';
           return `<tr><td>${esc(`${m.model} v${m.version}`)}</td><td>${esc(m.task)}</td><td>${esc(result)}</td><td>${esc(ci)}</td><td>${esc(m.riskGroup ?? '—')}</td></tr>`;
         })
@@ -79,7 +119,10 @@ export function renderReportHtml(c: ReportContent): string {
       ['Child-Pugh', String(p.childPugh ?? '—')],
       ['BCLC', String(p.bclc ?? '—')],
       ['AFP', fmt(p.afp as number | null, 1, ' ng/mL')],
-      ['Bilirubin / albumin', `${fmt(p.bilirubin as number | null, 2, ' mg/dL')} / ${fmt(p.albumin as number | null, 1, ' g/dL')}`],
+      [
+        'Bilirubin / albumin',
+        `${fmt(p.bilirubin as number | null, 2, ' mg/dL')} / ${fmt(p.albumin as number | null, 1, ' g/dL')}`,
+      ],
     ])}</table>`,
     '<h2>Lesions</h2>',
     lesions,
@@ -109,14 +152,40 @@ export function createReportsService(deps: ResolvedDeps, access: Access) {
         },
       });
       const d = input.discussionId
-        ? await prisma.caseDiscussion.findFirst({ where: { id: input.discussionId, patientId: p.id }, include: { meeting: true } })
-        : await prisma.caseDiscussion.findFirst({ where: { patientId: p.id }, orderBy: { meeting: { scheduledAt: 'desc' } }, include: { meeting: true } });
-      if (input.discussionId && !d) throw new DomainError('NOT_FOUND', `Case discussion ${input.discussionId} is not one of patient ${p.pseudoId}`);
+        ? await prisma.caseDiscussion.findFirst({
+            where: { id: input.discussionId, patientId: p.id },
+            include: { meeting: true },
+          })
+        : await prisma.caseDiscussion.findFirst({
+            where: { patientId: p.id },
+            orderBy: { meeting: { scheduledAt: 'desc' } },
+            include: { meeting: true },
+          });
+      if (input.discussionId && !d)
+        throw new DomainError('NOT_FOUND', `Case discussion ${input.discussionId} is not one of patient ${p.pseudoId}`);
       const latest = new Map<string, ReturnType<typeof predictionDto>>();
       for (const pr of p.predictions) if (!latest.has(pr.modelId)) latest.set(pr.modelId, predictionDto(pr));
       const content: ReportContent = {
-        patient: { pseudoId: p.pseudoId, sex: p.sex, age: p.age, aetiology: p.aetiology, cirrhosis: p.cirrhosis, childPugh: p.childPugh, bclc: bclcLabel(p.bclc), afp: p.afp, bilirubin: p.bilirubin, albumin: p.albumin },
-        lesions: p.lesions.map((l) => ({ label: l.label, type: l.type, diameterMm: l.diameterMm, volumeMl: l.volumeMl, enhancementPattern: l.enhancementPattern, liRads: l.liRads })),
+        patient: {
+          pseudoId: p.pseudoId,
+          sex: p.sex,
+          age: p.age,
+          aetiology: p.aetiology,
+          cirrhosis: p.cirrhosis,
+          childPugh: p.childPugh,
+          bclc: bclcLabel(p.bclc),
+          afp: p.afp,
+          bilirubin: p.bilirubin,
+          albumin: p.albumin,
+        },
+        lesions: p.lesions.map((l) => ({
+          label: l.label,
+          type: l.type,
+          diameterMm: l.diameterMm,
+          volumeMl: l.volumeMl,
+          enhancementPattern: l.enhancementPattern,
+          liRads: l.liRads,
+        })),
         predictions: [...latest.values()]
           .sort((a, b) => a.modelName.localeCompare(b.modelName))
           .map((m) => ({
@@ -126,27 +195,69 @@ export function createReportsService(deps: ResolvedDeps, access: Access) {
             probability: m.probability,
             ci: m.ci,
             riskGroup: m.riskGroup,
-            survival: m.survival ? { medianMonths: m.survival.medianMonths, horizons: m.survival.horizons as Array<{ t: number; s: number; lo: number | null; hi: number | null }> } : null,
+            survival: m.survival
+              ? {
+                  medianMonths: m.survival.medianMonths,
+                  horizons: m.survival.horizons as Array<{
+                    t: number;
+                    s: number;
+                    lo: number | null;
+                    hi: number | null;
+                  }>,
+                }
+              : null,
             at: m.createdAt,
           })),
         board: d
-          ? { meeting: d.meeting.title, date: d.meeting.scheduledAt.toISOString(), status: d.status, decision: d.decision, recommendation: d.recommendation, attendees: d.attendees, signedOffAt: iso(d.signedOffAt) }
+          ? {
+              meeting: d.meeting.title,
+              date: d.meeting.scheduledAt.toISOString(),
+              status: d.status,
+              decision: d.decision,
+              recommendation: d.recommendation,
+              attendees: d.attendees,
+              signedOffAt: iso(d.signedOffAt),
+            }
           : null,
         synthetic: p.studies.some((s) => s.synthetic),
       };
       const html = renderReportHtml(content);
       const sha256 = createHash('sha256').update(html).digest('hex');
       const r = await prisma.report.create({
-        data: { patientId: p.id, discussionId: d?.id ?? null, kind: 'structured', content: content as unknown as Prisma.InputJsonValue, html, sha256, createdById: actor.userId },
+        data: {
+          patientId: p.id,
+          discussionId: d?.id ?? null,
+          kind: 'structured',
+          content: content as unknown as Prisma.InputJsonValue,
+          html,
+          sha256,
+          createdById: actor.userId,
+        },
       });
-      return { id: r.id, patientId: p.id, discussionId: r.discussionId, html, sha256, createdAt: r.createdAt.toISOString() };
+      return {
+        id: r.id,
+        patientId: p.id,
+        discussionId: r.discussionId,
+        html,
+        sha256,
+        createdAt: r.createdAt.toISOString(),
+      };
     },
 
     async get(actor: Actor, id: string) {
       const r = await prisma.report.findUnique({ where: { id } });
       if (!r) throw new DomainError('NOT_FOUND', `Report ${id} was not found`);
       await access.assertPatient(actor, r.patientId);
-      return { id: r.id, patientId: r.patientId, discussionId: r.discussionId, kind: r.kind, html: r.html, sha256: r.sha256, llmText: r.llmText, createdAt: r.createdAt.toISOString() };
+      return {
+        id: r.id,
+        patientId: r.patientId,
+        discussionId: r.discussionId,
+        kind: r.kind,
+        html: r.html,
+        sha256: r.sha256,
+        llmText: r.llmText,
+        createdAt: r.createdAt.toISOString(),
+      };
     },
 
     /** The report as PDF (text layout of the deterministic HTML; same report → same bytes). */
@@ -160,7 +271,11 @@ export function createReportsService(deps: ResolvedDeps, access: Access) {
 
     async listForPatient(actor: Actor, patientId: string) {
       await access.assertPatient(actor, patientId);
-      const rows = await prisma.report.findMany({ where: { patientId }, orderBy: { createdAt: 'desc' }, select: { id: true, kind: true, sha256: true, discussionId: true, createdAt: true } });
+      const rows = await prisma.report.findMany({
+        where: { patientId },
+        orderBy: { createdAt: 'desc' },
+        select: { id: true, kind: true, sha256: true, discussionId: true, createdAt: true },
+      });
       return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
     },
   };

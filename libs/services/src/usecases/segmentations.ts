@@ -21,7 +21,11 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
  * bomb cannot expand past it), integer labels, and the same grid as the series. Returns the stored bytes.
  */
 export function checkMask(bytes: Uint8Array, dims: readonly number[]): { voxels: number; labels: number[] } {
-  if (bytes.length > MAX_MASK_UPLOAD_BYTES) throw new DomainError('INVALID', `The mask is ${bytes.length} bytes; at most ${MAX_MASK_UPLOAD_BYTES} are accepted`);
+  if (bytes.length > MAX_MASK_UPLOAD_BYTES)
+    throw new DomainError(
+      'INVALID',
+      `The mask is ${bytes.length} bytes; at most ${MAX_MASK_UPLOAD_BYTES} are accepted`,
+    );
   const voxels = dims.reduce((a, b) => a * b, 1);
   const limit = 352 + 64 * 1024 + voxels * 8; // header + extensions + the widest voxel type
   let raw: Uint8Array = bytes;
@@ -29,7 +33,10 @@ export function checkMask(bytes: Uint8Array, dims: readonly number[]): { voxels:
     try {
       raw = gunzipSync(bytes, { maxOutputLength: limit });
     } catch (e) {
-      throw new DomainError('INVALID', `The mask is not valid gzip or expands beyond the series grid (${(e as Error).message})`);
+      throw new DomainError(
+        'INVALID',
+        `The mask is not valid gzip or expands beyond the series grid (${(e as Error).message})`,
+      );
     }
   }
   if (raw.length > limit) throw new DomainError('INVALID', 'The mask is larger than the series grid allows');
@@ -47,7 +54,8 @@ export function checkMask(bytes: Uint8Array, dims: readonly number[]): { voxels:
   const data = vol.data as ArrayLike<number>;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new DomainError('INVALID', `The mask has a non-label value ${v} at voxel ${i}`);
+    if (!Number.isInteger(v) || v < 0 || v > 65535)
+      throw new DomainError('INVALID', `The mask has a non-label value ${v} at voxel ${i}`);
     if (seen.size < 256) seen.add(v);
   }
   return { voxels, labels: [...seen].sort((a, b) => a - b) };
@@ -63,12 +71,28 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
 
   async function segWithPatient(id: string) {
-    const s = await prisma.segmentation.findUnique({ where: { id }, include: { series: { select: { id: true, dims: true, study: { select: { patientId: true } } } } } });
+    const s = await prisma.segmentation.findUnique({
+      where: { id },
+      include: { series: { select: { id: true, dims: true, study: { select: { patientId: true } } } } },
+    });
     if (!s) throw new DomainError('NOT_FOUND', `Segmentation ${id} was not found`);
     return s;
   }
 
-  const dto = (s: { id: string; seriesId: string; structure: string; lesionId: string | null; source: string; version: number; previousId: string | null; status: string; labels: unknown; volumeMl: number | null; reviewNote: string | null; updatedAt: Date }) => ({
+  const dto = (s: {
+    id: string;
+    seriesId: string;
+    structure: string;
+    lesionId: string | null;
+    source: string;
+    version: number;
+    previousId: string | null;
+    status: string;
+    labels: unknown;
+    volumeMl: number | null;
+    reviewNote: string | null;
+    updatedAt: Date;
+  }) => ({
     id: s.id,
     seriesId: s.seriesId,
     structure: s.structure,
@@ -88,20 +112,39 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
   return {
     /** Queue the ONNX segmentation of a series; returns the job to poll with `jobs.get`. */
     async request(actor: Actor, seriesId: string) {
-      const series = await prisma.series.findUnique({ where: { id: seriesId }, select: { storageUri: true, study: { select: { patientId: true } } } });
+      const series = await prisma.series.findUnique({
+        where: { id: seriesId },
+        select: { storageUri: true, study: { select: { patientId: true } } },
+      });
       if (!series) throw new DomainError('NOT_FOUND', `Series ${seriesId} was not found`);
       await access.assertPatient(actor, series.study.patientId);
-      if (!deps.enqueue) throw new DomainError('UNAVAILABLE', 'The job queue is not running in this API process; start the worker (apps/worker) with the same database');
+      if (!deps.enqueue)
+        throw new DomainError(
+          'UNAVAILABLE',
+          'The job queue is not running in this API process; start the worker (apps/worker) with the same database',
+        );
       const imagePath = resolveStorageUri(deps.filesDir, series.storageUri);
       const job = await prisma.job.create({
-        data: { type: 'segmentation', input: { seriesId }, entityType: 'Series', entityId: seriesId, createdById: actor.userId },
+        data: {
+          type: 'segmentation',
+          input: { seriesId },
+          entityType: 'Series',
+          entityId: seriesId,
+          createdById: actor.userId,
+        },
       });
       let bossId: string | null;
       try {
         bossId = await deps.enqueue('segmentation', { imagePath }, { id: job.id });
       } catch (e) {
-        await prisma.job.update({ where: { id: job.id }, data: { state: 'FAILED', error: `could not be queued: ${(e as Error).message}`, finishedAt: deps.now() } });
-        throw new DomainError('UNAVAILABLE', `The segmentation job could not be queued (${(e as Error).message}); is the worker running?`);
+        await prisma.job.update({
+          where: { id: job.id },
+          data: { state: 'FAILED', error: `could not be queued: ${(e as Error).message}`, finishedAt: deps.now() },
+        });
+        throw new DomainError(
+          'UNAVAILABLE',
+          `The segmentation job could not be queued (${(e as Error).message}); is the worker running?`,
+        );
       }
       await prisma.job.update({ where: { id: job.id }, data: { bossJobId: bossId ?? job.id } });
       return { jobId: job.id };
@@ -114,14 +157,25 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
      */
     async importJobResult(jobId: string): Promise<string | null> {
       const job = await prisma.job.findUnique({ where: { id: jobId } });
-      if (!job || job.type !== 'segmentation' || job.state !== 'COMPLETED' || job.entityType !== 'Series' || !job.entityId) return null;
+      if (
+        !job ||
+        job.type !== 'segmentation' ||
+        job.state !== 'COMPLETED' ||
+        job.entityType !== 'Series' ||
+        !job.entityId
+      )
+        return null;
       const result = job.result as { maskPath?: string; summary?: unknown } | null;
       if (!result?.maskPath) return null;
-      const claimed = await prisma.job.updateMany({ where: { id: jobId, state: 'COMPLETED', NOT: { message: 'imported' } }, data: { message: 'imported' } });
+      const claimed = await prisma.job.updateMany({
+        where: { id: jobId, state: 'COMPLETED', NOT: { message: 'imported' } },
+        data: { message: 'imported' },
+      });
       if (claimed.count !== 1) return null;
       const root = path.resolve(deps.filesDir);
       const src = path.resolve(result.maskPath);
-      if (!src.startsWith(root + path.sep)) throw new DomainError('FORBIDDEN', `Job ${jobId} wrote its mask outside the data directory`);
+      if (!src.startsWith(root + path.sep))
+        throw new DomainError('FORBIDDEN', `Job ${jobId} wrote its mask outside the data directory`);
       const bytes = await fs.promises.readFile(src);
       const id = randomUUID();
       const rel = `segmentations/${id}.nii.gz`;
@@ -141,20 +195,31 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
           reviewNote: null,
         },
       });
-      await prisma.job.update({ where: { id: jobId }, data: { result: { ...(result as object), segmentationId: id } as Prisma.InputJsonValue } });
+      await prisma.job.update({
+        where: { id: jobId },
+        data: { result: { ...(result as object), segmentationId: id } as Prisma.InputJsonValue },
+      });
       return id;
     },
 
     /** Accept or reject one version. `expectedUpdatedAt` (from the version you reviewed) guards against concurrent changes. */
-    async review(actor: Actor, input: { id: string; status: 'ACCEPTED' | 'REJECTED'; note?: string; expectedUpdatedAt: string }) {
+    async review(
+      actor: Actor,
+      input: { id: string; status: 'ACCEPTED' | 'REJECTED'; note?: string; expectedUpdatedAt: string },
+    ) {
       const s = await segWithPatient(input.id);
       await access.assertPatient(actor, s.series.study.patientId);
-      if (s.status === 'SUPERSEDED') throw new DomainError('CONFLICT', `Segmentation ${s.id} v${s.version} was superseded by a newer version; review that one`);
+      if (s.status === 'SUPERSEDED')
+        throw new DomainError(
+          'CONFLICT',
+          `Segmentation ${s.id} v${s.version} was superseded by a newer version; review that one`,
+        );
       const res = await prisma.segmentation.updateMany({
         where: { id: s.id, updatedAt: new Date(input.expectedUpdatedAt) },
         data: { status: input.status, reviewNote: input.note ?? null },
       });
-      if (res.count !== 1) throw new DomainError('CONFLICT', `Segmentation ${s.id} changed since you loaded it; reload and review again`);
+      if (res.count !== 1)
+        throw new DomainError('CONFLICT', `Segmentation ${s.id} changed since you loaded it; reload and review again`);
       return dto(await prisma.segmentation.findUniqueOrThrow({ where: { id: s.id } }));
     },
 
@@ -166,7 +231,11 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
     async createVersion(actor: Actor, previousId: string, bytes: Uint8Array) {
       const prev = await segWithPatient(previousId);
       await access.assertPatient(actor, prev.series.study.patientId);
-      if (prev.status === 'SUPERSEDED') throw new DomainError('CONFLICT', `Segmentation ${prev.id} v${prev.version} already has a newer version; edit the latest one`);
+      if (prev.status === 'SUPERSEDED')
+        throw new DomainError(
+          'CONFLICT',
+          `Segmentation ${prev.id} v${prev.version} already has a newer version; edit the latest one`,
+        );
       const info = checkMask(bytes, prev.series.dims);
       const id = randomUUID();
       const rel = `segmentations/${id}.nii.gz`;
@@ -194,7 +263,10 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
               labels: prev.labels as Prisma.InputJsonValue,
             },
           });
-          const sup = await tx.segmentation.updateMany({ where: { id: prev.id, status: { not: 'SUPERSEDED' } }, data: { status: 'SUPERSEDED' } });
+          const sup = await tx.segmentation.updateMany({
+            where: { id: prev.id, status: { not: 'SUPERSEDED' } },
+            data: { status: 'SUPERSEDED' },
+          });
           if (sup.count !== 1) throw new DomainError('CONFLICT', `Segmentation ${prev.id} was superseded concurrently`);
           return c;
         });
@@ -202,7 +274,10 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
       } catch (e) {
         await fs.promises.rm(path.join(root, rel), { force: true });
         if ((e as { code?: string }).code === 'P2002') {
-          throw new DomainError('CONFLICT', `Someone saved a new version of segmentation ${prev.id} at the same time; reload the latest version and re-apply your edit`);
+          throw new DomainError(
+            'CONFLICT',
+            `Someone saved a new version of segmentation ${prev.id} at the same time; reload the latest version and re-apply your edit`,
+          );
         }
         throw e;
       }
@@ -212,7 +287,10 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
     async history(actor: Actor, id: string) {
       const s = await segWithPatient(id);
       await access.assertPatient(actor, s.series.study.patientId);
-      const all = await prisma.segmentation.findMany({ where: { seriesId: s.seriesId, structure: s.structure, lesionId: s.lesionId }, orderBy: { version: 'asc' } });
+      const all = await prisma.segmentation.findMany({
+        where: { seriesId: s.seriesId, structure: s.structure, lesionId: s.lesionId },
+        orderBy: { version: 'asc' },
+      });
       // Walk the chain through `s` (other chains on the same series/structure are separate masks).
       const byId = new Map(all.map((x) => [x.id, x]));
       const next = new Map(all.filter((x) => x.previousId).map((x) => [x.previousId!, x]));

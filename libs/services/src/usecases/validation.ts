@@ -52,14 +52,31 @@ export function createValidationService(deps: ResolvedDeps) {
     async validate(actor: Actor, input: ValidateInput) {
       const model = await prisma.model.findUnique({ where: { id: input.id } });
       if (!model) throw new DomainError('NOT_FOUND', `Model ${input.id} was not found`);
-      const cohort = await prisma.cohort.findUnique({ where: { id: input.cohortId }, select: { id: true, name: true } });
+      const cohort = await prisma.cohort.findUnique({
+        where: { id: input.cohortId },
+        select: { id: true, name: true },
+      });
       if (!cohort) throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found`);
       const defs = predictorDefs(model.inputs);
-      if (defs.some((d) => d.source === 'feature')) throw new DomainError('INVALID', 'Validation of models with radiomic predictors on a cohort is not available yet');
-      const prm = (model.parameters ?? {}) as { intercept?: number; coefficients?: Record<string, number>; means?: Record<string, number>; outcome?: string };
-      if (!prm.coefficients) throw new DomainError('INVALID', `Model ${model.name} v${model.version} has no coefficients to validate`);
+      if (defs.some((d) => d.source === 'feature'))
+        throw new DomainError(
+          'INVALID',
+          'Validation of models with radiomic predictors on a cohort is not available yet',
+        );
+      const prm = (model.parameters ?? {}) as {
+        intercept?: number;
+        coefficients?: Record<string, number>;
+        means?: Record<string, number>;
+        outcome?: string;
+      };
+      if (!prm.coefficients)
+        throw new DomainError('INVALID', `Model ${model.name} v${model.version} has no coefficients to validate`);
       const patients: PatientRow[] = await prisma.patient.findMany({
-        where: { cohortMemberships: { some: { cohortId: cohort.id, ...(input.split === 'VALIDATION' ? { split: 'VALIDATION' } : {}) } } },
+        where: {
+          cohortMemberships: {
+            some: { cohortId: cohort.id, ...(input.split === 'VALIDATION' ? { split: 'VALIDATION' } : {}) },
+          },
+        },
         orderBy: { pseudoId: 'asc' },
       });
       const names = defs.map((d) => d.name);
@@ -97,21 +114,46 @@ export function createValidationService(deps: ResolvedDeps) {
           e.push(ev ? 1 : 0);
           lp.push(eta);
         }
-        if (t.length < 10 || e.reduce((s, v) => s + v, 0) < 2) throw new DomainError('INVALID', `Too few complete cases with ${which} follow-up: ${t.length} (${excluded} excluded)`);
+        if (t.length < 10 || e.reduce((s, v) => s + v, 0) < 2)
+          throw new DomainError(
+            'INVALID',
+            `Too few complete cases with ${which} follow-up: ${t.length} (${excluded} excluded)`,
+          );
         const c = harrellC(t, e, lp);
         const [c1, c2] = tertiles(lp);
         const group = lp.map((v) => (v <= c1 ? 'low' : v <= c2 ? 'intermediate' : 'high'));
         const km = (['low', 'intermediate', 'high'] as const).map((g) => {
           const idx = group.map((x, i) => (x === g ? i : -1)).filter((i) => i >= 0);
           if (!idx.length) return { group: g, n: 0, curve: [], median: null };
-          const fit = kaplanMeier(idx.map((i) => t[i]!), idx.map((i) => e[i]!));
-          return { group: g, n: fit.n, events: fit.events, median: fit.median.median, curve: fit.table.map((r) => ({ t: r.time, s: r.survival, lo: r.lower, hi: r.upper })) };
+          const fit = kaplanMeier(
+            idx.map((i) => t[i]!),
+            idx.map((i) => e[i]!),
+          );
+          return {
+            group: g,
+            n: fit.n,
+            events: fit.events,
+            median: fit.median.median,
+            curve: fit.table.map((r) => ({ t: r.time, s: r.survival, lo: r.lower, hi: r.upper })),
+          };
         });
         const lr = logRank(t, e, group);
-        metrics = { kind: 'survival', outcome: which, n: t.length, excluded, cIndex: c.concordance, kmByRiskGroup: km, logRank: { chisq: lr.chisq, df: lr.df, p: lr.p } };
+        metrics = {
+          kind: 'survival',
+          outcome: which,
+          n: t.length,
+          excluded,
+          cIndex: c.concordance,
+          kmByRiskGroup: km,
+          logRank: { chisq: lr.chisq, df: lr.df, p: lr.p },
+        };
       } else {
         const outcome = input.outcome ?? prm.outcome;
-        if (!outcome) throw new DomainError('INVALID', `Model ${model.name} does not name its outcome; pass outcome (e.g. osEvent, os12, taceResponse)`);
+        if (!outcome)
+          throw new DomainError(
+            'INVALID',
+            `Model ${model.name} does not name its outcome; pass outcome (e.g. osEvent, os12, taceResponse)`,
+          );
         const y: number[] = [];
         const score: number[] = [];
         for (const p of patients) {
@@ -126,18 +168,40 @@ export function createValidationService(deps: ResolvedDeps) {
         }
         const events = y.reduce((s, v) => s + v, 0);
         if (y.length < 10 || events < 2 || y.length - events < 2) {
-          throw new DomainError('INVALID', `Too few complete cases for outcome ${outcome}: ${y.length} (${events} events, ${excluded} excluded)`);
+          throw new DomainError(
+            'INVALID',
+            `Too few complete cases for outcome ${outcome}: ${y.length} (${events} events, ${excluded} excluded)`,
+          );
         }
         const ci = aucCiDelong(y, score, { direction: '<' });
         const curve = roc(y, score, { direction: '<' });
-        const rocPts = Array.from(curve.thresholds, (th, i) => ({ fpr: 1 - curve.specificities[i]!, tpr: curve.sensitivities[i]!, threshold: Number.isFinite(th) ? th : null }));
-        metrics = { kind: 'classification', outcome, n: y.length, events, excluded, auc: ci.auc, aucCi: [ci.lower, ci.upper], roc: rocPts };
+        const rocPts = Array.from(curve.thresholds, (th, i) => ({
+          fpr: 1 - curve.specificities[i]!,
+          tpr: curve.sensitivities[i]!,
+          threshold: Number.isFinite(th) ? th : null,
+        }));
+        metrics = {
+          kind: 'classification',
+          outcome,
+          n: y.length,
+          events,
+          excluded,
+          auc: ci.auc,
+          aucCi: [ci.lower, ci.upper],
+          roc: rocPts,
+        };
         if (model.kind !== 'linear-score') {
           const prob = score.map(expit);
           const cal = calibrationInterceptSlope(y, prob);
           Object.assign(metrics, {
             brier: brierScore(y, prob),
-            calibration: calibrationCurve(y, prob, 10, 'quantile').map((g) => ({ predicted: g.meanPredicted, observed: g.observed, n: g.n, lo: g.lower, hi: g.upper })),
+            calibration: calibrationCurve(y, prob, 10, 'quantile').map((g) => ({
+              predicted: g.meanPredicted,
+              observed: g.observed,
+              n: g.n,
+              lo: g.lower,
+              hi: g.upper,
+            })),
             calibrationIntercept: cal.intercept,
             calibrationSlope: cal.slope,
             decisionCurve: decisionCurve(y, prob),
@@ -149,7 +213,10 @@ export function createValidationService(deps: ResolvedDeps) {
       const v = await prisma.modelValidation.create({
         data: { modelId: model.id, cohortId: cohort.id, split: input.split, metrics: metrics as Prisma.InputJsonValue },
       });
-      await prisma.model.update({ where: { id: model.id }, data: { validationMetrics: metrics as Prisma.InputJsonValue } });
+      await prisma.model.update({
+        where: { id: model.id },
+        data: { validationMetrics: metrics as Prisma.InputJsonValue },
+      });
       return { validationId: v.id, metrics };
     },
   };
