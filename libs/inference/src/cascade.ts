@@ -150,10 +150,12 @@ export class SegmentationCascade {
           }),
         opts.signal,
       );
-      for (let i = 0; i < labels.length; i++) {
-        if (labels[i] && tum[i]) {
-          labels[i] = 2;
-          tumourVoxels++;
+      for (const z of zs) {
+        for (let i = z * nx * ny, end = i + nx * ny; i < end; i++) {
+          if (tum[i] && labels[i]) {
+            labels[i] = 2;
+            tumourVoxels++;
+          }
         }
       }
     }

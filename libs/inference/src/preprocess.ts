@@ -109,6 +109,17 @@ export function foregroundProbability(
   cls = 1,
   out = new Float32Array(n * hw),
 ): Float32Array {
+  if (activation === 'softmax' && k === 2) {
+    // two classes: softmax_c = 1 / (1 + exp(l_other - l_c)), one exp per pixel
+    const other = 1 - cls;
+    for (let b = 0; b < n; b++) {
+      const base = b * 2 * hw;
+      for (let p = 0; p < hw; p++) {
+        out[b * hw + p] = 1 / (1 + Math.exp(logits[base + other * hw + p] - logits[base + cls * hw + p]));
+      }
+    }
+    return out;
+  }
   for (let b = 0; b < n; b++) {
     const base = b * k * hw;
     for (let p = 0; p < hw; p++) {
@@ -164,12 +175,25 @@ export function markSlice(
   }
   let marked = 0;
   const base = z * nx * ny;
+  // A bilinear mix of values ≤ threshold is ≤ threshold: rows between two model rows with no value above
+  // the threshold cannot be marked and are skipped (most of a slice is background).
+  const hotRow = new Uint8Array(H);
+  for (let v = 0; v < H; v++) {
+    const r = offset + v * W;
+    for (let u = 0; u < W; u++) {
+      if (prob[r + u] > threshold) {
+        hotRow[v] = 1;
+        break;
+      }
+    }
+  }
   for (let y = ya; y < yb; y++) {
     let v = (y + 0.5 - region.y0) * sy - 0.5;
     if (v < 0) v = 0;
     if (v > H - 1) v = H - 1;
     const v0 = Math.floor(v);
     const v1 = Math.min(v0 + 1, H - 1);
+    if (!hotRow[v0] && !hotRow[v1]) continue;
     const fv = v - v0;
     const r0 = offset + v0 * W;
     const r1 = offset + v1 * W;
