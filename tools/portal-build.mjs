@@ -18,7 +18,8 @@ export function portalSourceHash() {
   const walk = (dir) => {
     if (!fs.existsSync(dir)) return;
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name === 'node_modules' || e.name === '.next') continue;
+      // next-env.d.ts is written by next build itself
+      if (e.name === 'node_modules' || e.name === '.next' || e.name === 'next-env.d.ts') continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else {
@@ -46,7 +47,6 @@ export function portalBuildIsCurrent() {
  */
 export async function buildPortalIfNeeded(onLine = (l) => console.log(l)) {
   if (portalBuildIsCurrent()) return 'current';
-  const hash = portalSourceHash();
   const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
   const child = spawn(process.execPath, [nextBin, 'build'], {
     cwd: portalDir,
@@ -57,7 +57,8 @@ export async function buildPortalIfNeeded(onLine = (l) => console.log(l)) {
     s.on('data', (buf) => buf.toString().split('\n').filter((l) => l.trim()).forEach(onLine));
   const code = await new Promise((res) => child.on('exit', res));
   if (code !== 0) throw new Error(`the portal build (next build) failed with exit code ${code}`);
-  fs.writeFileSync(stampFile, hash);
+  // hashed after the build: next build may rewrite files it owns (tsconfig.json's include list)
+  fs.writeFileSync(stampFile, portalSourceHash());
   return 'built';
 }
 

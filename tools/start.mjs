@@ -32,7 +32,9 @@ function run(name, cmd, args, opts = {}) {
   children.push(child);
   const prefix = (stream, out) =>
     stream.on('data', (buf) => {
-      for (const line of buf.toString().split('\n')) if (line.trim()) out.write(`[${name}] ${line}\n`);
+      // lines that already carry a [tag] (the API and worker tag their own) are passed through as they are
+      for (const line of buf.toString().split('\n'))
+        if (line.trim()) out.write(line.startsWith('[') ? `${line}\n` : `[${name}] ${line}\n`);
     });
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
