@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { CliError, type Command } from '../command';
+import { CliError, parseCommandArgs, type Command } from '../command';
 
 /**
  * `hepatoscope convert`: converts an image between NIfTI, NRRD and DICOM (series directory), keeping the
@@ -42,12 +41,7 @@ const convert: Command = {
   summary: 'Convert images between NIfTI, NRRD and DICOM (series, SEG)',
   usage: USAGE,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }));
-    } catch (e) {
-      throw new CliError(`convert: ${(e as Error).message}\n\n${USAGE}`);
-    }
+    const values = parseCommandArgs('convert', argv, OPTIONS, USAGE);
     if (!values.in) throw new CliError(`convert: --in is required\n\n${USAGE}`);
     if (!values.out && !values.info) throw new CliError(`convert: --out is required\n\n${USAGE}`);
     const phase = values.phase?.toUpperCase();

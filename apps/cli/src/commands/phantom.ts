@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { CliError, type Command } from '../command';
+import { CliError, parseCommandArgs, type Command } from '../command';
 
 /**
  * `hepatoscope phantom`: writes a deterministic synthetic multi-phase liver CT phantom (four phases,
@@ -62,12 +61,7 @@ const phantom: Command = {
   summary: 'Write a synthetic multi-phase liver CT phantom (NIfTI + manifest.json)',
   usage: USAGE,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }));
-    } catch (e) {
-      throw new CliError(`phantom: ${(e as Error).message}\n\n${USAGE}`);
-    }
+    const values = parseCommandArgs('phantom', argv, OPTIONS, USAGE);
     if (!values.out) throw new CliError(`phantom: --out is required\n\n${USAGE}`);
     if (values.seed === undefined) throw new CliError(`phantom: --seed is required\n\n${USAGE}`);
     const seed = int('seed', values.seed, -(2 ** 31), 2 ** 31 - 1)!;

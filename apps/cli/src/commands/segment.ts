@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { CliError, type Command } from '../command';
+import { CliError, parseCommandArgs, type Command } from '../command';
 
 /**
  * `hepatoscope segment`: liver and tumour segmentation of a CT volume, writing a LiTS label mask
@@ -49,12 +48,7 @@ const segment: Command = {
   summary: 'Segment liver and tumours (classical, region growing from a click, or ONNX)',
   usage: USAGE,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }));
-    } catch (e) {
-      throw new CliError(`segment: ${(e as Error).message}\n\n${USAGE}`);
-    }
+    const values = parseCommandArgs('segment', argv, OPTIONS, USAGE);
     if (!values.image) throw new CliError(`segment: --image is required\n\n${USAGE}`);
     if (!values.out) throw new CliError(`segment: --out is required\n\n${USAGE}`);
     const method = values.method ?? 'classical';
