@@ -17,7 +17,7 @@
  *   cvraw_f = [dev_full(β̂₋f) − dev_train(β̂₋f)]/events_f; cvm = Σ events_f·cvraw_f / Σ events_f,
  *   cvsd = √(weighted var/(K − 1)); lambda.min / lambda.1se as GlmnetLogistic.
  */
-import { GlmnetCv, Prepared, prepareX, solveLambda, Work } from './glmnet';
+import { GlmnetCv, Prepared, prepareX, solveLambda, summariseCvFolds, Work } from './glmnet';
 import { Matrix } from './matrix';
 import { Rng } from './rng';
 import { NumArray, StatsInputError } from './util';
@@ -282,25 +282,7 @@ export class GlmnetCox {
       wts.push(ev);
     }
     const K = folds.length;
-    const W = wts.reduce((a, b) => a + b, 0);
-    const cvm = new Float64Array(L);
-    const cvsd = new Float64Array(L);
-    for (let k = 0; k < L; k++) {
-      let m = 0;
-      for (let f = 0; f < K; f++) m += raw[f][k] * wts[f];
-      m /= W;
-      let v = 0;
-      for (let f = 0; f < K; f++) v += (raw[f][k] - m) ** 2 * wts[f];
-      cvm[k] = m;
-      cvsd[k] = Math.sqrt(v / W / (K - 1));
-    }
-    let cmin = Infinity;
-    for (let k = 0; k < L; k++) cmin = Math.min(cmin, cvm[k]);
-    let indexMin = -1;
-    for (let k = 0; k < L; k++) if (cvm[k] <= cmin && (indexMin < 0 || lambda[k] > lambda[indexMin])) indexMin = k;
-    const semin = cvm[indexMin] + cvsd[indexMin];
-    let index1se = -1;
-    for (let k = 0; k < L; k++) if (cvm[k] <= semin && (index1se < 0 || lambda[k] > lambda[index1se])) index1se = k;
+    const { cvm, cvsd, indexMin, index1se } = summariseCvFolds(lambda, raw, wts);
     return { lambda, cvm, cvsd, lambdaMin: lambda[indexMin], lambda1se: lambda[index1se], indexMin, index1se, folds: K, foldid, fit };
   }
 }

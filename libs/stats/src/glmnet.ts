@@ -472,25 +472,7 @@ export class GlmnetLogistic {
       foldN.push(te.length);
     }
     const K = folds.length;
-    const cvm = new Float64Array(L);
-    const cvsd = new Float64Array(L);
-    const N = foldN.reduce((a, b) => a + b, 0);
-    for (let k = 0; k < L; k++) {
-      let s = 0;
-      for (let f = 0; f < K; f++) s += foldMeans[f][k] * foldN[f];
-      const m = s / N;
-      let v = 0;
-      for (let f = 0; f < K; f++) v += (foldMeans[f][k] - m) ** 2 * foldN[f];
-      cvm[k] = m;
-      cvsd[k] = Math.sqrt(v / N / (K - 1));
-    }
-    let cmin = Infinity;
-    for (let k = 0; k < L; k++) cmin = Math.min(cmin, cvm[k]);
-    let indexMin = -1;
-    for (let k = 0; k < L; k++) if (cvm[k] <= cmin && (indexMin < 0 || lambda[k] > lambda[indexMin])) indexMin = k;
-    const semin = cvm[indexMin] + cvsd[indexMin];
-    let index1se = -1;
-    for (let k = 0; k < L; k++) if (cvm[k] <= semin && (index1se < 0 || lambda[k] > lambda[index1se])) index1se = k;
+    const { cvm, cvsd, indexMin, index1se } = summariseCvFolds(lambda, foldMeans, foldN);
     return {
       lambda,
       cvm,
@@ -504,4 +486,39 @@ export class GlmnetLogistic {
       fit,
     };
   }
+}
+
+/**
+ * Aggregates per-fold cross-validation errors the way cv.glmnet does: the weighted mean over folds
+ * (weights = fold sizes, or event counts for Cox) and its standard error
+ * `sqrt(Σ w_f (e_f − m)² / W / (K − 1))`; `indexMin` is the largest lambda reaching the minimum mean error,
+ * `index1se` the largest lambda whose mean error is within one standard error of that minimum.
+ */
+export function summariseCvFolds(
+  lambda: ArrayLike<number>,
+  foldErrors: ArrayLike<number>[],
+  foldWeights: number[],
+): { cvm: Float64Array; cvsd: Float64Array; indexMin: number; index1se: number } {
+  const L = lambda.length;
+  const K = foldErrors.length;
+  const W = foldWeights.reduce((a, b) => a + b, 0);
+  const cvm = new Float64Array(L);
+  const cvsd = new Float64Array(L);
+  for (let k = 0; k < L; k++) {
+    let s = 0;
+    for (let f = 0; f < K; f++) s += foldErrors[f][k] * foldWeights[f];
+    const m = s / W;
+    let v = 0;
+    for (let f = 0; f < K; f++) v += (foldErrors[f][k] - m) ** 2 * foldWeights[f];
+    cvm[k] = m;
+    cvsd[k] = Math.sqrt(v / W / (K - 1));
+  }
+  let cmin = Infinity;
+  for (let k = 0; k < L; k++) cmin = Math.min(cmin, cvm[k]);
+  let indexMin = -1;
+  for (let k = 0; k < L; k++) if (cvm[k] <= cmin && (indexMin < 0 || lambda[k] > lambda[indexMin])) indexMin = k;
+  const semin = cvm[indexMin] + cvsd[indexMin];
+  let index1se = -1;
+  for (let k = 0; k < L; k++) if (cvm[k] <= semin && (index1se < 0 || lambda[k] > lambda[index1se])) index1se = k;
+  return { cvm, cvsd, indexMin, index1se };
 }
