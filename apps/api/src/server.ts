@@ -277,23 +277,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       });
       return sendJson(res, 201, created);
     } catch (e) {
-      if (!isDomainError(e)) throw e;
-      await services.audit.record({
-        ...audit,
-        outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE',
-        details: { code: e.code },
-      });
-      const status =
-        {
-          NOT_FOUND: 404,
-          FORBIDDEN: 403,
-          CONFLICT: 409,
-          INVALID: 400,
-          UNAUTHENTICATED: 401,
-          RATE_LIMITED: 429,
-          UNAVAILABLE: 503,
-        }[e.code] ?? 400;
-      return sendJson(res, status, { error: e.code, message: e.message });
+      return failUpload(res, audit, e);
     }
   }
 
@@ -365,23 +349,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       });
       return sendJson(res, 201, created);
     } catch (e) {
-      if (!isDomainError(e)) throw e;
-      await services.audit.record({
-        ...audit,
-        outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE',
-        details: { code: e.code },
-      });
-      const status =
-        {
-          NOT_FOUND: 404,
-          FORBIDDEN: 403,
-          CONFLICT: 409,
-          INVALID: 400,
-          UNAUTHENTICATED: 401,
-          RATE_LIMITED: 429,
-          UNAVAILABLE: 503,
-        }[e.code] ?? 400;
-      return sendJson(res, status, { error: e.code, message: e.message });
+      return failUpload(res, audit, e);
     }
   }
 
@@ -416,6 +384,30 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       await services.audit.record({ ...audit, outcome: 'DENIED', details: { code: e.code } });
       return sendJson(res, e.code === 'NOT_FOUND' ? 404 : 403, { error: e.code, message: e.message });
     }
+  }
+
+  /**
+   * The failure path shared by the upload routes: a domain error is audited (DENIED for scope, FAILURE
+   * otherwise) and answered with its HTTP status; anything else propagates as a 500.
+   */
+  async function failUpload(res: http.ServerResponse, audit: Parameters<typeof services.audit.record>[0], e: unknown) {
+    if (!isDomainError(e)) throw e;
+    await services.audit.record({
+      ...audit,
+      outcome: e.code === 'FORBIDDEN' || e.code === 'NOT_FOUND' ? 'DENIED' : 'FAILURE',
+      details: { code: e.code },
+    });
+    const status =
+      {
+        NOT_FOUND: 404,
+        FORBIDDEN: 403,
+        CONFLICT: 409,
+        INVALID: 400,
+        UNAUTHENTICATED: 401,
+        RATE_LIMITED: 429,
+        UNAVAILABLE: 503,
+      }[e.code] ?? 400;
+    return sendJson(res, status, { error: e.code, message: e.message });
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
