@@ -2,6 +2,7 @@
  * zod schemas for every procedure input. Bounds are explicit (page sizes, string lengths, array lengths) so that
  * no input can ask the server for unbounded work.
  */
+import { CSV_TARGET_FIELDS } from '@hepatoscope/services';
 import { z } from 'zod';
 
 export const id = z.string().min(1).max(64);
@@ -70,24 +71,6 @@ export const cohortCreateInput = z.object({
   filter: cohortFilter,
 });
 
-/** Target fields a CSV column can be mapped to (see services/cohorts csv import). */
-export const CSV_TARGETS = [
-  'pseudoId',
-  'sex',
-  'age',
-  'aetiology',
-  'cirrhosis',
-  'childPugh',
-  'bclc',
-  'afp',
-  'bilirubin',
-  'albumin',
-  'platelets',
-  'osMonths',
-  'osEvent',
-  'rfsMonths',
-  'rfsEvent',
-] as const;
 
 export const csvPreviewInput = z.object({
   cohortName: z.string().trim().min(1).max(120),
@@ -97,7 +80,7 @@ export const csvPreviewInput = z.object({
     .min(1)
     .max(5 * 1024 * 1024),
   /** target field → CSV header name. `pseudoId` is required. */
-  mapping: z.partialRecord(z.enum(CSV_TARGETS), z.string().max(200)),
+  mapping: z.partialRecord(z.enum(CSV_TARGET_FIELDS), z.string().max(200)),
 });
 
 /** Accept exactly the previewed CSV + mapping: `reportHash` is `importId` from the preview. */
