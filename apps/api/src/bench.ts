@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@hepatoscope/db';
-import { createFixture, FIXTURE_PASSWORD } from '@hepatoscope/services';
+import { FIXTURE_PASSWORD } from '@hepatoscope/services';
+import { seedLoadData } from './load-seed';
 import { createApiServer } from './server';
 
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => AutocannonInstance;
@@ -36,28 +37,7 @@ async function main() {
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-bench-'));
   try {
     const t0 = Date.now();
-    const fx = await createFixture(db.prisma, filesDir);
-    const rows = Array.from({ length: N }, (_, i) => ({
-      pseudoId: `BENCH-${String(i).padStart(5, '0')}`,
-      sex: i % 3 ? ('MALE' as const) : ('FEMALE' as const),
-      age: 40 + (i % 45),
-      aetiology: ['HBV', 'HCV', 'ALCOHOL', 'MASLD'][i % 4]!,
-      bclc: (['STAGE_0', 'A', 'B', 'C', 'D'] as const)[i % 5],
-      childPugh: (['A', 'B', 'C'] as const)[i % 3],
-      afp: (i * 37) % 2000,
-      osMonths: (i % 60) + 1,
-      osEvent: i % 2 === 0,
-    }));
-    for (let i = 0; i < rows.length; i += 1000) await db.prisma.patient.createMany({ data: rows.slice(i, i + 1000) });
-    const ids = await db.prisma.patient.findMany({
-      where: { pseudoId: { startsWith: 'BENCH-' } },
-      select: { id: true },
-    });
-    for (let i = 0; i < ids.length; i += 1000) {
-      await db.prisma.cohortMembership.createMany({
-        data: ids.slice(i, i + 1000).map((p) => ({ cohortId: fx.cohortA, patientId: p.id })),
-      });
-    }
+    const fx = await seedLoadData(db.prisma, filesDir, N);
     console.log(`seeded ${N} patients on ${db.kind} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     const api = createApiServer({ db, filesDir, logError: () => {} });
