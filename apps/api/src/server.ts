@@ -7,6 +7,7 @@
  *   POST /api/files/series?patientId=…     → upload a NIfTI volume as a new series (CLINICIAN, CSRF)
  *   POST /api/files/studies/dicom?patientId=… → upload a zip of DICOM files (one study, its series) (CLINICIAN, CSRF)
  *   POST /api/files/segmentations/:id/versions → a new version of a mask (CLINICIAN, CSRF)
+ *   POST /api/files/models                 → upload an ONNX segmentation model (multipart: manifest, card?, model) (ADMIN, CSRF)
  *   *    /api/trpc/*                       → tRPC (appRouter from @hepatoscope/api-trpc)
  * Security headers on every response; cross-origin POSTs refused by Origin; request bodies capped.
  *
@@ -24,6 +25,7 @@ import {
   isDomainError,
   MAX_DICOM_ZIP_BYTES,
   MAX_MASK_UPLOAD_BYTES,
+  MAX_ONNX_UPLOAD_BYTES,
   MAX_SERIES_UPLOAD_BYTES,
   safeEqual,
   type Actor,
@@ -31,6 +33,7 @@ import {
   type SessionInfo,
 } from '@hepatoscope/services';
 import pkg from '../package.json';
+import { verifyOnnxModelDir } from './onnx';
 import {
   appendSetCookie,
   clearedSessionCookie,
@@ -62,6 +65,8 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
   /** Job queue `send` (pg-boss) for services built here; without it job requests answer SERVICE_UNAVAILABLE. */
   enqueue?: (queue: string, payload: Record<string, unknown>, options: { id: string }) => Promise<string | null>;
+  /** Largest accepted ONNX model file in bytes (default MAX_ONNX_UPLOAD_BYTES, 256 MiB). */
+  maxModelUploadBytes?: number;
   /** Logger for unexpected errors (default console.error). */
   logError?: (message: string, err?: unknown) => void;
 }
@@ -86,6 +91,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       filesDir: options.filesDir,
       bcryptCost: options.bcryptCost,
       enqueue: options.enqueue,
+      verifyOnnxModel: verifyOnnxModelDir,
     });
   const logError = options.logError ?? ((m: string, e?: unknown) => console.error(`[api] ${m}`, e ?? ''));
   const allowed = new Set(options.allowedOrigins ?? []);
@@ -353,6 +359,101 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
   }
 
+  /**
+   * POST /api/files/models — multipart/form-data with `manifest` (JSON: the inference stage manifest), optional
+   * `card` (JSON model card) and `model` (the .onnx file); cookie + CSRF; ADMIN → 201 with the model card (DRAFT).
+   */
+  async function uploadModel(req: http.IncomingMessage, res: http.ServerResponse) {
+    const who = await actorFor(req);
+    if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
+    const csrf = req.headers[CSRF_HEADER];
+    if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
+      return sendJson(res, 403, {
+        error: 'FORBIDDEN',
+        message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session',
+      });
+    }
+    if (who.actor.role !== 'ADMIN')
+      return sendJson(res, 403, {
+        error: 'FORBIDDEN',
+        message: `Role ${who.actor.role} may not upload models (allowed: ADMIN)`,
+      });
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (!contentType.startsWith('multipart/form-data'))
+      return sendJson(res, 415, {
+        error: 'UNSUPPORTED_MEDIA_TYPE',
+        message:
+          'Send multipart/form-data with fields manifest (JSON), card (JSON, optional) and model (the .onnx file)',
+      });
+    const maxModel = options.maxModelUploadBytes ?? MAX_ONNX_UPLOAD_BYTES;
+    const body = await readBody(req, maxModel + 1024 * 1024);
+    if (!body)
+      return sendJson(res, 413, {
+        error: 'PAYLOAD_TOO_LARGE',
+        message: `The upload is larger than ${maxModel} bytes (model file limit) plus 1 MiB for the manifest`,
+      });
+    const audit = {
+      userId: who.actor.userId,
+      userEmail: who.actor.email,
+      userRole: who.actor.role,
+      action: 'model.upload',
+      entityType: 'Model',
+      entityId: null,
+      clientAddress: who.actor.clientAddress,
+      userAgent: (req.headers['user-agent'] ?? null) as string | null,
+    };
+    const bad = (message: string) => sendJson(res, 400, { error: 'INVALID', message });
+    let form: FormData;
+    try {
+      form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+    } catch (e) {
+      return bad(`The multipart body could not be read: ${(e as Error).message}`);
+    }
+    const json = async (field: string, required: boolean): Promise<unknown> => {
+      const v = form.get(field);
+      if (v === null) {
+        if (required) throw new Error(`field ${field} is missing`);
+        return undefined;
+      }
+      const text = typeof v === 'string' ? v : await v.text();
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        throw new Error(`field ${field} is not valid JSON (${(e as Error).message})`);
+      }
+    };
+    let manifest: unknown;
+    let card: unknown;
+    try {
+      manifest = await json('manifest', true);
+      card = await json('card', false);
+    } catch (e) {
+      return bad(`Model upload: ${(e as Error).message}`);
+    }
+    const file = form.get('model');
+    if (!file || typeof file === 'string') return bad('Model upload: field model (the .onnx file) is missing');
+    if (file.size > maxModel)
+      return sendJson(res, 413, {
+        error: 'PAYLOAD_TOO_LARGE',
+        message: `The model file is ${file.size} bytes; the limit is ${maxModel}`,
+      });
+    try {
+      const created = await services.models.uploadOnnx(
+        who.actor,
+        { manifest, card, bytes: new Uint8Array(await file.arrayBuffer()) },
+        maxModel,
+      );
+      await services.audit.record({
+        ...audit,
+        entityId: created.id,
+        details: { name: created.name, version: created.version, bytes: file.size, sha256: created.artefactSha256 },
+      });
+      return sendJson(res, 201, created);
+    } catch (e) {
+      return failUpload(res, audit, e);
+    }
+  }
+
   /** GET /api/files/reports/:id.pdf — the structured report as PDF (session cookie; patient scope). */
   async function serveReportPdf(req: http.IncomingMessage, res: http.ServerResponse, id: string) {
     if (!ID_RE.test(id)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid report id' });
@@ -431,6 +532,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (p === '/api/files/series' || p === '/api/files/studies/dicom') {
       if (method !== 'POST') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
       return uploadSeries(req, res, url.searchParams, p === '/api/files/series' ? 'nifti' : 'dicom-zip');
+    }
+    if (p === '/api/files/models') {
+      if (method !== 'POST') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
+      return uploadModel(req, res);
     }
     const upload = /^\/api\/files\/segmentations\/([^/]+)\/versions$/.exec(p);
     if (upload) {

@@ -172,7 +172,11 @@ export const modelValidateInput = z.object({
   outcome: z.string().min(1).max(100).optional(),
 });
 
-export const segRequestInput = z.object({ seriesId: id });
+export const segRequestInput = z.object({
+  seriesId: id,
+  /** An uploaded ONNX liver-segmentation model (models.uploadOnnx); default: the bundled cascade. */
+  modelId: id.optional(),
+});
 export const segReviewInput = z.object({
   id,
   status: z.enum(['ACCEPTED', 'REJECTED']),

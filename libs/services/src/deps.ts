@@ -20,10 +20,24 @@ export interface ServiceDeps {
   now?: () => Date;
   /** Optional job queue (pg-boss `send`) used by use cases that enqueue work; `id` = the Job row id (a UUID). */
   enqueue?: (queue: string, payload: Record<string, unknown>, options: { id: string }) => Promise<string | null>;
+  /**
+   * Optional ONNX check for model uploads: loads `DIR/manifest.json` + `DIR/model.onnx` (onnxruntime-node, via
+   * @hepatoscope/inference — which services may not import) and throws with the reason when the file does not load
+   * or its graph disagrees with the manifest. apps/api injects it; without it uploads answer UNAVAILABLE.
+   */
+  verifyOnnxModel?: (dir: string) => Promise<OnnxVerification>;
 }
 
-export interface ResolvedDeps extends Required<Omit<ServiceDeps, 'enqueue'>> {
+/** What the ONNX verifier found. */
+export interface OnnxVerification {
+  provider: string;
+  inputNames: string[];
+  outputNames: string[];
+}
+
+export interface ResolvedDeps extends Required<Omit<ServiceDeps, 'enqueue' | 'verifyOnnxModel'>> {
   enqueue?: ServiceDeps['enqueue'];
+  verifyOnnxModel?: ServiceDeps['verifyOnnxModel'];
 }
 
 export function resolveDeps(d: ServiceDeps): ResolvedDeps {

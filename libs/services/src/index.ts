@@ -79,6 +79,8 @@ export { MAX_DICOM_ZIP_BYTES, MAX_SERIES_UPLOAD_BYTES, type NiftiUploadMeta } fr
 export { featureDeltas, canonicalHash, type FeatureDelta, type FeatureRow } from './usecases/features';
 export { renderReportHtml, esc, type ReportContent } from './usecases/reports';
 export { predictorDefs } from './usecases/models';
+export { MAX_ONNX_UPLOAD_BYTES, type OnnxUploadInput } from './usecases/models-onnx';
+export type { OnnxVerification } from './deps';
 export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
 /** Test data set for integration tests (not used at run time). */
 export { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture';

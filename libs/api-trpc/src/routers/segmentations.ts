@@ -13,7 +13,7 @@ export const segmentationsRouter = router({
       },
     })
     .input(segRequestInput)
-    .mutation(({ ctx, input }) => ctx.services.segmentations.request(ctx.actor, input.seriesId)),
+    .mutation(({ ctx, input }) => ctx.services.segmentations.request(ctx.actor, input.seriesId, input.modelId)),
 
   /** Accept or reject a version (CONFLICT when it changed since `expectedUpdatedAt`). */
   review: roleProcedure('CLINICIAN')

@@ -3,6 +3,7 @@ import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import type { PredictorDef } from '../scoring/linear';
+import { createOnnxUpload, type OnnxUploadInput } from './models-onnx';
 
 export interface ModelListItem {
   id: string;
@@ -72,6 +73,7 @@ function listItem(m: Prisma.ModelGetPayload<{ select: typeof modelSelect }>): Mo
 /** The model registry: list, model card, import by coefficients, DRAFT → VALIDATED → RETIRED. */
 export function createModelsService(deps: ResolvedDeps) {
   const { prisma } = deps;
+  const onnx = createOnnxUpload(deps);
 
   async function nextVersion(name: string): Promise<string> {
     const n = await prisma.model.count({ where: { name } });
@@ -208,6 +210,14 @@ export function createModelsService(deps: ResolvedDeps) {
       });
       return this_get(m.id);
     },
+
+    /** Upload an ONNX segmentation model (manifest + card + bytes) as a new DRAFT version; returns its model card. */
+    async uploadOnnx(actor: Actor, input: OnnxUploadInput, maxBytes?: number) {
+      return this_get(await onnx.upload(actor, input, maxBytes));
+    },
+
+    /** `{modelId, modelDir}` of an uploaded liver-segmentation model for the `segmentation` job. */
+    segmentationModelDir: onnx.segmentationModelDir,
 
     promote: (actor: Actor, id: string, reason: string) => setStatus(actor, id, 'VALIDATED', reason),
     retire: (actor: Actor, id: string, reason: string) => setStatus(actor, id, 'RETIRED', reason),

@@ -10,6 +10,7 @@ import type { Actor } from '../types';
 import type { Access } from './access';
 import { resolveStorageUri } from './files';
 import { segmentationUrl } from './mappers';
+import { createOnnxUpload } from './models-onnx';
 
 /** Largest mask upload accepted (compressed bytes). */
 export const MAX_MASK_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -111,7 +112,7 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
 
   return {
     /** Queue the ONNX segmentation of a series; returns the job to poll with `jobs.get`. */
-    async request(actor: Actor, seriesId: string) {
+    async request(actor: Actor, seriesId: string, modelId?: string) {
       const series = await prisma.series.findUnique({
         where: { id: seriesId },
         select: { storageUri: true, study: { select: { patientId: true } } },
@@ -124,10 +125,12 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
           'The job queue is not running in this API process; start the worker (apps/worker) with the same database',
         );
       const imagePath = resolveStorageUri(deps.filesDir, series.storageUri);
+      // An uploaded ONNX liver model (models.uploadOnnx) instead of the bundled liver → tumour cascade.
+      const chosen = modelId ? await createOnnxUpload(deps).segmentationModelDir(modelId) : null;
       const job = await prisma.job.create({
         data: {
           type: 'segmentation',
-          input: { seriesId },
+          input: chosen ? { seriesId, modelId: chosen.modelId } : { seriesId },
           entityType: 'Series',
           entityId: seriesId,
           createdById: actor.userId,
@@ -135,7 +138,11 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
       });
       let bossId: string | null;
       try {
-        bossId = await deps.enqueue('segmentation', { imagePath }, { id: job.id });
+        bossId = await deps.enqueue(
+          'segmentation',
+          chosen ? { imagePath, modelDir: chosen.modelDir, liverOnly: true } : { imagePath },
+          { id: job.id },
+        );
       } catch (e) {
         await prisma.job.update({
           where: { id: job.id },
@@ -187,10 +194,13 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
           seriesId: job.entityId,
           structure: 'LIVER',
           source: 'AUTO',
+          modelId: (job.input as { modelId?: string } | null)?.modelId ?? null,
           authorId: job.createdById,
           maskUri: `file:${rel}`,
           sha256: sha256(bytes),
-          labels: { '1': 'liver', '2': 'tumour' },
+          labels: (job.input as { modelId?: string } | null)?.modelId
+            ? { '1': 'liver' }
+            : { '1': 'liver', '2': 'tumour' },
           status: 'DRAFT',
           reviewNote: null,
         },
