@@ -46,8 +46,8 @@ const layers = [
     message: 'browser code must not import Node-only or server code (see DEVELOPERS.md)',
   },
   {
-    name: 'pure libraries (radiomics, stats, phantoms, domain)',
-    files: ['libs/{radiomics,stats,phantoms,domain}/src/**/*.ts'],
+    name: 'pure libraries (radiomics, stats, phantoms, domain, dicomweb)',
+    files: ['libs/{radiomics,stats,phantoms,domain,dicomweb}/src/**/*.ts'],
     // test-only helpers may read fixtures from disk
     ignores: ['**/*.spec.ts', '**/bench*.ts', '**/*.bench.ts', '**/testing/**', '**/*.fixture.ts', '**/spec-helpers.ts'],
     banned: [...SERVER_LIBS, ...NODE_ONLY_EXTERNAL, '@hepatoscope/api-trpc', '@hepatoscope/ui', '@hepatoscope/portal'],
