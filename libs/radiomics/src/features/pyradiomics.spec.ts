@@ -17,9 +17,13 @@ describe.each(golden.cases.map((c, k) => [k, c] as const))('PyRadiomics definiti
     }
   });
 
-  it('shape (PCA with population covariance, border-voxel diameters)', () => {
+  // the NumPy re-implementation measured diameters between border-voxel centres (PyRadiomics 1.x); PyRadiomics
+  // 3.1 measures them between mesh vertices, checked against PyRadiomics' own baselines in
+  // src/pyradiomics-parity.spec.ts, so they are not compared here
+  it('shape (PCA with population covariance, voxel volume)', () => {
     const f = pyradiomicsShape(mask);
     for (const [name, ref] of Object.entries(c.shape)) {
+      if (name.includes('Diameter')) continue;
       const v = f[`shape_${name}`];
       expect(Math.abs(v - ref)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref)));
     }

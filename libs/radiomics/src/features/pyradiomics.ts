@@ -10,12 +10,11 @@
  *    (PyRadiomics `getBinEdges`), entropy with p(i) + ε, ε = 2.2e−16 (also on empty bins).
  *  - PCA axes (Major/Minor/LeastAxisLength) use the population covariance (1/N_v); IBSI's reference values
  *    match the sample covariance (1/(N_v − 1)) used by `morphologyFeatures`.
- *  - Maximum3DDiameter and Maximum2DDiameterSlice/Column/Row are computed between the centres of border
- *    voxels (ROI voxels with a 26-neighbour outside the ROI), as PyRadiomics' C code does, not between mesh
- *    vertices as IBSI defines the maximum 3D diameter. Slice = same z, Column = same y, Row = same x.
- *  - MeshVolume / SurfaceArea come from this library's marching cubes; PyRadiomics uses its own table (with
- *    complement symmetry), so the two can differ on ambiguous cube configurations (not verified here:
- *    PyRadiomics is not installable in this environment).
+ *  - MeshVolume, SurfaceArea and the diameters use PyRadiomics' own marching cubes (pyradiomics-mesh.ts:
+ *    complement symmetry with the Bourke table, so ambiguous cube configurations are triangulated as
+ *    PyRadiomics does, not as this library's IBSI mesh). Maximum3DDiameter and Maximum2DDiameterSlice/Column/Row
+ *    are between mesh vertices (Slice = same z, Column = same y, Row = same x), as IBSI defines them.
+ *  - Checked against PyRadiomics' own published baselines (src/pyradiomics-parity.spec.ts).
  *
  * Reference: van Griethuysen JJM et al., Computational Radiomics System to Decode the Radiographic
  * Phenotype, Cancer Research 2017;77:e104–e107; PyRadiomics 3.1 documentation (radiomics.firstorder,
@@ -25,7 +24,7 @@ import type { Dims3, Mask3D, Vec3 } from '../types';
 import { convexHull3D } from './convex-hull';
 import { percentileSorted, statMean } from './intensity-statistics';
 import { symmetricEigen3 } from './linalg';
-import { marchingCubesMeasures } from './mesh';
+import { pyradiomicsMesh } from './pyradiomics-mesh';
 
 const EPS = 2.220446049250313e-16;
 
@@ -148,12 +147,12 @@ function maxDist2D(pts: number[], sa: number, sb: number): number {
 }
 
 /**
- * PyRadiomics diameters between border-voxel centres: [Maximum2DDiameterSlice (same z), Column (same y),
- * Row (same x), Maximum3DDiameter]. Exact, via 2D/3D convex hulls of the border voxels (no O(B²) pair loop).
+ * Maximum distances of a point set given in integer grid units (flat [x, y, z, …]) scaled by `scale` per axis:
+ * [largest with equal z (Slice), equal y (Column), equal x (Row), overall (3D)]. Exact, via 2D/3D convex hulls
+ * of the points that are extreme on their axis lines (no O(N²) pair loop over all points).
  */
-export function pyradiomicsDiameters(mask: Mask3D): [number, number, number, number] {
-  const all = borderVoxels(mask);
-  const [sx, sy, sz] = mask.spacing;
+export function maximumDiameters(all: Int32Array, scale: readonly [number, number, number]): [number, number, number, number] {
+  const [sx, sy, sz] = scale;
   // a diameter end point (3D, or 2D within a plane) is extreme along its lines: keep only points that are
   // the minimum or maximum of their x-line and of their y-line and of their z-line… per plane type below
   const na = all.length / 3;
@@ -205,10 +204,21 @@ export function pyradiomicsDiameters(mask: Mask3D): [number, number, number, num
   return [d2[0], d2[1], d2[2], Math.sqrt(d3)];
 }
 
+/**
+ * PyRadiomics 3.1 diameters between mesh vertices (edge midpoints between ROI voxels and their outside
+ * 6-neighbours, see pyradiomics-mesh.ts): [Maximum2DDiameterSlice (same z), Column (same y), Row (same x),
+ * Maximum3DDiameter].
+ */
+export function pyradiomicsDiameters(mask: Mask3D): [number, number, number, number] {
+  const [sx, sy, sz] = mask.spacing;
+  return maximumDiameters(pyradiomicsMesh(mask).vertices, [sx / 2, sy / 2, sz / 2]);
+}
+
 /** PyRadiomics `shape` features (3D), keyed `shape_<Name>`; NaN reasons go to `reasons`. */
 export function pyradiomicsShape(mask: Mask3D, reasons: Record<string, string> = {}): Record<string, number> {
   const sp: Vec3 = mask.spacing;
-  const { volume: V, area: A } = marchingCubesMeasures(mask, sp);
+  const mesh = pyradiomicsMesh(mask);
+  const V = mesh.volume, A = mesh.area;
   const [nx, ny] = mask.dims;
   let n = 0, m0 = 0, m1 = 0, m2 = 0;
   const d = mask.data;
@@ -224,7 +234,7 @@ export function pyradiomicsShape(mask: Mask3D, reasons: Record<string, string> =
     cxx += a * a; cxy += a * b; cxz += a * c; cyy += b * b; cyz += b * c; czz += c * c;
   }
   const ev = symmetricEigen3([cxx / n, cxy / n, cxz / n, cxy / n, cyy / n, cyz / n, cxz / n, cyz / n, czz / n]).values.map((v) => (v < 0 && v > -1e-10 ? 0 : v));
-  const [dSlice, dCol, dRow, d3] = pyradiomicsDiameters(mask);
+  const [dSlice, dCol, dRow, d3] = maximumDiameters(mesh.vertices, [sp[0] / 2, sp[1] / 2, sp[2] / 2]);
   const f: Record<string, number> = {
     shape_MeshVolume: V,
     shape_VoxelVolume: n * sp[0] * sp[1] * sp[2],

@@ -1,0 +1,90 @@
+/**
+ * PyRadiomics parity against PyRadiomics' OWN published values: the test baselines of the PyRadiomics
+ * repository (data/baseline/baseline_<class>.csv, BSD-3-Clause) for its real cases brain1, brain2 and breast1
+ * (fixtures/pyradiomics, cropped to the label-1 bounding box + padDistance 5, as PyRadiomics crops;
+ * generator: tools/goldens/radiomics/pyradiomics_baseline.ts). The pipeline runs with the `pyradiomics-default`
+ * preset and the baselines' settings (voxelArrayShift 2000); PyRadiomics names come from `pyradiomicsName`.
+ *
+ * A feature matches when |ours − ref| ≤ 1e−6·|ref| (or ≤ 1e−12 for ref = 0). The only features that do not
+ * are listed in KNOWN_DEVIATIONS with the reason; they must stay within their stated bound, and a
+ * listed feature that starts to match fails the test too (so the list cannot go stale). Prints the
+ * per-class pass table.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractFeatures, pyradiomicsName } from './extract/extract';
+import { PRESETS } from './extract/settings';
+import { readNifti1 } from './testing/nifti';
+import type { Vec3 } from './types';
+
+const DIR = join(__dirname, '../fixtures/pyradiomics');
+const golden = JSON.parse(readFileSync(join(DIR, 'baseline.json'), 'utf8')) as {
+  cases: Record<string, { spacing: number[]; roiVoxels: number }>;
+  features: Record<string, Record<string, number>>;
+  settings: { binWidth: number; voxelArrayShift: number };
+};
+const CLASSES = ['firstorder', 'shape', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'];
+const REL = 1e-6;
+
+const MESH_REASON =
+  "PyRadiomics 3's marching-cubes triangle table (part of its C code, not reproduced) fans some polygons along another diagonal than Bourke's public-domain table used here (e.g. configurations 30 and 60); brain1 has non-planar ones";
+/** case → PyRadiomics feature → [max relative difference allowed, reason] */
+const KNOWN_DEVIATIONS: Record<string, Record<string, [number, string]>> = {
+  brain1: {
+    original_shape_MeshVolume: [2e-4, MESH_REASON],
+    original_shape_SurfaceArea: [1e-3, MESH_REASON],
+    original_shape_Sphericity: [1e-3, `${MESH_REASON} (from MeshVolume and SurfaceArea)`],
+    original_shape_SurfaceVolumeRatio: [1e-3, `${MESH_REASON} (from MeshVolume and SurfaceArea)`],
+  },
+};
+
+function runCase(name: string): Record<string, number> {
+  const image = readNifti1(join(DIR, `${name}_image.nii.gz`));
+  const labels = readNifti1(join(DIR, `${name}_label.nii.gz`));
+  // exact spacing from the source NRRD (NIfTI stores float32)
+  const spacing = golden.cases[name].spacing as unknown as Vec3;
+  const mask = { data: Uint8Array.from(labels.data as ArrayLike<number>, (v) => (v === 1 ? 1 : 0)), dims: labels.dims, spacing };
+  const settings = { ...PRESETS['pyradiomics-default'], voxelArrayShift: golden.settings.voxelArrayShift };
+  const r = extractFeatures({ ...image, spacing }, mask, settings);
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r.features)) {
+    const n = pyradiomicsName(k);
+    if (n) out[n] = v;
+  }
+  return out;
+}
+
+describe('PyRadiomics parity with PyRadiomics-published baselines (brain1, brain2, breast1)', () => {
+  const table: string[] = [];
+  const results: Record<string, Record<string, number>> = {};
+
+  afterAll(() => {
+    console.log(`PyRadiomics parity (|Δ| ≤ 1e-6 relative), matched / baseline features\n${table.join('\n')}`);
+  });
+
+  it.each(Object.keys(golden.features))('%s: every baseline feature matches (or is a listed known deviation)', (name) => {
+    expect(golden.cases[name].roiVoxels).toBeGreaterThan(0);
+    const ours = (results[name] = runCase(name));
+    const ref = golden.features[name];
+    const known = KNOWN_DEVIATIONS[name] ?? {};
+    const counts: Record<string, [number, number]> = Object.fromEntries(CLASSES.map((c) => [c, [0, 0]]));
+    const failures: string[] = [];
+    for (const [feat, rv] of Object.entries(ref)) {
+      const cls = feat.split('_')[1];
+      const v = ours[feat];
+      const rel = Math.abs(v - rv) / Math.max(Math.abs(rv), 1e-300);
+      const ok = Number.isFinite(v) && (Math.abs(v - rv) <= REL * Math.abs(rv) || Math.abs(v - rv) <= 1e-12);
+      counts[cls][1]++;
+      if (ok) counts[cls][0]++;
+      const dev = known[feat];
+      if (dev) {
+        if (ok) failures.push(`${feat} is listed as a known deviation but now matches: remove it from KNOWN_DEVIATIONS`);
+        else if (!(rel <= dev[0])) failures.push(`${feat}: ours ${v}, PyRadiomics ${rv}, relative ${rel.toExponential(2)} > known bound ${dev[0]}`);
+      } else if (!ok) failures.push(`${feat}: ours ${v}, PyRadiomics ${rv}, relative ${rel.toExponential(2)}`);
+    }
+    table.push(`${name.padEnd(8)} ${CLASSES.map((c) => `${c} ${counts[c][0]}/${counts[c][1]}`).join('  ')}`);
+    expect(failures).toEqual([]);
+    // every class of the baseline was compared
+    for (const c of CLASSES) expect(counts[c][1]).toBeGreaterThan(0);
+  });
+});
