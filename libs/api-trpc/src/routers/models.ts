@@ -1,5 +1,6 @@
 import { roleProcedure, router } from '../trpc';
 import { idInput, modelImportInput, modelStatusInput, modelValidateInput } from '../inputs';
+import { modelCompareInput } from '../inputs-analysis';
 
 const byId = (input: unknown) => (input as { id?: string })?.id ?? null;
 const outId = (_: unknown, out: unknown) => (out as { id?: string } | undefined)?.id ?? null;
@@ -42,4 +43,20 @@ export const modelsRouter = router({
     })
     .input(modelValidateInput)
     .mutation(({ ctx, input }) => ctx.services.validation.validate(ctx.actor, input)),
+
+  /** Paired DeLong test of two models scored on the same cohort: ΔAUC with 95 % CI, z, p and both ROC curves. */
+  compare: roleProcedure('ADMIN')
+    .meta({
+      audit: {
+        action: 'model.compare',
+        entity: 'Model',
+        id: (input) => (input as { modelA?: string })?.modelA ?? null,
+        details: (input) => {
+          const i = input as { modelB?: string; cohortId?: string } | undefined;
+          return { modelB: i?.modelB, cohortId: i?.cohortId };
+        },
+      },
+    })
+    .input(modelCompareInput)
+    .query(({ ctx, input }) => ctx.services.validation.compare(input)),
 });

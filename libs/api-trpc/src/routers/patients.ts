@@ -1,8 +1,12 @@
 import { roleProcedure, router } from '../trpc';
-import { idInput, patientListInput } from '../inputs';
+import { idInput } from '../inputs';
+import { patientListQueryInput } from '../inputs-analysis';
 
 export const patientsRouter = router({
-  /** Patients in the caller's scope (CLINICIAN: their care/cohorts; TUMOR_BOARD: cases on agendas). */
+  /**
+   * Patients in the caller's scope (CLINICIAN: their care/cohorts; TUMOR_BOARD: cases on agendas); `pendingReview`
+   * keeps those with a segmentation awaiting accept/reject.
+   */
   list: roleProcedure('CLINICIAN', 'TUMOR_BOARD')
     .meta({
       audit: {
@@ -14,7 +18,7 @@ export const patientsRouter = router({
         }),
       },
     })
-    .input(patientListInput)
+    .input(patientListQueryInput)
     .query(({ ctx, input }) => ctx.services.patients.list(ctx.actor, input)),
 
   /** Case detail: clinical fields, outcomes, studies with series/segmentations/lesions, predictions, discussions. */

@@ -13,6 +13,8 @@ import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import { clinicalValue } from './predictions';
+import { trainCox, type CoxTrainInput } from './lab-cox';
+import { kmByRiskTertile } from './survival-groups';
 
 export interface TrainInput {
   cohortId: string;
@@ -69,25 +71,67 @@ export function stratifiedFolds(y: ArrayLike<number>, k: number, seed: number): 
 }
 
 /**
+ * For a time-to-event outcome (`os…` / `rfs…`): Kaplan–Meier curves of the full follow-up by tertile of the
+ * out-of-fold predicted risk, with the log-rank test; null for other outcomes or when too few patients have follow-up.
+ */
+export function survivalByRiskTertile(
+  outcome: string,
+  patients: readonly PatientRow[],
+  risk: ArrayLike<number>,
+): (ReturnType<typeof kmByRiskTertile> & { outcome: 'os' | 'rfs'; n: number }) | null {
+  const m = /^(os|rfs)/.exec(outcome);
+  if (!m) return null;
+  const which = m[1] as 'os' | 'rfs';
+  const t: number[] = [];
+  const e: number[] = [];
+  const s: number[] = [];
+  patients.forEach((p, i) => {
+    const time = which === 'os' ? p.osMonths : p.rfsMonths;
+    const ev = which === 'os' ? p.osEvent : p.rfsEvent;
+    if (time === null || ev === null || !(time >= 0)) return;
+    t.push(time);
+    e.push(ev ? 1 : 0);
+    s.push(risk[i]!);
+  });
+  if (t.length < 9 || e.every((v) => v === 0)) return null;
+  return { outcome: which, n: t.length, ...kmByRiskTertile(t, e, s) };
+}
+
+/**
  * The lab: fit a logistic model on a cohort (complete cases), estimate performance by stratified k-fold
  * cross-validation (out-of-fold probabilities → AUC with DeLong CI, ROC, calibration by deciles, Brier), refit on
  * all rows, and register the refit as a DRAFT model (origin TRAINED) with its coefficients and covariance.
  */
 export function createLabService(deps: ResolvedDeps) {
   const { prisma } = deps;
+  /** The cohort, if the actor may train on it (admins: any; clinicians: cohorts they have access to). */
+  async function accessibleCohort(actor: Actor, cohortId: string) {
+    const cohort = await prisma.cohort.findUnique({
+      where: { id: cohortId },
+      select: { id: true, name: true, synthetic: true },
+    });
+    if (!cohort) throw new DomainError('NOT_FOUND', `Cohort ${cohortId} was not found`);
+    if (
+      actor.role !== 'ADMIN' &&
+      !(await prisma.cohortAccess.count({ where: { cohortId: cohort.id, userId: actor.userId } }))
+    ) {
+      throw new DomainError('NOT_FOUND', `Cohort ${cohortId} was not found among the cohorts you may access`);
+    }
+    return cohort;
+  }
   return {
-    async train(actor: Actor, input: TrainInput) {
-      const cohort = await prisma.cohort.findUnique({
-        where: { id: input.cohortId },
-        select: { id: true, name: true, synthetic: true },
+    /** Cox PH on a survival outcome (`os` / `rfs`) with CV C-index and KM by risk tertile; see lab-cox.ts. */
+    async trainSurvival(actor: Actor, input: CoxTrainInput) {
+      const cohort = await accessibleCohort(actor, input.cohortId);
+      const patients = await prisma.patient.findMany({
+        where: { cohortMemberships: { some: { cohortId: cohort.id } } },
+        orderBy: { pseudoId: 'asc' },
       });
-      if (!cohort) throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found`);
-      if (
-        actor.role !== 'ADMIN' &&
-        !(await prisma.cohortAccess.count({ where: { cohortId: cohort.id, userId: actor.userId } }))
-      ) {
-        throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found among the cohorts you may access`);
-      }
+      return trainCox(deps, actor, input, cohort, patients);
+    },
+
+    async train(actor: Actor, input: TrainInput) {
+      const cohort = await accessibleCohort(actor, input.cohortId);
       const features = [...new Set(input.features)];
       const patients = await prisma.patient.findMany({
         where: { cohortMemberships: { some: { cohortId: cohort.id } } },
@@ -95,6 +139,7 @@ export function createLabService(deps: ResolvedDeps) {
       });
       const rows: number[][] = [];
       const y: number[] = [];
+      const kept: (typeof patients)[number][] = [];
       let excluded = 0;
       for (const p of patients) {
         const o = outcomeValue(p, input.outcome);
@@ -105,6 +150,7 @@ export function createLabService(deps: ResolvedDeps) {
         }
         rows.push(xs as number[]);
         y.push(o);
+        kept.push(p);
       }
       const events = y.reduce((s, v) => s + v, 0);
       const n = y.length;
@@ -203,6 +249,7 @@ export function createLabService(deps: ResolvedDeps) {
         observed: g.observed,
         n: g.n,
       }));
+      const survival = survivalByRiskTertile(input.outcome, kept, oof);
       const metrics = {
         auc: ci.auc,
         aucCi: [ci.lower, ci.upper] as [number, number],
@@ -216,6 +263,7 @@ export function createLabService(deps: ResolvedDeps) {
         seed: input.seed,
         warnings,
         ...(lambda !== undefined ? { lambda, selected: Object.keys(coef) } : {}),
+        ...(survival ? { survival } : {}),
       };
 
       const ranges = features.map((_, j) => {

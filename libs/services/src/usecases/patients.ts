@@ -18,6 +18,8 @@ export interface PatientListQuery {
   search?: string;
   cohortId?: string;
   bclc?: BclcLabel;
+  /** Only patients with a segmentation awaiting review (status DRAFT: not yet accepted or rejected). */
+  pendingReview?: boolean;
   page: number;
   pageSize: number;
 }
@@ -61,6 +63,8 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
       }
       if (q.cohortId) and.push({ cohortMemberships: { some: { cohortId: q.cohortId } } });
       if (q.bclc) and.push({ bclc: bclcEnum(q.bclc) });
+      if (q.pendingReview)
+        and.push({ studies: { some: { series: { some: { segmentations: { some: { status: 'DRAFT' } } } } } } });
       const where: Prisma.PatientWhereInput = { AND: and };
       const [rows, total] = await Promise.all([
         prisma.patient.findMany({

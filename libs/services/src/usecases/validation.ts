@@ -6,17 +6,16 @@ import {
   calibrationInterceptSlope,
   decisionCurve,
   harrellC,
-  kaplanMeier,
-  logRank,
   roc,
 } from '@hepatoscope/stats';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
-import { expit, linearPredictor, transformValue } from '../scoring/linear';
-import { predictorDefs } from './models';
-import { clinicalValue } from './predictions';
+import { expit } from '../scoring/linear';
+import { modelScorer } from './scorer';
+import { createCompareService } from './compare';
 import { outcomeValue } from './lab';
+import { kmByRiskTertile } from './survival-groups';
 
 export interface ValidateInput {
   id: string;
@@ -29,17 +28,6 @@ export interface ValidateInput {
 
 type PatientRow = Prisma.PatientGetPayload<object>;
 
-/** Tertile cut points of a numeric array (R type-7 quantiles at 1/3 and 2/3). */
-function tertiles(v: number[]): [number, number] {
-  const s = [...v].sort((a, b) => a - b);
-  const q = (p: number) => {
-    const h = (s.length - 1) * p;
-    const lo = Math.floor(h);
-    return s[lo]! + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]!) - s[lo]!);
-  };
-  return [q(1 / 3), q(2 / 3)];
-}
-
 /**
  * Validation of a registered model on a cohort (external or temporal validation): classification models get
  * AUC with DeLong CI, ROC, calibration (deciles, intercept and slope), Brier and a decision curve; Cox models get
@@ -49,6 +37,9 @@ function tertiles(v: number[]): [number, number] {
 export function createValidationService(deps: ResolvedDeps) {
   const { prisma } = deps;
   return {
+    /** Paired DeLong comparison of two models on one cohort (see compare.ts). */
+    compare: createCompareService(deps).compare,
+
     async validate(actor: Actor, input: ValidateInput) {
       const model = await prisma.model.findUnique({ where: { id: input.id } });
       if (!model) throw new DomainError('NOT_FOUND', `Model ${input.id} was not found`);
@@ -57,20 +48,7 @@ export function createValidationService(deps: ResolvedDeps) {
         select: { id: true, name: true },
       });
       if (!cohort) throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found`);
-      const defs = predictorDefs(model.inputs);
-      if (defs.some((d) => d.source === 'feature'))
-        throw new DomainError(
-          'INVALID',
-          'Validation of models with radiomic predictors on a cohort is not available yet',
-        );
-      const prm = (model.parameters ?? {}) as {
-        intercept?: number;
-        coefficients?: Record<string, number>;
-        means?: Record<string, number>;
-        outcome?: string;
-      };
-      if (!prm.coefficients)
-        throw new DomainError('INVALID', `Model ${model.name} v${model.version} has no coefficients to validate`);
+      const { prm, etaOf } = modelScorer(model);
       const patients: PatientRow[] = await prisma.patient.findMany({
         where: {
           cohortMemberships: {
@@ -79,20 +57,6 @@ export function createValidationService(deps: ResolvedDeps) {
         },
         orderBy: { pseudoId: 'asc' },
       });
-      const names = defs.map((d) => d.name);
-      const etaOf = (p: PatientRow): number | null => {
-        const x: Record<string, number> = {};
-        for (const d of defs) {
-          const v = clinicalValue(p, d.field ?? d.name);
-          if (v === null || !Number.isFinite(v)) return null;
-          try {
-            x[d.name] = transformValue(v, d.transform, d.name);
-          } catch {
-            return null;
-          }
-        }
-        return linearPredictor(names, x, prm.coefficients!, { intercept: prm.intercept, means: prm.means }).eta;
-      };
       const cox = model.kind === 'cox' || model.kind === 'coxph' || model.kind === 'lasso-cox';
       let metrics: Record<string, unknown>;
       let excluded = 0;
@@ -120,32 +84,15 @@ export function createValidationService(deps: ResolvedDeps) {
             `Too few complete cases with ${which} follow-up: ${t.length} (${excluded} excluded)`,
           );
         const c = harrellC(t, e, lp);
-        const [c1, c2] = tertiles(lp);
-        const group = lp.map((v) => (v <= c1 ? 'low' : v <= c2 ? 'intermediate' : 'high'));
-        const km = (['low', 'intermediate', 'high'] as const).map((g) => {
-          const idx = group.map((x, i) => (x === g ? i : -1)).filter((i) => i >= 0);
-          if (!idx.length) return { group: g, n: 0, curve: [], median: null };
-          const fit = kaplanMeier(
-            idx.map((i) => t[i]!),
-            idx.map((i) => e[i]!),
-          );
-          return {
-            group: g,
-            n: fit.n,
-            events: fit.events,
-            median: fit.median.median,
-            curve: fit.table.map((r) => ({ t: r.time, s: r.survival, lo: r.lower, hi: r.upper })),
-          };
-        });
-        const lr = logRank(t, e, group);
+        const groups = kmByRiskTertile(t, e, lp);
         metrics = {
           kind: 'survival',
           outcome: which,
           n: t.length,
           excluded,
           cIndex: c.concordance,
-          kmByRiskGroup: km,
-          logRank: { chisq: lr.chisq, df: lr.df, p: lr.p },
+          kmByRiskGroup: groups.kmByRiskGroup,
+          logRank: groups.logRank,
         };
       } else {
         const outcome = input.outcome ?? prm.outcome;
