@@ -30,6 +30,7 @@ const USAGE = `Usage: hepatoscope extract --image IMG --mask MASK [options]
                       auto = k in 2..5 by silhouette) and extract each (feature habitat_fraction added)
   --naming N          ibsi (default) or pyradiomics: PyRadiomics names (original_firstorder_Mean,
                       wavelet-LLH_glcm_JointEnergy, …) for the PyRadiomics classes; IBSI features keep IBSI keys
+  --date YYYY-MM-DD   acquisition date of the image, recorded in the provenance (used by hepatoscope delta)
   --format F          json (default) or csv; inferred from --out's extension when omitted
   --out FILE          write to FILE instead of stdout`;
 
@@ -49,6 +50,7 @@ const OPTIONS = {
   format: { type: 'string' },
   naming: { type: 'string' },
   out: { type: 'string' },
+  date: { type: 'string' },
   'internal-rows': { type: 'boolean' },
 } as const;
 
@@ -242,6 +244,8 @@ const extract: Command = {
     if (format !== 'json' && format !== 'csv') throw new CliError(`extract: --format must be json or csv, got ${format}`);
     const naming = (values.naming as string | undefined) ?? 'ibsi';
     if (naming !== 'ibsi' && naming !== 'pyradiomics') throw new CliError(`extract: --naming must be ibsi or pyradiomics, got ${naming}`);
+    const date = values.date as string | undefined;
+    if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(date) || !Number.isFinite(new Date(date).getTime()))) throw new CliError(`extract: --date must be an ISO date (YYYY-MM-DD), got ${date}`);
     const jobs = parseInt10(values.jobs, '--jobs') ?? 1;
     if (jobs < 1) throw new CliError('extract: --jobs must be ≥ 1');
     const liverLabel = parseInt10(values['liver-label'], '--liver-label');
@@ -442,6 +446,7 @@ const extract: Command = {
         software: rows[0]?.software,
         settings,
         settingsHash: hash,
+        ...(date ? { date } : {}),
         ...(cases.length === 1 ? { image: { path: cases[0].image, sha256: checksum(cases[0].image) }, mask: { path: cases[0].mask, sha256: checksum(cases[0].mask) } } : {}),
       };
       const simple = cases.length === 1 && rows.length === 1 && !values['all-labels'];
