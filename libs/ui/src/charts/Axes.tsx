@@ -14,10 +14,12 @@ export interface AxesProps {
 
 /** Bottom and left axes with ticks, labels and an optional grid, for scales whose ranges are pixel intervals. */
 export function Axes({ x, y, xLabel, yLabel, xTicks, yTicks, grid = true, digits = 2 }: AxesProps) {
-  const xt = xTicks ?? niceTicks(x.domain[0], x.domain[1], 5);
-  const yt = yTicks ?? niceTicks(y.domain[0], y.domain[1], 5);
-  const [x0, x1] = x.range;
-  const [y0, y1] = y.range; // y0 = bottom pixel, y1 = top pixel
+  const [xd0, xd1] = x.domain();
+  const [yd0, yd1] = y.domain();
+  const xt = xTicks ?? niceTicks(xd0, xd1, 5);
+  const yt = yTicks ?? niceTicks(yd0, yd1, 5);
+  const [x0, x1] = x.range();
+  const [y0, y1] = y.range(); // y0 = bottom pixel, y1 = top pixel
   return (
     <g fontSize={10} fill={chartTheme.axis}>
       {grid &&

@@ -1,6 +1,6 @@
 'use client';
 import { ChartFrame } from './ChartFrame';
-import { linearScale } from './geometry';
+import { fitLabel, linearScale } from './geometry';
 import { chartTheme, seriesColour } from './theme';
 
 export interface FeatureImportanceChartProps {
@@ -23,10 +23,8 @@ export function FeatureImportanceChart({ values, title = 'Feature importance', w
       {rows.map((r, i) => {
         const yy = 40 + i * 20;
         return (
-          <g key={r.feature}>
-            <text x={202} y={yy + 11} fontSize={10} textAnchor="end" fill={chartTheme.text}>
-              {r.feature.length > 32 ? r.feature.slice(0, 31) + '…' : r.feature}
-            </text>
+          <g key={r.feature} data-role="importance-bar">
+            <FeatureLabel text={r.feature} y={yy + 11} />
             <rect x={Math.min(x(0), x(r.value))} y={yy + 2} width={Math.abs(x(r.value) - x(0))} height={12} fill={seriesColour(r.value >= 0 ? 0 : 1)} />
             <text x={width - 8} y={yy + 12} fontSize={9} textAnchor="end" fill={chartTheme.muted}>
               {r.value.toFixed(3)}
@@ -35,5 +33,16 @@ export function FeatureImportanceChart({ values, title = 'Feature importance', w
         );
       })}
     </ChartFrame>
+  );
+}
+
+/** Feature name right-aligned before the zero line, cut to 190 px with the full name in a tooltip. */
+function FeatureLabel({ text, y }: { text: string; y: number }) {
+  const fit = fitLabel(text, 190, 10);
+  return (
+    <text x={202} y={y} fontSize={10} textAnchor="end" fill={chartTheme.text}>
+      {fit.truncated && <title>{text}</title>}
+      {fit.text}
+    </text>
   );
 }

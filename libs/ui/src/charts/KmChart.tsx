@@ -1,8 +1,8 @@
 'use client';
 import { Axes } from './Axes';
 import { ChartFrame } from './ChartFrame';
-import { bandPath, linearScale, niceTicks, stepCorners, stepPath } from './geometry';
-import { seriesColour } from './theme';
+import { bandPath, fitLabel, linearScale, niceTicks, stepPath } from './geometry';
+import { chartTheme, seriesColour } from './theme';
 
 export interface SurvivalPoint {
   t: number;
@@ -26,15 +26,18 @@ export interface KmChartProps {
   width?: number;
   height?: number;
   noExport?: boolean;
+  /** One line printed under the plot inside the SVG (so it is exported too), e.g. the log-rank p. */
+  note?: string;
 }
 
 const M = { left: 52, right: 16, top: 34, bottom: 44 };
 
 /** Kaplan–Meier / predicted survival step curves with optional CI bands (step-shaped). Starts every curve at S(0)=1. */
-export function KmChart({ curves, title = 'Survival', xLabel = 'Months', width = 480, height = 360, noExport }: KmChartProps) {
+export function KmChart({ curves, title = 'Survival', xLabel = 'Months', width = 480, height = 360, noExport, note }: KmChartProps) {
   const tMax = Math.max(1, ...curves.flatMap((c) => c.points.map((p) => p.t)));
   const x = linearScale([0, tMax], [M.left, width - M.right - 110]);
-  const y = linearScale([0, 1], [height - M.bottom, M.top]);
+  const bottom = note ? M.bottom + 14 : M.bottom;
+  const y = linearScale([0, 1], [height - bottom, M.top]);
   return (
     <ChartFrame title={title} width={width} height={height} noExport={noExport} testId="km-chart">
       <Axes x={x} y={y} xLabel={xLabel} yLabel="Survival probability" xTicks={niceTicks(0, tMax, 6)} digits={1} />
@@ -45,12 +48,12 @@ export function KmChart({ curves, title = 'Survival', xLabel = 'Months', width =
         const line = pts.map((p) => ({ x: x(p.t), y: y(p.s) }));
         const hasBand = pts.some((p) => p.lo != null && p.hi != null);
         return (
-          <g key={c.label} data-role="km-curve">
+          <g key={c.label} data-role="km-curve" data-label={c.label} data-dashed={c.dashed ? 'true' : undefined}>
             {hasBand && (
               <path
                 d={bandPath(
-                  stepCorners(pts.map((p) => ({ x: x(p.t), y: y(p.hi ?? p.s) }))),
-                  stepCorners(pts.map((p) => ({ x: x(p.t), y: y(p.lo ?? p.s) }))),
+                  pts.map((p) => ({ x: x(p.t), lo: y(p.lo ?? p.s), hi: y(p.hi ?? p.s) })),
+                  true,
                 )}
                 fill={colour}
                 fillOpacity={0.14}
@@ -59,13 +62,27 @@ export function KmChart({ curves, title = 'Survival', xLabel = 'Months', width =
             <path d={stepPath(line)} fill="none" stroke={colour} strokeWidth={2} strokeDasharray={c.dashed ? '6 4' : undefined} />
             <g transform={`translate(${width - M.right - 100},${M.top + 8 + i * 16})`}>
               <line x1={0} x2={16} y1={0} y2={0} stroke={colour} strokeWidth={2} strokeDasharray={c.dashed ? '4 3' : undefined} />
-              <text x={20} y={4} fill={colour} fontSize={10}>
-                {c.label}
-              </text>
+              <LegendLabel text={c.label} colour={colour} />
             </g>
           </g>
         );
       })}
+      {note && (
+        <text x={M.left} y={height - 8} fill={chartTheme.muted} fontSize={10} data-role="km-note">
+          {note}
+        </text>
+      )}
     </ChartFrame>
+  );
+}
+
+/** Legend text cut to the legend column (≈ 84 px) with the full label in a tooltip. */
+function LegendLabel({ text, colour }: { text: string; colour: string }) {
+  const fit = fitLabel(text, 84, 10);
+  return (
+    <text x={20} y={4} fill={colour} fontSize={10}>
+      {fit.truncated && <title>{text}</title>}
+      {fit.text}
+    </text>
   );
 }

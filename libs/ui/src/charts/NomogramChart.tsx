@@ -1,6 +1,6 @@
 'use client';
 import { ChartFrame } from './ChartFrame';
-import { formatTick, linearScale, niceTicks } from './geometry';
+import { fitLabel, formatTick, linearScale, niceTicks } from './geometry';
 import { chartTheme, seriesColour } from './theme';
 
 export interface NomogramRow {
@@ -30,6 +30,8 @@ const ROW = 34;
  */
 export function NomogramChart({ points, totalPoints, probability, ci, maxPoints, title = 'Nomogram', width = 560, noExport }: NomogramChartProps) {
   const LEFT = Math.round(Math.min(170, width * 0.3));
+  // predictor names and values live left of the axes: cut to the column, full text in a tooltip
+  const labelWidth = LEFT - 12 - 10;
   const maxRow = maxPoints ?? Math.max(100, ...points.map((p) => Math.ceil(p.points / 10) * 10));
   const height = 48 + ROW * (points.length + 2) + (probability !== undefined ? 20 : 0);
   const px = linearScale([0, maxRow], [LEFT, width - 24]);
@@ -58,18 +60,27 @@ export function NomogramChart({ points, totalPoints, probability, ci, maxPoints,
         const yy = 44 + ROW * (i + 1);
         return (
           <g key={row.predictor} data-role="nomogram-row">
-            <text x={12} y={yy - 2} fontSize={11} fill={chartTheme.text}>
-              {row.predictor}
-            </text>
-            <text x={12} y={yy + 11} fontSize={9} fill={chartTheme.muted}>
-              = {typeof row.value === 'number' ? formatTick(row.value, 2) : row.value}
-            </text>
+            <FittedText x={12} y={yy - 2} fontSize={11} fill={chartTheme.text} maxWidth={labelWidth} text={row.predictor} role="nomogram-label" />
+            <FittedText
+              x={12}
+              y={yy + 11}
+              fontSize={9}
+              fill={chartTheme.muted}
+              maxWidth={labelWidth}
+              text={`= ${typeof row.value === 'number' ? formatTick(row.value, 2) : row.value}`}
+            />
             {axis(yy, px, rowTicks)}
             <line x1={px(0)} x2={px(row.points)} y1={yy - 2} y2={yy - 2} stroke={seriesColour(i)} strokeWidth={4} strokeOpacity={0.5} />
             <circle cx={px(row.points)} cy={yy - 2} r={5} fill={seriesColour(i)}>
               <title>{`${row.predictor}: ${row.points.toFixed(1)} points`}</title>
             </circle>
-            <text x={px(row.points) + 8} y={yy - 6} fontSize={9} fill={seriesColour(i)}>
+            <text
+              x={px(row.points) > width - 60 ? px(row.points) - 8 : px(row.points) + 8}
+              textAnchor={px(row.points) > width - 60 ? 'end' : 'start'}
+              y={yy - 6}
+              fontSize={9}
+              fill={seriesColour(i)}
+            >
               {row.points.toFixed(1)}
             </text>
           </g>
@@ -97,5 +108,16 @@ export function NomogramChart({ points, totalPoints, probability, ci, maxPoints,
         );
       })()}
     </ChartFrame>
+  );
+}
+
+/** SVG text cut with an ellipsis to `maxWidth` px ({@link fitLabel}); the full text stays in a `<title>` tooltip. */
+function FittedText(props: { x: number; y: number; fontSize: number; fill: string; maxWidth: number; text: string; role?: string }) {
+  const fit = fitLabel(props.text, props.maxWidth, props.fontSize);
+  return (
+    <text x={props.x} y={props.y} fontSize={props.fontSize} fill={props.fill} data-role={props.role} data-full={fit.truncated ? props.text : undefined}>
+      {fit.truncated && <title>{props.text}</title>}
+      {fit.text}
+    </text>
   );
 }

@@ -38,10 +38,7 @@ export function RocChart({ curves, title = 'ROC curve', width = 420, height = 40
           <g key={c.label}>
             {c.band && c.band.length > 0 && (
               <path
-                d={bandPath(
-                  c.band.map((b) => ({ x: x(b.fpr), y: y(b.hi) })),
-                  c.band.map((b) => ({ x: x(b.fpr), y: y(b.lo) })),
-                )}
+                d={bandPath(c.band.map((b) => ({ x: x(b.fpr), lo: y(b.lo), hi: y(b.hi) })))}
                 fill={colour}
                 fillOpacity={0.18}
                 stroke="none"

@@ -4,6 +4,8 @@ import { DecisionCurveChart } from './DecisionCurveChart';
 import { KmChart } from './KmChart';
 import { NomogramChart } from './NomogramChart';
 import { RocChart } from './RocChart';
+import { FeatureImportanceChart } from './FeatureImportanceChart';
+import { textWidth } from './geometry';
 
 describe('chart components render SVG with their data', () => {
   it('RocChart draws the curve through the pixel points of its scale, plus the band and AUC legend', () => {
@@ -15,7 +17,7 @@ describe('chart components render SVG with their data', () => {
       />,
     );
     // x: [0,1] → [52,404]; y: [0,1] → [356,34]; points (0,0),(0,1),(1,1)
-    expect(html).toContain('d="M52,356 L52,34 L404,34"');
+    expect(html).toContain('d="M52,356L52,34L404,34"');
     expect(html).toContain('data-role="roc-band"');
     expect(html).toContain('AUC 0.910');
     expect(html).toContain('0.850–0.970');
@@ -43,5 +45,33 @@ describe('chart components render SVG with their data', () => {
     const html = renderToStaticMarkup(<DecisionCurveChart points={[{ threshold: 0, model: 0.3, treatAll: 0.3 }, { threshold: 0.5, model: 0.1, treatAll: -0.4 }]} />);
     expect(html).toContain('treat all');
     expect(html.match(/<path /g)!.length).toBeGreaterThanOrEqual(2);
+  });
+  it('NomogramChart cuts long predictor names before the axes and keeps the full name in a tooltip', () => {
+    const long = 'log10 alpha-fetoprotein at baseline (ng/mL)';
+    const html = renderToStaticMarkup(<NomogramChart width={360} points={[{ predictor: long, value: 2.6, points: 40 }, { predictor: 'age', value: 64, points: 10 }]} totalPoints={50} />);
+    // LEFT = min(170, 0.3·360) = 108: the label column ends 10 px before it
+    const label = /data-role="nomogram-label" data-full="([^"]*)"><title>([^<]*)<\/title>([^<]*)<\/text>/.exec(html);
+    expect(label).not.toBeNull();
+    expect(label![1]).toBe(long);
+    expect(label![2]).toBe(long);
+    expect(label![3].endsWith('…')).toBe(true);
+    expect(12 + textWidth(label![3], 11)).toBeLessThanOrEqual(108 - 10);
+    // a short name is drawn as is, without a tooltip
+    expect(html).toMatch(/data-role="nomogram-label">age<\/text>/);
+  });
+  it('FeatureImportanceChart draws one bar per feature, largest |value| first, long names cut', () => {
+    const html = renderToStaticMarkup(
+      <FeatureImportanceChart values={[{ feature: 'a', value: 0.1 }, { feature: 'original_glszm_LargeAreaHighGrayLevelEmphasis_portal', value: -2 }]} />,
+    );
+    expect(html.match(/data-role="importance-bar"/g)).toHaveLength(2);
+    expect(html.indexOf('-2.000')).toBeLessThan(html.indexOf('0.100'));
+    expect(html).toContain('<title>original_glszm_LargeAreaHighGrayLevelEmphasis_portal</title>');
+  });
+  it('KmChart prints its note inside the SVG and marks the dashed (patient) curve', () => {
+    const html = renderToStaticMarkup(
+      <KmChart note="log-rank p = 0.012" curves={[{ label: 'high (n=30)', points: [{ t: 5, s: 0.5, lo: 0.3, hi: 0.7 }] }, { label: 'this patient', points: [{ t: 3, s: 0.9 }], dashed: true }]} />,
+    );
+    expect(html).toContain('data-role="km-note">log-rank p = 0.012');
+    expect(html).toContain('data-label="this patient" data-dashed="true"');
   });
 });

@@ -10,10 +10,11 @@ import {
   niceTicks,
   normaliseRoc,
   rocTprBand,
-  stepCorners,
   stepPath,
   trapezoidAuc,
   wilsonInterval,
+  fitLabel,
+  textWidth,
 } from './geometry';
 
 describe('linearScale', () => {
@@ -75,20 +76,50 @@ describe('formatTick', () => {
   });
 });
 
-describe('paths', () => {
-  it('linePath moves then draws lines, skipping non-finite points', () => {
-    expect(linePath([{ x: 0, y: 1 }, { x: NaN, y: 3 }, { x: 2.005, y: 3 }])).toBe('M0,1 L2.01,3');
+describe('paths (d3-shape)', () => {
+  it('linePath moves then draws lines with 2 decimals, skipping non-finite points', () => {
+    expect(linePath([{ x: 0, y: 1 }, { x: NaN, y: 3 }, { x: 2.004, y: 3 }])).toBe('M0,1L2,3');
     expect(linePath([])).toBe('');
   });
   it('stepPath goes horizontally then vertically and can extend to the edge', () => {
-    expect(stepPath([{ x: 0, y: 10 }, { x: 5, y: 20 }, { x: 8, y: 30 }], 12)).toBe('M0,10 H5 V20 H8 V30 H12');
+    expect(stepPath([{ x: 0, y: 10 }, { x: 5, y: 20 }, { x: 8, y: 30 }], 12)).toBe('M0,10L5,10L5,20L8,20L8,30L12,30L12,30');
+    expect(stepPath([{ x: 0, y: 10 }], 0)).toBe('M0,10Z');
   });
-  it('stepCorners inserts the corner before each drop', () => {
-    expect(stepCorners([{ x: 0, y: 1 }, { x: 2, y: 0.5 }])).toEqual([{ x: 0, y: 1 }, { x: 2, y: 1 }, { x: 2, y: 0.5 }]);
+  it('bandPath closes the upper boundary then the reversed lower one; step bands turn at each x', () => {
+    expect(bandPath([{ x: 0, lo: 5, hi: 0 }, { x: 1, lo: 6, hi: 0 }])).toBe('M0,0L1,0L1,6L0,5Z');
+    expect(bandPath([{ x: 0, lo: 5, hi: 0 }, { x: 2, lo: 6, hi: 1 }], true)).toBe('M0,0L2,0L2,1L2,6L2,5L0,5Z');
+    expect(bandPath([])).toBe('');
   });
-  it('bandPath closes upper then reversed lower', () => {
-    expect(bandPath([{ x: 0, y: 0 }, { x: 1, y: 0 }], [{ x: 0, y: 5 }, { x: 1, y: 6 }])).toBe('M0,0 L1,0 L1,6 L0,5 Z');
-    expect(bandPath([], [{ x: 0, y: 5 }])).toBe('');
+});
+
+describe('label fitting', () => {
+  it('textWidth grows with length and treats narrow and wide glyphs differently', () => {
+    expect(textWidth('', 10)).toBe(0);
+    expect(textWidth('iiii', 10)).toBeLessThan(textWidth('nnnn', 10));
+    expect(textWidth('nnnn', 10)).toBeLessThan(textWidth('MMMM', 10));
+    expect(textWidth('abc', 20)).toBeCloseTo(2 * textWidth('abc', 10));
+  });
+  it('fitLabel keeps short labels and cuts long ones with an ellipsis inside the width', () => {
+    expect(fitLabel('AFP', 100, 11)).toEqual({ text: 'AFP', truncated: false });
+    const long = 'log10 alpha-fetoprotein at baseline (ng/mL)';
+    const f = fitLabel(long, 80, 11);
+    expect(f.truncated).toBe(true);
+    expect(f.text.endsWith('…')).toBe(true);
+    expect(long.startsWith(f.text.slice(0, -1))).toBe(true);
+    expect(textWidth(f.text, 11)).toBeLessThanOrEqual(80);
+    // the longest such prefix: one more character would not fit
+    const next = long.slice(0, f.text.length) + '…';
+    expect(textWidth(next.trimEnd(), 11)).toBeGreaterThan(80 - 1e-9);
+    expect(fitLabel(long, 1, 11)).toEqual({ text: '', truncated: true });
+  });
+  it('fitLabel never exceeds the width (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.integer({ min: 10, max: 300 }), (t, w) => {
+        const f = fitLabel(t, w, 11);
+        expect(textWidth(f.text, 11)).toBeLessThanOrEqual(w + 1e-9);
+        if (!f.truncated) expect(f.text).toBe(t);
+      }),
+    );
   });
 });
 

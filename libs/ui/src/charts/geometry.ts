@@ -1,7 +1,12 @@
 /**
- * Pure chart geometry: scales, ticks, SVG path strings and the small statistics the charts derive
- * from API payloads (Wilson intervals, decision curves from ROC points). No DOM, no React: unit-tested.
+ * Pure chart geometry on d3 (d3-scale scales, d3-array ticks, d3-shape paths) plus the small statistics the charts
+ * derive from API payloads (Wilson intervals, decision curves from ROC points) and label fitting. No DOM, no React:
+ * unit-tested.
  */
+
+import { ticks as d3ticks } from 'd3-array';
+import { scaleLinear, type ScaleLinear } from 'd3-scale';
+import { area, curveLinear, curveStepAfter, line } from 'd3-shape';
 
 /** A point in data space or in pixel space. */
 export interface XY {
@@ -9,32 +14,20 @@ export interface XY {
   y: number;
 }
 
-/** A linear map from a data interval to a pixel interval, with its inverse. */
-export interface LinearScale {
-  (v: number): number;
-  domain: [number, number];
-  range: [number, number];
-  invert(px: number): number;
-}
+/** A linear map from a data interval to a pixel interval (d3-scale's `scaleLinear`), with `invert`. */
+export type LinearScale = ScaleLinear<number, number>;
 
 /**
- * Linear scale `v ↦ r0 + (v − d0)·(r1 − r0)/(d1 − d0)`.
+ * Linear scale `v ↦ r0 + (v − d0)·(r1 − r0)/(d1 − d0)` (d3 `scaleLinear`).
  * A degenerate domain (d0 = d1) maps every value to the middle of the range instead of dividing by zero.
  */
 export function linearScale(domain: [number, number], range: [number, number]): LinearScale {
-  const [d0, d1] = domain;
-  const [r0, r1] = range;
-  const span = d1 - d0;
-  const f = ((v: number) => (span === 0 ? (r0 + r1) / 2 : r0 + ((v - d0) * (r1 - r0)) / span)) as LinearScale;
-  f.domain = [d0, d1];
-  f.range = [r0, r1];
-  f.invert = (px: number) => (r1 === r0 ? d0 : d0 + ((px - r0) * span) / (r1 - r0));
-  return f;
+  return scaleLinear().domain(domain).range(range);
 }
 
 /**
- * "Nice" tick values covering [min, max]: steps of 1, 2, 2.5 or 5 × 10^k, about `count` of them
- * (Heckbert's nice-numbers idea). Returns `[min]` when min = max; swaps reversed bounds; throws on non-finite bounds.
+ * "Nice" tick values covering [min, max]: d3-array's `ticks` (steps of 1, 2 or 5 × 10^k, about `count` of them).
+ * Returns `[min]` when min = max; swaps reversed bounds; throws on non-finite bounds.
  */
 export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) {
@@ -42,17 +35,7 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   }
   if (min > max) [min, max] = [max, min];
   if (min === max) return [min];
-  const raw = (max - min) / Math.max(1, count);
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  const norm = raw / mag;
-  const step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10) * mag;
-  const start = Math.ceil(min / step - 1e-9) * step;
-  const ticks: number[] = [];
-  for (let v = start; v <= max + step * 1e-9; v += step) {
-    // round away binary noise (0.30000000000000004 → 0.3)
-    ticks.push(Number.parseFloat(v.toPrecision(12)));
-  }
-  return ticks;
+  return d3ticks(min, max, Math.max(1, count));
 }
 
 /** Formats a number for an axis label with at most `digits` decimals and no trailing zeros. */
@@ -61,48 +44,60 @@ export function formatTick(v: number, digits = 2): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
-const r = (v: number) => Math.round(v * 100) / 100;
+const finite = (p: XY) => Number.isFinite(p.x) && Number.isFinite(p.y);
 
-/** Polyline path `M x0,y0 L x1,y1 …` through pixel points; empty string for no points. Non-finite points are skipped. */
+/** Polyline path through pixel points (d3-shape `line`, 2 decimals); empty string for no points. Non-finite points are skipped. */
 export function linePath(points: readonly XY[]): string {
-  const pts = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const pts = points.filter(finite);
   if (pts.length === 0) return '';
-  return pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r(p.x)},${r(p.y)}`).join(' ');
+  return (
+    line<XY>()
+      .x((p) => p.x)
+      .y((p) => p.y)
+      .digits(2)(pts) ?? ''
+  );
 }
 
 /**
- * Right-continuous step path (Kaplan–Meier style): from each point go horizontally to the next x, then vertically
- * to its y. `extendTo` (pixel x) carries the last level to the right edge.
+ * Right-continuous step path (Kaplan–Meier style; d3-shape `curveStepAfter`): from each point go horizontally to the
+ * next x, then vertically to its y. `extendTo` (pixel x) carries the last level to the right edge.
  */
 export function stepPath(points: readonly XY[], extendTo?: number): string {
-  const pts = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const pts = points.filter(finite);
   if (pts.length === 0) return '';
-  let d = `M${r(pts[0].x)},${r(pts[0].y)}`;
-  for (let i = 1; i < pts.length; i++) {
-    d += ` H${r(pts[i].x)} V${r(pts[i].y)}`;
-  }
-  if (extendTo !== undefined && extendTo > pts[pts.length - 1].x) d += ` H${r(extendTo)}`;
-  return d;
+  const last = pts[pts.length - 1];
+  if (extendTo !== undefined && extendTo > last.x) pts.push({ x: extendTo, y: last.y });
+  return (
+    line<XY>()
+      .x((p) => p.x)
+      .y((p) => p.y)
+      .curve(curveStepAfter)
+      .digits(2)(pts) ?? ''
+  );
 }
 
-/** Step points (the corners a right-continuous step function visits), used to build step-shaped bands. */
-export function stepCorners(points: readonly XY[]): XY[] {
-  const out: XY[] = [];
-  for (let i = 0; i < points.length; i++) {
-    if (i > 0) out.push({ x: points[i].x, y: points[i - 1].y });
-    out.push(points[i]);
-  }
-  return out;
+/** A band sample: pixel x with the pixel y of its lower and upper boundary. */
+export interface BandPoint {
+  x: number;
+  lo: number;
+  hi: number;
 }
 
 /**
- * Closed band polygon between an upper and a lower boundary (pixel points, both ordered by x):
- * upper left→right, then lower right→left, `Z`. Empty string if either side is empty.
+ * Closed band polygon between lower and upper boundaries (d3-shape `area`, pixel points ordered by x); `step` draws
+ * it as a right-continuous step band (for Kaplan–Meier confidence bands). Empty string for no points.
  */
-export function bandPath(upper: readonly XY[], lower: readonly XY[]): string {
-  if (upper.length === 0 || lower.length === 0) return '';
-  const back = [...lower].reverse();
-  return `${linePath(upper)} ${back.map((p) => `L${r(p.x)},${r(p.y)}`).join(' ')} Z`;
+export function bandPath(points: readonly BandPoint[], step = false): string {
+  const pts = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.lo) && Number.isFinite(p.hi));
+  if (pts.length === 0) return '';
+  return (
+    area<BandPoint>()
+      .x((p) => p.x)
+      .y0((p) => p.lo)
+      .y1((p) => p.hi)
+      .curve(step ? curveStepAfter : curveLinear)
+      .digits(2)(pts) ?? ''
+  );
 }
 
 /**
@@ -209,4 +204,39 @@ export function decisionCurveFromRoc(
 export function linspace(start: number, stop: number, n: number): number[] {
   if (n < 2) return [start];
   return Array.from({ length: n }, (_, i) => start + ((stop - start) * i) / (n - 1));
+}
+
+/**
+ * Approximate rendered width (px) of `text` in a sans-serif font of `fontSize` px: per-character advance widths
+ * relative to the em (narrow i/l/1/punctuation, wide M/W, capitals ≈ 0.68 em, others 0.55 em). Deterministic, so a
+ * chart lays out the same in the browser, under SSR and in an exported SVG.
+ */
+export function textWidth(text: string, fontSize: number): number {
+  let em = 0;
+  for (const ch of text) {
+    if ('il.,:;|!\'`1()[]{}'.includes(ch) || ch === ' ') em += 0.3;
+    else if ('mwMW@%'.includes(ch)) em += 0.85;
+    else if (ch >= 'A' && ch <= 'Z') em += 0.68;
+    else em += 0.56;
+  }
+  return em * fontSize;
+}
+
+/**
+ * `text` shortened with an ellipsis so that it fits in `maxWidth` px at `fontSize` ({@link textWidth});
+ * `truncated` tells the caller to keep the full text in a `<title>`. An empty string if not even "…" fits.
+ */
+export function fitLabel(text: string, maxWidth: number, fontSize: number): { text: string; truncated: boolean } {
+  if (textWidth(text, fontSize) <= maxWidth) return { text, truncated: false };
+  const chars = [...text];
+  let lo = 0;
+  let hi = chars.length;
+  // longest prefix p with width(p + '…') ≤ maxWidth (width is monotone in the prefix length)
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (textWidth(chars.slice(0, mid).join('').trimEnd() + '…', fontSize) <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  if (lo === 0) return { text: textWidth('…', fontSize) <= maxWidth ? '…' : '', truncated: true };
+  return { text: chars.slice(0, lo).join('').trimEnd() + '…', truncated: true };
 }
