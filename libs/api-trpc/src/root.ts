@@ -14,6 +14,7 @@ import { patientsRouter } from './routers/patients';
 import { predictionsRouter } from './routers/predictions';
 import { segmentationsRouter } from './routers/segmentations';
 import { reportsRouter } from './routers/reports';
+import { pacsRouter } from './routers/pacs';
 
 export const appRouter = router({
   auth: authRouter,
@@ -28,6 +29,7 @@ export const appRouter = router({
   lab: labRouter,
   jobs: jobsRouter,
   admin: adminRouter,
+  pacs: pacsRouter,
 });
 
 export type AppRouter = typeof appRouter;

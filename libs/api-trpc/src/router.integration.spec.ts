@@ -68,6 +68,13 @@ const EXPECTED: Record<string, Allowed> = {
   'admin.audit': [A],
   'admin.llmSettings': [A],
   'admin.setLlmSettings': [A],
+  'pacs.settings': [A],
+  'pacs.setSettings': [A],
+  'pacs.testConnection': [A],
+  'pacs.searchStudies': [C],
+  'pacs.importStudy': [C],
+  'pacs.exportSegmentation': [C],
+  'pacs.exportReport': [C],
 };
 
 let t: TestDatabase;
@@ -150,6 +157,14 @@ const inputs = (): Record<string, unknown> => ({
   'admin.audit': { page: 1 },
   'admin.llmSettings': undefined,
   'admin.setLlmSettings': { enabled: false },
+  // a closed loopback port: the PACS calls fail fast with SERVICE_UNAVAILABLE (or BAD_REQUEST before configuration)
+  'pacs.settings': undefined,
+  'pacs.setSettings': { url: 'http://127.0.0.1:1/dicom-web' },
+  'pacs.testConnection': undefined,
+  'pacs.searchStudies': { patientId: 'FX-001' },
+  'pacs.importStudy': { studyInstanceUid: '1.2.3' },
+  'pacs.exportSegmentation': { segmentationId: fx.segmentationId },
+  'pacs.exportReport': { reportId: '00000000-0000-0000-0000-000000000000' },
 });
 
 function req(token: string | null, csrf: string | null): RequestInfo {

@@ -24,6 +24,7 @@ import { createSegmentationsService } from './usecases/segmentations';
 import { createReportsService } from './usecases/reports';
 import { createImagingService } from './usecases/imaging';
 import { createLlmService } from './usecases/llm';
+import { createPacsService } from './usecases/pacs';
 
 export function createServices(d: ServiceDeps) {
   const deps = resolveDeps(d);
@@ -48,6 +49,8 @@ export function createServices(d: ServiceDeps) {
     imaging: createImagingService(deps, access),
     llm: createLlmService(deps, access),
     reports: createReportsService(deps, access),
+    /** PACS over DICOMweb (QIDO/WADO import, STOW export of SEG and reports). */
+    pacs: createPacsService(deps, access, createReportsService(deps, access)),
     jobs: createJobsService(deps, async (id) => {
       await segmentations.importJobResult(id);
       await features.importJobResult(id);
@@ -85,3 +88,14 @@ export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
 /** Test data set for integration tests (not used at run time). */
 export { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture';
 export { outcomeValue, stratifiedFolds } from './usecases/lab';
+export {
+  buildEncapsulatedPdf,
+  uidFromName,
+  qidoDateRange,
+  PACS_SETTING_KEY,
+  SOP_SEG,
+  SOP_ENCAPSULATED_PDF,
+  type PacsSettingsView,
+  type PacsSettingsInput,
+  type PacsSearchInput,
+} from './usecases/pacs';
