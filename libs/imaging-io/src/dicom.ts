@@ -109,14 +109,32 @@ export function parseDicomFile(input: Uint8Array, name: string): DicomFile {
     const msg = typeof e === 'string' ? e : e instanceof Error ? e.message : ((e as { exception?: string })?.exception ?? String(e));
     throw new Error(`readDicom: ${name} is corrupt or truncated (${msg})`);
   }
-  const transferSyntax = (dataSet.string('x00020010') ?? '1.2.840.10008.1.2').replace(/\0/g, '').trim();
+  const transferSyntax = guarded(name, () => (dataSet.string('x00020010') ?? '1.2.840.10008.1.2').replace(/\0/g, '').trim());
   return { name, dataSet, transferSyntax };
 }
 
 const num = (ds: dicomParser.DataSet, tag: string, i = 0): number | undefined => {
-  const v = ds.floatString(tag, i);
-  return v === undefined || Number.isNaN(v) ? undefined : v;
+  // dicom-parser's floatString(tag, i) throws a TypeError when the element has fewer than i + 1 values
+  const s = ds.string(tag);
+  if (s === undefined) return undefined;
+  const part = s.split('\\')[i];
+  const v = part === undefined ? NaN : parseFloat(part);
+  return Number.isNaN(v) ? undefined : v;
 };
+
+/**
+ * dicom-parser reads element values lazily and throws strings ("attempt to read past end of buffer") or TypeErrors
+ * on corrupt elements; this turns them into a readDicom error naming the file. Our own errors pass through.
+ */
+function guarded<T>(name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Error && (e.message.startsWith('readDicom:') || !/dicomParser|dicom-parser/.test(e.stack ?? ''))) throw e;
+    const msg = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
+    throw new Error(`readDicom: ${name} has a corrupt or truncated element (${msg})`);
+  }
+}
 const str = (ds: dicomParser.DataSet, tag: string): string | undefined => {
   const v = ds.string(tag);
   return v === undefined ? undefined : v.replace(/\0/g, '').trim();
@@ -163,12 +181,25 @@ interface FileInfo {
 }
 
 function describeFile(f: DicomFile): FileInfo {
+  return guarded(f.name, () => describeFileUnguarded(f));
+}
+
+function describeFileUnguarded(f: DicomFile): FileInfo {
   const ds = f.dataSet;
   const modality = str(ds, 'x00080060') ?? '';
   const imageType = (str(ds, 'x00080008') ?? '').split('\\').map((s) => s.trim().toUpperCase());
   const rows = ds.uint16('x00280010') ?? 0;
   const cols = ds.uint16('x00280011') ?? 0;
   const nFrames = Math.max(1, Number(str(ds, 'x00280008') ?? 1) || 1);
+  // a hostile NumberOfFrames must not drive the frame loop: no more frames than the pixel data can hold
+  const px = ds.elements['x7fe00010'];
+  if (nFrames > 1 && px) {
+    const frameBytes = Math.max(1, rows * cols * ((ds.uint16('x00280100') ?? 16) / 8));
+    const max = px.encapsulatedPixelData ? (px.fragments?.length ?? 0) : Math.floor(px.length / frameBytes);
+    if (!Number.isInteger(nFrames) || nFrames > max) {
+      throw new Error(`readDicom: ${f.name} declares NumberOfFrames ${str(ds, 'x00280008')} but its pixel data holds at most ${max} frame(s)`);
+    }
+  }
   const shared = item(ds, 'x52009229');
   const perFrame = ds.elements['x52009230']?.items;
   const sharedIop = vec(item(shared, 'x00209116'), 'x00200037', 6);
@@ -221,6 +252,10 @@ function describeFile(f: DicomFile): FileInfo {
 
 /** Decodes the stored pixel values of one frame into an Int32/Float-free typed array (stored values). */
 function decodeFrame(fr: Frame): Int16Array | Uint16Array | Uint8Array | Int8Array | Int32Array | Uint32Array {
+  return guarded(fr.file.name, () => decodeFrameUnguarded(fr));
+}
+
+function decodeFrameUnguarded(fr: Frame): Int16Array | Uint16Array | Uint8Array | Int8Array | Int32Array | Uint32Array {
   const { file } = fr;
   const ds = file.dataSet;
   const ts = file.transferSyntax;
@@ -341,6 +376,10 @@ export async function readDicomSeries(paths: string[], options: ReadDicomOptions
 
 /** Builds one volume from parsed DICOM files (see the module comment). */
 export function assembleDicomSeries(files: DicomFile[], options: ReadDicomOptions = {}): Volume {
+  return guarded(files.length === 1 ? files[0]!.name : `one of ${files.length} files`, () => assembleUnguarded(files, options));
+}
+
+function assembleUnguarded(files: DicomFile[], options: ReadDicomOptions): Volume {
   if (files.length === 0) throw new Error('readDicom: no DICOM files in the input');
   const warnings: string[] = [];
   let infos = files.map(describeFile);

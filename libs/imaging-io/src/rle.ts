@@ -11,6 +11,10 @@ export function decodeRle(enc: Uint8Array, rows: number, cols: number, bytesPerS
   if (nSeg !== bytesPerSample) {
     throw new Error(`readDicom: ${name} has ${nSeg} RLE segments, ${bytesPerSample} expected for greyscale ${bytesPerSample * 8}-bit`);
   }
+  // PackBits expands at most 128 bytes per 2 input bytes: refuse a frame size the data cannot hold before allocating
+  if (n * bytesPerSample > 64 * enc.length) {
+    throw new Error(`readDicom: ${name} declares ${rows}×${cols} pixels but its ${enc.length}-byte RLE frame can hold at most ${64 * enc.length} bytes`);
+  }
   const out = new Uint8Array(n * bytesPerSample);
   for (let s = 0; s < nSeg; s++) {
     const start = view.getUint32(4 + 4 * s, true);

@@ -56,6 +56,38 @@ function pick<T extends string>(v: string | undefined, allowed: readonly T[], df
 }
 
 /**
+ * The entries of an uploaded zip (directories dropped), within the limits: at most {@link MAX_ZIP_ENTRIES} entries,
+ * {@link MAX_ZIP_ENTRY_BYTES} per entry and {@link MAX_ZIP_TOTAL_BYTES} in all (declared sizes, checked before anything
+ * is inflated; fflate inflates into buffers of exactly the declared size, so a lying header cannot expand further).
+ * Entry names are returned as keys only — callers never use them as paths. Unreadable or refused archives throw a
+ * DomainError INVALID naming the reason.
+ */
+export function unzipDicomArchive(zip: Uint8Array): Record<string, Uint8Array> {
+  let entries = 0;
+  let total = 0;
+  let refused: string | null = null;
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(zip, {
+      filter: (f) => {
+        if (f.name.endsWith('/')) return false;
+        entries++;
+        total += f.originalSize;
+        if (entries > MAX_ZIP_ENTRIES) refused ??= `more than ${MAX_ZIP_ENTRIES} entries`;
+        else if (f.originalSize > MAX_ZIP_ENTRY_BYTES)
+          refused ??= `entry ${f.name.slice(0, 80)} expands to ${f.originalSize} bytes (at most ${MAX_ZIP_ENTRY_BYTES})`;
+        else if (total > MAX_ZIP_TOTAL_BYTES) refused ??= `the archive expands to more than ${MAX_ZIP_TOTAL_BYTES} bytes`;
+        return refused === null;
+      },
+    });
+  } catch (e) {
+    throw new DomainError('INVALID', `Not a readable zip archive: ${(e as Error).message}`);
+  }
+  if (refused) throw new DomainError('INVALID', `Archive refused: ${refused}`);
+  return files;
+}
+
+/**
  * Imaging upload: a NIfTI volume (.nii or .nii.gz) becomes a Series (geometry read from the header) of a new or
  * existing study of the patient. The decompressed size is bounded (gzip bombs), the file is stored gzip-compressed
  * under `files/series/<id>.nii.gz` with its SHA-256.
@@ -140,28 +172,7 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
         if (!st || st.patientId !== meta.patientId)
           throw new DomainError('NOT_FOUND', `Study ${meta.studyId} is not a study of this patient`);
       }
-      let entries = 0;
-      let total = 0;
-      let refused: string | null = null;
-      let files: Record<string, Uint8Array>;
-      try {
-        files = unzipSync(zip, {
-          filter: (f) => {
-            if (f.name.endsWith('/')) return false;
-            entries++;
-            total += f.originalSize;
-            if (entries > MAX_ZIP_ENTRIES) refused ??= `more than ${MAX_ZIP_ENTRIES} entries`;
-            else if (f.originalSize > MAX_ZIP_ENTRY_BYTES)
-              refused ??= `entry ${f.name.slice(0, 80)} expands to ${f.originalSize} bytes (at most ${MAX_ZIP_ENTRY_BYTES})`;
-            else if (total > MAX_ZIP_TOTAL_BYTES)
-              refused ??= `the archive expands to more than ${MAX_ZIP_TOTAL_BYTES} bytes`;
-            return refused === null;
-          },
-        });
-      } catch (e) {
-        throw new DomainError('INVALID', `Not a readable zip archive: ${(e as Error).message}`);
-      }
-      if (refused) throw new DomainError('INVALID', `Archive refused: ${refused}`);
+      const files = unzipDicomArchive(zip);
       const parsed: DicomFile[] = [];
       const skipped: string[] = [];
       for (const [name, bytes] of Object.entries(files)) {
