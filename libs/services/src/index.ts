@@ -32,13 +32,11 @@ export function createServices(d: ServiceDeps) {
   const access = createAccess(deps);
   const segmentations = createSegmentationsService(deps, access);
   const features = createFeaturesService(deps, access);
-  const auth = createAuthService(deps, audit);
-  const admin = createAdminService(deps);
   return {
     deps,
     audit,
     access,
-    auth,
+    auth: createAuthService(deps, audit),
     patients: createPatientsService(deps, access),
     models: createModelsService(deps),
     validation: createValidationService(deps),
@@ -57,15 +55,7 @@ export function createServices(d: ServiceDeps) {
       await segmentations.importJobResult(id);
       await features.importJobResult(id);
     }),
-    admin: {
-      ...admin,
-      // a disabled account's cached sessions must not outlive the change in this process
-      async setUserDisabled(...a: Parameters<typeof admin.setUserDisabled>) {
-        const r = await admin.setUserDisabled(...a);
-        auth.forgetUser(a[1]);
-        return r;
-      },
-    },
+    admin: createAdminService(deps),
     files: createFilesService(deps, access),
   };
 }
@@ -88,12 +78,7 @@ export { phantomImagingProvider } from './demo/phantom-imaging';
 export { checkMask, MAX_MASK_UPLOAD_BYTES } from './usecases/segmentations';
 export { renderTextPdf } from './usecases/pdf';
 export { htmlToText, REWRITE_INSTRUCTION, type LlmSettings } from './usecases/llm';
-export {
-  MAX_DICOM_ZIP_BYTES,
-  MAX_SERIES_UPLOAD_BYTES,
-  unzipDicomArchive,
-  type NiftiUploadMeta,
-} from './usecases/imaging';
+export { MAX_DICOM_ZIP_BYTES, MAX_SERIES_UPLOAD_BYTES, unzipDicomArchive, type NiftiUploadMeta } from './usecases/imaging';
 export { featureDeltas, canonicalHash, type FeatureDelta, type FeatureRow } from './usecases/features';
 export { renderReportHtml, esc, type ReportContent } from './usecases/reports';
 export { predictorDefs } from './usecases/models';
