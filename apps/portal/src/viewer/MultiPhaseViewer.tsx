@@ -4,19 +4,37 @@
  * DELAYED) side by side, with synchronised camera (scroll/zoom/pan) and window (VOI), MPR orientation, window
  * presets, keyboard shortcuts and the lesion segmentation overlay (one colour per lesion label).
  *
- * Mouse: left = window/level, middle = pan, right = zoom, wheel = scroll.
- * Keys: ↑/↓ or PageUp/PageDown scroll · L/A/B presets · O overlay · M cycle axial/coronal/sagittal · R reset · 1–4 focus.
+ * Mouse: left = window/level (or the editing tool), middle = pan, right = zoom, wheel = scroll.
+ * Keys: ↑/↓ or PageUp/PageDown scroll · L/A/N presets · O overlay · M cycle axial/coronal/sagittal · X reset · 1–4 focus
+ * · ? help. Editing (clinicians): B brush · E eraser · R region grow · T threshold · W/Esc window tool · [ ] brush size
+ * · Ctrl+Z undo · Ctrl+Y / Ctrl+Shift+Z redo (see SHORTCUTS).
  */
 import * as cs from '@cornerstonejs/core';
 import * as cst from '@cornerstonejs/tools';
 import { helpers as niftiHelpers } from '@cornerstonejs/nifti-volume-loader';
 import * as NiftiReader from 'nifti-reader-js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { getCsrfToken } from '../lib/trpc';
 import { Badge } from '@hepatoscope/ui';
 import { phaseLabel, PHASES, type LesionView, type SegmentationView, type SeriesView } from '../lib/contract';
 import { affineToLps, download, fetchNifti, inflateNifti, readNiftiLabels, voxelView } from './nifti';
 import { labelCentroid, overlayIndex, segmentationsFor } from './overlay';
 import { LESION_COLOURS, LIVER_COLOUR, voiRange, WINDOW_PRESETS } from './presets';
+import {
+  applyOp,
+  brushIndices,
+  countForeground,
+  EditHistory,
+  encodeLabelNifti,
+  gzip,
+  mergeOps,
+  paint,
+  planeAxis,
+  regionGrow,
+  withinRange,
+  type PaintOp,
+  type Vec3,
+} from './editing';
 
 export interface MultiPhaseViewerProps {
   studyId: string;
@@ -25,8 +43,85 @@ export interface MultiPhaseViewerProps {
   /** The study's lesions: lesion i is drawn in overlay colour i (see LesionTable). */
   lesions?: LesionView[];
   synthetic?: boolean;
+  /** Show the segmentation editing tools (clinicians; the API refuses other roles' uploads). */
+  editable?: boolean;
+  /** Called after "Save as new version" stored every edited mask (the new versions, as the API answered). */
+  onSaved?: (created: SavedVersion[]) => void;
 }
 
+/** What `POST /api/files/segmentations/:id/versions` answers (201). */
+export interface SavedVersion {
+  id: string;
+  version: number;
+  previousId?: string | null;
+  status?: string;
+  labelsPresent?: number[];
+}
+
+type EditTool = 'window' | 'brush' | 'eraser' | 'grow';
+
+/** Keyboard shortcuts (also shown in the viewer's help panel). */
+export const SHORTCUTS: readonly { keys: string; what: string; editing?: boolean }[] = [
+  { keys: '↑ ↓ / PageUp PageDown / wheel', what: 'scroll slices (all phases follow)' },
+  { keys: 'L · A · N', what: 'window presets: liver, abdomen, bone' },
+  { keys: 'M', what: 'orientation: axial → coronal → sagittal' },
+  { keys: 'O', what: 'overlay on/off' },
+  { keys: 'X', what: 'reset camera and window' },
+  { keys: '1–4', what: 'focus a phase' },
+  { keys: '?', what: 'this help' },
+  { keys: 'left drag · middle drag · right drag', what: 'window/level · pan · zoom' },
+  { keys: 'W or Esc', what: 'window/level tool (stop editing)', editing: true },
+  { keys: 'B', what: 'brush: paint the selected structure (drag)', editing: true },
+  { keys: 'E', what: 'eraser: remove the selected structure (drag)', editing: true },
+  { keys: 'R', what: 'region grow from a click (3D, tolerance around the clicked neighbourhood)', editing: true },
+  { keys: 'T', what: 'threshold: brush and region grow only touch voxels inside the HU range', editing: true },
+  { keys: '[ ]', what: 'brush radius −/+ 1 mm', editing: true },
+  { keys: 'Ctrl+Z · Ctrl+Y (Ctrl+Shift+Z)', what: 'undo · redo', editing: true },
+];
+
+/** One editable mask held in memory: its latest version, voxels (labels as uint8) and the file it came from. */
+interface EditMask {
+  seg: SegmentationView;
+  /** Overlay index (1 liver, 2 + i lesion i), or null for a multi-label map (voxel value v drawn as 1 + v). */
+  overlayIdx: number | null;
+  mask: Uint8Array;
+  /** The raw NIfTI the mask came from: its header gives the saved file the same geometry. */
+  template: ArrayBuffer;
+  /** False when the file holds labels above 255 (drawn, not editable). */
+  editable: boolean;
+  /** The labels one can paint: a single-structure mask has one (its foreground value), a multi-label lesion map one per lesion. */
+  labels: { value: number; name: string }[];
+}
+
+/** An editing target: one label of one mask. Key `${segId}#${value}`. */
+interface EditTarget {
+  key: string;
+  segId: string;
+  value: number;
+  name: string;
+  version?: number;
+}
+
+/** Display name of a mask: its one label's name, or "<structure> mask" for a multi-label map. */
+function maskName(m: EditMask): string {
+  return m.labels.length === 1 ? m.labels[0].name : `${m.seg.structure === 'LESION' ? 'Lesion' : (m.seg.structure ?? 'Label')} mask`;
+}
+
+function targetsOf(order: EditMask[]): EditTarget[] {
+  return order
+    .filter((m) => m.editable)
+    .flatMap((m) => m.labels.map((l) => ({ key: `${m.seg.id}#${l.value}`, segId: m.seg.id, value: l.value, name: l.name, version: m.seg.version })));
+}
+
+interface EditState {
+  segVolId: string;
+  merged: Uint8Array;
+  dims: Vec3;
+  /** Masks in drawing order (liver first, lesions over it). */
+  order: EditMask[];
+  /** Series (viewports) showing this labelmap. */
+  seriesIds: string[];
+}
 type Orientation = 'AXIAL' | 'CORONAL' | 'SAGITTAL';
 const ORIENTATIONS: Orientation[] = ['AXIAL', 'CORONAL', 'SAGITTAL'];
 const TOOL_GROUP = 'hs-mpv-tools';
@@ -57,7 +152,7 @@ function initCornerstone(): Promise<void> {
  * and modality scaling (scl_slope/scl_inter) by nifti-volume-loader's helpers, RAS→LPS geometry as that loader does.
  * One copy of the voxels, no per-slice image requests (the streaming path was several times slower here).
  */
-function createVolumeFromNifti(volumeId: string, buf: ArrayBuffer): cs.Types.IImageVolume {
+function createVolumeFromNifti(volumeId: string, buf: ArrayBuffer): ArrayLike<number> {
   if (!NiftiReader.isNIFTI(buf)) throw new Error('the file is not a NIfTI volume');
   const header = NiftiReader.readHeader(buf);
   if (!header) throw new Error('the NIfTI header could not be read');
@@ -69,7 +164,7 @@ function createVolumeFromNifti(volumeId: string, buf: ArrayBuffer): cs.Types.IIm
     ? { scalarData: view, pixelRepresentation: view instanceof Int16Array || view instanceof Float32Array ? 1 : 0 }
     : niftiHelpers.modalityScaleNifti(header, NiftiReader.readImage(header, buf));
   const { volumeMetadata } = niftiHelpers.makeVolumeMetadata(header, geo.direction, pixelRepresentation);
-  return cs.volumeLoader.createLocalVolume(volumeId, {
+  cs.volumeLoader.createLocalVolume(volumeId, {
     scalarData,
     metadata: { ...volumeMetadata, Modality: 'CT', voiLut: [{ windowCenter: 50, windowWidth: 400 }] } as unknown as cs.Types.Metadata,
     dimensions: geo.dimensions,
@@ -77,6 +172,7 @@ function createVolumeFromNifti(volumeId: string, buf: ArrayBuffer): cs.Types.IIm
     origin: geo.origin,
     direction: geo.direction as unknown as cs.Types.Mat3,
   });
+  return scalarData as ArrayLike<number>;
 }
 
 interface PhaseState {
@@ -85,7 +181,14 @@ interface PhaseState {
   slice?: string;
 }
 
-export default function MultiPhaseViewer({ studyId, series, segmentations, lesions = [], synthetic }: MultiPhaseViewerProps) {
+export default function MultiPhaseViewer({ studyId, series: seriesProp, segmentations: segsProp, lesions = [], synthetic, editable, onSaved }: MultiPhaseViewerProps) {
+  // a refetch of the case gives new arrays with the same content: reload the volumes only when ids/versions change
+  const seriesKey = seriesProp.map((s) => `${s.id}:${s.phase}`).join('|');
+  const segKey = segsProp.map((g) => `${g.id}:${g.version}`).join('|');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const series = useMemo(() => seriesProp, [seriesKey]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const segmentations = useMemo(() => segsProp, [segKey]);
   const ordered = useMemo(
     () => PHASES.map((p) => series.find((s) => s.phase === p)).filter((s): s is SeriesView => !!s).concat(series.filter((s) => !PHASES.includes(s.phase as never))),
     [series],
@@ -104,6 +207,26 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
   /** The merged labelmap of the first overlay group, to centre the view on a lesion. */
   const overlayData = useRef<{ merged: Uint8Array; volumeId: string } | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
+  const [help, setHelp] = useState(false);
+
+  // ── editing state (masks in memory, tool settings, undo/redo) ──
+  const edit = useRef<EditState | null>(null);
+  /** Voxels (HU) of each series' volume, for threshold and region growing. */
+  const images = useRef<Record<string, ArrayLike<number>>>({});
+  const volumeOfRef = useRef<Record<string, string>>({});
+  const history = useRef(new EditHistory(200));
+  const [tool, setTool] = useState<EditTool>('window');
+  const [target, setTarget] = useState('');
+  const [targets, setTargets] = useState<EditTarget[]>([]);
+  const [radius, setRadius] = useState(4);
+  const [threshold, setThreshold] = useState({ on: false, lo: -20, hi: 200 });
+  const [tolerance, setTolerance] = useState(40);
+  const [editRev, setEditRev] = useState(0);
+  const [editMsg, setEditMsg] = useState('');
+  const [save, setSave] = useState<{ status: 'idle' | 'saving' | 'saved' | 'conflict' | 'error'; message?: string }>({ status: 'idle' });
+  const cfg = useRef({ tool, target, radius, threshold, tolerance });
+  cfg.current = { tool, target, radius, threshold, tolerance };
+  const brushRing = useRef<HTMLDivElement | null>(null);
 
   const vpId = (s: SeriesView) => `vp-${s.id}`;
   const engine = () => cs.getRenderingEngine(engineId);
@@ -115,6 +238,9 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
     const volumeIds: string[] = [];
     const abort = new AbortController();
     let firstDone = false;
+    const edits = history.current;
+
+    if (rootRef.current) delete rootRef.current.dataset.loaded;
 
     (async () => {
       mark('viewer:mount');
@@ -170,9 +296,10 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
           mark(`${s.phase}:inflated`);
           if (cancelled) return;
           const volumeId = `hs-vol-${s.id}-${Math.random().toString(36).slice(2, 8)}`;
-          createVolumeFromNifti(volumeId, raw);
+          images.current[s.id] = createVolumeFromNifti(volumeId, raw);
           volumeIds.push(volumeId);
           volumeOf[s.id] = volumeId;
+          volumeOfRef.current[s.id] = volumeId;
           mark(`${s.phase}:volume`);
           await cs.setVolumesForViewports(re, [{ volumeId }], [vpId(s)]);
           const vp = re.getViewport(vpId(s)) as cs.Types.IVolumeViewport;
@@ -234,6 +361,42 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
           if (!vm?.setCompleteScalarDataArray) throw new Error('the labelmap volume has no voxel manager');
           vm.setCompleteScalarDataArray(merged);
           overlayData.current ??= { merged, volumeId: volumeOf[base.id] };
+          if (!edit.current) {
+            // the first labelmap is the editable one: keep each mask (uint8 labels) and its file for saving
+            const order: EditMask[] = [];
+            ordSegs.forEach((seg, j) => {
+              const lab = readNiftiLabels(files[j]);
+              if (lab.data.length !== n) return;
+              const mask = new Uint8Array(n);
+              const present = new Set<number>();
+              let tooWide = false;
+              for (let i = 0; i < n; i++) {
+                const v = lab.data[i];
+                if (v > 255) tooWide = true;
+                mask[i] = Math.min(255, v);
+                if (v > 0) present.add(mask[i]);
+              }
+              const fixed = overlayIndex(seg, lesions);
+              const lesion = lesions.find((l) => l.id === seg.lesionId);
+              const meta = (seg.labels && typeof seg.labels === 'object' ? seg.labels : {}) as Record<string, unknown>;
+              let labels: { value: number; name: string }[];
+              if (fixed === 1) labels = [{ value: present.size ? Math.min(...present) : 1, name: 'Liver' }];
+              else if (lesion) labels = [{ value: present.size ? Math.min(...present) : 1, name: `Lesion ${lesion.label}` }];
+              else {
+                // a multi-label lesion map: one target per label (declared in the labels map or present in the voxels)
+                for (const k of Object.keys(meta)) if (/^\d+$/.test(k) && Number(k) > 0 && Number(k) < 256) present.add(Number(k));
+                labels = [...present]
+                  .sort((a, b) => a - b)
+                  .map((v) => ({ value: v, name: meta[String(v)] ? `Lesion ${String(meta[String(v)])}` : `${seg.structure ?? 'Mask'} label ${v}` }));
+                if (!labels.length) labels = [{ value: 1, name: `${seg.structure ?? 'Mask'} label 1` }];
+              }
+              order.push({ seg, overlayIdx: fixed, mask, template: files[j], editable: !tooWide, labels });
+            });
+            edit.current = { segVolId, merged, dims: labelVol.dimensions as unknown as Vec3, order, seriesIds: g.series.map((s) => s.id) };
+            const all = targetsOf(order);
+            setTargets(all);
+            setTarget((t) => t || (all.find((x) => x.name !== 'Liver') ?? all[0])?.key || '');
+          }
           cst.segmentation.addSegmentations([
             { segmentationId: segVolId, representation: { type: cst.Enums.SegmentationRepresentations.Labelmap, data: { volumeId: segVolId } } },
           ]);
@@ -263,6 +426,11 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
         cst.ToolGroupManager.destroyToolGroup(TOOL_GROUP);
         for (const id of new Set(Object.values(segIds.current))) cst.segmentation.removeSegmentation(id);
         segIds.current = {};
+        edit.current = null;
+        overlayData.current = null;
+        edits.clear();
+        images.current = {};
+        volumeOfRef.current = {};
         cs.getRenderingEngine(engineId)?.destroy();
         for (const v of volumeIds) cs.cache.removeVolumeLoadObject(v);
       } catch {
@@ -300,6 +468,261 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
     return () => window.removeEventListener('hs:goto-lesion', onGoto);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ordered]);
+
+  // ── editing ──
+
+  /** Redraws the merged labelmap at `indices` from the masks (later masks over earlier ones) and re-renders. */
+  const refreshLabels = useCallback((indices: Uint32Array) => {
+    const ed = edit.current;
+    const labelVol = ed ? cs.cache.getVolume(ed.segVolId) : undefined;
+    if (!ed || !labelVol?.voxelManager) return;
+    const vm = labelVol.voxelManager;
+    const plane = ed.dims[0] * ed.dims[1];
+    const slices = new Set<number>();
+    for (const idx of indices) {
+      let v = 0;
+      for (const m of ed.order) {
+        const x = m.mask[idx];
+        if (x > 0) v = m.overlayIdx ?? Math.min(255, 1 + x);
+      }
+      ed.merged[idx] = v;
+      vm.setAtIndex(idx, v);
+      slices.add(Math.floor(idx / plane));
+    }
+    cst.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(ed.segVolId, [...slices]);
+  }, []);
+
+  /** Canvas position of a mouse event over series `s` → fractional voxel position, plane axis, volume. */
+  const pick = useCallback(
+    (s: SeriesView, e: MouseEvent) => {
+      const vp = engine()?.getViewport(vpId(s)) as cs.Types.IVolumeViewport | undefined;
+      const vol = cs.cache.getVolume(volumeOfRef.current[s.id] ?? '');
+      const el = elements.current[s.id];
+      if (!vp || !vol?.imageData || !el) return null;
+      const r = el.getBoundingClientRect();
+      const world = vp.canvasToWorld([e.clientX - r.left, e.clientY - r.top] as cs.Types.Point2);
+      const ijk = vol.imageData.worldToIndex(world as unknown as [number, number, number]) as unknown as Vec3;
+      const axis = planeAxis(Array.from(vol.direction as ArrayLike<number>), vp.getCamera().viewPlaneNormal as unknown as Vec3);
+      return { ijk, axis, vol, vp };
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+
+  /** The mask and label being edited. */
+  const editMask = () => {
+    const [segId, value] = cfg.current.target.split('#');
+    const m = edit.current?.order.find((x) => x.seg.id === segId && x.editable);
+    const label = m?.labels.find((l) => l.value === Number(value));
+    return m && label ? { ...label, mask: m.mask, segId: m.seg.id } : null;
+  };
+
+  /** One brush/eraser dab at the mouse position; returns the op (null when nothing changed). */
+  const dab = useCallback(
+    (s: SeriesView, e: MouseEvent): PaintOp | null => {
+      const m = editMask();
+      const p = pick(s, e);
+      const image = images.current[s.id];
+      if (!m || !p || !image) return null;
+      const { tool: t, radius: rad, threshold: th } = cfg.current;
+      let idx = brushIndices(p.ijk, rad, p.vol.spacing as unknown as Vec3, p.vol.dimensions as unknown as Vec3, p.axis);
+      if (t === 'brush' && th.on) idx = withinRange(idx, image, th);
+      // the eraser removes only the selected label (other lesions and structures stay)
+      const op = t === 'eraser' ? paint(m.mask, idx, 0, m.segId, m.value) : paint(m.mask, idx, m.value, m.segId);
+      if (op) refreshLabels(op.indices);
+      return op;
+    },
+    [pick, refreshLabels],
+  );
+
+  /** Region growing from a click: 3D 6-connected flood around the clicked neighbourhood's mean, bounded. */
+  const grow = useCallback(
+    (s: SeriesView, e: MouseEvent) => {
+      const m = editMask();
+      const p = pick(s, e);
+      const image = images.current[s.id];
+      if (!m || !p || !image) return;
+      const { tolerance: tol, threshold: th } = cfg.current;
+      try {
+        const r = regionGrow(image, p.vol.dimensions as unknown as Vec3, p.ijk, { tolerance: tol, maxVoxels: 300_000, range: th.on ? th : undefined });
+        const op = paint(m.mask, r.indices, m.value, m.segId);
+        if (op) {
+          refreshLabels(op.indices);
+          history.current.push(op);
+          setEditRev((x) => x + 1);
+        }
+        setEditMsg(
+          `region grow: ${r.indices.length} voxels around ${Math.round(r.seedMean)} ± ${tol}${th.on ? ` within ${th.lo}…${th.hi} HU` : ''}` +
+            `${r.truncated ? ' (stopped at 300 000 voxels: lower the tolerance)' : ''}; ${op?.indices.length ?? 0} added to ${m.name}`,
+        );
+      } catch (err) {
+        setEditMsg(`region grow: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+    [pick, refreshLabels],
+  );
+
+  // mouse handling of the editing tools: capture-phase listeners on each viewport box, so cornerstone's own tools
+  // (window/level on the left button) do not see the events while an editing tool is active
+  useEffect(() => {
+    const offs: (() => void)[] = [];
+    ordered.forEach((s, i) => {
+      const box = elements.current[s.id]?.parentElement;
+      if (!box) return;
+      const onDown = (e: MouseEvent) => {
+        const t = cfg.current.tool;
+        if (t === 'window' || e.button !== 0 || !edit.current?.seriesIds.includes(s.id)) return;
+        e.stopPropagation();
+        e.preventDefault();
+        setFocused(i);
+        rootRef.current?.focus();
+        if (!editMask()) {
+          setEditMsg('select a structure to edit first');
+          return;
+        }
+        if (t === 'grow') {
+          grow(s, e);
+          return;
+        }
+        const stroke: PaintOp[] = [];
+        const first = dab(s, e);
+        if (first) stroke.push(first);
+        const onMove = (ev: MouseEvent) => {
+          const op = dab(s, ev);
+          if (op) stroke.push(op);
+        };
+        const onUp = () => {
+          window.removeEventListener('mousemove', onMove, true);
+          window.removeEventListener('mouseup', onUp, true);
+          const op = mergeOps(stroke);
+          if (op) {
+            history.current.push(op);
+            setEditRev((x) => x + 1);
+          }
+        };
+        window.addEventListener('mousemove', onMove, true);
+        window.addEventListener('mouseup', onUp, true);
+      };
+      // brush outline following the mouse (radius in mm → canvas pixels through the camera's parallel scale)
+      const onHover = (e: MouseEvent) => {
+        const ring = brushRing.current;
+        const t = cfg.current.tool;
+        if (!ring) return;
+        if (t !== 'brush' && t !== 'eraser') {
+          ring.style.display = 'none';
+          return;
+        }
+        const vp = engine()?.getViewport(vpId(s)) as cs.Types.IVolumeViewport | undefined;
+        const el = elements.current[s.id];
+        const scale = vp?.getCamera().parallelScale;
+        if (!vp || !el || !scale) return;
+        const r = el.getBoundingClientRect();
+        const px = (cfg.current.radius * r.height) / (2 * scale);
+        Object.assign(ring.style, {
+          display: 'block',
+          left: `${e.clientX - px}px`,
+          top: `${e.clientY - px}px`,
+          width: `${2 * px}px`,
+          height: `${2 * px}px`,
+          borderColor: t === 'eraser' ? '#fff' : '#ffd24c',
+        });
+      };
+      const onLeave = () => {
+        if (brushRing.current) brushRing.current.style.display = 'none';
+      };
+      box.addEventListener('mousedown', onDown, true);
+      box.addEventListener('mousemove', onHover, true);
+      box.addEventListener('mouseleave', onLeave);
+      offs.push(() => {
+        box.removeEventListener('mousedown', onDown, true);
+        box.removeEventListener('mousemove', onHover, true);
+        box.removeEventListener('mouseleave', onLeave);
+      });
+    });
+    return () => offs.forEach((f) => f());
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ordered, dab, grow]);
+
+  const undoRedo = useCallback(
+    (dir: 'undo' | 'redo') => {
+      const op = dir === 'undo' ? history.current.undo() : history.current.redo();
+      const m = op && edit.current?.order.find((x) => x.seg.id === op.target);
+      if (!op || !m) return;
+      applyOp(m.mask, op, dir);
+      refreshLabels(op.indices);
+      setEditRev((x) => x + 1);
+      setEditMsg(`${dir}: ${op.indices.length} voxels of ${maskName(m)}`);
+    },
+    [refreshLabels],
+  );
+
+  /**
+   * "Save as new version": every edited mask is encoded (uint8 NIfTI, gzip, the geometry of the file it came from)
+   * and uploaded as a new version of the version it was loaded from. A 409 (someone saved a newer version first)
+   * stops here and keeps the edits in memory; nothing is reloaded.
+   */
+  const saveVersions = useCallback(async () => {
+    const ed = edit.current;
+    if (!ed) return;
+    const dirty = ed.order.filter((m) => history.current.targets().has(m.seg.id));
+    if (!dirty.length) {
+      setSave({ status: 'idle', message: 'nothing to save: no edits' });
+      return;
+    }
+    setSave({ status: 'saving' });
+    const created: SavedVersion[] = [];
+    const renamed = new Map<string, string>();
+    const sync = () => {
+      setTargets(targetsOf(ed.order));
+      setTarget((t) => {
+        const [segId, value] = t.split('#');
+        return renamed.has(segId) ? `${renamed.get(segId)}#${value}` : t;
+      });
+      setEditRev((x) => x + 1);
+    };
+    for (const m of dirty) {
+      try {
+        const body = await gzip(encodeLabelNifti(m.template, m.mask));
+        const res = await fetch(new URL(`/api/files/segmentations/${encodeURIComponent(m.seg.id)}/versions`, window.location.href).href, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/gzip', 'x-hepatoscope-csrf': getCsrfToken() ?? '' },
+          body: body as BlobPart,
+        });
+        const j = (await res.json().catch(() => ({}))) as SavedVersion & { message?: string };
+        if (res.status === 409) {
+          setSave({
+            status: 'conflict',
+            message:
+              `Someone else saved a newer version of ${maskName(m)} (v${m.seg.version ?? '?'}) while you were editing. Your edits were NOT saved and are still ` +
+              `here; reload the case to see the newer version (reloading discards these unsaved edits). Server: ${j.message ?? 'conflict'}`,
+          });
+          sync();
+          return;
+        }
+        if (!res.ok) {
+          setSave({ status: 'error', message: `Saving ${maskName(m)} failed (HTTP ${res.status}): ${j.message ?? res.statusText}. Your edits are still here.` });
+          sync();
+          return;
+        }
+        created.push(j);
+        // later saves of this mask build on the version just stored
+        history.current.clear(m.seg.id);
+        renamed.set(m.seg.id, j.id);
+        m.seg = { ...m.seg, id: j.id, version: j.version };
+      } catch (err) {
+        setSave({ status: 'error', message: `Saving ${maskName(m)} failed: ${err instanceof Error ? err.message : String(err)}. Your edits are still here.` });
+        sync();
+        return;
+      }
+    }
+    setSave({
+      status: 'saved',
+      message: `Saved ${created.map((c, i) => `${maskName(dirty[i])} v${c.version} (${countForeground(dirty[i].mask)} voxels)`).join(', ')}`,
+    });
+    sync();
+    onSaved?.(created);
+  }, [onSaved]);
 
   const viewports = useCallback(
     () => ordered.map((s) => engine()?.getViewport(vpId(s)) as cs.Types.IVolumeViewport | undefined).filter((v): v is cs.Types.IVolumeViewport => !!v),
@@ -361,15 +784,30 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
     applyPreset(preset);
   }, [viewports, applyPreset, preset]);
 
+  const chooseTool = (t: EditTool) => {
+    setTool(t);
+    if (brushRing.current && t !== 'brush' && t !== 'eraser') brushRing.current.style.display = 'none';
+  };
+
   const onKey = (e: React.KeyboardEvent) => {
+    if ((e.target as HTMLElement).closest('input, select, textarea')) return;
     const k = e.key.toLowerCase();
     const p = WINDOW_PRESETS.find((x) => x.key === k);
-    if (p) applyPreset(p.id);
+    if (editable && (e.ctrlKey || e.metaKey) && (k === 'z' || k === 'y')) undoRedo(k === 'y' || e.shiftKey ? 'redo' : 'undo');
+    else if (e.ctrlKey || e.metaKey || e.altKey) return;
+    else if (editable && k === 'b') chooseTool('brush');
+    else if (editable && k === 'e') chooseTool('eraser');
+    else if (editable && k === 'r') chooseTool('grow');
+    else if (editable && (k === 'w' || k === 'escape')) chooseTool('window');
+    else if (editable && k === 't') setThreshold((t) => ({ ...t, on: !t.on }));
+    else if (editable && (k === '[' || k === ']')) setRadius((r) => Math.max(1, Math.min(50, r + (k === ']' ? 1 : -1))));
+    else if (k === '?') setHelp((h) => !h);
+    else if (p) applyPreset(p.id);
     else if (k === 'arrowup' || k === 'pageup') scroll(k === 'pageup' ? -5 : -1);
     else if (k === 'arrowdown' || k === 'pagedown') scroll(k === 'pagedown' ? 5 : 1);
     else if (k === 'o') toggleOverlay();
     else if (k === 'm') applyOrientation(ORIENTATIONS[(ORIENTATIONS.indexOf(orientation) + 1) % 3]);
-    else if (k === 'r') reset();
+    else if (k === 'x') reset();
     else if (/^[1-4]$/.test(k)) setFocused(Number(k) - 1);
     else return;
     e.preventDefault();
@@ -385,7 +823,7 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
       data-first-render-ms={firstRenderMs ?? undefined}
       tabIndex={0}
       onKeyDown={onKey}
-      aria-label="Multi-phase viewer; keys: arrows scroll, L/A/B window presets, O overlay, M orientation, R reset"
+      aria-label="Multi-phase viewer; keys: arrows scroll, L/A/N window presets, O overlay, M orientation, X reset, ? help"
     >
       <div className="hs-toolbar">
         {WINDOW_PRESETS.map((p) => (
@@ -405,16 +843,59 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
           Overlay <span className="hs-kbd">O</span>
         </button>
         <button type="button" onClick={reset}>
-          Reset <span className="hs-kbd">R</span>
+          Reset <span className="hs-kbd">X</span>
         </button>
         <button type="button" onClick={() => setRow((r) => !r)} title="Layout">
           {row ? '2×2' : '1×4'}
+        </button>
+        <button type="button" className={help ? 'active' : ''} onClick={() => setHelp((h) => !h)} data-testid="viewer-help-toggle" title="Keyboard shortcuts (?)">
+          ? <span className="hs-kbd">?</span>
         </button>
         <span className="hs-muted hs-small" style={{ marginLeft: 'auto' }}>
           ↑↓ scroll · drag: L window, M pan, R zoom · synced
           {firstRenderMs !== null && ` · first image ${firstRenderMs} ms`}
         </span>
       </div>
+      {help && (
+        <div className="hs-panel hs-small" data-testid="viewer-help" style={{ marginBottom: 8 }}>
+          <table>
+            <tbody>
+              {SHORTCUTS.filter((x) => editable || !x.editing).map((x) => (
+                <tr key={x.keys}>
+                  <td>
+                    <span className="hs-kbd">{x.keys}</span>
+                  </td>
+                  <td>{x.what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editable && (
+        <EditToolbar
+          tool={tool}
+          onTool={chooseTool}
+          targets={targets}
+          target={target}
+          onTarget={setTarget}
+          radius={radius}
+          onRadius={setRadius}
+          threshold={threshold}
+          onThreshold={setThreshold}
+          tolerance={tolerance}
+          onTolerance={setTolerance}
+          canUndo={history.current.canUndo}
+          canRedo={history.current.canRedo}
+          dirty={history.current.targets().size > 0}
+          rev={editRev}
+          onUndo={() => undoRedo('undo')}
+          onRedo={() => undoRedo('redo')}
+          onSave={() => void saveVersions()}
+          save={save}
+          message={editMsg}
+        />
+      )}
       <div className={`hs-viewer-grid${row && ordered.length >= 3 ? ' four' : ''}`}>
         {ordered.map((s, i) => {
           const st = phaseState[s.id] ?? { status: 'loading' };
@@ -445,11 +926,117 @@ export default function MultiPhaseViewer({ studyId, series, segmentations, lesio
                   {st.error}
                 </div>
               )}
-              <div className="hs-viewport-el" ref={(el) => { elements.current[s.id] = el; }} />
+              <div
+                className="hs-viewport-el"
+                style={editable && tool !== 'window' ? { cursor: 'crosshair' } : undefined}
+                ref={(el) => {
+                  elements.current[s.id] = el;
+                }}
+              />
             </div>
           );
         })}
       </div>
+      <div ref={brushRing} aria-hidden style={{ position: 'fixed', display: 'none', border: '1px solid #ffd24c', borderRadius: '50%', pointerEvents: 'none', zIndex: 20 }} />
+    </div>
+  );
+}
+
+interface EditToolbarProps {
+  tool: EditTool;
+  onTool(t: EditTool): void;
+  targets: EditTarget[];
+  target: string;
+  onTarget(id: string): void;
+  radius: number;
+  onRadius(r: number): void;
+  threshold: { on: boolean; lo: number; hi: number };
+  onThreshold(t: { on: boolean; lo: number; hi: number }): void;
+  tolerance: number;
+  onTolerance(t: number): void;
+  canUndo: boolean;
+  canRedo: boolean;
+  dirty: boolean;
+  rev: number;
+  onUndo(): void;
+  onRedo(): void;
+  onSave(): void;
+  save: { status: 'idle' | 'saving' | 'saved' | 'conflict' | 'error'; message?: string };
+  message: string;
+}
+
+/** The segmentation editing bar: structure, tools, brush radius, threshold, region-grow tolerance, undo/redo, save. */
+function EditToolbar(p: EditToolbarProps) {
+  const tools: { id: EditTool; label: string; key: string }[] = [
+    { id: 'window', label: 'Window', key: 'W' },
+    { id: 'brush', label: 'Brush', key: 'B' },
+    { id: 'eraser', label: 'Eraser', key: 'E' },
+    { id: 'grow', label: 'Region grow', key: 'R' },
+  ];
+  const num = (v: string, fallback: number) => (Number.isFinite(Number(v)) && v.trim() !== '' ? Number(v) : fallback);
+  const badRange = p.threshold.on && !(p.threshold.lo <= p.threshold.hi);
+  return (
+    <div className="hs-toolbar" data-testid="edit-toolbar" data-rev={p.rev} style={{ color: '#dfe7ee' }}>
+      <label style={{ flexDirection: 'row', alignItems: 'center', gap: 4 }}>
+        Edit
+        <select value={p.target} onChange={(e) => p.onTarget(e.target.value)} data-testid="edit-target" disabled={!p.targets.length}>
+          {!p.targets.length && <option value="">no editable mask</option>}
+          {p.targets.map((t) => (
+            <option key={t.key} value={t.key}>
+              {t.name} v{t.version ?? 1}
+            </option>
+          ))}
+        </select>
+      </label>
+      {tools.map((t) => (
+        <button key={t.id} type="button" className={p.tool === t.id ? 'active' : ''} onClick={() => p.onTool(t.id)} data-testid={`tool-${t.id}`}>
+          {t.label} <span className="hs-kbd">{t.key}</span>
+        </button>
+      ))}
+      <label style={{ flexDirection: 'row', alignItems: 'center', gap: 4 }} title="Brush radius in mm ([ and ])">
+        r
+        <input type="number" min={1} max={50} step={1} value={p.radius} onChange={(e) => p.onRadius(Math.max(1, Math.min(50, num(e.target.value, p.radius))))} style={{ width: 52 }} data-testid="brush-radius" />
+        mm
+      </label>
+      <label style={{ flexDirection: 'row', alignItems: 'center', gap: 4 }} title="Threshold (T): brush and region grow only touch voxels in this HU range">
+        <input type="checkbox" checked={p.threshold.on} onChange={(e) => p.onThreshold({ ...p.threshold, on: e.target.checked })} data-testid="threshold-on" />
+        HU
+        <input type="number" value={p.threshold.lo} onChange={(e) => p.onThreshold({ ...p.threshold, lo: num(e.target.value, p.threshold.lo) })} style={{ width: 64 }} aria-label="threshold lower HU" />
+        …
+        <input type="number" value={p.threshold.hi} onChange={(e) => p.onThreshold({ ...p.threshold, hi: num(e.target.value, p.threshold.hi) })} style={{ width: 64 }} aria-label="threshold upper HU" />
+      </label>
+      <label style={{ flexDirection: 'row', alignItems: 'center', gap: 4 }} title="Region grow: accept voxels within ± this many HU of the clicked neighbourhood's mean">
+        ±
+        <input type="number" min={0} max={1000} value={p.tolerance} onChange={(e) => p.onTolerance(Math.max(0, num(e.target.value, p.tolerance)))} style={{ width: 56 }} data-testid="grow-tolerance" />
+        HU
+      </label>
+      <button type="button" onClick={p.onUndo} disabled={!p.canUndo} data-testid="edit-undo" title="Ctrl+Z">
+        Undo
+      </button>
+      <button type="button" onClick={p.onRedo} disabled={!p.canRedo} data-testid="edit-redo" title="Ctrl+Y">
+        Redo
+      </button>
+      <button type="button" className="primary" onClick={p.onSave} disabled={!p.dirty || p.save.status === 'saving' || badRange} data-testid="edit-save">
+        {p.save.status === 'saving' ? 'Saving…' : 'Save as new version'}
+      </button>
+      {p.dirty && <span className="hs-small" data-testid="edit-dirty">unsaved edits</span>}
+      {badRange && <span className="hs-small hs-error">threshold: lower HU is above upper</span>}
+      {p.message && (
+        <span className="hs-small hs-muted" data-testid="edit-message" style={{ flexBasis: '100%' }}>
+          {p.message}
+        </span>
+      )}
+      {p.save.message && (
+        <div
+          className={`hs-small ${p.save.status === 'conflict' || p.save.status === 'error' ? 'hs-state hs-error' : 'hs-muted'}`}
+          role={p.save.status === 'conflict' || p.save.status === 'error' ? 'alert' : 'status'}
+          data-testid="edit-save-status"
+          data-status={p.save.status}
+          style={{ flexBasis: '100%' }}
+        >
+          {p.save.message}
+        </div>
+      )}
     </div>
   );
 }

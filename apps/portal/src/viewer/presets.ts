@@ -10,7 +10,7 @@ export interface WindowPreset {
 export const WINDOW_PRESETS: readonly WindowPreset[] = [
   { id: 'liver', label: 'Liver', width: 150, level: 70, key: 'l' },
   { id: 'abdomen', label: 'Abdomen', width: 400, level: 50, key: 'a' },
-  { id: 'bone', label: 'Bone', width: 1800, level: 400, key: 'b' },
+  { id: 'bone', label: 'Bone', width: 1800, level: 400, key: 'n' },
 ];
 
 /** VOI range [lower, upper] = level ∓ width/2. */

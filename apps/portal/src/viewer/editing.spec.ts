@@ -1,0 +1,231 @@
+import {
+  applyOp,
+  brushIndices,
+  countForeground,
+  EditHistory,
+  encodeLabelNifti,
+  gzip,
+  mergeOps,
+  paint,
+  planeAxis,
+  regionGrow,
+  voxelIndex,
+  withinRange,
+  type Vec3,
+} from './editing';
+import { gunzip, isGzip, readNiftiLabels } from './nifti';
+
+const IDENTITY = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+
+describe('planeAxis', () => {
+  it('picks the volume axis most parallel to the view normal', () => {
+    expect(planeAxis(IDENTITY, [0, 0, 1])).toBe(2);
+    expect(planeAxis(IDENTITY, [0, -1, 0])).toBe(1);
+    expect(planeAxis(IDENTITY, [0.9, 0.1, 0.3])).toBe(0);
+    // a volume whose k axis points along world y (coronal acquisition)
+    expect(planeAxis([1, 0, 0, 0, 0, 1, 0, 1, 0], [0, 1, 0])).toBe(2);
+  });
+});
+
+describe('brushIndices', () => {
+  const dims: Vec3 = [10, 10, 5];
+  it('radius 0 is the voxel under the centre', () => {
+    expect([...brushIndices([3.2, 4.4, 2], 0, [1, 1, 1], dims, 2)]).toEqual([voxelIndex([3, 4, 2], dims)]);
+  });
+  it('a 1 mm disc on 1 mm voxels is the centre and its 4 in-plane neighbours', () => {
+    const got = [...brushIndices([5, 5, 2], 1, [1, 1, 1], dims, 2)];
+    const want = [[5, 4, 2], [4, 5, 2], [5, 5, 2], [6, 5, 2], [5, 6, 2]].map((v) => voxelIndex(v as unknown as Vec3, dims));
+    expect(got).toEqual(want.sort((a, b) => a - b));
+  });
+  it('radius is in mm: 1 mm on 0.5 mm pixels covers di² + dj² ≤ 4 (13 voxels), all on the slice', () => {
+    const got = brushIndices([5, 5, 3], 1, [0.5, 0.5, 2], dims, 2);
+    expect(got.length).toBe(13);
+    for (const idx of got) expect(Math.floor(idx / 100)).toBe(3);
+  });
+  it('without a plane the brush is a ball (7 voxels for 1 mm on 1 mm voxels)', () => {
+    expect(brushIndices([5, 5, 2], 1, [1, 1, 1], dims).length).toBe(7);
+  });
+  it('respects the plane axis: a sagittal disc keeps i fixed', () => {
+    const got = brushIndices([5, 5, 2], 1, [1, 1, 1], dims, 0);
+    expect(got.length).toBe(5);
+    for (const idx of got) expect(idx % 10).toBe(5);
+  });
+  it('clips at the grid edge and is empty outside the grid', () => {
+    expect(brushIndices([0, 0, 0], 1, [1, 1, 1], dims, 2).length).toBe(3);
+    expect(brushIndices([-3, 0, 0], 1, [1, 1, 1], dims, 2).length).toBe(0);
+  });
+  it('rejects a negative radius', () => {
+    expect(() => brushIndices([1, 1, 1], -1, [1, 1, 1], dims)).toThrow(/radius/);
+  });
+});
+
+describe('withinRange (threshold)', () => {
+  it('keeps indices whose intensity is inside the inclusive range', () => {
+    const img = Int16Array.from([-100, 0, 40, 80, 200]);
+    expect([...withinRange(Uint32Array.from([0, 1, 2, 3, 4]), img, { lo: 0, hi: 80 })]).toEqual([1, 2, 3]);
+    expect([...withinRange(Uint32Array.from([0, 4]), img)]).toEqual([0, 4]);
+    expect(() => withinRange(Uint32Array.from([0]), img, { lo: 5, hi: 1 })).toThrow(/lower 5 is above upper 1/);
+  });
+});
+
+/** 20×20×10 image: background 0 with ±5 noise, a 6×5×4 box of 100 at (4..9, 6..10, 3..6), a lone 100 voxel touching it diagonally. */
+function phantom() {
+  const dims: Vec3 = [20, 20, 10];
+  const img = new Int16Array(20 * 20 * 10);
+  let seed = 7;
+  for (let n = 0; n < img.length; n++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    img[n] = (seed % 11) - 5;
+  }
+  for (let k = 3; k <= 6; k++) for (let j = 6; j <= 10; j++) for (let i = 4; i <= 9; i++) img[voxelIndex([i, j, k], dims)] = 100 + ((i + j + k) % 3);
+  img[voxelIndex([10, 11, 6], dims)] = 100; // diagonal neighbour of (9,10,6): not 6-connected
+  return { dims, img };
+}
+
+describe('regionGrow', () => {
+  it('fills exactly the 6-connected box from a seed inside it', () => {
+    const { dims, img } = phantom();
+    const r = regionGrow(img, dims, [6, 8, 4], { tolerance: 20, maxVoxels: 10_000 });
+    expect(r.truncated).toBe(false);
+    expect(r.indices.length).toBe(6 * 5 * 4);
+    expect(r.indices[0]).toBe(voxelIndex([6, 8, 4], dims));
+    expect(r.seedMean).toBeCloseTo(101, 0);
+    expect([...r.indices]).not.toContain(voxelIndex([10, 11, 6], dims));
+    for (const idx of r.indices) expect(img[idx]).toBeGreaterThanOrEqual(100);
+  });
+  it('uses the seed neighbourhood mean: a seed on the box edge has a lower mean and a tight tolerance may exclude it', () => {
+    const { dims, img } = phantom();
+    // corner voxel (4,6,3): 8 of its 27 neighbours are in the box → mean ≈ 30
+    const r = regionGrow(img, dims, [4, 6, 3], { tolerance: 20, maxVoxels: 10_000 });
+    expect(r.seedMean).toBeLessThan(40);
+    expect(r.indices.length).toBe(0);
+  });
+  it('stops at maxVoxels and says so', () => {
+    const { dims, img } = phantom();
+    const r = regionGrow(img, dims, [6, 8, 4], { tolerance: 20, maxVoxels: 50 });
+    expect(r.truncated).toBe(true);
+    expect(r.indices.length).toBe(50);
+    expect(new Set(r.indices).size).toBe(50);
+  });
+  it('can be limited to the seed slice and to a HU range', () => {
+    const { dims, img } = phantom();
+    const slice = regionGrow(img, dims, [6, 8, 4], { tolerance: 20, maxVoxels: 10_000, planeAxisIndex: 2 });
+    expect(slice.indices.length).toBe(30);
+    const ranged = regionGrow(img, dims, [6, 8, 4], { tolerance: 20, maxVoxels: 10_000, range: { lo: 101, hi: 200 } });
+    for (const idx of ranged.indices) expect(img[idx]).toBeGreaterThanOrEqual(101);
+    expect(ranged.indices.length).toBeLessThan(120);
+  });
+  it('grows the background around the box from a background seed (bounded)', () => {
+    const { dims, img } = phantom();
+    const r = regionGrow(img, dims, [1, 1, 1], { tolerance: 10, maxVoxels: 100_000 });
+    expect(r.indices.length).toBe(20 * 20 * 10 - 120 - 1);
+  });
+  it('rejects bad input with the reason', () => {
+    const { dims, img } = phantom();
+    expect(() => regionGrow(img, dims, [30, 1, 1], { tolerance: 1, maxVoxels: 10 })).toThrow(/outside/);
+    expect(() => regionGrow(img.subarray(1), dims, [1, 1, 1], { tolerance: 1, maxVoxels: 10 })).toThrow(/voxels/);
+    expect(() => regionGrow(img, dims, [1, 1, 1], { tolerance: -1, maxVoxels: 10 })).toThrow(/tolerance/);
+  });
+});
+
+describe('paint, undo and redo', () => {
+  it('records only changed voxels and reverts them exactly', () => {
+    const mask = Uint8Array.from([0, 1, 0, 1, 0]);
+    const op = paint(mask, Uint32Array.from([0, 1, 2]), 1, 's')!;
+    expect([...mask]).toEqual([1, 1, 1, 1, 0]);
+    expect([...op.indices]).toEqual([0, 2]);
+    applyOp(mask, op, 'undo');
+    expect([...mask]).toEqual([0, 1, 0, 1, 0]);
+    applyOp(mask, op, 'redo');
+    expect([...mask]).toEqual([1, 1, 1, 1, 0]);
+    expect(paint(mask, Uint32Array.from([0, 1]), 1, 's')).toBeNull();
+  });
+  it('erasing one label of a multi-label map leaves the other labels', () => {
+    const mask = Uint8Array.from([1, 2, 2, 3, 0]);
+    const op = paint(mask, Uint32Array.from([0, 1, 2, 3, 4]), 0, 's', 2)!;
+    expect([...mask]).toEqual([1, 0, 0, 3, 0]);
+    expect([...op.indices]).toEqual([1, 2]);
+    expect([...op.before]).toEqual([2, 2]);
+  });
+  it('merges a stroke into one op (earliest before, latest after)', () => {
+    const mask = Uint8Array.from([0, 0, 1, 0]);
+    const a = paint(mask, Uint32Array.from([0, 1]), 1, 's')!;
+    const b = paint(mask, Uint32Array.from([1, 2]), 0, 's')!;
+    const m = mergeOps([a, b])!;
+    expect([...m.indices]).toEqual([0, 2]); // voxel 1 went 0 → 1 → 0: no net change
+    applyOp(mask, m, 'undo');
+    expect([...mask]).toEqual([0, 0, 1, 0]);
+    expect(() => mergeOps([a, { ...b, target: 't' }])).toThrow(/different masks/);
+  });
+  it('EditHistory: undo/redo order, redo cleared by a new edit, per-mask clear', () => {
+    const h = new EditHistory(2);
+    const op = (t: string) => ({ target: t, indices: new Uint32Array(0), before: new Uint8Array(0), after: new Uint8Array(0) });
+    const [a, b, c] = [op('x'), op('y'), op('x')];
+    h.push(a);
+    h.push(b);
+    h.push(c); // limit 2: a dropped
+    expect(h.undo()).toBe(c);
+    expect(h.undo()).toBe(b);
+    expect(h.undo()).toBeNull();
+    expect(h.redo()).toBe(b);
+    h.push(a);
+    expect(h.canRedo).toBe(false);
+    expect([...h.targets()].sort()).toEqual(['x', 'y']);
+    h.clear('x');
+    expect([...h.targets()]).toEqual(['y']);
+  });
+});
+
+/** A NIfTI-1 int16 header: dims, pixdim, sform; little or big endian. */
+function template(dims: Vec3, littleEndian = true): ArrayBuffer {
+  const buf = new ArrayBuffer(352 + dims[0] * dims[1] * dims[2] * 2);
+  const dv = new DataView(buf);
+  const le = littleEndian;
+  dv.setInt32(0, 348, le);
+  dv.setInt16(40, 3, le);
+  dims.forEach((d, i) => dv.setInt16(42 + 2 * i, d, le));
+  dv.setInt16(70, 4, le);
+  dv.setInt16(72, 16, le);
+  [1, 0.8, 0.8, 2.5].forEach((p, i) => dv.setFloat32(76 + 4 * i, p, le));
+  dv.setFloat32(108, 352, le);
+  dv.setInt16(254, 1, le); // sform_code
+  const srow = [-0.8, 0, 0, 100, 0, -0.8, 0, 120, 0, 0, 2.5, -50];
+  srow.forEach((v, i) => dv.setFloat32(280 + 4 * i, v, le));
+  new Uint8Array(buf).set([0x6e, 0x2b, 0x31, 0], 344);
+  return buf;
+}
+
+describe('encodeLabelNifti', () => {
+  it('writes a uint8 NIfTI-1 with the template geometry that reads back to the same labels', async () => {
+    const dims: Vec3 = [4, 3, 2];
+    const data = Uint8Array.from({ length: 24 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const nii = encodeLabelNifti(template(dims), data);
+    const back = readNiftiLabels(nii.buffer as ArrayBuffer);
+    expect(back.dims).toEqual([4, 3, 2]);
+    expect([...back.data]).toEqual([...data]);
+    const dv = new DataView(nii.buffer);
+    expect(dv.getInt16(70, true)).toBe(2);
+    expect(dv.getFloat32(80, true)).toBeCloseTo(0.8);
+    expect(dv.getFloat32(88, true)).toBeCloseTo(2.5);
+    expect(dv.getInt16(254, true)).toBe(1);
+    expect(dv.getFloat32(308, true)).toBeCloseTo(120); // srow_y[3]
+    expect(dv.getFloat32(124, true)).toBe(1); // cal_max
+    // gzip round trip (what is uploaded)
+    const gz = await gzip(nii);
+    expect(isGzip(gz)).toBe(true);
+    expect(new Uint8Array(await gunzip(gz))).toEqual(nii);
+    expect(countForeground(back.data)).toBe(5);
+  });
+  it('converts a big-endian template to a little-endian file with the same geometry', () => {
+    const nii = encodeLabelNifti(template([2, 2, 2], false), new Uint8Array(8).fill(3));
+    const dv = new DataView(nii.buffer);
+    expect(dv.getInt32(0, true)).toBe(348);
+    expect(dv.getFloat32(300, true)).toBeCloseTo(-0.8); // srow_y[1]
+    expect(dv.getFloat32(324, true)).toBeCloseTo(-50); // srow_z[3]
+    expect([...readNiftiLabels(nii.buffer as ArrayBuffer).data]).toEqual(new Array(8).fill(3));
+  });
+  it('refuses a template of another grid or a non-NIfTI template', () => {
+    expect(() => encodeLabelNifti(template([2, 2, 2]), new Uint8Array(9))).toThrow(/2×2×2 holds 8 voxels, the mask has 9/);
+    expect(() => encodeLabelNifti(new ArrayBuffer(400), new Uint8Array(8))).toThrow(/not a NIfTI-1/);
+  });
+});
