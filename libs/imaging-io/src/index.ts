@@ -34,6 +34,7 @@ export {
 } from './dicom-writer';
 export { encodeDicomSeg, decodeDicomSeg, rgbToDicomLab, CODES, LITS_SEGMENTS, type SegmentInfo, type DecodedSeg, type Code, type EncodeSegOptions } from './seg';
 export { loadCodecs, hasWasmCodec } from './codecs';
+export { deidentifyDicom, remapUid, shiftDate, REMOVE as DEID_REMOVE, EMPTY as DEID_EMPTY, type DeidentifyOptions } from './deidentify';
 export { detectContrastPhase, parseDicomTime, phaseFromDelay, type PhaseTags, type PhaseDetection } from './phase';
 export { readVolume, writeVolume, formatOf, writeDicomSeries, readDicomSeg, writeDicomSeg, type ReadVolumeOptions, type WriteVolumeOptions, type VolumeFormat } from './io';
 export * from './segment';
