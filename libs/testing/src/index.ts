@@ -7,3 +7,4 @@
  */
 export * from './database';
 export * from './tmp';
+export * from './orthanc';

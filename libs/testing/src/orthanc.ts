@@ -40,7 +40,7 @@ export function findOrthancDicomWebPlugin(): string | null {
 }
 
 /** A free TCP port on 127.0.0.1 (bound then released). */
-export function freePort(): Promise<number> {
+function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
@@ -83,7 +83,7 @@ export async function startOrthanc(options: StartOrthancOptions = {}): Promise<O
   const plugin = findOrthancDicomWebPlugin();
   if (!plugin) throw new Error('The Orthanc DICOMweb plugin is not installed (apt-get install orthanc-dicomweb)');
   const dir = makeTempDir('orthanc');
-  const [httpPort, dicomPort] = [await freePort(), await freePort()];
+  const [httpPort, dicomPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
   const credentials = { username: 'hstest', password: randomBytes(12).toString('hex') };
   const config = {
     Name: 'HepatoscopeTest',

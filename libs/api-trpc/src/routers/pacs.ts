@@ -14,7 +14,7 @@ const matchText = z
   .string()
   .trim()
   .max(64)
-  .regex(/^[^\\\u0000-\u001f]*$/, 'must be printable text without backslashes');
+  .refine((v) => ![...v].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20), 'must be printable text without backslashes');
 
 export const pacsSettingsInput = z.object({
   /** DICOMweb root (`http(s)://host:port/dicom-web`), or null to remove the saved settings. */
