@@ -193,4 +193,36 @@ setting:
     await writeVolume(other, vol(new Uint8Array(80).fill(1), [5, 4, 4], [1, 1, 1]));
     await expect(runQuiet(['--image', IMAGE, '--mask', other])).rejects.toThrow(/geometries differ/);
   });
+
+  it('bad input: names both geometries / directions, refuses NaN and Inf voxels, lists the labels of an empty mask', async () => {
+    const dims: [number, number, number] = [6, 5, 4];
+    const n = 6 * 5 * 4;
+    const img = new Float32Array(n).map((_, i) => 10 + (i % 7));
+    const m = new Uint8Array(n);
+    m[1 + 6 * (1 + 5 * 1)] = 1; m[2 + 6 * (1 + 5 * 1)] = 1;
+    const ip = path.join(dir, 'bad-img.nii.gz'), mp = path.join(dir, 'bad-mask.nii.gz');
+    await writeVolume(ip, vol(img, dims, [1, 1, 2]));
+    await writeVolume(mp, vol(m, dims, [1, 1, 2]));
+    // geometry: the message carries both sizes/spacings
+    const shifted = path.join(dir, 'bad-spacing.nii.gz');
+    await writeVolume(shifted, vol(m, dims, [1, 1, 3]));
+    await expect(runQuiet(['--image', ip, '--mask', shifted])).rejects.toThrow(/image: size 6×5×4, spacing 1×1×2 mm.*mask: size 6×5×4, spacing 1×1×3 mm/);
+    // direction
+    const rotated = path.join(dir, 'bad-direction.nrrd');
+    await writeVolume(rotated, { ...vol(m, dims, [1, 1, 2]), direction: [0, 1, 0, 1, 0, 0, 0, 0, 1] });
+    await expect(runQuiet(['--image', ip, '--mask', rotated])).rejects.toThrow(/directions differ — image: \[1, 0, 0, 0, 1, 0, 0, 0, 1\]; mask: \[0, 1, 0, 1, 0, 0, 0, 0, 1\]/);
+    // NaN / Inf voxels
+    for (const bad of [NaN, Infinity]) {
+      const nanImg = Float32Array.from(img);
+      nanImg[3] = bad;
+      const np = path.join(dir, `bad-${bad}.nii.gz`);
+      await writeVolume(np, vol(nanImg, dims, [1, 1, 2]));
+      await expect(runQuiet(['--image', np, '--mask', mp])).rejects.toThrow(new RegExp(`non-finite voxel \\(${bad}\\)`));
+    }
+    // empty mask, and a missing label
+    const empty = path.join(dir, 'bad-empty.nii.gz');
+    await writeVolume(empty, vol(new Uint8Array(n), dims, [1, 1, 2]));
+    await expect(runQuiet(['--image', ip, '--mask', empty])).rejects.toThrow(/no lesion voxel; labels present: none/);
+    await expect(runQuiet(['--image', ip, '--mask', mp, '--label', '2'])).rejects.toThrow(/label 2 is not in the mask; labels present: 1/);
+  });
 });
