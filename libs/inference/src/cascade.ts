@@ -1,7 +1,15 @@
 import { resolveCascade } from './manifest';
 import { ModelRegistry, SegmentationModel } from './model';
-import { fillStack, foregroundProbability, markSlice, regionAroundBox, type Region } from './preprocess';
-import { largestComponent } from './postprocess';
+import {
+  axisWeights,
+  foregroundProbability,
+  regionAroundBox,
+  resamplePlane,
+  twoClassProbabilityNearHot,
+  type Region,
+} from './preprocess';
+import { RunList, backMap, fillRuns, largestRunComponent, planeToRuns, runExtent, runScratch } from './runs';
+import { accumulateWindow, flipCopy, gaussianWeights, normaliseBlend, windowStarts, type Flip } from './sliding';
 import type { CreateSessionOptions, ProviderName } from './providers';
 import { checkVolume, type VolumeLike } from './volume';
 import { canonicalMapping, fromCanonical, toCanonical } from './orientation';
@@ -31,6 +39,18 @@ export interface CascadeOptions {
   liverOnly?: boolean;
   /** Checked after every batch: an aborted signal stops the run (throws its reason). */
   signal?: AbortSignal;
+  /** Flip test-time augmentation: average the flips each stage's manifest lists in `input.ttaFlips`. */
+  tta?: boolean;
+  /** Overlap of sliding windows for patch models (default 0.5). */
+  overlap?: number;
+  /**
+   * Reuse this buffer for the labels (length nx·ny·nz; it is cleared first). A long-running worker that
+   * segments many volumes of one size saves the page faults of a fresh 26 MB array per volume, which on
+   * sandboxed hosts cost more than the whole post-processing (see the bench).
+   */
+  labelsOut?: Uint8Array;
+  /** Blend even a single window (tests/diagnostics: must give the same labels as the direct path). */
+  alwaysBlend?: boolean;
 }
 
 export interface CascadeResult {
@@ -40,7 +60,19 @@ export interface CascadeResult {
   tumourVoxels: number;
   provider: ProviderName;
   models: string[];
-  timings: { totalMs: number; sessionRunMs: number; outsideRunMs: number; slices: number };
+  /**
+   * totalMs = sessionRunMs + outsideRunMs. Outside: preprocessMs (windowing, resampling, 2.5D stacks,
+   * window/flip copies), postprocessMs (probabilities, back-mapping, components, labels, orientation) and the
+   * rest (input validation, tensor wrapping, reorientation of the input, awaits).
+   */
+  timings: {
+    totalMs: number;
+    sessionRunMs: number;
+    outsideRunMs: number;
+    slices: number;
+    preprocessMs: number;
+    postprocessMs: number;
+  };
 }
 
 export class SegmentationCascade {
@@ -82,132 +114,268 @@ export class SegmentationCascade {
     }
     const dims = mapping.dims;
     const [nx, ny, nz] = dims;
+    const spacing = permutedSpacing(volume.spacing, mapping.identity ? [0, 1, 2] : mapping.perm);
     const batch = Math.max(1, Math.floor(opts.batchSize ?? 8));
     const progress = opts.onProgress ?? (() => {});
     const run0 = this.liver.runMs + (this.tumour?.runMs ?? 0);
     const useTumour = !!this.tumour && !opts.liverOnly;
     const liverShare = useTumour ? 0.6 : 0.95;
+    const times = { pre: 0, post: 0 };
+    const stageOpts = (): StageOptions => ({
+      times,
+      batch,
+      spacing,
+      tta: !!opts.tta,
+      overlap: opts.overlap ?? 0.5,
+      alwaysBlend: opts.alwaysBlend,
+      signal: opts.signal,
+    });
 
-    // Stage 1: liver on every slice.
-    const raw = new Uint8Array(nx * ny * nz);
+    // Stage 1: liver on every slice; probabilities stay on the model plane and come back as runs.
     const full: Region = { x0: 0, y0: 0, x1: nx, y1: ny };
     const allZ = Array.from({ length: nz }, (_, z) => z);
-    await this.runStage(
-      this.liver,
-      volume,
-      dims,
-      allZ,
-      () => full,
-      raw,
-      1,
-      batch,
-      (done) => progress({ stage: 'liver', fraction: (liverShare * done) / nz, slicesDone: done, slicesTotal: nz }),
-      opts.signal,
-    );
+    const liverRuns = await runStage(this.liver, volume.data, dims, allZ, full, {
+      ...stageOpts(),
+      onBatch: (done) =>
+        progress({ stage: 'liver', fraction: (liverShare * done) / nz, slicesDone: done, slicesTotal: nz }),
+    });
     progress({ stage: 'postprocess', fraction: liverShare });
-    const labels = largestComponent(raw, dims);
+    const tCc = performance.now();
+    const liver = largestRunComponent(liverRuns, ny, nz);
+    const n = nx * ny * nz;
+    if (opts.labelsOut && opts.labelsOut.length !== n)
+      throw new Error(`cascade: labelsOut holds ${opts.labelsOut.length} voxels, the image has ${n}`);
+    const labels = opts.labelsOut && mapping.identity ? opts.labelsOut.fill(0) : new Uint8Array(n);
+    fillRuns(labels, liver, nx, ny, 1);
+    const ext = runExtent(liver);
+    const liverVoxels = ext?.voxels ?? 0;
+    let ccMs = performance.now() - tCc;
 
-    // Stage 2: tumour inside the liver's region.
-    // One pass: liver voxel count, slices containing liver and the in-plane bounding box.
-    let liverVoxels = 0;
-    let xmin = nx;
-    let xmax = -1;
-    let ymin = ny;
-    let ymax = -1;
-    const zs: number[] = [];
-    for (let z = 0, i = 0; z < nz; z++) {
-      const before = liverVoxels;
-      for (let y = 0; y < ny; y++)
-        for (let x = 0; x < nx; x++, i++)
-          if (labels[i]) {
-            liverVoxels++;
-            if (x < xmin) xmin = x;
-            if (x > xmax) xmax = x;
-            if (y < ymin) ymin = y;
-            if (y > ymax) ymax = y;
-          }
-      if (liverVoxels > before) zs.push(z);
-    }
+    // Stage 2: tumour inside the liver's region, on the slices that contain liver.
     let tumourVoxels = 0;
-    const region = useTumour && xmax >= 0 ? regionAroundBox(xmin, xmax, ymin, ymax) : null;
-    if (useTumour && region && this.tumour) {
-      const tum = new Uint8Array(nx * ny * nz);
-      await this.runStage(
-        this.tumour,
-        volume,
-        dims,
-        zs,
-        () => region,
-        tum,
-        1,
-        batch,
-        (done) =>
+    if (useTumour && ext && this.tumour) {
+      const region = regionAroundBox(ext.xmin, ext.xmax, ext.ymin, ext.ymax);
+      const zs = ext.zs;
+      const tum = await runStage(this.tumour, volume.data, dims, zs, region, {
+        ...stageOpts(),
+        onBatch: (done) =>
           progress({
             stage: 'tumour',
             fraction: liverShare + ((0.98 - liverShare) * done) / zs.length,
             slicesDone: done,
             slicesTotal: zs.length,
           }),
-        opts.signal,
-      );
-      for (const z of zs) {
-        for (let i = z * nx * ny, end = i + nx * ny; i < end; i++) {
-          if (tum[i] && labels[i]) {
+      });
+      const tMerge = performance.now();
+      const d = tum.data;
+      for (let r = 0, o = 0; r < tum.length; r++, o += 4) {
+        const row = (d[o] * ny + d[o + 1]) * nx;
+        for (let i = row + d[o + 2], end = row + d[o + 3]; i < end; i++) {
+          if (labels[i] === 1) {
             labels[i] = 2;
             tumourVoxels++;
           }
         }
       }
+      ccMs += performance.now() - tMerge;
     }
+    const tBack = performance.now();
+    const out = fromCanonical(labels, mapping, (len) => (opts.labelsOut ? opts.labelsOut : new Uint8Array(len)));
+    ccMs += performance.now() - tBack;
     const totalMs = performance.now() - t0;
     const sessionRunMs = this.liver.runMs + (this.tumour?.runMs ?? 0) - run0;
     progress({ stage: 'done', fraction: 1 });
     return {
-      labels: fromCanonical(labels, mapping, (n) => new Uint8Array(n)),
+      labels: out,
       dims: srcDims,
       liverVoxels,
       tumourVoxels,
       provider: this.liver.provider,
       models: [this.liver.key, ...(useTumour && this.tumour ? [this.tumour.key] : [])],
-      timings: { totalMs, sessionRunMs, outsideRunMs: totalMs - sessionRunMs, slices: nz },
+      timings: {
+        totalMs,
+        sessionRunMs,
+        outsideRunMs: totalMs - sessionRunMs,
+        slices: nz,
+        preprocessMs: times.pre,
+        postprocessMs: times.post + ccMs,
+      },
     };
   }
+}
 
-  /** Runs one stage over slices `zs` in batches, marking p > threshold voxels of `mask` with `value`. */
-  private async runStage(
-    model: SegmentationModel,
-    volume: VolumeLike,
-    dims: [number, number, number],
-    zs: number[],
-    regionOf: (z: number) => Region,
-    mask: Uint8Array,
-    value: number,
-    batch: number,
-    onBatch: (done: number) => void,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const m = model.manifest;
-    const [C, H, W] = model.itemShape;
-    const K = m.output.classes.length;
-    const input = new Float32Array(batch * C * H * W);
-    const prob = new Float32Array(batch * H * W);
-    // Note: onnxruntime-node runs session.run synchronously on the main thread (inside setImmediate), so
-    // preparing the next batch cannot overlap with inference here; the steps simply alternate.
-    for (let s = 0; s < zs.length; s += batch) {
-      const chunk = zs.slice(s, s + batch);
-      const n = chunk.length;
-      // A short last batch gets its own exact-size buffer (ORT must not see the stale tail).
-      const view = n === batch ? input : new Float32Array(n * C * H * W);
-      // Items of one batch share a region here (both stages use one region per volume).
-      fillStack(volume.data, dims, chunk, regionOf(chunk[0]), m.input, view);
-      const out = await model.run(view, n);
-      foregroundProbability(out.data, n, K, H * W, m.output.activation, K === 1 ? 0 : 1, prob);
-      for (let b = 0; b < n; b++) {
-        const r = regionOf(chunk[b]);
-        markSlice(prob, b * H * W, H, W, r, dims[0], dims[1], chunk[b], m.output.threshold, mask, value);
-      }
-      onBatch(Math.min(zs.length, s + n));
-      signal?.throwIfAborted();
-    }
+/** The parts of a SegmentationModel a stage needs (a test may pass a stand-in with a known function). */
+export type StageModel = Pick<SegmentationModel, 'manifest' | 'itemShape' | 'run'>;
+
+export interface StageOptions {
+  /** Slices per session.run (windows and flips of those slices go into the same run, ≤ 64 items). */
+  batch: number;
+  /** Voxel spacing [x, y, z] in mm (used by patch models with `input.spacingMm`). */
+  spacing: readonly number[];
+  /** Average the predictions of the flips in the manifest's `input.ttaFlips`. */
+  tta?: boolean;
+  /** Window overlap for patch models (default 0.5). */
+  overlap?: number;
+  /** Use the blending path even for one window without TTA (tests: it must equal the direct path). */
+  alwaysBlend?: boolean;
+  signal?: AbortSignal;
+  onBatch?: (slicesDone: number) => void;
+  /** Called with each slice's foreground probability plane (PH×PW over the region) before thresholding. */
+  onPlane?: (z: number, prob: Float32Array, PH: number, PW: number) => void;
+  /** Accumulates milliseconds spent building inputs (`pre`) and turning outputs into runs (`post`). */
+  times?: { pre: number; post: number };
+}
+
+const MAX_ITEMS = 64;
+
+/**
+ * Runs one stage over slices `zs` (ascending) on an in-plane `region` and returns the runs of voxels whose
+ * foreground probability, resampled back bilinearly, exceeds the manifest threshold.
+ *
+ * - plane: the region resampled to the model size (H×W), or for a patch model (`input.spacingMm`) to that
+ *   spacing (PH×PW ≥ H×W); every source slice is windowed and resampled once and reused by the 2.5D stacks
+ *   of its neighbours;
+ * - windows: one when the plane is the model size, else overlapping H×W windows (`windowStarts`) blended
+ *   with Gaussian weights (`gaussianWeights`);
+ * - TTA: each window is also run flipped (`input.ttaFlips`), each prediction flipped back and averaged;
+ * - all windows × flips of up to `batch` slices go into one session.run.
+ */
+export async function runStage(
+  model: StageModel,
+  data: ArrayLike<number>,
+  dims: readonly [number, number, number],
+  zs: readonly number[],
+  region: Region,
+  o: StageOptions,
+): Promise<RunList> {
+  const [nx, ny, nz] = dims;
+  const m = model.manifest;
+  const [C, H, W] = model.itemShape;
+  const K = m.output.classes.length;
+  const t = m.output.threshold;
+  const cls = K === 1 ? 0 : 1;
+  let PH = H;
+  let PW = W;
+  if (m.input.spacingMm) {
+    const [sr, sc] = m.input.spacingMm;
+    PW = Math.max(W, Math.round(((region.x1 - region.x0) * (o.spacing[0] ?? 1)) / sc));
+    PH = Math.max(H, Math.round(((region.y1 - region.y0) * (o.spacing[1] ?? 1)) / sr));
   }
+  const ys = windowStarts(PH, H, o.overlap ?? 0.5);
+  const xs = windowStarts(PW, W, o.overlap ?? 0.5);
+  const flips: (Flip | null)[] = [null, ...(o.tta ? (m.input.ttaFlips ?? []) : [])];
+  const perSlice = ys.length * xs.length * flips.length;
+  const direct = perSlice === 1 && !o.alwaysBlend;
+  const lazy = direct && m.output.activation === 'softmax' && K === 2 && !o.onPlane;
+  const spb = Math.max(1, Math.min(o.batch, Math.floor(MAX_ITEMS / perSlice)));
+  const ax = axisWeights(nx, region.x0, region.x1, PW);
+  const ay = axisWeights(ny, region.y0, region.y1, PH);
+  const map = backMap(region, PH, PW, nx, ny);
+  const scratch = runScratch(Math.max(PH, H));
+  const runs = new RunList(4096);
+  const P = PH * PW;
+  const hw = H * W;
+
+  // Windowed, resampled source planes by slice index (each computed once; evicted behind the batch).
+  const cache = new Map<number, Float32Array>();
+  const pool: Float32Array[] = [];
+  const plane = (z: number): Float32Array => {
+    let p = cache.get(z);
+    if (!p) {
+      p = pool.pop() ?? new Float32Array(P);
+      resamplePlane(data, nx, ny, z, ax, ay, m.input.window, p, 0);
+      cache.set(z, p);
+    }
+    return p;
+  };
+  const offsets = m.input.sliceOffsets;
+  const clampZ = (z: number) => (z < 0 ? 0 : z > nz - 1 ? nz - 1 : z);
+
+  const input = new Float32Array(spb * perSlice * C * hw);
+  const prob = new Float32Array(spb * perSlice * hw);
+  const item = direct ? null : new Float32Array(C * hw);
+  const back = direct ? null : new Float32Array(hw);
+  const weights = !direct && (ys.length * xs.length > 1 || o.alwaysBlend) ? gaussianWeights(H, W) : null;
+  const acc = direct ? null : new Float64Array(P);
+  const wsum = direct ? null : new Float64Array(P);
+  const blended = direct ? null : new Float32Array(P);
+
+  for (let s = 0; s < zs.length; s += spb) {
+    const tPre = performance.now();
+    const chunk = zs.slice(s, s + spb);
+    const n = chunk.length * perSlice;
+    // 1. inputs
+    let k = 0;
+    for (const z of chunk) {
+      if (direct) {
+        for (let c = 0; c < C; c++) input.set(plane(clampZ(z + offsets[c])), (k * C + c) * hw);
+        k++;
+        continue;
+      }
+      for (const oy of ys)
+        for (const ox of xs) {
+          for (let c = 0; c < C; c++) {
+            const src = plane(clampZ(z + offsets[c]));
+            for (let i = 0; i < H; i++) {
+              const r = (oy + i) * PW + ox;
+              item!.set(src.subarray(r, r + W), c * hw + i * W);
+            }
+          }
+          for (const f of flips) flipCopy(item!, 0, input, k++ * C * hw, C, H, W, f);
+        }
+    }
+    // evict planes no later slice needs (zs ascending)
+    const nextZ = s + spb < zs.length ? zs[s + spb] : Infinity;
+    const keepFrom = nextZ + Math.min(...offsets);
+    for (const [z, p] of cache)
+      if (z < keepFrom) {
+        cache.delete(z);
+        pool.push(p);
+      }
+    // 2. one session.run for every window and flip of the chunk
+    const batchInput = n === spb * perSlice ? input : input.slice(0, n * C * hw);
+    const tRun = performance.now();
+    if (o.times) o.times.pre += tRun - tPre;
+    const out = await model.run(batchInput, n);
+    const tPost = performance.now();
+    // 3. probabilities → (blend) → runs
+    if (lazy) {
+      for (let b = 0; b < n; b++) {
+        if (twoClassProbabilityNearHot(out.data, b, H, W, cls, t, prob, b * hw, scratch.lo, scratch.hi) > 0)
+          planeToRuns(prob, b * hw, map, chunk[b], t, runs, scratch);
+      }
+    } else {
+      foregroundProbability(out.data, n, K, hw, m.output.activation, cls, prob);
+      if (direct) {
+        for (let b = 0; b < n; b++) {
+          o.onPlane?.(chunk[b], prob.subarray(b * hw, (b + 1) * hw), PH, PW);
+          planeToRuns(prob, b * hw, map, chunk[b], t, runs, scratch);
+        }
+      } else {
+        k = 0;
+        for (const z of chunk) {
+          acc!.fill(0);
+          wsum!.fill(0);
+          for (const oy of ys)
+            for (const ox of xs)
+              for (const f of flips) {
+                flipCopy(prob, k++ * hw, back!, 0, 1, H, W, f);
+                accumulateWindow(back!, 0, H, W, weights, acc!, wsum!, PW, oy, ox);
+              }
+          normaliseBlend(acc!, wsum!, blended!);
+          o.onPlane?.(z, blended!, PH, PW);
+          planeToRuns(blended!, 0, map, z, t, runs, scratch);
+        }
+      }
+    }
+    if (o.times) o.times.post += performance.now() - tPost;
+    o.onBatch?.(Math.min(zs.length, s + chunk.length));
+    o.signal?.throwIfAborted();
+  }
+  return runs;
+}
+
+/** Spacing [x, y, z] in canonical axis order (perm[r] = source axis of output axis r). */
+function permutedSpacing(spacing: readonly number[], perm: readonly number[]): number[] {
+  return [spacing[perm[0]] ?? 1, spacing[perm[1]] ?? 1, spacing[perm[2]] ?? 1];
 }

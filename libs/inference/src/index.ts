@@ -8,6 +8,8 @@ export * from './providers';
 export * from './model';
 export * from './preprocess';
 export * from './postprocess';
+export * from './runs';
+export * from './sliding';
 export * from './cascade';
 export * from './orientation';
 export * from './files';

@@ -33,6 +33,14 @@ export const stageManifestSchema = z.object({
       .refine((w) => w.high > w.low, 'window.high must exceed window.low'),
     normalisation: z.string().optional(),
     region: z.enum(['full-slice', 'liver-bbox']),
+    /**
+     * Patch models: in-plane spacing [row, column] in mm of the model's pixels. The region is resampled to
+     * this spacing (at least the model size) and covered by overlapping windows blended with Gaussian
+     * weights. Absent: the whole region is resampled to the model size (one window).
+     */
+    spacingMm: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+    /** Flips averaged by test-time augmentation (`--tta`); none when absent (e.g. position-dependent models). */
+    ttaFlips: z.array(z.enum(['x', 'y', 'xy'])).optional(),
   }),
   output: z.object({
     name: z.string(),

@@ -3,6 +3,12 @@ import { loadStage, type LoadedStage, type StageManifest } from './manifest';
 import { createSession, type CreateSessionOptions, type ProviderAttempt, type ProviderName } from './providers';
 
 /**
+ * The onnxruntime-node Tensor constructor, imported once: a dynamic import per batch goes through the module
+ * loader every time (under tsx its hooks run on another thread) and cost ~10 ms per call.
+ */
+let ortTensor: typeof import('onnxruntime-node').Tensor | undefined;
+
+/**
  * A loaded, checksum-verified ONNX segmentation stage with a warm session. `run` validates the input
  * tensor against the manifest (dtype, rank, every fixed dimension) and the output the model returns,
  * and accumulates the time spent inside `session.run` so callers can report pre/post-processing overhead.
@@ -82,7 +88,7 @@ export class SegmentationModel {
    * Errors name the expected and actual shape.
    */
   async run(data: Float32Array, n: number): Promise<{ data: Float32Array; dims: readonly number[] }> {
-    const { Tensor: OrtTensor } = await import('onnxruntime-node');
+    const OrtTensor = ortTensor ?? (ortTensor = (await import('onnxruntime-node')).Tensor);
     const shape = [n, ...this.itemShape];
     validateInput(this.manifest, data, shape, this.key);
     const feeds: Record<string, Tensor> = { [this.manifest.input.name]: new OrtTensor('float32', data, shape) };

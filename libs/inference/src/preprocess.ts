@@ -69,29 +69,62 @@ export function fillStack(
   if (out.length < need) throw new Error(`fillStack: output buffer holds ${out.length} values, ${need} needed`);
   const ax = axisWeights(nx, region.x0, region.x1, W);
   const ay = axisWeights(ny, region.y0, region.y1, H);
-  const lo = spec.window.low;
-  const inv = 1 / (spec.window.high - spec.window.low);
-  const win = (v: number) => (v <= lo ? 0 : (v - lo) * inv >= 1 ? 1 : (v - lo) * inv);
   let o = 0;
   for (const z of zs) {
     for (let c = 0; c < C; c++) {
       let zz = z + spec.sliceOffsets[c];
       if (zz < 0) zz = 0;
       if (zz > nz - 1) zz = nz - 1;
-      const base = zz * nx * ny;
-      for (let i = 0; i < H; i++) {
-        const r0 = base + ay.i0[i] * nx;
-        const r1 = base + ay.i1[i] * nx;
-        const fy = ay.f[i];
-        for (let j = 0; j < W; j++) {
-          const a = ax.i0[j];
-          const b = ax.i1[j];
-          const fx = ax.f[j];
-          const top = win(data[r0 + a]) * (1 - fx) + win(data[r0 + b]) * fx;
-          const bot = win(data[r1 + a]) * (1 - fx) + win(data[r1 + b]) * fx;
-          out[o++] = top * (1 - fy) + bot * fy;
-        }
-      }
+      resamplePlane(data, nx, ny, zz, ax, ay, spec.window, out, o);
+      o += H * W;
+    }
+  }
+}
+
+/**
+ * One windowed, resampled plane: slice z of an nx×ny×nz volume, HU window applied to the source voxels,
+ * bilinear at the given axis weights (`axisWeights`), written H×W (H = ay length, W = ax length) into
+ * `out` at `offset`.
+ */
+export function resamplePlane(
+  data: ArrayLike<number>,
+  nx: number,
+  ny: number,
+  z: number,
+  ax: AxisWeights,
+  ay: AxisWeights,
+  window: { low: number; high: number },
+  out: Float32Array,
+  offset: number,
+): void {
+  const H = ay.f.length;
+  const W = ax.f.length;
+  const lo = window.low;
+  const inv = 1 / (window.high - window.low);
+  const base = z * nx * ny;
+  const ai0 = ax.i0;
+  const ai1 = ax.i1;
+  const af = ax.f;
+  let o = offset;
+  for (let i = 0; i < H; i++) {
+    const r0 = base + ay.i0[i] * nx;
+    const r1 = base + ay.i1[i] * nx;
+    const fy = ay.f[i];
+    for (let j = 0; j < W; j++) {
+      const a = ai0[j];
+      const b = ai1[j];
+      const fx = af[j];
+      let v = (data[r0 + a] - lo) * inv;
+      const w00 = v <= 0 ? 0 : v >= 1 ? 1 : v;
+      v = (data[r0 + b] - lo) * inv;
+      const w01 = v <= 0 ? 0 : v >= 1 ? 1 : v;
+      v = (data[r1 + a] - lo) * inv;
+      const w10 = v <= 0 ? 0 : v >= 1 ? 1 : v;
+      v = (data[r1 + b] - lo) * inv;
+      const w11 = v <= 0 ? 0 : v >= 1 ? 1 : v;
+      const top = w00 * (1 - fx) + w01 * fx;
+      const bot = w10 * (1 - fx) + w11 * fx;
+      out[o++] = top * (1 - fy) + bot * fy;
     }
   }
 }
@@ -135,6 +168,64 @@ export function foregroundProbability(
     }
   }
   return out;
+}
+
+/**
+ * `foregroundProbability` for one item of two-class softmax logits [n, 2, H, W], computing the exponential
+ * only where the result can matter for thresholding at t: pixels within one row/column of a pixel whose
+ * logit difference exceeds logit(t) (with a margin). Elsewhere the probability is written as 0 (its true
+ * value is ≤ t and no voxel mapped back from a bilinear cell without a hot corner can exceed t). Returns the
+ * number of hot rows (0: nothing above t on this plane).
+ */
+export function twoClassProbabilityNearHot(
+  logits: Float32Array,
+  item: number,
+  H: number,
+  W: number,
+  cls: number,
+  t: number,
+  out: Float32Array,
+  oo: number,
+  rowLo: Int32Array,
+  rowHi: Int32Array,
+): number {
+  const hw = H * W;
+  const base = item * 2 * hw;
+  const lc = base + cls * hw;
+  const lo = base + (1 - cls) * hw;
+  const dt = Math.log(t / (1 - t)) - 1e-3;
+  let hotRows = 0;
+  for (let v = 0; v < H; v++) {
+    let a = -1;
+    let b = -1;
+    const r = v * W;
+    for (let u = 0; u < W; u++) {
+      if (logits[lc + r + u] - logits[lo + r + u] > dt) {
+        if (a < 0) a = u;
+        b = u;
+      }
+    }
+    rowLo[v] = a;
+    rowHi[v] = b;
+    if (a >= 0) hotRows++;
+  }
+  out.fill(0, oo, oo + hw);
+  if (hotRows === 0) return 0;
+  for (let v = 0; v < H; v++) {
+    let a = W;
+    let b = -1;
+    for (let k = v > 0 ? v - 1 : 0; k <= v + 1 && k < H; k++) {
+      if (rowLo[k] < 0) continue;
+      if (rowLo[k] < a) a = rowLo[k];
+      if (rowHi[k] > b) b = rowHi[k];
+    }
+    if (b < 0) continue;
+    if (a > 0) a--;
+    if (b < W - 1) b++;
+    const r = v * W;
+    for (let u = a; u <= b; u++) out[oo + r + u] = 1 / (1 + Math.exp(logits[lo + r + u] - logits[lc + r + u]));
+  }
+  return hotRows;
 }
 
 /**
