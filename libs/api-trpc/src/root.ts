@@ -14,6 +14,7 @@ import { patientsRouter } from './routers/patients';
 import { predictionsRouter } from './routers/predictions';
 import { segmentationsRouter } from './routers/segmentations';
 import { reportsRouter } from './routers/reports';
+import { exportsRouter } from './routers/exports';
 import { pacsRouter } from './routers/pacs';
 
 export const appRouter = router({
@@ -29,6 +30,7 @@ export const appRouter = router({
   lab: labRouter,
   jobs: jobsRouter,
   admin: adminRouter,
+  exports: exportsRouter,
   pacs: pacsRouter,
 });
 

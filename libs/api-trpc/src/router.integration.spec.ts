@@ -68,6 +68,9 @@ const EXPECTED: Record<string, Allowed> = {
   'admin.audit': [A],
   'admin.llmSettings': [A],
   'admin.setLlmSettings': [A],
+  'exports.cohortCsv': [C, A],
+  'exports.patientsCsv': [C],
+  'exports.seriesDicom': [C],
   'pacs.settings': [A],
   'pacs.setSettings': [A],
   'pacs.testConnection': [A],
@@ -157,6 +160,10 @@ const inputs = (): Record<string, unknown> => ({
   'admin.audit': { page: 1 },
   'admin.llmSettings': undefined,
   'admin.setLlmSettings': { enabled: false },
+  'exports.cohortCsv': { cohortId: fx.cohortA },
+  'exports.patientsCsv': {},
+  // the fixture's series bytes are not a NIfTI: an allowed caller gets BAD_REQUEST, which the matrix accepts
+  'exports.seriesDicom': { seriesId: fx.seriesId },
   // a closed loopback port: the PACS calls fail fast with SERVICE_UNAVAILABLE (or BAD_REQUEST before configuration)
   'pacs.settings': undefined,
   'pacs.setSettings': { url: 'http://127.0.0.1:1/dicom-web' },

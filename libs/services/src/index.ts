@@ -24,6 +24,7 @@ import { createSegmentationsService } from './usecases/segmentations';
 import { createReportsService } from './usecases/reports';
 import { createImagingService } from './usecases/imaging';
 import { createLlmService } from './usecases/llm';
+import { createExportService } from './usecases/export';
 import { createPacsService } from './usecases/pacs';
 
 export function createServices(d: ServiceDeps) {
@@ -57,6 +58,7 @@ export function createServices(d: ServiceDeps) {
     }),
     admin: createAdminService(deps),
     files: createFilesService(deps, access),
+    exports: createExportService(deps, access),
   };
 }
 
@@ -88,6 +90,7 @@ export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
 /** Test data set for integration tests (not used at run time). */
 export { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture';
 export { outcomeValue, stratifiedFolds } from './usecases/lab';
+export { pseudonymFor, dateShiftFor, resolvePseudonymKey, csvCell, CSV_COLUMNS as EXPORT_CSV_COLUMNS, type CsvExport } from './usecases/export';
 export {
   buildEncapsulatedPdf,
   uidFromName,
