@@ -284,8 +284,8 @@ d('PACS over DICOMweb against Orthanc', () => {
     const r = await timed('exportSeg', () => clin.pacs.exportSegmentation({ segmentationId: seg.id }));
     expect(r).toMatchObject({ studyInstanceUid: src.study, referencedSeriesInstanceUid: src.pv.uid, sopClassUid: SOP_SEG, status: 200 });
     expect(r.segments).toEqual([
-      { number: 1, name: 'liver' },
-      { number: 2, name: 'tumour' },
+      { number: 1, label: 1, name: 'liver' },
+      { number: 2, label: 2, name: 'tumour' },
     ]);
     const ids = await orthanc.json<string[]>('/instances');
     expect(ids.length).toBe(before + 1);

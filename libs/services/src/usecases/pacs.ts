@@ -687,7 +687,8 @@ export function createPacsService(
         sopInstanceUid: ds.string('x00080018') ?? '',
         sopClassUid: SOP_SEG,
         frames: Number(ds.string('x00280008') ?? 0),
-        segments: segments.map((s) => ({ number: s.label, name: s.name })),
+        // dcmjs numbers segments 1..n in the order given (sorted by label value here)
+        segments: segments.map((s, i) => ({ number: i + 1, label: s.label, name: s.name })),
         bytes: bytes.length,
         status: result.status,
       };
