@@ -8,8 +8,9 @@
  *    BSD-3-Clause, Copyright 2017 Harvard Medical School) — either the full files or copies reduced to the
  *    columns brain1, brain2, breast1 — and writes `libs/radiomics/fixtures/pyradiomics/baseline.json`:
  *    case → PyRadiomics feature name → value, with the settings and provenance. Only the plain `brain1`,
- *    `brain2`, `breast1` columns are used (their settings: Original image, binWidth 25, voxelArrayShift 2000,
- *    no resampling, symmetrical GLCM, weightingNorm None, distances [1], gldm_a 0, padDistance 5, label 1).
+ *    `brain2`, `breast1` columns (settings: Original image, binWidth 25, voxelArrayShift 2000, no resampling,
+ *    symmetrical GLCM, weightingNorm None, distances [1], gldm_a 0, padDistance 5, label 1) and the VARIANTS
+ *    columns below when present.
  * 2. Crops the case images and label maps (byte-identical copies of PyRadiomics' data/ folder, e.g.
  *    /work/shared/data/pyradiomics-cases) to the bounding box of label 1 plus padDistance = 5 voxels (clipped
  *    to the image), exactly the crop PyRadiomics' `cropToTumorMask` makes before computing features, and
@@ -21,6 +22,14 @@ import { join, resolve } from 'node:path';
 import { encodeNifti, gzip, readVolume } from '@hepatoscope/imaging-io';
 
 const CASES = ['brain1', 'brain2', 'breast1'] as const;
+/**
+ * Extra baseline columns on the same images with other settings (PyRadiomics 2.0.1b1): brain2_resegmentation =
+ * resegmentRange [-3, 3] with resegmentMode 'sigma' (ROI mean ± 3 SD; 5 of 453 voxels removed), voxelArrayShift 0
+ * (default), binWidth 25; no shape column.
+ */
+const VARIANTS: Record<string, { image: string; settings: Record<string, unknown> }> = {
+  brain2_resegmentation: { image: 'brain2', settings: { resegmentRange: [-3, 3], resegmentMode: 'sigma', voxelArrayShift: 0, binWidth: 25 } },
+};
 const CLASSES = ['firstorder', 'shape', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'] as const;
 const OUT = resolve(__dirname, '../../../libs/radiomics/fixtures/pyradiomics');
 const PAD = 5;
@@ -42,21 +51,22 @@ function parseCsv(text: string): string[][] {
 }
 
 function baseline(dir: string) {
-  const features: Record<string, Record<string, number>> = Object.fromEntries(CASES.map((c) => [c, {}]));
-  const versions: Record<string, string> = {};
+  const names = [...CASES, ...Object.keys(VARIANTS)];
+  const features: Record<string, Record<string, number>> = Object.fromEntries(names.map((c) => [c, {}]));
+  const versions: Record<string, Record<string, string>> = Object.fromEntries(names.map((c) => [c, {}]));
   for (const cls of CLASSES) {
     const file = [join(dir, `baseline_${cls}.csv`), join(dir, `${cls}.csv`)].find(existsSync);
     if (!file) throw new Error(`no baseline CSV for ${cls} in ${dir}`);
     const rows = parseCsv(readFileSync(file, 'utf8'));
     const header = rows[0];
-    const col = Object.fromEntries(CASES.map((c) => [c, header.indexOf(c)]));
-    for (const c of CASES) if (col[c] < 0) throw new Error(`${file}: no column ${c}`);
+    for (const c of CASES) if (header.indexOf(c) < 0) throw new Error(`${file}: no column ${c}`);
+    const present = names.filter((c) => header.includes(c));
     for (const r of rows.slice(1)) {
-      if (r[0] === 'diagnostics_Versions_PyRadiomics') versions[cls] = r[col.brain1];
+      if (r[0] === 'diagnostics_Versions_PyRadiomics') for (const c of present) versions[c][cls] = r[header.indexOf(c)];
       if (!r[0].startsWith(`original_${cls}_`)) continue;
-      for (const c of CASES) {
-        const v = Number(r[col[c]]);
-        if (!Number.isFinite(v)) throw new Error(`${file}: ${r[0]} ${c} = ${r[col[c]]}`);
+      for (const c of present) {
+        const v = Number(r[header.indexOf(c)]);
+        if (!Number.isFinite(v)) throw new Error(`${file}: ${r[0]} ${c} = ${r[header.indexOf(c)]}`);
         features[c][r[0]] = v;
       }
     }
@@ -111,10 +121,12 @@ async function main() {
       files: readdirSync(csvDir).filter((f) => f.endsWith('.csv')).sort(),
     },
     settings: { imageType: { Original: {} }, label: 1, binWidth: 25, voxelArrayShift: 2000, resampledPixelSpacing: null, interpolator: null, symmetricalGLCM: true, weightingNorm: null, distances: [1], gldm_a: 0, padDistance: 5, force2D: false },
+    /** other settings on the same images: case → { image, settings overriding `settings` } */
+    variants: VARIANTS,
     cases,
     features,
   };
   writeFileSync(join(OUT, 'baseline.json'), JSON.stringify(golden, null, 1) + '\n');
-  console.log(`wrote ${join(OUT, 'baseline.json')}: ${CASES.map((c) => `${c} ${Object.keys(features[c]).length}`).join(', ')}`);
+  console.log(`wrote ${join(OUT, 'baseline.json')}: ${Object.keys(features).map((c) => `${c} ${Object.keys(features[c]).length}`).join(', ')}`);
 }
 main().catch((e) => { console.error(e); process.exit(1); });
