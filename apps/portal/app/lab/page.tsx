@@ -7,6 +7,17 @@ import { RequireRole } from '../../src/components/AppShell';
 import type { TrainResult } from '../../src/lib/contract';
 import { errorMessage, useTRPC } from '../../src/lib/trpc';
 import { MetricsView } from '../../src/lab/MetricsView';
+import { isSurvivalMetrics, SurvivalMetricsView, type SurvivalTrainMetrics } from '../../src/lab/SurvivalMetricsView';
+import { ModelImportance } from '../../src/lab/ModelImportance';
+import { Elapsed } from '../../src/lab/Elapsed';
+
+const SURVIVAL_OUTCOMES: [string, string][] = [
+  ['os', 'Overall survival (time to death)'],
+  ['rfs', 'Recurrence-free survival (time to recurrence)'],
+];
+
+type Estimator = 'logistic' | 'lasso' | 'cox';
+type LabResult = TrainResult | { modelId: string; metrics: SurvivalTrainMetrics };
 
 const OUTCOMES: [string, string][] = [
   ['rfs24', 'Recurrence within 24 months'],
@@ -48,16 +59,20 @@ function Lab() {
   const qc = useQueryClient();
   const cohorts = useQuery(trpc.cohorts.list.queryOptions());
   const train = useMutation(trpc.lab.train.mutationOptions());
+  const trainSurvival = useMutation(trpc.lab.trainSurvival.mutationOptions());
+  const [startedAt, setStartedAt] = useState<number | null>(null);
   const [cohortId, setCohortId] = useState('');
   const [outcome, setOutcome] = useState('rfs24');
   const [features, setFeatures] = useState<string[]>(['afp', 'maxTumourDiameterMm', 'age']);
   const [extra, setExtra] = useState('');
-  const [estimator, setEstimator] = useState<'logistic' | 'lasso'>('logistic');
+  const [estimator, setEstimator] = useState<Estimator>('logistic');
   const [cvFolds, setCvFolds] = useState(5);
   const [seed, setSeed] = useState(42);
   const [name, setName] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
-  const [result, setResult] = useState<TrainResult | null>(null);
+  const [result, setResult] = useState<LabResult | null>(null);
+  const outcomes = estimator === 'cox' ? SURVIVAL_OUTCOMES : OUTCOMES;
+  const pending = train.isPending || trainSurvival.isPending;
 
   const list = (cohorts.data ?? []) as { id: string; name: string; size?: number; synthetic?: boolean }[];
   const allFeatures = [...features, ...extra.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean)];
@@ -70,8 +85,14 @@ function Lab() {
     if (allFeatures.length === 0) return setFormError('Choose at least one feature.');
     if (allFeatures.includes(outcome)) return setFormError(`The outcome ${outcome} cannot also be a feature.`);
     if (!(cvFolds >= 2 && cvFolds <= 20)) return setFormError('Cross-validation needs 2 to 20 folds.');
+    if (estimator === 'cox' && outcome !== 'os' && outcome !== 'rfs') return setFormError('The Cox model needs a survival outcome: os or rfs.');
+    setStartedAt(Date.now());
     try {
-      const r = (await train.mutateAsync({ cohortId, outcome, features: [...new Set(allFeatures)], estimator, cvFolds, seed, ...(name.trim() ? { name: name.trim() } : {}) })) as TrainResult;
+      const common = { cohortId, features: [...new Set(allFeatures)], cvFolds, seed, ...(name.trim() ? { name: name.trim() } : {}) };
+      const r =
+        estimator === 'cox'
+          ? ((await trainSurvival.mutateAsync({ ...common, outcome: outcome as 'os' | 'rfs' })) as LabResult)
+          : ((await train.mutateAsync({ ...common, outcome, estimator })) as TrainResult);
       setResult(r);
       await qc.invalidateQueries({ queryKey: trpc.models.list.queryKey() });
     } catch (err) {
@@ -107,7 +128,7 @@ function Lab() {
           <label>
             Outcome
             <select name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-              {OUTCOMES.map(([v, l]) => (
+              {outcomes.map(([v, l]) => (
                 <option key={v} value={v}>
                   {l} ({v})
                 </option>
@@ -116,9 +137,20 @@ function Lab() {
           </label>
           <label>
             Estimator
-            <select value={estimator} onChange={(e) => setEstimator(e.target.value as 'logistic' | 'lasso')}>
+            <select
+              name="estimator"
+              value={estimator}
+              onChange={(e) => {
+                const v = e.target.value as Estimator;
+                setEstimator(v);
+                // keep the outcome valid for the estimator: time-to-event for Cox, binary otherwise
+                if (v === 'cox' && !SURVIVAL_OUTCOMES.some(([o]) => o === outcome)) setOutcome('os');
+                if (v !== 'cox' && SURVIVAL_OUTCOMES.some(([o]) => o === outcome)) setOutcome('rfs24');
+              }}
+            >
               <option value="logistic">Logistic regression</option>
               <option value="lasso">Lasso logistic</option>
+              <option value="cox">Cox proportional hazards (survival)</option>
             </select>
           </label>
           <label>
@@ -151,10 +183,11 @@ function Lab() {
         </fieldset>
         {formError && <div className="hs-state hs-error" role="alert">{formError}</div>}
         <div>
-          <button type="submit" className="primary" disabled={train.isPending} data-testid="train">
-            {train.isPending ? 'Training (cross-validation)…' : 'Train'}
+          <button type="submit" className="primary" disabled={pending} data-testid="train">
+            {pending ? 'Training (cross-validation)…' : 'Train'}
           </button>
         </div>
+        {pending && startedAt !== null && <Elapsed since={startedAt} label={`Training with ${cvFolds}-fold cross-validation`} />}
       </form>
       {result && (
         <section className="hs-panel" data-testid="lab-result">
@@ -163,7 +196,12 @@ function Lab() {
             <span className="hs-muted">saved as a DRAFT model</span>
             <Link href={`/models?id=${result.modelId}`}>open in the registry →</Link>
           </div>
-          <MetricsView metrics={result.metrics} />
+          {isSurvivalMetrics(result.metrics) ? (
+            <SurvivalMetricsView metrics={result.metrics} />
+          ) : (
+            <MetricsView metrics={(result as TrainResult).metrics} />
+          )}
+          <ModelImportance key={result.modelId} modelId={result.modelId} scale={isSurvivalMetrics(result.metrics) ? 'log-hazard' : 'log-odds'} />
         </section>
       )}
     </div>

@@ -3,6 +3,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState } from 'react';
 import { Badge, Empty, ErrorState, FeatureImportanceChart, Loading, RocChart } from '@hepatoscope/ui';
+import { DelongCompare } from '../../src/lab/DelongCompare';
+import { rangeImportance } from '../../src/lab/importance';
+import { isSurvivalMetrics, SurvivalMetricsView } from '../../src/lab/SurvivalMetricsView';
+import { hasRiskGroups, RiskGroupKm, type RiskGroupMetrics } from '../../src/components/RiskGroupKm';
+import { fmtP } from '../../src/lab/format';
 import type { ModelRow } from '../../src/lib/contract';
 import { fmtDate } from '../../src/lib/contract';
 import { useSession } from '../../src/lib/session';
@@ -18,6 +23,7 @@ function auc(m: ModelRow): string {
 
 function Registry() {
   const trpc = useTRPC();
+  const { user } = useSession();
   const params = useSearchParams();
   const router = useRouter();
   const selected = params.get('id') ?? '';
@@ -25,6 +31,7 @@ function Registry() {
   const [compare, setCompare] = useState<string[]>([]);
   const list = (models.data ?? []) as (ModelRow & { origin?: string; synthetic?: boolean; trainingCohort?: { name: string } | null; createdAt?: string })[];
   const comparable = list.filter((m) => compare.includes(m.id) && isTrainMetrics(m.metrics));
+  const pair = compare.map((id) => list.find((m) => m.id === id)).filter((m): m is (typeof list)[number] => !!m);
 
   return (
     <div className="hs-stack">
@@ -58,7 +65,9 @@ function Registry() {
                   <td onClick={(e) => e.stopPropagation()}>
                     <input
                       type="checkbox"
-                      disabled={!isTrainMetrics(m.metrics)}
+                      disabled={SURVIVAL.has(m.kind ?? '')}
+                      data-testid="compare-check"
+                      aria-label={`compare ${m.name}`}
                       checked={compare.includes(m.id)}
                       onChange={(e) => setCompare((c) => (e.target.checked ? [...c, m.id] : c.filter((x) => x !== m.id)))}
                     />
@@ -82,6 +91,20 @@ function Registry() {
           </table>
         )}
       </section>
+      {pair.length === 2 && (
+        <section className="hs-panel">
+          <h2>DeLong comparison</h2>
+          <p className="hs-muted hs-small" style={{ marginTop: 0 }}>
+            A = {pair[0]!.name} v{String(pair[0]!.version ?? '')}, B = {pair[1]!.name} v{String(pair[1]!.version ?? '')}
+          </p>
+          {user?.role === 'ADMIN' ? (
+            <DelongCompare key={pair.map((m) => m.id).join()} a={pair[0]!} b={pair[1]!} />
+          ) : (
+            <p className="hs-muted">Only admins run the comparison.</p>
+          )}
+        </section>
+      )}
+      {pair.length > 2 && <p className="hs-muted hs-small">Tick exactly two models for the DeLong test.</p>}
       {comparable.length >= 2 && (
         <section className="hs-panel">
           <h2>Comparison</h2>
@@ -102,7 +125,126 @@ function Registry() {
   );
 }
 
+const SURVIVAL = new Set(['cox', 'coxph', 'lasso-cox']);
+
+interface ValidationRow {
+  id: string;
+  cohortId: string;
+  split: string;
+  metrics: Record<string, unknown> & { cohort?: { name: string } };
+  createdAt: string;
+}
+
+/**
+ * The model's validations (cohort, split, headline metric) with the newest one's charts: KM by risk group for
+ * survival models; and, for admins, a form to validate the model on another cohort (models.validate).
+ */
+function Validations({ model, survival, admin, onValidated }: { model: ModelDetail; survival: boolean; admin: boolean; onValidated: () => void }) {
+  const trpc = useTRPC();
+  const cohorts = useQuery(trpc.cohorts.list.queryOptions());
+  const validate = useMutation(trpc.models.validate.mutationOptions());
+  const [cohortId, setCohortId] = useState('');
+  const [split, setSplit] = useState<'all' | 'VALIDATION'>('all');
+  const [outcome, setOutcome] = useState(survival ? 'os' : '');
+  const [err, setErr] = useState<string | null>(null);
+  const rows = [...(model.validations ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const names = new Map(((cohorts.data ?? []) as { id: string; name: string }[]).map((c) => [c.id, c.name]));
+  const latestKm = rows.find((v) => v.split !== 'cv' && hasRiskGroups(v.metrics));
+
+  async function run() {
+    setErr(null);
+    if (!cohortId) return setErr('Choose a cohort to validate on.');
+    try {
+      await validate.mutateAsync({ id: model.id, cohortId, split, ...(outcome.trim() ? { outcome: outcome.trim() } : {}) });
+      onValidated();
+    } catch (e) {
+      setErr(errorMessage(e));
+    }
+  }
+
+  return (
+    <div className="hs-stack" data-testid="model-validations">
+      <h3 style={{ marginBottom: 0 }}>Validations</h3>
+      {rows.length === 0 ? (
+        <Empty>Not validated on any cohort yet.</Empty>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Date</th>
+              <th>Cohort</th>
+              <th>Patients</th>
+              <th className="num">n</th>
+              <th className="num">{survival ? 'C-index' : 'AUC'}</th>
+              <th className="num">{survival ? 'log-rank p' : 'Brier'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((v) => {
+              const x = v.metrics as { n?: number; auc?: number; cIndex?: number; brier?: number; logRank?: { p: number } };
+              return (
+                <tr key={v.id}>
+                  <td>{fmtDate(v.createdAt)}</td>
+                  <td>{v.metrics.cohort?.name ?? names.get(v.cohortId) ?? v.cohortId}</td>
+                  <td>{v.split === 'cv' ? 'training (cross-validated)' : v.split === 'all' ? 'all members' : v.split}</td>
+                  <td className="num">{x.n ?? '—'}</td>
+                  <td className="num">{typeof (survival ? x.cIndex : x.auc) === 'number' ? (survival ? x.cIndex! : x.auc!).toFixed(3) : '—'}</td>
+                  <td className="num">{survival ? (x.logRank ? fmtP(x.logRank.p) : '—') : typeof x.brier === 'number' ? x.brier.toFixed(3) : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {latestKm && (
+        <RiskGroupKm
+          title={`KM by risk group: ${latestKm.metrics.cohort?.name ?? names.get(latestKm.cohortId) ?? 'validation cohort'}`}
+          metrics={latestKm.metrics as unknown as RiskGroupMetrics}
+        />
+      )}
+      {admin && model.status !== 'RETIRED' && (
+        <div className="hs-row" data-testid="validate-form">
+          <label>
+            Validate on cohort
+            <select name="validate-cohort" value={cohortId} onChange={(e) => setCohortId(e.target.value)}>
+              <option value="">Choose…</option>
+              {((cohorts.data ?? []) as { id: string; name: string }[]).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Patients
+            <select value={split} onChange={(e) => setSplit(e.target.value as 'all' | 'VALIDATION')}>
+              <option value="all">All members</option>
+              <option value="VALIDATION">VALIDATION split</option>
+            </select>
+          </label>
+          <label>
+            Outcome
+            {survival ? (
+              <select value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+                <option value="os">os</option>
+                <option value="rfs">rfs</option>
+              </select>
+            ) : (
+              <input value={outcome} onChange={(e) => setOutcome(e.target.value)} placeholder="training outcome" maxLength={100} style={{ width: 140 }} />
+            )}
+          </label>
+          <button type="button" onClick={() => void run()} disabled={validate.isPending} data-testid="validate">
+            {validate.isPending ? 'Validating…' : 'Validate'}
+          </button>
+        </div>
+      )}
+      {err && <ErrorState error={err} />}
+    </div>
+  );
+}
+
 interface ModelDetail extends ModelRow {
+  validations?: ValidationRow[];
   inputs?: { name: string; min?: number; max?: number; unit?: string }[];
   parameters?: { intercept?: number; coefficients?: Record<string, number> } | null;
   card?: Record<string, unknown> | null;
@@ -137,14 +279,9 @@ function ModelCard({ id }: { id: string }) {
   if (q.isPending) return <Loading label="Loading model card…" />;
   if (q.isError) return <ErrorState error={q.error} />;
   if (!m) return null;
-  const coefs = m.parameters?.coefficients ?? {};
-  const ranges = new Map((m.inputs ?? []).map((i) => [i.name, i]));
-  // importance: |β| × range (the nomogram's span), signed by β
-  const importance = Object.entries(coefs).map(([f, b]) => {
-    const r = ranges.get(f);
-    const span = r && r.min !== undefined && r.max !== undefined ? r.max - r.min : 1;
-    return { feature: f, value: b * span };
-  });
+  // importance: β × range (the nomogram's span), signed by β
+  const importance = rangeImportance(m.parameters?.coefficients ?? {}, m.inputs);
+  const survival = SURVIVAL.has(m.kind ?? '');
   const card = m.card ?? {};
   const history = (Array.isArray(card.statusHistory) ? card.statusHistory : []) as { from: string; to: string; at: string; by: string; reason: string }[];
   return (
@@ -179,6 +316,8 @@ function ModelCard({ id }: { id: string }) {
       </dl>
       {importance.length > 0 && <FeatureImportanceChart title="Effect over the predictor range (β × range)" values={importance} />}
       {isTrainMetrics(m.metrics) && <MetricsView metrics={m.metrics} title={m.name} />}
+      {isSurvivalMetrics(m.metrics) && <SurvivalMetricsView metrics={m.metrics} title={m.name} />}
+      <Validations model={m} survival={survival} admin={user?.role === 'ADMIN'} onValidated={() => void q.refetch()} />
       {history.length > 0 && (
         <div>
           <h3>Status history</h3>

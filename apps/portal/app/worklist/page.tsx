@@ -18,6 +18,7 @@ function Worklist() {
   const bclc = params.get('bclc') ?? '';
   const search = params.get('q') ?? '';
   const nextBoard = params.get('board') === 'next';
+  const pendingReview = params.get('review') === 'pending';
   const [text, setText] = useState(search);
 
   const setParam = (changes: Record<string, string | null>) => {
@@ -53,6 +54,7 @@ function Worklist() {
     ...(search ? { search } : {}),
     ...(cohortId ? { cohortId } : {}),
     ...(bclc ? { bclc: bclc as (typeof BCLC_STAGES)[number] } : {}),
+    ...(pendingReview ? { pendingReview: true } : {}),
   };
   const list = useQuery({ ...trpc.patients.list.queryOptions(input), placeholderData: keepPreviousData });
   const data = list.data as { items: PatientRow[]; total: number } | undefined;
@@ -92,7 +94,16 @@ function Worklist() {
           <input type="checkbox" data-testid="filter-next-board" checked={nextBoard} onChange={(e) => setParam({ board: e.target.checked ? 'next' : null })} />
           On the next board
         </label>
-        {(search || cohortId || bclc || nextBoard) && (
+        <label style={{ flexDirection: 'row', alignItems: 'center', gap: 6 }} title="Patients with a segmentation awaiting accept/reject">
+          <input
+            type="checkbox"
+            data-testid="filter-pending-review"
+            checked={pendingReview}
+            onChange={(e) => setParam({ review: e.target.checked ? 'pending' : null })}
+          />
+          Pending review
+        </label>
+        {(search || cohortId || bclc || nextBoard || pendingReview) && (
           <button type="button" onClick={() => { setText(''); router.replace('/worklist'); }}>
             Clear filters
           </button>
@@ -107,7 +118,13 @@ function Worklist() {
         ) : list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : !data || data.items.length === 0 ? (
-          <Empty>{search || cohortId || bclc ? 'No patients match these filters.' : 'No patients in your worklist yet.'}</Empty>
+          <Empty>
+            {pendingReview && !search && !cohortId && !bclc
+              ? 'No segmentations are waiting for review.'
+              : search || cohortId || bclc || pendingReview
+                ? 'No patients match these filters.'
+                : 'No patients in your worklist yet.'}
+          </Empty>
         ) : (
           <>
             <table data-testid="worklist-table" style={{ opacity: list.isFetching ? 0.6 : 1 }}>

@@ -1,16 +1,19 @@
 'use client';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Badge, Empty, ErrorState, KmChart, Loading, NomogramChart } from '@hepatoscope/ui';
+import { Badge, Empty, ErrorState, KmChart, Loading, NomogramChart, type SurvivalPoint } from '@hepatoscope/ui';
 import { isScore, isSurvival, type LesionView, type ModelRow, type NomogramPoint, type PredictionResult } from '../lib/contract';
 import { errorMessage, useTRPC } from '../lib/trpc';
 import { useSession } from '../lib/session';
+import { SURVIVAL_KINDS, SurvivalPanel } from './SurvivalPanel';
 
 /** Validated models for this patient: run one → probability (CI), risk group, nomogram; or a survival curve. */
 export function PredictionsPanel({ patientId, lesions, readOnly }: { patientId: string; lesions: LesionView[]; readOnly?: boolean }) {
   const trpc = useTRPC();
   const { user } = useSession();
   const models = useQuery(trpc.models.list.queryOptions());
+  // stored predictions: a Cox model's survival view shows the patient's last predicted curve before a new run
+  const stored = useQuery(trpc.predictions.listForPatient.queryOptions({ patientId }));
   const [results, setResults] = useState<Record<string, PredictionResult>>({});
   const [lesionId, setLesionId] = useState('');
   const run = useMutation(trpc.predictions.run.mutationOptions());
@@ -72,7 +75,11 @@ export function PredictionsPanel({ patientId, lesions, readOnly }: { patientId: 
                   Predictors: {m.predictors.join(', ') || '—'}
                 </p>
                 {runError?.modelId === m.id && <ErrorState error={runError.message} />}
-                {r && <PredictionResultView result={r} />}
+                {SURVIVAL_KINDS.has(m.kind ?? '') ? (
+                  <SurvivalForModel model={m} result={r} stored={(stored.data ?? []) as StoredPrediction[]} />
+                ) : (
+                  r && <PredictionResultView result={r} />
+                )}
               </section>
             );
           })}
@@ -132,6 +139,7 @@ export function PredictionResultView({ result }: { result: PredictionResult }) {
 
 interface StoredPrediction {
   id: string;
+  modelId?: string;
   modelName: string;
   modelVersion: string;
   task: string;
@@ -139,8 +147,31 @@ interface StoredPrediction {
   ci: number[] | null;
   riskGroup: string | null;
   nomogram: unknown;
-  survival: { medianMonths: number | null } | null;
+  survival: { medianMonths: number | null; curve?: unknown } | null;
   createdAt: string;
+}
+
+/** A Cox model's survival view: KM by risk group with this patient's curve (from this run, else the last stored one). */
+function SurvivalForModel({ model, result, stored }: { model: ModelRow; result?: PredictionResult; stored: StoredPrediction[] }) {
+  const last = stored.find((p) => p.modelId === model.id && p.survival && Array.isArray(p.survival.curve));
+  const run = result && isSurvival(result) ? result : null;
+  const curve = run?.curve ?? ((last?.survival?.curve as SurvivalPoint[] | undefined) ?? null);
+  return (
+    <div data-testid={run ? 'prediction-result' : 'survival-view'}>
+      {run?.horizons && run.horizons.length > 0 && (
+        <p className="hs-small" style={{ margin: '4px 0' }}>
+          {run.horizons.map((h) => `${h.t} mo: ${(h.s * 100).toFixed(0)}%${h.lo != null && h.hi != null ? ` (${(h.lo * 100).toFixed(0)}–${(h.hi * 100).toFixed(0)}%)` : ''}`).join(' · ')}
+        </p>
+      )}
+      {run?.ciUnavailableReason && <p className="hs-muted hs-small">{run.ciUnavailableReason}</p>}
+      <SurvivalPanel
+        modelId={model.id}
+        patientCurve={curve}
+        riskGroup={run ? run.riskGroup : (last?.riskGroup ?? null)}
+        medianMonths={run ? (run.medianMonths ?? null) : last?.survival ? last.survival.medianMonths : undefined}
+      />
+    </div>
+  );
 }
 
 /** The patient's stored predictions (newest first; latest per model), e.g. for presentation mode. */

@@ -10,8 +10,12 @@ import {
   rocTprBand,
 } from '@hepatoscope/ui';
 import type { TrainResult } from '../lib/contract';
+import { hasRiskGroups, RiskGroupKm } from '../components/RiskGroupKm';
 
-/** ROC with a pointwise CI band, calibration, and the decision curve derived from the ROC operating points. */
+/**
+ * ROC with a pointwise CI band, calibration, the decision curve derived from the ROC operating points, and — for
+ * time-to-event outcomes (os…/rfs…) — Kaplan–Meier curves of the full follow-up by out-of-fold risk tertile.
+ */
 export function MetricsView({ metrics, title }: { metrics: TrainResult['metrics']; title?: string }) {
   const derived = useMemo(() => {
     const counts = countsFromCalibration(metrics.calibration);
@@ -22,6 +26,7 @@ export function MetricsView({ metrics, title }: { metrics: TrainResult['metrics'
     const dca = total > 0 ? decisionCurveFromRoc(metrics.roc, prevalence, linspace(0.01, 0.8, 80)) : [];
     return { band, dca, events, total };
   }, [metrics]);
+  const survival = (metrics as { survival?: unknown }).survival as (Parameters<typeof RiskGroupKm>[0]['metrics'] & { outcome?: string }) | undefined;
   return (
     <div className="hs-stack" data-testid="metrics-view">
       <dl className="hs-kv">
@@ -46,6 +51,9 @@ export function MetricsView({ metrics, title }: { metrics: TrainResult['metrics'
         <RocChart title={title ? `ROC — ${title}` : 'ROC curve'} curves={[{ label: 'CV', roc: metrics.roc, auc: metrics.auc, aucCi: metrics.aucCi, band: derived.band }]} />
         <CalibrationChart bins={metrics.calibration} brier={metrics.brier} />
         {derived.dca.length > 0 && <DecisionCurveChart points={derived.dca} />}
+        {hasRiskGroups(survival) && (
+          <RiskGroupKm title={`KM by cross-validated risk tertile (${survival.outcome === 'rfs' ? 'RFS' : 'OS'})`} metrics={survival} width={420} />
+        )}
       </div>
     </div>
   );

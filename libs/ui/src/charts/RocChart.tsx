@@ -1,7 +1,7 @@
 'use client';
 import { Axes } from './Axes';
 import { ChartFrame } from './ChartFrame';
-import { bandPath, linearScale, linePath, normaliseRoc, type RocPoint } from './geometry';
+import { bandPath, fitLabel, linearScale, linePath, normaliseRoc, type RocPoint } from './geometry';
 import { chartTheme, seriesColour } from './theme';
 
 export interface RocCurve {
@@ -56,13 +56,16 @@ export function RocChart({ curves, title = 'ROC curve', width = 420, height = 40
         );
       })}
       <g fontSize={11}>
-        {curves.map((c, i) => (
-          <text key={c.label} x={x(0.98)} y={y(0.05) - i * 16 - (curves.some((k) => k.band) ? 14 : 0)} textAnchor="end" fill={seriesColour(i)}>
-            {c.label}
-            {c.auc !== undefined && ` AUC ${c.auc.toFixed(3)}`}
-            {c.aucCi && ` (${Number(c.aucCi[0]).toFixed(3)}–${Number(c.aucCi[1]).toFixed(3)})`}
-          </text>
-        ))}
+        {curves.map((c, i) => {
+          const full = `${c.label}${c.auc !== undefined ? ` AUC ${c.auc.toFixed(3)}` : ''}${c.aucCi ? ` (${Number(c.aucCi[0]).toFixed(3)}–${Number(c.aucCi[1]).toFixed(3)})` : ''}`;
+          const fit = fitLabel(full, width - M.left - M.right - 16, 11);
+          return (
+            <text key={c.label} x={x(0.98)} y={y(0.05) - i * 16 - (curves.some((k) => k.band) ? 14 : 0)} textAnchor="end" fill={seriesColour(i)} data-role="roc-legend">
+              {fit.truncated && <title>{full}</title>}
+              {fit.text}
+            </text>
+          );
+        })}
         {curves.some((k) => k.band) && (
           <text x={x(0.98)} y={y(0.05)} textAnchor="end" fill={chartTheme.muted} fontSize={9}>
             shaded: pointwise 95% CI of sensitivity
