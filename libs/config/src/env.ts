@@ -56,6 +56,14 @@ const envSchema = z.object({
     emptyToUndefined,
     z.string().min(8, 'HEPATOSCOPE_DEMO_PASSWORD must be at least 8 characters').optional(),
   ),
+  HEPATOSCOPE_ENV: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.toLowerCase()) : v),
+    z.enum(['development', 'production'], { message: 'HEPATOSCOPE_ENV must be development or production' }).optional(),
+  ),
+  HEPATOSCOPE_PSEUDONYM_KEY: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, 'HEPATOSCOPE_PSEUDONYM_KEY must be at least 32 characters (or unset it to generate one outside production)').optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? emptyToUndefined(v.toLowerCase()) : v),
     z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
@@ -81,6 +89,27 @@ export interface HepatoscopeConfig {
   /** Password of the demo users. */
   demoPassword: string;
   logLevel: LogLevel;
+  /** `HEPATOSCOPE_ENV=production`: every secret must come from the environment (see `productionProblems`). */
+  production: boolean;
+  /** Key of the export pseudonyms (HMAC); undefined → generated into the data directory (not in production). */
+  pseudonymKey: string | undefined;
+}
+
+/**
+ * Why a production configuration is refused (empty when it is fine): in production every secret must be set
+ * explicitly — no generated session secret (instances behind a load balancer must share one), no documented default
+ * demo password, no generated pseudonym key.
+ */
+export function productionProblems(env: Record<string, string | undefined>): Array<{ variable: string; message: string }> {
+  const set = (k: string) => (env[k] ?? '').trim() !== '';
+  const out: Array<{ variable: string; message: string }> = [];
+  if (!set('HEPATOSCOPE_SESSION_SECRET'))
+    out.push({ variable: 'HEPATOSCOPE_SESSION_SECRET', message: 'must be set in production (at least 32 random characters)' });
+  if (!set('HEPATOSCOPE_DEMO_PASSWORD') || env.HEPATOSCOPE_DEMO_PASSWORD!.trim() === DEFAULT_DEMO_PASSWORD)
+    out.push({ variable: 'HEPATOSCOPE_DEMO_PASSWORD', message: `must be set in production to something other than the documented default "${DEFAULT_DEMO_PASSWORD}"` });
+  if (!set('HEPATOSCOPE_PSEUDONYM_KEY'))
+    out.push({ variable: 'HEPATOSCOPE_PSEUDONYM_KEY', message: 'must be set in production (at least 32 random characters; exports use it)' });
+  return out;
 }
 
 /** Documented default demo password (demo data only; override with HEPATOSCOPE_DEMO_PASSWORD). */
@@ -99,6 +128,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`, vars);
   }
   const e = parsed.data;
+  if (e.HEPATOSCOPE_ENV === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length) {
+      throw new ConfigError(
+        `Refusing to start in production (HEPATOSCOPE_ENV=production) with default or generated secrets:\n${problems
+          .map((p) => `  - ${p.variable}: ${p.message}`)
+          .join('\n')}`,
+        problems.map((p) => p.variable),
+      );
+    }
+  }
   const dataDir = path.resolve(cwd, e.HEPATOSCOPE_DATA_DIR ?? '.hepatoscope');
   return {
     dataDir,
@@ -111,5 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.HEPATOSCOPE_SESSION_SECRET,
     demoPassword: e.HEPATOSCOPE_DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD,
     logLevel: e.LOG_LEVEL ?? 'info',
+    production: e.HEPATOSCOPE_ENV === 'production',
+    pseudonymKey: e.HEPATOSCOPE_PSEUDONYM_KEY,
   };
 }
