@@ -63,6 +63,8 @@ export interface OrthancServer {
   rest(pathname: string, init?: RequestInit): Promise<Response>;
   /** `rest(...)` then JSON. */
   json<T = unknown>(pathname: string, init?: RequestInit): Promise<T>;
+  /** The instance's temporary directory (configuration, storage, logs); removed by `stop`. */
+  dir: string;
   /** Seconds from spawn to a first answer of `/system`. */
   startSeconds: number;
   /** Terminates Orthanc (SIGTERM, SIGKILL after 10 s) and removes its directory. Idempotent. */
@@ -109,9 +111,15 @@ export async function startOrthanc(options: StartOrthancOptions = {}): Promise<O
   const t0 = Date.now();
   const child: ChildProcess = spawn(bin, [`--logdir=${logDir}`, configPath], { stdio: 'ignore', detached: false });
   let exited: number | null | undefined;
+  // never leave an Orthanc behind when the test process ends without calling stop()
+  const reap = () => {
+    if (exited === undefined) child.kill('SIGKILL');
+  };
+  process.once('exit', reap);
   const exit = new Promise<void>((r) =>
     child.once('exit', (code) => {
       exited = code;
+      process.removeListener('exit', reap);
       r();
     }),
   );
@@ -173,6 +181,7 @@ export async function startOrthanc(options: StartOrthancOptions = {}): Promise<O
     credentials,
     rest,
     json: async <T>(p: string, init?: RequestInit) => (await (await rest(p, init)).json()) as T,
+    dir,
     startSeconds,
     stop,
   };
