@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '@hepatoscope/config';
 import { openDatabase, seedDemo, type Database } from '@hepatoscope/db';
-import { DEMO_USERS, ensureDemoUsers, phantomImagingProvider } from '@hepatoscope/services';
+import { DEMO_USERS, ensureDemoUsers, phantomImagingProvider, seedRadiomicsDemo } from '@hepatoscope/services';
 import { API_VERSION, createApiServer } from './server';
 
 type Stoppable = { stop(opts?: { timeoutMs?: number }): Promise<void> };
@@ -151,6 +151,14 @@ async function main(): Promise<void> {
     `ready: ${url} (health ${url}/api/health, tRPC ${url}/api/trpc, db ${db.kind}, version ${API_VERSION}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 
+  // Synthetic radiomics demo (model trained on phantoms, validated on a held-out synthetic split), once per
+  // database, in the background after the API is up (a few seconds of CPU; the API stays responsive).
+  const radiomicsDemo = seedRadiomicsDemo(api.services.deps, { log: (l) => log(`seed: ${l}`) }).catch((e) =>
+    console.error(
+      `[api] the synthetic radiomics demo seed failed (retried at the next start): ${(e as Error).message}`,
+    ),
+  );
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -161,6 +169,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 15_000);
     force.unref();
+    await radiomicsDemo;
     await api.close().catch(() => undefined);
     await worker?.stop({ timeoutMs: 10_000 }).catch((e) => console.error(`[api] worker stop: ${(e as Error).message}`));
     await boss?.stop({ graceful: true, timeout: 5_000 }).catch(() => undefined);

@@ -16,6 +16,8 @@ export interface ServiceDeps {
   sessionTtlMs?: number;
   /** Idle timeout of a session (default 2 h). */
   sessionIdleMs?: number;
+  /** How long a resolved session is cached in this process (default 5000 ms; 0 = no cache). See `createSessionCache`. */
+  sessionCacheMs?: number;
   /** Clock (default `() => new Date()`). */
   now?: () => Date;
   /** Optional job queue (pg-boss `send`) used by use cases that enqueue work; `id` = the Job row id (a UUID). */
@@ -45,6 +47,7 @@ export function resolveDeps(d: ServiceDeps): ResolvedDeps {
     bcryptCost: 12,
     sessionTtlMs: 12 * 3600_000,
     sessionIdleMs: 2 * 3600_000,
+    sessionCacheMs: 5_000,
     now: () => new Date(),
     ...d,
   } as ResolvedDeps;

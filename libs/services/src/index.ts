@@ -33,11 +33,13 @@ export function createServices(d: ServiceDeps) {
   const access = createAccess(deps);
   const segmentations = createSegmentationsService(deps, access);
   const features = createFeaturesService(deps, access);
+  const auth = createAuthService(deps, audit);
+  const admin = createAdminService(deps);
   return {
     deps,
     audit,
     access,
-    auth: createAuthService(deps, audit),
+    auth,
     patients: createPatientsService(deps, access),
     models: createModelsService(deps),
     validation: createValidationService(deps),
@@ -56,7 +58,15 @@ export function createServices(d: ServiceDeps) {
       await segmentations.importJobResult(id);
       await features.importJobResult(id);
     }),
-    admin: createAdminService(deps),
+    admin: {
+      ...admin,
+      // a disabled account's cached sessions must not outlive the change in this process
+      async setUserDisabled(...a: Parameters<typeof admin.setUserDisabled>) {
+        const r = await admin.setUserDisabled(...a);
+        auth.forgetUser(a[1]);
+        return r;
+      },
+    },
     files: createFilesService(deps, access),
     exports: createExportService(deps, access),
   };
@@ -77,10 +87,23 @@ export { validatePatientCsv, CSV_TARGET_FIELDS, type CsvTarget } from './cohorts
 export * from './scoring/linear';
 export { clinicalValue, gradeOf } from './usecases/predictions';
 export { phantomImagingProvider } from './demo/phantom-imaging';
+export {
+  seedRadiomicsDemo,
+  RADIOMICS_DEMO_MODEL,
+  RADIOMICS_DEMO_COHORT,
+  RADIOMICS_DEMO_FEATURES,
+  type RadiomicsDemoResult,
+} from './demo/radiomics-demo';
+export { INDEX_LESION_RULE, indexLesionFeatures } from './usecases/radiomic-inputs';
 export { checkMask, MAX_MASK_UPLOAD_BYTES } from './usecases/segmentations';
 export { renderTextPdf } from './usecases/pdf';
 export { htmlToText, REWRITE_INSTRUCTION, type LlmSettings } from './usecases/llm';
-export { MAX_DICOM_ZIP_BYTES, MAX_SERIES_UPLOAD_BYTES, unzipDicomArchive, type NiftiUploadMeta } from './usecases/imaging';
+export {
+  MAX_DICOM_ZIP_BYTES,
+  MAX_SERIES_UPLOAD_BYTES,
+  unzipDicomArchive,
+  type NiftiUploadMeta,
+} from './usecases/imaging';
 export { featureDeltas, canonicalHash, type FeatureDelta, type FeatureRow } from './usecases/features';
 export { renderReportHtml, esc, type ReportContent } from './usecases/reports';
 export { predictorDefs } from './usecases/models';
@@ -90,7 +113,14 @@ export { ensureDemoUsers, DEMO_USERS } from './usecases/demo';
 /** Test data set for integration tests (not used at run time). */
 export { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture';
 export { outcomeValue, stratifiedFolds } from './usecases/lab';
-export { pseudonymFor, dateShiftFor, resolvePseudonymKey, csvCell, CSV_COLUMNS as EXPORT_CSV_COLUMNS, type CsvExport } from './usecases/export';
+export {
+  pseudonymFor,
+  dateShiftFor,
+  resolvePseudonymKey,
+  csvCell,
+  CSV_COLUMNS as EXPORT_CSV_COLUMNS,
+  type CsvExport,
+} from './usecases/export';
 export {
   buildEncapsulatedPdf,
   uidFromName,

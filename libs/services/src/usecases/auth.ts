@@ -31,6 +31,7 @@ export const MAX_FAILURES_PER_ADDRESS = 20;
  */
 export function createAuthService(deps: ResolvedDeps, audit: AuditService, policy: LockoutPolicy = DEFAULT_LOCKOUT) {
   const { prisma } = deps;
+  const cache = createSessionCache(deps.sessionCacheMs);
 
   const view = (u: { id: string; email: string; name: string; role: UserView['role'] }): UserView => ({
     id: u.id,
@@ -139,6 +140,7 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
 
       // Success: revoke the session the browser came with (if any) and always issue a fresh one.
       if (meta.previousToken) {
+        cache.forgetToken(hashToken(meta.previousToken));
         await prisma.session.updateMany({
           where: { tokenHash: hashToken(meta.previousToken), revokedAt: null },
           data: { revokedAt: now },
@@ -173,10 +175,12 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
     },
 
     async logout(actor: Actor): Promise<void> {
+      cache.forgetSession(actor.sessionId);
       await prisma.session.updateMany({
         where: { id: actor.sessionId, revokedAt: null },
         data: { revokedAt: deps.now() },
       });
+      cache.forgetSession(actor.sessionId);
       await audit.record({
         userId: actor.userId,
         userEmail: actor.email,
@@ -192,16 +196,65 @@ export function createAuthService(deps: ResolvedDeps, audit: AuditService, polic
     async resolveSession(token: string): Promise<SessionInfo | null> {
       if (!token || token.length > 200) return null;
       const now = deps.now();
-      const s = await prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+      const tokenHash = hashToken(token);
+      const hit = cache.get(tokenHash, now.getTime());
+      if (hit) return hit;
+      const s = await prisma.session.findUnique({ where: { tokenHash }, include: { user: true } });
       if (!s || s.revokedAt || s.expiresAt <= now || !s.user.active) return null;
       if (now.getTime() - s.lastSeenAt.getTime() > deps.sessionIdleMs) return null;
       // Touch at most once a minute to keep reads cheap.
       if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
         await prisma.session.update({ where: { id: s.id }, data: { lastSeenAt: now } });
       }
-      return { sessionId: s.id, user: view(s.user), csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() };
+      const info = {
+        sessionId: s.id,
+        user: view(s.user),
+        csrfToken: s.csrfToken,
+        expiresAt: s.expiresAt.toISOString(),
+      };
+      cache.put(tokenHash, info, now.getTime(), s.expiresAt.getTime());
+      return info;
     },
+
+    /** Drops cached sessions of a user (call after disabling the account or changing its role). */
+    forgetUser: (userId: string) => cache.forgetUser(userId),
   };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
+
+/**
+ * A short-lived in-process cache of resolved sessions (token hash → SessionInfo), so that a burst of requests with
+ * one cookie costs one database lookup per `ttlMs` instead of one per request. Logout, a re-login that replaces the
+ * presented session, and disabling a user drop the entries of this process at once; a change made by another API
+ * process (node:cluster) or directly in the database takes effect within `ttlMs` (default 5 s; 0 disables). Expiry
+ * is re-checked on every hit; the idle timeout (hours) is unaffected by a few seconds of caching.
+ */
+export function createSessionCache(ttlMs: number, maxEntries = 10_000) {
+  const map = new Map<string, { info: SessionInfo; until: number; expiresAt: number }>();
+  return {
+    get(tokenHash: string, now: number): SessionInfo | null {
+      const e = map.get(tokenHash);
+      if (!e) return null;
+      if (now >= e.until || now >= e.expiresAt || now < e.until - ttlMs) {
+        map.delete(tokenHash);
+        return null;
+      }
+      return e.info;
+    },
+    put(tokenHash: string, info: SessionInfo, now: number, expiresAt: number) {
+      if (ttlMs <= 0) return;
+      if (map.size >= maxEntries) map.clear();
+      map.set(tokenHash, { info, until: now + ttlMs, expiresAt });
+    },
+    forgetToken(tokenHash: string) {
+      map.delete(tokenHash);
+    },
+    forgetSession(sessionId: string) {
+      for (const [k, e] of map) if (e.info.sessionId === sessionId) map.delete(k);
+    },
+    forgetUser(userId: string) {
+      for (const [k, e] of map) if (e.info.user.id === userId) map.delete(k);
+    },
+  };
+}

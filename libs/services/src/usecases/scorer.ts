@@ -16,22 +16,46 @@ export interface ScorerParams {
 }
 
 /**
- * The linear predictor of a registered model for a patient row (clinical predictors only), or null when a predictor
- * is missing or cannot be transformed. Throws INVALID for models with radiomic predictors or without coefficients.
+ * The linear predictor of a registered model for a patient row (and, with `opts.features`, the patient's radiomic
+ * feature vector for `source: 'feature'` predictors), or null when a predictor is missing or cannot be transformed.
+ * Throws INVALID for models without coefficients, and for radiomic models unless `opts.features`.
  */
-export function modelScorer(model: ModelRow): { prm: ScorerParams; etaOf: (p: PatientRow) => number | null } {
+export function modelScorer(
+  model: ModelRow,
+  opts: { features?: boolean } = {},
+): {
+  prm: ScorerParams;
+  /** Linear predictor from the patient row and (radiomic predictors) the patient's feature vector. */
+  etaOf: (p: PatientRow, features?: Record<string, number>) => number | null;
+  /** Names of the predictors without a finite value for this patient. */
+  missingOf: (p: PatientRow, features?: Record<string, number>) => string[];
+  usesFeatures: boolean;
+} {
   const defs = predictorDefs(model.inputs);
-  if (defs.some((d) => d.source === 'feature'))
-    throw new DomainError('INVALID', 'Validation of models with radiomic predictors on a cohort is not available yet');
+  const usesFeatures = defs.some((d) => d.source === 'feature');
+  if (usesFeatures && !opts.features)
+    throw new DomainError(
+      'INVALID',
+      'Models with radiomic predictors are not supported here (clinical predictors only)',
+    );
   const prm = (model.parameters ?? {}) as ScorerParams;
   const coefficients = prm.coefficients;
   if (!coefficients)
     throw new DomainError('INVALID', `Model ${model.name} v${model.version} has no coefficients to validate`);
   const names = defs.map((d) => d.name);
-  const etaOf = (p: PatientRow): number | null => {
+  const valueOf = (p: PatientRow, d: (typeof defs)[number], features?: Record<string, number>): number | null =>
+    d.source === 'feature' ? (features?.[d.field ?? d.name] ?? null) : clinicalValue(p, d.field ?? d.name);
+  const missingOf = (p: PatientRow, features?: Record<string, number>): string[] =>
+    defs
+      .filter((d) => {
+        const v = valueOf(p, d, features);
+        return v === null || !Number.isFinite(v);
+      })
+      .map((d) => d.name);
+  const etaOf = (p: PatientRow, features?: Record<string, number>): number | null => {
     const x: Record<string, number> = {};
     for (const d of defs) {
-      const v = clinicalValue(p, d.field ?? d.name);
+      const v = valueOf(p, d, features);
       if (v === null || !Number.isFinite(v)) return null;
       try {
         x[d.name] = transformValue(v, d.transform, d.name);
@@ -41,5 +65,5 @@ export function modelScorer(model: ModelRow): { prm: ScorerParams; etaOf: (p: Pa
     }
     return linearPredictor(names, x, coefficients, { intercept: prm.intercept, means: prm.means }).eta;
   };
-  return { prm, etaOf };
+  return { prm, etaOf, missingOf, usesFeatures };
 }

@@ -16,6 +16,16 @@ import { modelScorer } from './scorer';
 import { createCompareService } from './compare';
 import { outcomeValue } from './lab';
 import { kmByRiskTertile } from './survival-groups';
+import { INDEX_LESION_RULE, indexLesionFeatures, type IndexLesionFeatures } from './radiomic-inputs';
+
+/** A cohort member left out of a validation, and why. */
+export interface ValidationExclusion {
+  patientId: string;
+  pseudoId: string;
+  reason: string;
+}
+/** At most this many exclusions are listed in the stored metrics (the count is always complete). */
+const MAX_LISTED_EXCLUSIONS = 500;
 
 export interface ValidateInput {
   id: string;
@@ -48,7 +58,7 @@ export function createValidationService(deps: ResolvedDeps) {
         select: { id: true, name: true },
       });
       if (!cohort) throw new DomainError('NOT_FOUND', `Cohort ${input.cohortId} was not found`);
-      const { prm, etaOf } = modelScorer(model);
+      const { prm, etaOf, missingOf, usesFeatures } = modelScorer(model, { features: true });
       const patients: PatientRow[] = await prisma.patient.findMany({
         where: {
           cohortMemberships: {
@@ -60,6 +70,36 @@ export function createValidationService(deps: ResolvedDeps) {
       const cox = model.kind === 'cox' || model.kind === 'coxph' || model.kind === 'lasso-cox';
       let metrics: Record<string, unknown>;
       let excluded = 0;
+      // Radiomic predictors: each patient's index-lesion feature vector (see radiomic-inputs.ts for the rule).
+      const featurePhase = (model.parameters as { featurePhase?: string } | null)?.featurePhase;
+      const features: Map<string, IndexLesionFeatures> = usesFeatures
+        ? await indexLesionFeatures(
+            prisma,
+            patients.map((p) => p.id),
+            featurePhase,
+          )
+        : new Map();
+      const exclusions: ValidationExclusion[] = [];
+      const exclude = (p: PatientRow, reason: string) => {
+        excluded++;
+        exclusions.push({ patientId: p.id, pseudoId: p.pseudoId, reason });
+      };
+      /** The linear predictor, or null after recording why the patient is excluded. */
+      const scoreOf = (p: PatientRow): number | null => {
+        const f = features.get(p.id);
+        if (usesFeatures && !f) {
+          exclude(p, `no lesion feature set${featurePhase ? ` on a ${featurePhase} series` : ''}`);
+          return null;
+        }
+        const missing = missingOf(p, f?.values);
+        if (missing.length) {
+          exclude(p, `missing predictor(s): ${missing.join(', ')}`);
+          return null;
+        }
+        const eta = etaOf(p, f?.values);
+        if (eta === null) exclude(p, 'a predictor could not be transformed (e.g. log of a value ≤ 0)');
+        return eta;
+      };
 
       if (cox) {
         const which = input.outcome === 'rfs' ? 'rfs' : 'os';
@@ -69,11 +109,12 @@ export function createValidationService(deps: ResolvedDeps) {
         for (const p of patients) {
           const time = which === 'os' ? p.osMonths : p.rfsMonths;
           const ev = which === 'os' ? p.osEvent : p.rfsEvent;
-          const eta = etaOf(p);
-          if (time === null || ev === null || eta === null) {
-            excluded++;
+          if (time === null || ev === null) {
+            exclude(p, `no ${which} follow-up`);
             continue;
           }
+          const eta = scoreOf(p);
+          if (eta === null) continue;
           t.push(time);
           e.push(ev ? 1 : 0);
           lp.push(eta);
@@ -105,11 +146,12 @@ export function createValidationService(deps: ResolvedDeps) {
         const score: number[] = [];
         for (const p of patients) {
           const o = outcomeValue(p, outcome);
-          const eta = etaOf(p);
-          if (o === null || eta === null) {
-            excluded++;
+          if (o === null) {
+            exclude(p, `outcome ${outcome} not determined`);
             continue;
           }
+          const eta = scoreOf(p);
+          if (eta === null) continue;
           y.push(o);
           score.push(eta);
         }
@@ -155,6 +197,19 @@ export function createValidationService(deps: ResolvedDeps) {
           });
         }
       }
+      metrics.exclusions = exclusions.slice(0, MAX_LISTED_EXCLUSIONS);
+      if (usesFeatures)
+        metrics.radiomics = {
+          rule: INDEX_LESION_RULE,
+          featurePhase: featurePhase ?? null,
+          patientsWithFeatures: features.size,
+          featureSets: [...features.entries()].slice(0, MAX_LISTED_EXCLUSIONS).map(([patientId, f]) => ({
+            patientId,
+            featureSetId: f.featureSetId,
+            lesion: f.lesionLabel,
+            phase: f.phase,
+          })),
+        };
       metrics.cohort = { id: cohort.id, name: cohort.name, split: input.split };
       metrics.validatedBy = actor.email;
       const v = await prisma.modelValidation.create({
