@@ -14,12 +14,18 @@ export function maybeGunzip(b: Uint8Array, name: string, who: string): Uint8Arra
   return gunzip(b, name, who);
 }
 
-/** gunzip with a clear error message. */
-export function gunzip(b: Uint8Array, name: string, who: string): Uint8Array {
+/**
+ * gunzip with a clear error message. `maxBytes` bounds the output (gzip bombs): more is an error saying so, before
+ * anything larger is allocated.
+ */
+export function gunzip(b: Uint8Array, name: string, who: string, maxBytes?: number): Uint8Array {
   try {
-    const out = gunzipSync(b);
+    const out = maxBytes === undefined ? gunzipSync(b) : gunzipSync(b, { maxOutputLength: Math.max(1, maxBytes) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`${who}: ${name} has gzip data that expands beyond the ${maxBytes} bytes its header declares`);
+    }
     throw new Error(`${who}: ${name} has corrupt or truncated gzip data (${(e as Error).message})`);
   }
 }

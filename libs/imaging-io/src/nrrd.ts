@@ -153,7 +153,8 @@ export function parseNrrd(input: Uint8Array, name = '<buffer>', options: ParseNr
     if (skip === -1) raw = payload.subarray(Math.max(0, payload.length - n * bpv));
     else if (skip > 0) raw = payload.subarray(skip);
   } else if (encoding === 'gzip' || encoding === 'gz') {
-    raw = asUint8(gunzip(payload, name, 'readNrrd'));
+    // bounded by the declared size: a gzip bomb stops at n·bpv bytes
+    raw = asUint8(gunzip(payload, name, 'readNrrd', Number.isSafeInteger(n * bpv) ? n * bpv : undefined));
   } else if (encoding === 'ascii' || encoding === 'text' || encoding === 'txt') {
     const vals = new TextDecoder('latin1').decode(payload).trim().split(/[\s,]+/).filter(Boolean).map(Number);
     if (vals.length < n) throw new Error(`readNrrd: ${name} is truncated: ${vals.length} ascii values, ${n} needed`);

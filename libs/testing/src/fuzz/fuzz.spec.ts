@@ -3,7 +3,7 @@
  * ≥ 10,000 with any seed), plus regressions for the bugs the fuzzer found. Oracle: see `oracle.ts`.
  */
 import { gzipSync } from 'node:zlib';
-import { assembleDicomSeries, createVolume, encodeDicom, encodeDicomSeries, parseDicomFile, parseNifti } from '@hepatoscope/imaging-io';
+import { assembleDicomSeries, createVolume, encodeDicom, encodeDicomSeries, parseDicomFile, parseNifti, parseNrrd } from '@hepatoscope/imaging-io';
 import { fuzz, runCase, type Target } from './oracle';
 import { csvTarget, dicomSeriesTarget, dicomTarget, niftiGzTarget, niftiTarget, nrrdTarget, procedureInputs, trpcTarget, zipTarget } from './targets';
 
@@ -86,6 +86,15 @@ describe('regressions found by the fuzzer', () => {
     const end = [0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0];
     const file = Uint8Array.from([...header, ...px, ...len, ...rle, ...end]);
     expect(() => assembleDicomSeries([parseDicomFile(file, 'big.dcm')])).toThrow(/big\.dcm declares 65535×65535 pixels but its 68-byte RLE frame/);
+  });
+
+  it('a NRRD gzip bomb stops at the declared size instead of inflating 32 MiB', () => {
+    const bomb = gzipSync(new Uint8Array(32 * 1024 * 1024), { level: 9 }); // ~32 KiB compressed
+    const head = new TextEncoder().encode('NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 4 4\nencoding: gzip\n\n');
+    const file = new Uint8Array(head.length + bomb.length);
+    file.set(head);
+    file.set(bomb, head.length);
+    expect(() => parseNrrd(file, 'bomb.nrrd')).toThrow(/readNrrd: bomb\.nrrd has gzip data that expands beyond the 64 bytes its header declares/);
   });
 
   it('a NIfTI with a 32767³ float64 declared size is refused as truncated, nothing allocated', () => {

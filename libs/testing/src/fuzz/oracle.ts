@@ -25,12 +25,25 @@ export interface Target<I = unknown> {
   budgetMs?: number;
 }
 
-/** Error kind for the report: class name plus the message's `who:` prefix, e.g. `Error readNifti`. */
+/**
+ * Error kind for the report: class name, code, the message's `who:` prefix and the gist of the message with file
+ * names, numbers and quoted values blanked, e.g. `Error readNifti: is truncated`.
+ */
 export function errorKind(e: unknown): string {
   if (!(e instanceof Error)) return typeof e;
-  const who = /^([A-Za-z]+):/.exec(e.message)?.[1];
+  const m = /^([A-Za-z]+): (?:\S+\.(?:nii|nii\.gz|nrrd|dcm)\b|\S+\.dcm|<buffer>|upload)?\s*(.*)$/s.exec(e.message);
+  const gist = m
+    ? m[2]!
+        .replace(/"[^"]*"|'[^']*'|\([^)]*\)/g, '…')
+        .replace(/-?\d[\d.e+×x-]*/gi, '#')
+        .split(/[:;]/)[0]!
+        .split(/\s+/)
+        .slice(0, 6)
+        .join(' ')
+    : '';
   const code = (e as { code?: unknown }).code;
-  return [e.name, typeof code === 'string' ? code : null, who].filter(Boolean).join(' ');
+  const plain = e.message.replace(/-?\d[\d.e+×x-]*/gi, '#').split(/[:;(]/)[0]!.split(/\s+/).slice(0, 6).join(' ');
+  return [e.name, typeof code === 'string' ? code : null, m ? `${m[1]}: ${gist}` : plain].filter(Boolean).join(' ');
 }
 
 /** A plain `Error` (not a TypeError, RangeError, …) whose message starts with one of `prefixes`. */

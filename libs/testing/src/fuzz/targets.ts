@@ -638,9 +638,9 @@ export const trpcTarget: Target<{ path: string; value: unknown }> = {
     });
   },
   expected(e) {
-    const issues = (e as { issues?: Array<{ message: string }> }).issues;
+    const issues = (e as { issues?: Array<{ message: string; code?: string }> }).issues;
     return issues && issues.length && issues.every((i) => typeof i.message === 'string' && i.message.trim().length > 0)
-      ? 'ZodError'
+      ? `ZodError ${issues[0]!.code ?? ''}`.trim()
       : null;
   },
 };
