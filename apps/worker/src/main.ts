@@ -8,13 +8,37 @@
  * single-process), so this entry point requires DATABASE_URL. SIGTERM/SIGINT: stop taking jobs, let the
  * running one finish within the grace period (HEPATOSCOPE_WORKER_GRACE_MS, default 30 s), otherwise
  * release it for a retry, then exit.
+ *
+ * Liveness: a running job heart-beats every HEPATOSCOPE_WORKER_HEARTBEAT_S / 2 seconds (default 60, pg-boss minimum
+ * 10; applied when this worker creates the queues, or to queues that have none); every worker's supervisor
+ * (each HEPATOSCOPE_WORKER_SUPERVISE_S, default 60) fails and retries the jobs of a worker that stopped
+ * heart-beating (kill -9, lost machine), so such a job is picked up again within about heartbeat + supervise +
+ * the retry delay.
  */
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { openBoss } from './queue';
-import { startWorker } from './worker';
+import { startWorker, DEFAULT_RETRY, type RetryPolicy } from './worker';
+import type { JobDefinition } from './types';
 
-export async function main(argv = process.argv.slice(2)): Promise<number> {
+/** What an embedding entry (e.g. the fault-test worker in src/faults) may change; the CLI passes nothing. */
+export interface WorkerMainOptions {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  jobs?: JobDefinition<any, any>[];
+  retry?: Partial<RetryPolicy>;
+  pollingIntervalSeconds?: number;
+}
+
+/** A positive integer from the environment, or `fallback`; a bad value is an error naming the variable. */
+function envInt(name: string, fallback: number | undefined, min: number): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+export async function main(argv = process.argv.slice(2), opts: WorkerMainOptions = {}): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { concurrency: { type: 'string' }, providers: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -36,13 +60,26 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 2;
   }
   const dataDir = resolve(process.env.HEPATOSCOPE_DATA_DIR ?? '.hepatoscope');
-  const boss = await openBoss({ connectionString: url });
+  let heartbeatSeconds: number;
+  let superviseIntervalSeconds: number | undefined;
+  try {
+    heartbeatSeconds = envInt('HEPATOSCOPE_WORKER_HEARTBEAT_S', DEFAULT_RETRY.heartbeatSeconds, 10)!;
+    superviseIntervalSeconds = envInt('HEPATOSCOPE_WORKER_SUPERVISE_S', undefined, 1);
+  } catch (e) {
+    console.error(`worker: ${(e as Error).message}`);
+    return 2;
+  }
+  const boss = await openBoss({ connectionString: url, superviseIntervalSeconds });
   const worker = await startWorker({
     boss,
     resultsDir: join(dataDir, 'files', 'jobs'),
     concurrency,
     providers: values.providers ?? process.env.HEPATOSCOPE_ORT_PROVIDERS,
+    jobs: opts.jobs,
+    retry: { heartbeatSeconds, ...opts.retry },
+    pollingIntervalSeconds: opts.pollingIntervalSeconds,
   });
+  console.log(`[worker] ready (pid ${process.pid}, results in ${join(dataDir, 'files', 'jobs')})`);
   await new Promise<void>((done) => {
     const shutdown = (sig: string) => {
       console.log(`[worker] ${sig}: finishing or releasing running jobs`);

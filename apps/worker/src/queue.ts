@@ -5,14 +5,24 @@ import type { PgBoss, Job, WorkOptions, Queue } from 'pg-boss';
  * The part of pg-boss the worker uses. The API passes its own `PgBoss` instance (embedded mode shares
  * one PGlite database); the standalone worker opens one with `openBoss`.
  */
-export type QueueLike = Pick<PgBoss, 'createQueue' | 'getQueue' | 'work' | 'offWork' | 'send' | 'getDb' | 'stop'>;
+export type QueueLike = Pick<
+  PgBoss,
+  'createQueue' | 'getQueue' | 'updateQueue' | 'work' | 'offWork' | 'send' | 'getDb' | 'stop'
+>;
 export type { Job, WorkOptions, Queue };
 
 /** The pg-boss schema both the API and the worker use (DEVELOPERS.md: "schema pgboss"). */
 export const DEFAULT_BOSS_SCHEMA = 'pgboss';
 
-export type BossTarget =
-  { pglite: PGlite; schema?: string } | { connectionString: string; schema?: string; max?: number };
+export type BossTarget = (
+  { pglite: PGlite; schema?: string } | { connectionString: string; schema?: string; max?: number }
+) & {
+  /**
+   * How often this instance's supervisor looks for expired jobs and jobs whose worker stopped heart-beating
+   * (pg-boss `superviseIntervalSeconds` and `monitorIntervalSeconds`; default pg-boss's 60 s).
+   */
+  superviseIntervalSeconds?: number;
+};
 
 /**
  * Opens and starts pg-boss on PostgreSQL (a connection string; pg-boss's own node-pg pool) or on an
@@ -25,10 +35,16 @@ export type BossTarget =
 export async function openBoss(target: BossTarget): Promise<PgBoss> {
   const { PgBoss: Boss, fromPglite } = await import('pg-boss');
   const schema = target.schema ?? DEFAULT_BOSS_SCHEMA;
+  const supervise = target.superviseIntervalSeconds
+    ? {
+        superviseIntervalSeconds: target.superviseIntervalSeconds,
+        monitorIntervalSeconds: target.superviseIntervalSeconds,
+      }
+    : {};
   const boss =
     'pglite' in target
-      ? new Boss({ db: fromPglite(target.pglite), schema, backend: 'pglite' })
-      : new Boss({ connectionString: target.connectionString, schema, max: target.max ?? 4 });
+      ? new Boss({ db: fromPglite(target.pglite), schema, backend: 'pglite', ...supervise })
+      : new Boss({ connectionString: target.connectionString, schema, max: target.max ?? 4, ...supervise });
   boss.on('error', (e: unknown) => console.error(`[worker] pg-boss error: ${(e as Error)?.message ?? e}`));
   await boss.start();
   return boss;

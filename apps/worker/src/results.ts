@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -40,17 +40,18 @@ export class ResultStore {
     const final = this.dirOf(jobId);
     const existing = this.get<T>(jobId);
     if (existing !== null) return { result: existing, reused: true };
-    mkdirSync(this.root, { recursive: true });
+    fsStep('create the results directory', this.root, () => mkdirSync(this.root, { recursive: true }));
     const staging = join(this.root, `.staging-${jobId}-${randomUUID()}`);
-    mkdirSync(staging);
+    fsStep('create', staging, () => mkdirSync(staging));
     try {
       for (const [name, bytes] of Object.entries(files)) {
         if (name.includes('/') || name.includes('\\') || name === 'result.json')
           throw new Error(`ResultStore: bad file name "${name}"`);
-        writeFileSync(join(staging, name), bytes);
+        fsStep('write', join(staging, name), () => writeFileSync(join(staging, name), bytes));
       }
       const result = makeResult(final);
-      writeFileSync(join(staging, 'result.json'), JSON.stringify(result, null, 2));
+      const resultFile = join(staging, 'result.json');
+      fsStep('write', resultFile, () => writeFileSync(resultFile, JSON.stringify(result, null, 2)));
       try {
         renameSync(staging, final);
       } catch (e) {
@@ -63,5 +64,33 @@ export class ResultStore {
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
+  }
+}
+
+/**
+ * Runs one file-system step of a commit; a failure becomes `job results: cannot <what> <path>: <cause> (<CODE>)`
+ * with the errno code kept, because Node's own message leaves out the path for write errors (`ENOSPC: no space
+ * left on device, write`) and a recursive mkdir on a read-only mount reports ENOENT. Found by the fault tests
+ * (src/faults/data-dir.fault.spec.ts).
+ */
+function fsStep<T>(what: string, path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    let cause = err.message;
+    if (err.code === 'ENOENT' && what.startsWith('create')) {
+      // mkdir -p below a read-only or unwritable ancestor: name the real reason
+      let dir = path;
+      while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+      try {
+        accessSync(dir, constants.W_OK);
+      } catch (a) {
+        cause = `${dir} is not writable: ${(a as Error).message}`;
+      }
+    }
+    const wrapped = new Error(`job results: cannot ${what} ${path}: ${cause}`, { cause: e }) as NodeJS.ErrnoException;
+    wrapped.code = err.code;
+    throw wrapped;
   }
 }

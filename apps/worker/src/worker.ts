@@ -20,6 +20,15 @@ export interface RetryPolicy {
   retryDelayMax: number;
   /** Seconds a job may run before pg-boss expires (and retries) it (default 3600). */
   expireInSeconds: number;
+  /**
+   * Liveness of a running job (pg-boss heartbeat, integer >= 10; default 60): the worker refreshes the claim every
+   * `heartbeatSeconds / 2`; a job whose worker stopped heart-beating (killed, machine lost) is failed and retried by
+   * any worker's supervisor within `heartbeatSeconds` + the supervise interval, instead of waiting for
+   * `expireInSeconds` (an hour). A handler that blocks the event loop longer than this (one synchronous radiomics
+   * call on a very large volume) can be retried while it still runs; the result is still written once
+   * (`ResultStore` commit by atomic rename). Found by the kill -9 fault test (src/faults/kill.fault.spec.ts).
+   */
+  heartbeatSeconds: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -28,6 +37,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   retryBackoff: true,
   retryDelayMax: 300,
   expireInSeconds: 3600,
+  heartbeatSeconds: 60,
 };
 
 export interface StartWorkerOptions {
@@ -92,8 +102,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         // pg-boss accepts retryDelayMax only together with retryBackoff
         ...(retry.retryBackoff ? { retryDelayMax: retry.retryDelayMax } : {}),
         expireInSeconds: retry.expireInSeconds,
+        heartbeatSeconds: retry.heartbeatSeconds,
         deadLetter: dead,
       });
+    } else if (!(await boss.getQueue(def.queue))?.heartbeatSeconds) {
+      // queues created before heartbeats were configured: without one, a killed worker's job waits an hour
+      await boss.updateQueue(def.queue, { heartbeatSeconds: retry.heartbeatSeconds });
     }
     const id = await boss.work(
       def.queue,

@@ -7,4 +7,5 @@
  */
 export * from './database';
 export * from './tmp';
+export * from './pg-cluster';
 export * from './orthanc';
