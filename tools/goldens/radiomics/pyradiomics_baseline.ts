@@ -25,10 +25,13 @@ const CASES = ['brain1', 'brain2', 'breast1'] as const;
 /**
  * Extra baseline columns on the same images with other settings (PyRadiomics 2.0.1b1): brain2_resegmentation =
  * resegmentRange [-3, 3] with resegmentMode 'sigma' (ROI mean ± 3 SD; 5 of 453 voxels removed), voxelArrayShift 0
- * (default), binWidth 25; no shape column.
+ * (default), binWidth 25; <case>_FBN = binCount 64 (fixed bin number), texture classes only. No shape columns.
  */
 const VARIANTS: Record<string, { image: string; settings: Record<string, unknown> }> = {
   brain2_resegmentation: { image: 'brain2', settings: { resegmentRange: [-3, 3], resegmentMode: 'sigma', voxelArrayShift: 0, binWidth: 25 } },
+  brain1_FBN: { image: 'brain1', settings: { binCount: 64, voxelArrayShift: 0 } },
+  brain2_FBN: { image: 'brain2', settings: { binCount: 64, voxelArrayShift: 0 } },
+  breast1_FBN: { image: 'breast1', settings: { binCount: 64, voxelArrayShift: 0 } },
 };
 const CLASSES = ['firstorder', 'shape', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'] as const;
 const OUT = resolve(__dirname, '../../../libs/radiomics/fixtures/pyradiomics');

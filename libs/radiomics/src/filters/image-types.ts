@@ -70,11 +70,11 @@ export function gradientImage(img: Image3D, useSpacing = true): ResponseMap {
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++) {
         const k = x + nx * (y + ny * z);
-        const c = [x, y, z];
         let s = 0;
         for (let ax = 0; ax < 3; ax++) {
-          const lo = c[ax] > 0 ? k - stride[ax] : k;
-          const hi = c[ax] < n[ax] - 1 ? k + stride[ax] : k;
+          const c = ax === 0 ? x : ax === 1 ? y : z; // no per-voxel allocation
+          const lo = c > 0 ? k - stride[ax] : k;
+          const hi = c < n[ax] - 1 ? k + stride[ax] : k;
           const g = (a[hi] - a[lo]) / (2 * (useSpacing ? img.spacing[ax] : 1));
           s += g * g;
         }

@@ -386,20 +386,20 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
   checkDiscretised(img, 'pyradiomicsTextureFeatures');
   const [nx, ny, nz] = img.dims;
   const seen = new Uint8Array(img.ng + 1);
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-Infinity, -Infinity, -Infinity];
-  for (let z = 0; z < nz; z++)
+  // ROI bounding box and the grey levels present (no per-voxel allocation)
+  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+  const lv = img.levels;
+  for (let z = 0, i = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++) {
-        const g = img.levels[x + nx * (y + ny * z)];
+      for (let x = 0; x < nx; x++, i++) {
+        const g = lv[i];
         if (!g) continue;
         seen[g] = 1;
-        const c = [x, y, z];
-        for (let a = 0; a < 3; a++) {
-          lo[a] = Math.min(lo[a], c[a]);
-          hi[a] = Math.max(hi[a], c[a]);
-        }
+        if (x < x0) x0 = x; if (x > x1) x1 = x;
+        if (y < y0) y0 = y; if (y > y1) y1 = y;
+        if (z < z0) z0 = z; if (z > z1) z1 = z;
       }
+  const lo = [x0, y0, z0], hi = [x1, y1, z1];
   const present = Int32Array.from(Array.from(seen).flatMap((v, l) => (v ? [l] : [])));
   const ngMax = present[present.length - 1];
   const thick = [0, 1, 2].map((a) => hi[a] - lo[a] + 1 > 1);
