@@ -32,11 +32,14 @@ async function main() {
   }
   const [nx, ny, nz] = dims;
   const data = new Int16Array(nx * ny * nz);
-  for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) >>> 20) % 400 - 200;
+  for (let i = 0; i < data.length; i++) data[i] = (((i * 2654435761) >>> 20) % 400) - 200;
   const vol = createVolume({ data, dims, spacing: [0.8, 0.8, 2.5], metadata: { synthetic: true } });
   const [orthanc, startMs] = await time(() => startOrthanc());
   console.log(`Orthanc started in ${startMs.toFixed(0)} ms (${orthanc.httpUrl})`);
-  const client = createDicomwebClient({ baseUrl: orthanc.dicomWebUrl, auth: { type: 'basic', ...orthanc.credentials } });
+  const client = createDicomwebClient({
+    baseUrl: orthanc.dicomWebUrl,
+    auth: { type: 'basic', ...orthanc.credentials },
+  });
   const rows: Record<string, number[]> = { stow: [], qidoStudies: [], qidoSeries: [], wado: [], assemble: [] };
   let mb = 0;
   try {
@@ -48,7 +51,9 @@ async function main() {
       const [, q1] = await time(() => client.searchStudies({ PatientID: `BENCH-${r}` }));
       const [, q2] = await time(() => client.searchSeries(enc.studyInstanceUid));
       const [files, wadoMs] = await time(() => client.retrieveSeries(enc.studyInstanceUid, enc.seriesInstanceUid));
-      const [back, asmMs] = await time(async () => assembleDicomSeries(files.map((f, i) => parseDicomFile(f, `#${i}`))));
+      const [back, asmMs] = await time(async () =>
+        assembleDicomSeries(files.map((f, i) => parseDicomFile(f, `#${i}`))),
+      );
       let diff = 0;
       for (let i = 0; i < data.length; i++) if (back.data[i] !== data[i]) diff++;
       if (diff) throw new Error(`${diff} voxels differ after the round trip`);
@@ -61,10 +66,15 @@ async function main() {
   } finally {
     await orthanc.stop();
   }
-  console.log(`series ${nx}×${ny}×${nz} int16: ${nz} instances, ${mb.toFixed(1)} MiB; median of ${runs} runs (voxels identical after STOW → WADO):`);
+  console.log(
+    `series ${nx}×${ny}×${nz} int16: ${nz} instances, ${mb.toFixed(1)} MiB; median of ${runs} runs (voxels identical after STOW → WADO):`,
+  );
   for (const [k, v] of Object.entries(rows)) {
     const m = median(v);
-    const rate = k === 'stow' || k === 'wado' ? `  ${(mb / (m / 1000)).toFixed(1)} MiB/s, ${(nz / (m / 1000)).toFixed(0)} instances/s` : '';
+    const rate =
+      k === 'stow' || k === 'wado'
+        ? `  ${(mb / (m / 1000)).toFixed(1)} MiB/s, ${(nz / (m / 1000)).toFixed(0)} instances/s`
+        : '';
     console.log(`  ${k.padEnd(12)} ${m.toFixed(0).padStart(6)} ms${rate}`);
   }
 }

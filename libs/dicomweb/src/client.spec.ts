@@ -61,7 +61,10 @@ describe('QIDO-RS', () => {
         ]),
       );
     };
-    const studies = await client().searchStudies({ PatientID: 'P001', StudyDate: '20250101-20250131' }, { limit: 26, offset: 25 });
+    const studies = await client().searchStudies(
+      { PatientID: 'P001', StudyDate: '20250101-20250131' },
+      { limit: 26, offset: 25 },
+    );
     expect(studies).toEqual([
       expect.objectContaining({
         studyInstanceUid: STUDY,
@@ -99,7 +102,9 @@ describe('QIDO-RS', () => {
       });
       res.end('[]');
     };
-    await expect(client({ auth: { type: 'basic', username: 'hs', password: 's3cret' } }).searchStudies()).resolves.toEqual([]);
+    await expect(
+      client({ auth: { type: 'basic', username: 'hs', password: 's3cret' } }).searchStudies(),
+    ).resolves.toEqual([]);
     const err = await client({ auth: { type: 'basic', username: 'hs', password: 'wrong-pw' } })
       .searchStudies()
       .catch((e) => e);
@@ -107,7 +112,9 @@ describe('QIDO-RS', () => {
     expect(err).toMatchObject({ kind: 'http', status: 401 });
     expect(err.message).toMatch(/HTTP 401 \(check the PACS credentials\)/);
     expect(err.message).not.toMatch(/wrong-pw/);
-    await client({ auth: { type: 'bearer', token: 'tok' } }).searchStudies().catch(() => undefined);
+    await client({ auth: { type: 'bearer', token: 'tok' } })
+      .searchStudies()
+      .catch(() => undefined);
     expect(seen.at(-1)!.headers.authorization).toBe('Bearer tok');
   });
 
@@ -116,21 +123,34 @@ describe('QIDO-RS', () => {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('database locked');
     };
-    await expect(client().searchStudies()).rejects.toMatchObject({ kind: 'http', status: 500, message: expect.stringMatching(/HTTP 500: database locked/) });
+    await expect(client().searchStudies()).rejects.toMatchObject({
+      kind: 'http',
+      status: 500,
+      message: expect.stringMatching(/HTTP 500: database locked/),
+    });
     handler = (_req, _b, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>login</html>');
     };
-    await expect(client().searchStudies()).rejects.toMatchObject({ kind: 'protocol', message: expect.stringMatching(/not JSON/) });
+    await expect(client().searchStudies()).rejects.toMatchObject({
+      kind: 'protocol',
+      message: expect.stringMatching(/not JSON/),
+    });
     handler = (_req, _b, res) => {
       res.writeHead(200, { 'content-type': 'application/dicom+json' });
       res.end('{"a":1}');
     };
-    await expect(client().searchStudies()).rejects.toMatchObject({ kind: 'protocol', message: expect.stringMatching(/not a JSON array/) });
+    await expect(client().searchStudies()).rejects.toMatchObject({
+      kind: 'protocol',
+      message: expect.stringMatching(/not a JSON array/),
+    });
   });
 
   it('refuses UIDs that are not UIDs before any request (no path injection)', async () => {
-    await expect(client().searchSeries('1.2/../../x')).rejects.toMatchObject({ kind: 'protocol', message: expect.stringMatching(/not a DICOM UID/) });
+    await expect(client().searchSeries('1.2/../../x')).rejects.toMatchObject({
+      kind: 'protocol',
+      message: expect.stringMatching(/not a DICOM UID/),
+    });
     expect(seen).toHaveLength(0);
   });
 });
@@ -155,7 +175,10 @@ describe('WADO-RS', () => {
 
   it('a truncated multipart body is refused (nothing returned)', async () => {
     handler = (_req, _b, res) => {
-      const mp = buildMultipartRelated([{ contentType: 'application/dicom', body: part10(1) }, { contentType: 'application/dicom', body: part10(2) }]);
+      const mp = buildMultipartRelated([
+        { contentType: 'application/dicom', body: part10(1) },
+        { contentType: 'application/dicom', body: part10(2) },
+      ]);
       res.writeHead(200, { 'content-type': mp.contentType });
       res.end(Buffer.from(mp.body.subarray(0, mp.body.length - 300)));
     };
@@ -179,17 +202,26 @@ describe('WADO-RS', () => {
 
   it('a part that is not DICOM (by media type or by content) is refused', async () => {
     handler = (_req, _b, res) => {
-      const mp = buildMultipartRelated([{ contentType: 'application/dicom', body: part10(1) }, { contentType: 'application/octet-stream', body: part10(2) }]);
+      const mp = buildMultipartRelated([
+        { contentType: 'application/dicom', body: part10(1) },
+        { contentType: 'application/octet-stream', body: part10(2) },
+      ]);
       res.writeHead(200, { 'content-type': mp.contentType });
       res.end(Buffer.from(mp.body));
     };
-    await expect(client().retrieveSeries(STUDY, SERIES)).rejects.toMatchObject({ message: expect.stringMatching(/part 2 is application\/octet-stream/) });
+    await expect(client().retrieveSeries(STUDY, SERIES)).rejects.toMatchObject({
+      message: expect.stringMatching(/part 2 is application\/octet-stream/),
+    });
     handler = (_req, _b, res) => {
-      const mp = buildMultipartRelated([{ contentType: 'application/dicom', body: new TextEncoder().encode('hello, not dicom') }]);
+      const mp = buildMultipartRelated([
+        { contentType: 'application/dicom', body: new TextEncoder().encode('hello, not dicom') },
+      ]);
       res.writeHead(200, { 'content-type': mp.contentType });
       res.end(Buffer.from(mp.body));
     };
-    await expect(client().retrieveSeries(STUDY, SERIES)).rejects.toMatchObject({ message: expect.stringMatching(/part 1 \(16 bytes\) is not a DICOM Part-10 file/) });
+    await expect(client().retrieveSeries(STUDY, SERIES)).rejects.toMatchObject({
+      message: expect.stringMatching(/part 1 \(16 bytes\) is not a DICOM Part-10 file/),
+    });
   });
 
   it('404 is not-found; a JSON answer instead of multipart is a protocol error; oversize is refused', async () => {
@@ -202,12 +234,17 @@ describe('WADO-RS', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('[]');
     };
-    await expect(client().retrieveSeries(STUDY, SERIES)).rejects.toMatchObject({ kind: 'protocol', message: expect.stringMatching(/expected a multipart response/) });
+    await expect(client().retrieveSeries(STUDY, SERIES)).rejects.toMatchObject({
+      kind: 'protocol',
+      message: expect.stringMatching(/expected a multipart response/),
+    });
     handler = (_req, _b, res) => {
       res.writeHead(200, { 'content-type': 'multipart/related; boundary=x' });
       res.end(Buffer.alloc(4096));
     };
-    await expect(client({ maxResponseBytes: 1000 }).retrieveSeries(STUDY, SERIES)).rejects.toMatchObject({ kind: 'too-large' });
+    await expect(client({ maxResponseBytes: 1000 }).retrieveSeries(STUDY, SERIES)).rejects.toMatchObject({
+      kind: 'too-large',
+    });
   });
 });
 
@@ -247,13 +284,24 @@ describe('STOW-RS', () => {
   it('409 with a FailedSOPSequence throws with the parsed result; non-DICOM input is refused before sending', async () => {
     handler = (_req, _b, res) => {
       res.writeHead(409, { 'content-type': 'application/dicom+json' });
-      res.end(JSON.stringify({ '00081198': { vr: 'SQ', Value: [{ '00081155': { vr: 'UI', Value: ['1.2'] }, '00081197': { vr: 'US', Value: [272] } }] } }));
+      res.end(
+        JSON.stringify({
+          '00081198': {
+            vr: 'SQ',
+            Value: [{ '00081155': { vr: 'UI', Value: ['1.2'] }, '00081197': { vr: 'US', Value: [272] } }],
+          },
+        }),
+      );
     };
-    const err = await client().store([part10(1)]).catch((e) => e);
+    const err = await client()
+      .store([part10(1)])
+      .catch((e) => e);
     expect(err).toMatchObject({ kind: 'http', status: 409 });
     expect(err.storeResult.failed).toEqual([{ sopClassUid: null, sopInstanceUid: '1.2', reason: 272 }]);
     seen.length = 0;
-    await expect(client().store([new Uint8Array(10)])).rejects.toMatchObject({ message: expect.stringMatching(/instance 1 is not a DICOM Part-10 file/) });
+    await expect(client().store([new Uint8Array(10)])).rejects.toMatchObject({
+      message: expect.stringMatching(/instance 1 is not a DICOM Part-10 file/),
+    });
     await expect(client().store([])).rejects.toMatchObject({ message: expect.stringMatching(/nothing to store/) });
     expect(seen).toHaveLength(0);
   });
@@ -265,8 +313,13 @@ describe('transport failures and configuration', () => {
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     const port = (s.address() as AddressInfo).port;
     await new Promise<void>((r) => s.close(() => r()));
-    const err = await createDicomwebClient({ baseUrl: `http://127.0.0.1:${port}/dicom-web` }).searchStudies().catch((e) => e);
-    expect(err).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}.*unreachable \\(ECONNREFUSED\\)`)) });
+    const err = await createDicomwebClient({ baseUrl: `http://127.0.0.1:${port}/dicom-web` })
+      .searchStudies()
+      .catch((e) => e);
+    expect(err).toMatchObject({
+      kind: 'unreachable',
+      message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}.*unreachable \\(ECONNREFUSED\\)`)),
+    });
   });
 
   it('a PACS that does not answer in time is a timeout', async () => {

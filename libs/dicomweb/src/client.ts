@@ -25,9 +25,7 @@ import {
 import { boundaryOf, buildMultipartRelated, MultipartError, parseMediaType, parseMultipart } from './multipart';
 
 export type DicomwebAuth =
-  | { type: 'none' }
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'bearer'; token: string };
+  { type: 'none' } | { type: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
 
 export interface DicomwebClientOptions {
   /** Service root, e.g. `http://127.0.0.1:8042/dicom-web` (no credentials in the URL). */
@@ -84,8 +82,18 @@ export interface QidoPaging {
 }
 
 const STUDY_FIELDS = [
-  '00080020', '00080030', '00080050', '00080061', '00081030', '00100010', '00100020', '00100030', '00100040',
-  '00200010', '00201206', '00201208',
+  '00080020',
+  '00080030',
+  '00080050',
+  '00080061',
+  '00081030',
+  '00100010',
+  '00100020',
+  '00100030',
+  '00100040',
+  '00200010',
+  '00201206',
+  '00201208',
 ];
 const SERIES_FIELDS = ['00080060', '0008103E', '00200011', '00201209'];
 
@@ -116,14 +124,18 @@ export function normaliseBaseUrl(url: string): string {
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     throw new DicomwebError('protocol', `DICOMweb URL must be http(s), got ${u.protocol}`);
   if (u.username || u.password)
-    throw new DicomwebError('protocol', 'DICOMweb URL must not carry credentials; configure basic or bearer authentication instead');
+    throw new DicomwebError(
+      'protocol',
+      'DICOMweb URL must not carry credentials; configure basic or bearer authentication instead',
+    );
   if (u.search || u.hash) throw new DicomwebError('protocol', 'DICOMweb URL must not have a query or fragment');
   return u.toString().replace(/\/+$/, '');
 }
 
 const uidRe = /^[0-9]+(\.[0-9]+)*$/;
 function checkUid(uid: string, what: string): string {
-  if (!uidRe.test(uid) || uid.length > 64) throw new DicomwebError('protocol', `${what} "${uid.slice(0, 80)}" is not a DICOM UID`);
+  if (!uidRe.test(uid) || uid.length > 64)
+    throw new DicomwebError('protocol', `${what} "${uid.slice(0, 80)}" is not a DICOM UID`);
   return uid;
 }
 
@@ -163,7 +175,12 @@ export function createDicomwebClient(options: DicomwebClientOptions) {
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > maxBytes) {
       await res.body?.cancel().catch(() => undefined);
-      throw new DicomwebError('too-large', `${url}: the response is ${declared} bytes, more than the ${maxBytes} accepted`, res.status, url);
+      throw new DicomwebError(
+        'too-large',
+        `${url}: the response is ${declared} bytes, more than the ${maxBytes} accepted`,
+        res.status,
+        url,
+      );
     }
     let body: Uint8Array;
     try {
@@ -186,7 +203,12 @@ export function createDicomwebClient(options: DicomwebClientOptions) {
     );
   }
 
-  async function qido(path: string, query: QidoQuery, paging: QidoPaging, fields: string[]): Promise<DicomJsonDataset[]> {
+  async function qido(
+    path: string,
+    query: QidoQuery,
+    paging: QidoPaging,
+    fields: string[],
+  ): Promise<DicomJsonDataset[]> {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.append(k, v);
     for (const f of [...fields, ...(paging.includefield ?? [])]) q.append('includefield', f);
@@ -202,7 +224,8 @@ export function createDicomwebClient(options: DicomwebClientOptions) {
     } catch {
       throw new DicomwebError('protocol', `QIDO-RS ${path}: the answer is not JSON`, r.status, r.url);
     }
-    if (!Array.isArray(json)) throw new DicomwebError('protocol', `QIDO-RS ${path}: the answer is not a JSON array`, r.status, r.url);
+    if (!Array.isArray(json))
+      throw new DicomwebError('protocol', `QIDO-RS ${path}: the answer is not a JSON array`, r.status, r.url);
     return json as DicomJsonDataset[];
   }
 
@@ -222,9 +245,19 @@ export function createDicomwebClient(options: DicomwebClientOptions) {
     return parts.map((p, i) => {
       const ct = p.headers['content-type'];
       if (ct && parseMediaType(ct).type !== DICOM_MEDIA)
-        throw new DicomwebError('protocol', `${what}: part ${i + 1} is ${parseMediaType(ct).type}, not ${DICOM_MEDIA}`, r.status, r.url);
+        throw new DicomwebError(
+          'protocol',
+          `${what}: part ${i + 1} is ${parseMediaType(ct).type}, not ${DICOM_MEDIA}`,
+          r.status,
+          r.url,
+        );
       if (!isPart10(p.body))
-        throw new DicomwebError('protocol', `${what}: part ${i + 1} (${p.body.length} bytes) is not a DICOM Part-10 file`, r.status, r.url);
+        throw new DicomwebError(
+          'protocol',
+          `${what}: part ${i + 1} (${p.body.length} bytes) is not a DICOM Part-10 file`,
+          r.status,
+          r.url,
+        );
       return p.body;
     });
   }
@@ -247,17 +280,29 @@ export function createDicomwebClient(options: DicomwebClientOptions) {
     },
 
     /** QIDO-RS `GET /studies/{study}/series`. */
-    async searchSeries(studyInstanceUid: string, query: QidoQuery = {}, paging: QidoPaging = {}): Promise<SeriesSummary[]> {
+    async searchSeries(
+      studyInstanceUid: string,
+      query: QidoQuery = {},
+      paging: QidoPaging = {},
+    ): Promise<SeriesSummary[]> {
       const path = `/studies/${checkUid(studyInstanceUid, 'StudyInstanceUID')}/series`;
       const rows = await qido(path, query, paging, SERIES_FIELDS);
       return protocol(() => rows.map((d) => toSeriesSummary(d, studyInstanceUid)), `QIDO-RS ${path}`, base);
     },
 
     /** QIDO-RS `GET /studies/{study}/series/{series}/instances`. */
-    async searchInstances(studyInstanceUid: string, seriesInstanceUid: string, paging: QidoPaging = {}): Promise<InstanceSummary[]> {
+    async searchInstances(
+      studyInstanceUid: string,
+      seriesInstanceUid: string,
+      paging: QidoPaging = {},
+    ): Promise<InstanceSummary[]> {
       const path = `/studies/${checkUid(studyInstanceUid, 'StudyInstanceUID')}/series/${checkUid(seriesInstanceUid, 'SeriesInstanceUID')}/instances`;
       const rows = await qido(path, {}, paging, ['00200013']);
-      return protocol(() => rows.map((d) => toInstanceSummary(d, studyInstanceUid, seriesInstanceUid)), `QIDO-RS ${path}`, base);
+      return protocol(
+        () => rows.map((d) => toInstanceSummary(d, studyInstanceUid, seriesInstanceUid)),
+        `QIDO-RS ${path}`,
+        base,
+      );
     },
 
     /** WADO-RS `GET /studies/{study}/series/{series}`: every instance as Part-10 bytes. */
@@ -267,11 +312,20 @@ export function createDicomwebClient(options: DicomwebClientOptions) {
     },
 
     /** WADO-RS `GET /studies/{study}/series/{series}/instances/{sop}`: one instance. */
-    async retrieveInstance(studyInstanceUid: string, seriesInstanceUid: string, sopInstanceUid: string): Promise<Uint8Array> {
+    async retrieveInstance(
+      studyInstanceUid: string,
+      seriesInstanceUid: string,
+      sopInstanceUid: string,
+    ): Promise<Uint8Array> {
       const path = `/studies/${checkUid(studyInstanceUid, 'StudyInstanceUID')}/series/${checkUid(seriesInstanceUid, 'SeriesInstanceUID')}/instances/${checkUid(sopInstanceUid, 'SOPInstanceUID')}`;
       const files = await wado(path, `WADO-RS instance ${sopInstanceUid}`);
       if (files.length !== 1)
-        throw new DicomwebError('protocol', `WADO-RS instance ${sopInstanceUid}: expected 1 part, got ${files.length}`, undefined, base + path);
+        throw new DicomwebError(
+          'protocol',
+          `WADO-RS instance ${sopInstanceUid}: expected 1 part, got ${files.length}`,
+          undefined,
+          base + path,
+        );
       return files[0]!;
     },
 
@@ -297,7 +351,13 @@ export function createDicomwebClient(options: DicomwebClientOptions) {
         }
       }
       if (r.status === 200 || r.status === 202) {
-        if (!parsed) throw new DicomwebError('protocol', `STOW-RS ${path}: HTTP ${r.status} without a DICOM JSON response`, r.status, r.url);
+        if (!parsed)
+          throw new DicomwebError(
+            'protocol',
+            `STOW-RS ${path}: HTTP ${r.status} without a DICOM JSON response`,
+            r.status,
+            r.url,
+          );
         return parsed;
       }
       const e = httpError(r, `STOW-RS ${path}`);
@@ -319,7 +379,12 @@ async function readBody(res: Response, maxBytes: number, url: string): Promise<U
     total += value.length;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new DicomwebError('too-large', `${url}: the response exceeds the ${maxBytes} bytes accepted`, res.status, url);
+      throw new DicomwebError(
+        'too-large',
+        `${url}: the response exceeds the ${maxBytes} bytes accepted`,
+        res.status,
+        url,
+      );
     }
     chunks.push(value);
   }
@@ -339,7 +404,12 @@ function transportError(e: unknown, url: string, duringBody = false): DicomwebEr
     return new DicomwebError('timeout', `${url}: no complete answer from the PACS in time`, undefined, url);
   const cause = err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
   if (duringBody)
-    return new DicomwebError('protocol', `${url}: the connection broke while reading the answer (${cause})`, undefined, url);
+    return new DicomwebError(
+      'protocol',
+      `${url}: the connection broke while reading the answer (${cause})`,
+      undefined,
+      url,
+    );
   if (e instanceof MultipartError) return new DicomwebError('protocol', `${url}: ${e.message}`, undefined, url);
   return new DicomwebError('unreachable', `the PACS at ${url} is unreachable (${cause})`, undefined, url);
 }

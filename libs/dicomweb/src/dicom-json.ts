@@ -171,7 +171,12 @@ export interface StoreResult {
   /** HTTP status: 200 all stored, 202 stored with warnings or some failed, 409 none stored. */
   status: number;
   retrieveUrl: string | null;
-  stored: Array<{ sopClassUid: string | null; sopInstanceUid: string; retrieveUrl: string | null; warning: number | null }>;
+  stored: Array<{
+    sopClassUid: string | null;
+    sopInstanceUid: string;
+    retrieveUrl: string | null;
+    warning: number | null;
+  }>;
   failed: Array<{ sopClassUid: string | null; sopInstanceUid: string | null; reason: number | null }>;
 }
 

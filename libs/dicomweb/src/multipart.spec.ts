@@ -74,7 +74,8 @@ describe('parseMultipart', () => {
   });
 
   it('refuses truncated bodies: cut inside a part, or after a part without the closing delimiter', () => {
-    const good = '--b\r\nContent-Type: application/dicom\r\n\r\nDATA\r\n--b\r\nContent-Type: application/dicom\r\n\r\nMORE\r\n--b--';
+    const good =
+      '--b\r\nContent-Type: application/dicom\r\n\r\nDATA\r\n--b\r\nContent-Type: application/dicom\r\n\r\nMORE\r\n--b--';
     expect(parseMultipart(body(good), 'b')).toHaveLength(2);
     for (const cut of [good.length - 3, good.length - 20, 50]) {
       expect(() => parseMultipart(body(good.slice(0, cut)), 'b')).toThrow(/truncated/);
@@ -109,8 +110,12 @@ describe('buildMultipartRelated', () => {
 
   it('refuses no parts, a bad boundary and a part that contains the boundary', () => {
     expect(() => buildMultipartRelated([])).toThrow(/at least one part/);
-    expect(() => buildMultipartRelated([{ contentType: 'a/b', body: enc('x') }], { boundary: 'bad boundary!' })).toThrow(/invalid boundary/);
-    expect(() => buildMultipartRelated([{ contentType: 'a/b', body: enc('x--B1y') }], { boundary: 'B1' })).toThrow(/contains the boundary/);
+    expect(() =>
+      buildMultipartRelated([{ contentType: 'a/b', body: enc('x') }], { boundary: 'bad boundary!' }),
+    ).toThrow(/invalid boundary/);
+    expect(() => buildMultipartRelated([{ contentType: 'a/b', body: enc('x--B1y') }], { boundary: 'B1' })).toThrow(
+      /contains the boundary/,
+    );
   });
 
   it('newBoundary draws 40 characters from the alphabet', () => {

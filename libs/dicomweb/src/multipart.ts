@@ -49,7 +49,8 @@ export function parseMediaType(header: string): MediaType {
         if (s[i] === '\\' && i + 1 < s.length) i++;
         value += s[i++];
       }
-      if (s[i] !== '"') throw new MultipartError(`Content-Type "${header.slice(0, 80)}" has an unterminated quoted parameter`);
+      if (s[i] !== '"')
+        throw new MultipartError(`Content-Type "${header.slice(0, 80)}" has an unterminated quoted parameter`);
       i++;
       while (i < s.length && s[i] !== ';') i++;
     } else {
@@ -121,7 +122,10 @@ export function parseMultipart(body: Uint8Array, boundary: string): MultipartPar
   if (indexOfBytes(body.subarray(0, dash.length), dash) === 0) pos = 0;
   else {
     const lf = indexOfBytes(body, enc.encode('\n--' + boundary));
-    if (lf < 0) throw new MultipartError(`the body holds no delimiter --${boundary.slice(0, 70)} (not this multipart message, or empty)`);
+    if (lf < 0)
+      throw new MultipartError(
+        `the body holds no delimiter --${boundary.slice(0, 70)} (not this multipart message, or empty)`,
+      );
     pos = lf + 1;
   }
   const delim = enc.encode('\n--' + boundary);
@@ -133,7 +137,9 @@ export function parseMultipart(body: Uint8Array, boundary: string): MultipartPar
     const start = afterEol(body, p);
     if (start < 0) {
       if (p + 2 > body.length)
-        throw new MultipartError(`truncated multipart body: it ends after part ${parts.length} without the closing delimiter`);
+        throw new MultipartError(
+          `truncated multipart body: it ends after part ${parts.length} without the closing delimiter`,
+        );
       throw new MultipartError(`malformed delimiter line after part ${parts.length}`);
     }
     const next = indexOfBytes(body, delim, start);
@@ -184,7 +190,9 @@ export interface OutgoingPart {
 }
 
 /** A random boundary (40 characters from the RFC 2046 boundary alphabet). */
-export function newBoundary(random: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n))): string {
+export function newBoundary(
+  random: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n)),
+): string {
   const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   return Array.from(random(40), (b) => alphabet[b % alphabet.length]).join('');
 }
@@ -199,11 +207,13 @@ export function buildMultipartRelated(
 ): { body: Uint8Array; contentType: string } {
   if (!parts.length) throw new MultipartError('a multipart message needs at least one part');
   const boundary = options.boundary ?? newBoundary();
-  if (!/^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/.test(boundary)) throw new MultipartError(`invalid boundary "${boundary.slice(0, 80)}"`);
+  if (!/^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/.test(boundary))
+    throw new MultipartError(`invalid boundary "${boundary.slice(0, 80)}"`);
   const dash = enc.encode('--' + boundary);
   const chunks: Uint8Array[] = [];
   for (const [i, p] of parts.entries()) {
-    if (indexOfBytes(p.body, dash) >= 0) throw new MultipartError(`part ${i + 1} contains the boundary; choose another`);
+    if (indexOfBytes(p.body, dash) >= 0)
+      throw new MultipartError(`part ${i + 1} contains the boundary; choose another`);
     const head = Object.entries({ 'Content-Type': p.contentType, ...(p.headers ?? {}) })
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');

@@ -18,7 +18,10 @@ import path from 'node:path';
 import { makeTempDir, removeDir } from './tmp';
 
 const BIN_CANDIDATES = ['/usr/sbin/Orthanc', '/usr/bin/Orthanc', '/usr/local/bin/Orthanc'];
-const PLUGIN_CANDIDATES = ['/usr/share/orthanc/plugins/libOrthancDicomWeb.so', '/usr/lib/orthanc/plugins/libOrthancDicomWeb.so'];
+const PLUGIN_CANDIDATES = [
+  '/usr/share/orthanc/plugins/libOrthancDicomWeb.so',
+  '/usr/lib/orthanc/plugins/libOrthancDicomWeb.so',
+];
 
 /** Path of the Orthanc executable (`ORTHANC_BIN`, Debian's /usr/sbin/Orthanc, or PATH), or null when absent. */
 export function findOrthanc(): string | null {
@@ -170,7 +173,10 @@ export async function startOrthanc(options: StartOrthancOptions = {}): Promise<O
   const startSeconds = (Date.now() - t0) / 1000;
 
   const rest = async (pathname: string, init: RequestInit = {}) => {
-    const r = await fetch(httpUrl + pathname, { ...init, headers: { authorization, ...(init.headers as Record<string, string>) } });
+    const r = await fetch(httpUrl + pathname, {
+      ...init,
+      headers: { authorization, ...(init.headers as Record<string, string>) },
+    });
     if (!r.ok) throw new Error(`Orthanc ${init.method ?? 'GET'} ${pathname}: HTTP ${r.status} ${await r.text()}`);
     return r;
   };

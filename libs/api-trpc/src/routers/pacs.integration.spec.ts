@@ -11,15 +11,30 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TRPCError } from '@trpc/server';
-import { createTestDatabase, findOrthanc, findOrthancDicomWebPlugin, startOrthanc, type OrthancServer, type TestDatabase } from '@hepatoscope/testing';
-import { createFixture, createServices, FIXTURE_PASSWORD, type Fixture, type Role, type Services } from '@hepatoscope/services';
+import {
+  createTestDatabase,
+  findOrthanc,
+  findOrthancDicomWebPlugin,
+  startOrthanc,
+  type OrthancServer,
+  type TestDatabase,
+} from '@hepatoscope/testing';
+import {
+  createFixture,
+  createServices,
+  FIXTURE_PASSWORD,
+  type Fixture,
+  type Role,
+  type Services,
+} from '@hepatoscope/services';
 import { decodeDicomSeg, encodeDicomSeries, encodeNifti, parseNifti, type Volume } from '@hepatoscope/imaging-io';
 import { generatePhantom } from '@hepatoscope/phantoms';
 import { createCaller } from '../root';
 import { createContext, type RequestInfo } from '../trpc';
 
 const available = !!findOrthanc() && !!findOrthancDicomWebPlugin();
-if (!available && process.env.CI) throw new Error('CI must run the Orthanc test: apt-get install orthanc orthanc-dicomweb');
+if (!available && process.env.CI)
+  throw new Error('CI must run the Orthanc test: apt-get install orthanc orthanc-dicomweb');
 if (!available)
   console.warn('SKIPPED pacs.integration.spec.ts: Orthanc is not installed (apt-get install orthanc orthanc-dicomweb)');
 const d = available ? describe : describe.skip;
@@ -34,7 +49,8 @@ let orthanc: OrthancServer;
 const timings: Record<string, number> = {};
 
 /** Source series uploaded to Orthanc: the volumes and their UIDs. */
-const src: { study: string; pv: { vol: Volume; uid: string }; art: { vol: Volume; uid: string }; mask: Uint8Array } = {} as never;
+const src: { study: string; pv: { vol: Volume; uid: string }; art: { vol: Volume; uid: string }; mask: Uint8Array } =
+  {} as never;
 let study2Uid = '';
 
 function req(token: string | null, csrf: string | null): RequestInfo {
@@ -79,7 +95,8 @@ const err = async (p: Promise<unknown>) => {
   expect(e).toBeInstanceOf(TRPCError);
   return e as TRPCError;
 };
-const seriesFiles = () => (fs.existsSync(path.join(t.filesDir, 'series')) ? fs.readdirSync(path.join(t.filesDir, 'series')).sort() : []);
+const seriesFiles = () =>
+  fs.existsSync(path.join(t.filesDir, 'series')) ? fs.readdirSync(path.join(t.filesDir, 'series')).sort() : [];
 
 beforeAll(async () => {
   if (!available) return;
@@ -92,7 +109,12 @@ beforeAll(async () => {
   const ph = generatePhantom({ seed: 11, dims: [48, 40, 10], spacing: [2.2, 2.4, 5], lesions: 2 }).timepoints[0]!;
   const pv = ph.phases.PORTAL_VENOUS as unknown as Volume;
   const art = ph.phases.ARTERIAL as unknown as Volume;
-  const pvEnc = encodeDicomSeries(pv, { patientId: 'PACS-0001', patientName: 'SYNTHETIC^PHANTOM', seriesDescription: 'PORTAL VENOUS', seriesNumber: 2 });
+  const pvEnc = encodeDicomSeries(pv, {
+    patientId: 'PACS-0001',
+    patientName: 'SYNTHETIC^PHANTOM',
+    seriesDescription: 'PORTAL VENOUS',
+    seriesNumber: 2,
+  });
   const artEnc = encodeDicomSeries(art, {
     patientId: 'PACS-0001',
     patientName: 'SYNTHETIC^PHANTOM',
@@ -101,12 +123,16 @@ beforeAll(async () => {
     studyInstanceUid: pvEnc.studyInstanceUid,
     frameOfReferenceUid: pvEnc.frameOfReferenceUid,
   });
-  const other = encodeDicomSeries(
-    { ...pv, dims: [48, 40, 2], data: pv.data.slice(0, 48 * 40 * 2) } as Volume,
-    { patientId: 'PACS-0002', patientName: 'OTHER^PATIENT' },
-  );
+  const other = encodeDicomSeries({ ...pv, dims: [48, 40, 2], data: pv.data.slice(0, 48 * 40 * 2) } as Volume, {
+    patientId: 'PACS-0002',
+    patientName: 'OTHER^PATIENT',
+  });
   study2Uid = other.studyInstanceUid;
-  Object.assign(src, { study: pvEnc.studyInstanceUid, pv: { vol: pv, uid: pvEnc.seriesInstanceUid }, art: { vol: art, uid: artEnc.seriesInstanceUid } });
+  Object.assign(src, {
+    study: pvEnc.studyInstanceUid,
+    pv: { vol: pv, uid: pvEnc.seriesInstanceUid },
+    art: { vol: art, uid: artEnc.seriesInstanceUid },
+  });
   const mask = new Uint8Array(ph.liverMask.data);
   for (let i = 0; i < mask.length; i++) if (ph.lesionMask.data[i]! > 0) mask[i] = 2;
   src.mask = mask;
@@ -132,10 +158,20 @@ d('PACS over DICOMweb against Orthanc', () => {
       url: orthanc.dicomWebUrl,
       auth: { type: 'basic', username: orthanc.credentials.username, password: orthanc.credentials.password },
     });
-    expect(v).toMatchObject({ configured: true, source: 'settings', url: orthanc.dicomWebUrl, authType: 'basic', username: 'hstest', hasSecret: true });
+    expect(v).toMatchObject({
+      configured: true,
+      source: 'settings',
+      url: orthanc.dicomWebUrl,
+      authType: 'basic',
+      username: 'hstest',
+      hasSecret: true,
+    });
     expect(JSON.stringify(await admin.pacs.settings())).not.toContain(orthanc.credentials.password);
     // re-saving without the password keeps it
-    await admin.pacs.setSettings({ url: orthanc.dicomWebUrl, auth: { type: 'basic', username: orthanc.credentials.username } });
+    await admin.pacs.setSettings({
+      url: orthanc.dicomWebUrl,
+      auth: { type: 'basic', username: orthanc.credentials.username },
+    });
     await expect(admin.pacs.testConnection()).resolves.toMatchObject({ ok: true, url: orthanc.dicomWebUrl });
     const clin = await callerAs('clinician');
     await expect(clin.pacs.settings()).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -155,13 +191,17 @@ d('PACS over DICOMweb against Orthanc', () => {
       imported: false,
       importedStudyId: null,
     });
-    expect((await clin.pacs.searchStudies({ patientName: 'synth' })).items.map((s) => s.patientId)).toEqual(['PACS-0001']);
+    expect((await clin.pacs.searchStudies({ patientName: 'synth' })).items.map((s) => s.patientId)).toEqual([
+      'PACS-0001',
+    ]);
     expect((await clin.pacs.searchStudies({ dateFrom: '2026-01-01', dateTo: '2026-01-01' })).items).toHaveLength(2);
     expect((await clin.pacs.searchStudies({ dateFrom: '2026-01-02' })).items).toHaveLength(0);
     const p1 = await clin.pacs.searchStudies({ pageSize: 1, page: 1 });
     const p2 = await clin.pacs.searchStudies({ pageSize: 1, page: 2 });
     expect([p1.hasMore, p2.hasMore]).toEqual([true, false]);
-    expect(new Set([p1.items[0]!.studyInstanceUid, p2.items[0]!.studyInstanceUid])).toEqual(new Set([src.study, study2Uid]));
+    expect(new Set([p1.items[0]!.studyInstanceUid, p2.items[0]!.studyInstanceUid])).toEqual(
+      new Set([src.study, study2Uid]),
+    );
     const bad = await err(clin.pacs.searchStudies({ dateFrom: '01/02/2026' }));
     expect(bad.code).toBe('BAD_REQUEST');
   });
@@ -169,7 +209,9 @@ d('PACS over DICOMweb against Orthanc', () => {
   it('a truncated WADO-RS answer fails the import and leaves nothing behind (no patient, study, series or file)', async () => {
     // A proxy in front of Orthanc that cuts the multipart body of one series short.
     const proxy = http.createServer(async (rq, rs) => {
-      const up = await fetch(orthanc.httpUrl + rq.url, { headers: { authorization: rq.headers.authorization ?? '', accept: rq.headers.accept ?? '*/*' } });
+      const up = await fetch(orthanc.httpUrl + rq.url, {
+        headers: { authorization: rq.headers.authorization ?? '', accept: rq.headers.accept ?? '*/*' },
+      });
       let body = Buffer.from(await up.arrayBuffer());
       if (rq.url!.endsWith(`/series/${src.art.uid}`)) body = body.subarray(0, body.length - 5000);
       rs.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/octet-stream' });
@@ -203,7 +245,9 @@ d('PACS over DICOMweb against Orthanc', () => {
 
   it('imports every series of the study onto a new patient (matched by PatientID), with the source geometry and voxels', async () => {
     const clin = await callerAs('clinician');
-    const r = await timed('import', () => clin.pacs.importStudy({ studyInstanceUid: src.study, timepoint: 'BASELINE' }));
+    const r = await timed('import', () =>
+      clin.pacs.importStudy({ studyInstanceUid: src.study, timepoint: 'BASELINE' }),
+    );
     expect(r.patientCreated).toBe(true);
     expect(r.series.map((s) => [s.seriesInstanceUid, s.instances]).sort()).toEqual(
       [
@@ -219,7 +263,13 @@ d('PACS over DICOMweb against Orthanc', () => {
     const detail = await clin.patients.get({ id: patientId }); // in the clinician's scope (care assignment)
     expect(detail.studies).toHaveLength(1);
     const st = await t.db.prisma.study.findUniqueOrThrow({ where: { id: r.studyId } });
-    expect(st).toMatchObject({ studyInstanceUid: src.study, origin: 'dicomweb', modality: 'CT', timepoint: 'BASELINE', synthetic: true });
+    expect(st).toMatchObject({
+      studyInstanceUid: src.study,
+      origin: 'dicomweb',
+      modality: 'CT',
+      timepoint: 'BASELINE',
+      synthetic: true,
+    });
     expect(st.date?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
 
     for (const s of r.series) {
@@ -243,8 +293,16 @@ d('PACS over DICOMweb against Orthanc', () => {
       expect(row.dims).toEqual([48, 40, 10]);
       row.origin.forEach((x, i) => expect(x).toBeCloseTo(source.origin[i]!, 6));
     }
-    const audit = await t.db.prisma.auditEvent.findFirst({ where: { action: 'pacs.import' }, orderBy: { seq: 'desc' } });
-    expect(audit).toMatchObject({ entityType: 'Patient', entityId: patientId, outcome: 'SUCCESS', userId: fx.users.clinician.id });
+    const audit = await t.db.prisma.auditEvent.findFirst({
+      where: { action: 'pacs.import' },
+      orderBy: { seq: 'desc' },
+    });
+    expect(audit).toMatchObject({
+      entityType: 'Patient',
+      entityId: patientId,
+      outcome: 'SUCCESS',
+      userId: fx.users.clinician.id,
+    });
     expect(audit!.details).toMatchObject({ studyInstanceUid: src.study, created: 2, patientCreated: true });
   });
 
@@ -267,7 +325,9 @@ d('PACS over DICOMweb against Orthanc', () => {
     expect(nf.code).toBe('NOT_FOUND');
     expect(nf.message).toMatch(/Study 1\.2\.3\.999 was not found in the PACS/);
     // an explicit target outside the clinician's scope is NOT_FOUND
-    expect((await err(clin.pacs.importStudy({ studyInstanceUid: study2Uid, patientId: fx.patients.p3 }))).code).toBe('NOT_FOUND');
+    expect((await err(clin.pacs.importStudy({ studyInstanceUid: study2Uid, patientId: fx.patients.p3 }))).code).toBe(
+      'NOT_FOUND',
+    );
   });
 
   it('exports a segmentation version as DICOM SEG referencing the source series (STOW-RS), decodable to the same mask', async () => {
@@ -276,24 +336,46 @@ d('PACS over DICOMweb against Orthanc', () => {
     fs.mkdirSync(path.join(t.filesDir, 'segmentations'), { recursive: true });
     const gz = gzipSync(encodeNifti(mask));
     const seg = await t.db.prisma.segmentation.create({
-      data: { seriesId: series.id, structure: 'LIVER', source: 'AUTO', maskUri: 'file:segmentations/pacs-test.nii.gz', sha256: 'x', labels: { '1': 'liver', '2': 'tumour' } },
+      data: {
+        seriesId: series.id,
+        structure: 'LIVER',
+        source: 'AUTO',
+        maskUri: 'file:segmentations/pacs-test.nii.gz',
+        sha256: 'x',
+        labels: { '1': 'liver', '2': 'tumour' },
+      },
     });
     fs.writeFileSync(path.join(t.filesDir, 'segmentations', 'pacs-test.nii.gz'), gz);
     const before = (await orthanc.json<string[]>('/instances')).length;
     const clin = await callerAs('clinician');
     const r = await timed('exportSeg', () => clin.pacs.exportSegmentation({ segmentationId: seg.id }));
-    expect(r).toMatchObject({ studyInstanceUid: src.study, referencedSeriesInstanceUid: src.pv.uid, sopClassUid: SOP_SEG, status: 200 });
+    expect(r).toMatchObject({
+      studyInstanceUid: src.study,
+      referencedSeriesInstanceUid: src.pv.uid,
+      sopClassUid: SOP_SEG,
+      status: 200,
+    });
     expect(r.segments).toEqual([
       { number: 1, label: 1, name: 'liver' },
       { number: 2, label: 2, name: 'tumour' },
     ]);
     const ids = await orthanc.json<string[]>('/instances');
     expect(ids.length).toBe(before + 1);
-    const [hit] = await orthanc.json<Array<{ ID: string; Type: string }>>('/tools/lookup', { method: 'POST', body: r.sopInstanceUid });
+    const [hit] = await orthanc.json<Array<{ ID: string; Type: string }>>('/tools/lookup', {
+      method: 'POST',
+      body: r.sopInstanceUid,
+    });
     expect(hit!.Type).toBe('Instance');
     const tags = await orthanc.json<Record<string, unknown>>(`/instances/${hit!.ID}/simplified-tags`);
-    expect(tags).toMatchObject({ SOPClassUID: SOP_SEG, StudyInstanceUID: src.study, PatientID: 'PACS-0001', Modality: 'SEG' });
-    expect((tags.ReferencedSeriesSequence as Array<{ SeriesInstanceUID: string }>)[0]!.SeriesInstanceUID).toBe(src.pv.uid);
+    expect(tags).toMatchObject({
+      SOPClassUID: SOP_SEG,
+      StudyInstanceUID: src.study,
+      PatientID: 'PACS-0001',
+      Modality: 'SEG',
+    });
+    expect((tags.ReferencedSeriesSequence as Array<{ SeriesInstanceUID: string }>)[0]!.SeriesInstanceUID).toBe(
+      src.pv.uid,
+    );
     const bytes = new Uint8Array(await (await orthanc.rest(`/instances/${hit!.ID}/file`)).arrayBuffer());
     const decoded = decodeDicomSeg(bytes, 'orthanc-seg', src.pv.vol);
     let diff = 0;
@@ -305,10 +387,15 @@ d('PACS over DICOMweb against Orthanc', () => {
     timings.segForegroundVoxels = fg;
     expect(fg).toBeGreaterThan(500);
     expect(diff).toBe(0);
-    const audit = await t.db.prisma.auditEvent.findFirst({ where: { action: 'pacs.exportSegmentation' }, orderBy: { seq: 'desc' } });
+    const audit = await t.db.prisma.auditEvent.findFirst({
+      where: { action: 'pacs.exportSegmentation' },
+      orderBy: { seq: 'desc' },
+    });
     expect(audit).toMatchObject({ entityType: 'Segmentation', entityId: seg.id, outcome: 'SUCCESS' });
     // a series without DICOM UIDs cannot be referenced
-    expect((await err(clin.pacs.exportSegmentation({ segmentationId: fx.segmentationId }))).message).toMatch(/no DICOM Study\/SeriesInstanceUID/);
+    expect((await err(clin.pacs.exportSegmentation({ segmentationId: fx.segmentationId }))).message).toMatch(
+      /no DICOM Study\/SeriesInstanceUID/,
+    );
   });
 
   it('exports the structured report as Encapsulated PDF into the study; exporting again replaces it', async () => {
@@ -317,7 +404,10 @@ d('PACS over DICOMweb against Orthanc', () => {
     const before = (await orthanc.json<string[]>('/instances')).length;
     const r = await timed('exportReport', () => clin.pacs.exportReport({ reportId: rep.id }));
     expect(r).toMatchObject({ studyInstanceUid: src.study, sopClassUid: SOP_PDF, patientId });
-    const [hit] = await orthanc.json<Array<{ ID: string }>>('/tools/lookup', { method: 'POST', body: r.sopInstanceUid });
+    const [hit] = await orthanc.json<Array<{ ID: string }>>('/tools/lookup', {
+      method: 'POST',
+      body: r.sopInstanceUid,
+    });
     const tags = await orthanc.json<Record<string, string>>(`/instances/${hit!.ID}/simplified-tags`);
     expect(tags).toMatchObject({
       SOPClassUID: SOP_PDF,
@@ -345,7 +435,10 @@ d('PACS over DICOMweb against Orthanc', () => {
     const admin = await callerAs('admin');
     const clin = await callerAs('clinician');
     try {
-      await admin.pacs.setSettings({ url: orthanc.dicomWebUrl, auth: { type: 'basic', username: 'hstest', password: 'not-the-password' } });
+      await admin.pacs.setSettings({
+        url: orthanc.dicomWebUrl,
+        auth: { type: 'basic', username: 'hstest', password: 'not-the-password' },
+      });
       const e401 = await err(clin.pacs.searchStudies({}));
       expect(e401.code).toBe('SERVICE_UNAVAILABLE');
       expect(e401.message).toMatch(/HTTP 401 \(check the PACS credentials\)/);

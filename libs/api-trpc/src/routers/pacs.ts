@@ -14,7 +14,10 @@ const matchText = z
   .string()
   .trim()
   .max(64)
-  .refine((v) => ![...v].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20), 'must be printable text without backslashes');
+  .refine(
+    (v) => ![...v].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20),
+    'must be printable text without backslashes',
+  );
 
 export const pacsSettingsInput = z.object({
   /** DICOMweb root (`http(s)://host:port/dicom-web`), or null to remove the saved settings. */
@@ -23,7 +26,11 @@ export const pacsSettingsInput = z.object({
     .discriminatedUnion('type', [
       z.object({ type: z.literal('none') }),
       /** Omit password to keep the stored one. */
-      z.object({ type: z.literal('basic'), username: z.string().min(1).max(200), password: z.string().max(500).optional() }),
+      z.object({
+        type: z.literal('basic'),
+        username: z.string().min(1).max(200),
+        password: z.string().max(500).optional(),
+      }),
       /** Omit token to keep the stored one. */
       z.object({ type: z.literal('bearer'), token: z.string().min(1).max(4000).optional() }),
     ])
@@ -106,7 +113,15 @@ export const pacsRouter = router({
         entity: 'Patient',
         id: (input, out) => pid(input, out) ?? (input as { patientId?: string })?.patientId ?? null,
         details: (input, out) => {
-          const o = out as { studyId?: string; series?: unknown[]; skipped?: unknown[]; failed?: unknown[]; patientCreated?: boolean } | undefined;
+          const o = out as
+            | {
+                studyId?: string;
+                series?: unknown[];
+                skipped?: unknown[];
+                failed?: unknown[];
+                patientCreated?: boolean;
+              }
+            | undefined;
           return {
             studyInstanceUid: (input as { studyInstanceUid?: string })?.studyInstanceUid,
             studyId: o?.studyId,

@@ -48,13 +48,18 @@ describe('buildEncapsulatedPdf', () => {
     expect(ds.uint32('x00420015')).toBe(odd.length);
     const el = ds.elements['x00420011']!;
     expect(el.length).toBe(odd.length + 1); // padded to even
-    expect(Buffer.from(ds.byteArray.subarray(el.dataOffset, el.dataOffset + odd.length)).equals(Buffer.from(odd))).toBe(true);
+    expect(Buffer.from(ds.byteArray.subarray(el.dataOffset, el.dataOffset + odd.length)).equals(Buffer.from(odd))).toBe(
+      true,
+    );
   });
 
   it('refuses bytes that are not a PDF; leaves malformed dates empty instead of writing bad DA values', () => {
     expect(() => buildEncapsulatedPdf(new TextEncoder().encode('<html>'), meta)).toThrow(DomainError);
     const pdf = renderTextPdf('x');
-    const ds = parseDicomFile(buildEncapsulatedPdf(pdf, { ...meta, studyDate: '1st of May', patientSex: 'X' }), 'p').dataSet;
+    const ds = parseDicomFile(
+      buildEncapsulatedPdf(pdf, { ...meta, studyDate: '1st of May', patientSex: 'X' }),
+      'p',
+    ).dataSet;
     expect(ds.string('x00080020') ?? '').toBe('');
     expect(ds.string('x00100040') ?? '').toBe('');
   });
@@ -87,11 +92,21 @@ describe('qidoDateRange', () => {
 
 describe('segmentInfoFor', () => {
   it('codes liver labels as Liver and lesion/tumour labels as Neoplasm; algorithm type from the source', () => {
-    expect(segmentInfoFor(1, 'liver', 'LIVER', 'AUTO')).toMatchObject({ label: 1, type: { CodeValue: '10200004' }, algorithmType: 'AUTOMATIC' });
+    expect(segmentInfoFor(1, 'liver', 'LIVER', 'AUTO')).toMatchObject({
+      label: 1,
+      type: { CodeValue: '10200004' },
+      algorithmType: 'AUTOMATIC',
+    });
     expect(segmentInfoFor(2, 'tumour', 'LIVER', 'AUTO')).toMatchObject({ type: { CodeValue: '108369006' } });
-    expect(segmentInfoFor(1, 'L1 (hcc)', 'LESION', 'MANUAL')).toMatchObject({ type: { CodeValue: '108369006' }, algorithmType: 'MANUAL' });
+    expect(segmentInfoFor(1, 'L1 (hcc)', 'LESION', 'MANUAL')).toMatchObject({
+      type: { CodeValue: '108369006' },
+      algorithmType: 'MANUAL',
+    });
     expect(segmentInfoFor(1, 'L1 (hcc)', 'LESION', 'MANUAL')).not.toHaveProperty('algorithmName');
-    expect(segmentInfoFor(3, '', 'LESION', 'SEMI_AUTO')).toMatchObject({ name: 'Label 3', algorithmType: 'SEMIAUTOMATIC' });
+    expect(segmentInfoFor(3, '', 'LESION', 'SEMI_AUTO')).toMatchObject({
+      name: 'Label 3',
+      algorithmType: 'SEMIAUTOMATIC',
+    });
   });
 });
 
@@ -103,7 +118,10 @@ describe('pacsError', () => {
       message: expect.stringMatching(/^PACS unreachable while trying to import study 1\.2: .*ECONNREFUSED/),
     });
     expect(m(new DicomwebError('timeout', 't'))).toMatchObject({ code: 'UNAVAILABLE' });
-    expect(m(new DicomwebError('http', 'HTTP 500', 500))).toMatchObject({ code: 'UNAVAILABLE', details: { status: 500 } });
+    expect(m(new DicomwebError('http', 'HTTP 500', 500))).toMatchObject({
+      code: 'UNAVAILABLE',
+      details: { status: 500 },
+    });
     expect(m(new DicomwebError('not-found', 'HTTP 404', 404))).toMatchObject({ code: 'NOT_FOUND' });
     expect(m(new DicomwebError('protocol', 'truncated multipart body'))).toMatchObject({
       code: 'UNAVAILABLE',

@@ -54,7 +54,17 @@ export const SOP_ENCAPSULATED_PDF = '1.2.840.10008.5.1.4.1.1.104.1';
 
 /** Modalities of series that are not images (skipped on import). */
 const NON_IMAGE = new Set(['SEG', 'SR', 'DOC', 'PR', 'KO', 'RTSTRUCT', 'RTPLAN', 'RTDOSE', 'REG', 'OT']);
-const PHASES = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED', 'HEPATOBILIARY', 'T2', 'DWI', 'ADC', 'OTHER'] as const;
+const PHASES = [
+  'NATIVE',
+  'ARTERIAL',
+  'PORTAL_VENOUS',
+  'DELAYED',
+  'HEPATOBILIARY',
+  'T2',
+  'DWI',
+  'ADC',
+  'OTHER',
+] as const;
 const MODALITIES = ['CT', 'MR', 'US'] as const;
 type Timepoint = 'BASELINE' | 'PRE_TACE' | 'POST_TACE' | 'FOLLOW_UP' | 'OTHER';
 
@@ -109,7 +119,8 @@ const isoToDa = (iso: string) => iso.replace(/-/g, '');
 export function qidoDateRange(from?: string, to?: string): string | undefined {
   if (!from && !to) return undefined;
   for (const d of [from, to]) {
-    if (d && !/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new DomainError('INVALID', `date ${d.slice(0, 20)} is not YYYY-MM-DD`);
+    if (d && !/^\d{4}-\d{2}-\d{2}$/.test(d))
+      throw new DomainError('INVALID', `date ${d.slice(0, 20)} is not YYYY-MM-DD`);
   }
   if (from && to && from > to) throw new DomainError('INVALID', `dateFrom ${from} is after dateTo ${to}`);
   if (from && to && from === to) return isoToDa(from);
@@ -289,7 +300,12 @@ export function createPacsService(
         'No PACS is configured: an administrator sets the DICOMweb URL (pacs.setSettings) or the server sets HEPATOSCOPE_DICOMWEB_URL',
       );
     try {
-      return createDicomwebClient({ baseUrl: s.url, auth: s.auth, timeoutMs: s.timeoutMs ?? DEFAULT_TIMEOUT_MS, fetch: options.fetch });
+      return createDicomwebClient({
+        baseUrl: s.url,
+        auth: s.auth,
+        timeoutMs: s.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        fetch: options.fetch,
+      });
     } catch (e) {
       const where = source === 'env' ? 'HEPATOSCOPE_DICOMWEB_URL' : 'the PACS settings';
       throw new DomainError('INVALID', `${where}: ${(e as Error).message}`);
@@ -330,7 +346,10 @@ export function createPacsService(
     }
     const pid = study.patientId?.trim();
     if (!pid)
-      throw new DomainError('INVALID', `Study ${study.studyInstanceUid} has no PatientID; pass patientId to choose the patient`);
+      throw new DomainError(
+        'INVALID',
+        `Study ${study.studyInstanceUid} has no PatientID; pass patientId to choose the patient`,
+      );
     const match = await prisma.patient.findUnique({ where: { pseudoId: pid }, select: { id: true } });
     if (!match) return { patientId: null, createPseudoId: pid };
     try {
@@ -368,7 +387,8 @@ export function createPacsService(
       if (a.type === 'basic') {
         const password = a.password ?? (prev?.auth.type === 'basic' ? prev.auth.password : undefined);
         if (!a.username) throw new DomainError('INVALID', 'auth.username is required for basic authentication');
-        if (password === undefined) throw new DomainError('INVALID', 'auth.password is required for basic authentication');
+        if (password === undefined)
+          throw new DomainError('INVALID', 'auth.password is required for basic authentication');
         auth = { type: 'basic', username: a.username, password };
       } else if (a.type === 'bearer') {
         const token = a.token ?? (prev?.auth.type === 'bearer' ? prev.auth.token : undefined);
@@ -456,7 +476,8 @@ export function createPacsService(
         select: { id: true, seriesInstanceUid: true },
       });
       const storedBy = new Map(stored.map((s) => [s.seriesInstanceUid, s.id]));
-      const skipped: Array<{ seriesInstanceUid: string; modality: string | null; reason: string; seriesId?: string }> = [];
+      const skipped: Array<{ seriesInstanceUid: string; modality: string | null; reason: string; seriesId?: string }> =
+        [];
       const failed: Array<{ seriesInstanceUid: string; error: string }> = [];
       type Ready = {
         id: string;
@@ -476,15 +497,26 @@ export function createPacsService(
       for (const s of seriesList) {
         const modality = s.modality?.toUpperCase() ?? null;
         if (modality && NON_IMAGE.has(modality)) {
-          skipped.push({ seriesInstanceUid: s.seriesInstanceUid, modality, reason: `not an image series (modality ${modality})` });
+          skipped.push({
+            seriesInstanceUid: s.seriesInstanceUid,
+            modality,
+            reason: `not an image series (modality ${modality})`,
+          });
           continue;
         }
         const have = storedBy.get(s.seriesInstanceUid);
         if (have) {
-          skipped.push({ seriesInstanceUid: s.seriesInstanceUid, modality, reason: 'already imported', seriesId: have });
+          skipped.push({
+            seriesInstanceUid: s.seriesInstanceUid,
+            modality,
+            reason: 'already imported',
+            seriesId: have,
+          });
           continue;
         }
-        const bytes = await call(`retrieve series ${s.seriesInstanceUid}`, () => c.retrieveSeries(uid, s.seriesInstanceUid));
+        const bytes = await call(`retrieve series ${s.seriesInstanceUid}`, () =>
+          c.retrieveSeries(uid, s.seriesInstanceUid),
+        );
         try {
           const files: DicomFile[] = bytes.map((b, i) => parseDicomFile(b, `${s.seriesInstanceUid}#${i + 1}`));
           await loadCodecs(files.map((f) => f.transferSyntax));
@@ -512,7 +544,10 @@ export function createPacsService(
         if (failed.length)
           throw new DomainError(
             'INVALID',
-            `No series of study ${uid} could be assembled: ${failed.map((f) => f.error).join('; ').slice(0, 500)}`,
+            `No series of study ${uid} could be assembled: ${failed
+              .map((f) => f.error)
+              .join('; ')
+              .slice(0, 500)}`,
             { failed },
           );
         throw new DomainError('INVALID', `Study ${uid} holds no image series to import`, { skipped });
@@ -532,22 +567,29 @@ export function createPacsService(
           await fs.promises.rename(tmp, final);
           written.push(final);
         }
-        const modality = ready.map((r) => r.modality).find((m) => (MODALITIES as readonly string[]).includes(m ?? '')) as
-          | (typeof MODALITIES)[number]
-          | undefined;
+        const modality = ready
+          .map((r) => r.modality)
+          .find((m) => (MODALITIES as readonly string[]).includes(m ?? '')) as (typeof MODALITIES)[number] | undefined;
         const synthetic = ready.some((r) => r.synthetic);
         created = await prisma.$transaction(async (tx) => {
           let patientId = target.patientId;
           let patientCreated = false;
           if (!patientId) {
-            const sex = { M: 'MALE', F: 'FEMALE', O: 'OTHER' }[study.patientSex ?? ''] as 'MALE' | 'FEMALE' | 'OTHER' | undefined;
+            const sex = { M: 'MALE', F: 'FEMALE', O: 'OTHER' }[study.patientSex ?? ''] as
+              'MALE' | 'FEMALE' | 'OTHER' | undefined;
             patientId = (
               await tx.patient.create({
-                data: { pseudoId: target.createPseudoId!, sourceDataset: 'dicomweb', sourceId: target.createPseudoId, sex: sex ?? 'UNKNOWN' },
+                data: {
+                  pseudoId: target.createPseudoId!,
+                  sourceDataset: 'dicomweb',
+                  sourceId: target.createPseudoId,
+                  sex: sex ?? 'UNKNOWN',
+                },
               })
             ).id;
             patientCreated = true;
-            if (actor.role === 'CLINICIAN') await tx.careAssignment.create({ data: { userId: actor.userId, patientId } });
+            if (actor.role === 'CLINICIAN')
+              await tx.careAssignment.create({ data: { userId: actor.userId, patientId } });
           }
           const studyId =
             existing?.id ??
@@ -593,7 +635,10 @@ export function createPacsService(
       } catch (e) {
         await Promise.all(written.map((f) => fs.promises.rm(f, { force: true })));
         if ((e as { code?: string }).code === 'P2002')
-          throw new DomainError('CONFLICT', `Study ${uid} was imported concurrently by another request; retry to pick up what is missing`);
+          throw new DomainError(
+            'CONFLICT',
+            `Study ${uid} was imported concurrently by another request; retry to pick up what is missing`,
+          );
         throw e;
       }
       return {
@@ -643,10 +688,16 @@ export function createPacsService(
         const raw = await fs.promises.readFile(resolveStorageUri(deps.filesDir, seg.maskUri));
         mask = parseNifti(raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw, 'mask');
       } catch (e) {
-        throw new DomainError('UNAVAILABLE', `The mask of segmentation ${seg.id} cannot be read: ${(e as Error).message}`);
+        throw new DomainError(
+          'UNAVAILABLE',
+          `The mask of segmentation ${seg.id} cannot be read: ${(e as Error).message}`,
+        );
       }
       if (mask.dims.some((d, i) => d !== series.dims[i]))
-        throw new DomainError('INVALID', `The mask grid ${mask.dims.join('×')} differs from the series grid ${series.dims.join('×')}`);
+        throw new DomainError(
+          'INVALID',
+          `The mask grid ${mask.dims.join('×')} differs from the series grid ${series.dims.join('×')}`,
+        );
       // The series geometry from the database (double precision) with the mask's labels.
       const labelmap = createVolume({
         data: mask.data,
@@ -665,7 +716,9 @@ export function createPacsService(
       const labels = new Map<number, string>(named);
       for (const l of present) if (!labels.has(l)) labels.set(l, `Label ${l}`);
       if (!labels.size) throw new DomainError('INVALID', `Segmentation ${seg.id} has no labels to export`);
-      const segments = [...labels.entries()].sort((a, b) => a[0] - b[0]).map(([l, n]) => segmentInfoFor(l, n, seg.structure, seg.source));
+      const segments = [...labels.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([l, n]) => segmentInfoFor(l, n, seg.structure, seg.source));
       let bytes: Uint8Array;
       try {
         bytes = encodeDicomSeg(labelmap, segments, refs, {
@@ -673,12 +726,18 @@ export function createPacsService(
           seriesNumber: 300 + Math.min(seg.version, 99),
         });
       } catch (e) {
-        throw new DomainError('INVALID', `The segmentation cannot be encoded against the PACS series: ${(e as Error).message}`);
+        throw new DomainError(
+          'INVALID',
+          `The segmentation cannot be encoded against the PACS series: ${(e as Error).message}`,
+        );
       }
       const ds = parseDicomFile(bytes, 'seg').dataSet;
       const result = await call(`store the DICOM SEG in study ${studyUid}`, () => c.store([bytes], studyUid));
       if (result.failed.length || !result.stored.length)
-        throw new DomainError('UNAVAILABLE', `The PACS did not store the DICOM SEG (failure reason ${result.failed[0]?.reason ?? 'unknown'})`);
+        throw new DomainError(
+          'UNAVAILABLE',
+          `The PACS did not store the DICOM SEG (failure reason ${result.failed[0]?.reason ?? 'unknown'})`,
+        );
       return {
         segmentationId: seg.id,
         studyInstanceUid: studyUid,
@@ -709,7 +768,9 @@ export function createPacsService(
       const study = await prisma.study.findFirst({
         where: {
           patientId: pdf.patientId,
-          ...(input.studyInstanceUid ? { studyInstanceUid: input.studyInstanceUid } : { studyInstanceUid: { not: null } }),
+          ...(input.studyInstanceUid
+            ? { studyInstanceUid: input.studyInstanceUid }
+            : { studyInstanceUid: { not: null } }),
         },
         orderBy: [{ date: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }],
         select: { studyInstanceUid: true, synthetic: true },
@@ -745,7 +806,10 @@ export function createPacsService(
       });
       const result = await call(`store the report in study ${studyUid}`, () => c.store([bytes], studyUid));
       if (result.failed.length || !result.stored.length)
-        throw new DomainError('UNAVAILABLE', `The PACS did not store the report (failure reason ${result.failed[0]?.reason ?? 'unknown'})`);
+        throw new DomainError(
+          'UNAVAILABLE',
+          `The PACS did not store the report (failure reason ${result.failed[0]?.reason ?? 'unknown'})`,
+        );
       return {
         reportId: report.id,
         patientId: pdf.patientId,
