@@ -2,7 +2,7 @@
  * Inference benchmark (prints figures; never run by the tests):
  *
  *   npx tsx libs/inference/src/bench.ts [--providers cpu,webgpu] [--size 512] [--slices 100] [--heldout 8] [--batch 8]
- *     [--repeat 3] [--tta]
+ *     [--repeat 3] [--tta]   (--size 0 skips the CT-sized part)
  *
  * 1. Per provider: the bundled liver → tumour cascade on one CT-sized phantom (default 512×512×100):
  *    total time, time inside session.run and the share outside it, slices/s, Dice against the phantom's
@@ -40,6 +40,51 @@ async function main() {
   const batch = Number(values.batch);
   const threads = values.threads ? Number(values.threads) : undefined;
   console.log(`# inference bench — ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, node ${process.version}`);
+  if (size > 0) await ctSized(size, nz, batch, threads, values);
+  const n = Number(values.heldout);
+  if (n > 0) {
+    console.log(
+      `\n## held-out phantoms (128×128×40, seeds 20000…${20000 + n - 1}, CPU${values.tta ? ', flip TTA' : ''})`,
+    );
+    const cascade = await SegmentationCascade.load(values.model, { providers: ['cpu'], intraOpNumThreads: threads });
+    const rows: number[][] = [];
+    console.log('| seed | phase | lesions | liver Dice | liver HD95 mm | tumour Dice | tumour HD95 mm |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (let s = 20000; s < 20000 + n; s++) {
+      const h = simplePhantom(s, 128, 40);
+      const r = await cascade.segment({ data: h.data, dims: h.dims, spacing: h.spacing }, { tta: values.tta });
+      const pl = bin(r.labels, (v) => v > 0);
+      const gl = bin(h.labels, (v) => v > 0);
+      const pt = bin(r.labels, (v) => v === 2);
+      const gt = bin(h.labels, (v) => v === 2);
+      const hasT = gt.some((v) => v === 1);
+      const row = [
+        dice(pl, gl),
+        hd95(pl, gl, h.dims, h.spacing),
+        hasT ? dice(pt, gt) : NaN,
+        hasT ? hd95(pt, gt, h.dims, h.spacing) : NaN,
+      ];
+      rows.push(row);
+      console.log(
+        `| ${s} | ${h.phase} | ${h.lesions.length} | ${row.map((v) => (Number.isNaN(v) ? '—' : v.toFixed(3))).join(' | ')} |`,
+      );
+    }
+    const mean = (k: number) => {
+      const v = rows.map((r) => r[k]).filter((x) => Number.isFinite(x));
+      return v.length ? (v.reduce((a, b) => a + b, 0) / v.length).toFixed(3) : '—';
+    };
+    console.log(`| mean | | | ${mean(0)} | ${mean(1)} | ${mean(2)} | ${mean(3)} |`);
+  }
+}
+
+/** Part 1: the CT-sized phantom per provider (skipped with --size 0). */
+async function ctSized(
+  size: number,
+  nz: number,
+  batch: number,
+  threads: number | undefined,
+  values: { providers: string; model: string; repeat: string; tta: boolean },
+): Promise<void> {
   const t0 = performance.now();
   const ph = simplePhantom(424242, size, nz, 'PORTAL_VENOUS');
   console.log(
@@ -103,39 +148,6 @@ async function main() {
     );
     await cascade.liver.release();
     await cascade.tumour?.release();
-  }
-
-  const n = Number(values.heldout);
-  if (n > 0) {
-    console.log(`\n## held-out phantoms (128×128×40, seeds 20000…${20000 + n - 1}, CPU)`);
-    const cascade = await SegmentationCascade.load(values.model, { providers: ['cpu'], intraOpNumThreads: threads });
-    const rows: number[][] = [];
-    console.log('| seed | phase | lesions | liver Dice | liver HD95 mm | tumour Dice | tumour HD95 mm |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
-    for (let s = 20000; s < 20000 + n; s++) {
-      const h = simplePhantom(s, 128, 40);
-      const r = await cascade.segment({ data: h.data, dims: h.dims, spacing: h.spacing });
-      const pl = bin(r.labels, (v) => v > 0);
-      const gl = bin(h.labels, (v) => v > 0);
-      const pt = bin(r.labels, (v) => v === 2);
-      const gt = bin(h.labels, (v) => v === 2);
-      const hasT = gt.some((v) => v === 1);
-      const row = [
-        dice(pl, gl),
-        hd95(pl, gl, h.dims, h.spacing),
-        hasT ? dice(pt, gt) : NaN,
-        hasT ? hd95(pt, gt, h.dims, h.spacing) : NaN,
-      ];
-      rows.push(row);
-      console.log(
-        `| ${s} | ${h.phase} | ${h.lesions.length} | ${row.map((v) => (Number.isNaN(v) ? '—' : v.toFixed(3))).join(' | ')} |`,
-      );
-    }
-    const mean = (k: number) => {
-      const v = rows.map((r) => r[k]).filter((x) => Number.isFinite(x));
-      return v.length ? (v.reduce((a, b) => a + b, 0) / v.length).toFixed(3) : '—';
-    };
-    console.log(`| mean | | | ${mean(0)} | ${mean(1)} | ${mean(2)} | ${mean(3)} |`);
   }
 }
 

@@ -66,6 +66,31 @@ test('infer writes a LiTS mask and lesion instances on the image grid', async ()
   expect(printed.model).toBe('liver-tumour-cascade@1.0.0');
 }, 300_000);
 
+test('--tta averages the flips the tumour manifest lists; the liver (no flips) is unchanged', async () => {
+  const plain = join(dir, 'plain.nii.gz');
+  const tta = join(dir, 'tta.nii.gz');
+  const args = ['--image', image, '--providers', 'cpu', '--quiet'];
+  const log = jest.spyOn(console, 'log').mockImplementation(() => {});
+  expect(await infer.run([...args, '--out', plain])).toBe(0);
+  expect(await infer.run([...args, '--out', tta, '--tta'])).toBe(0);
+  log.mockRestore();
+  const a = parseNifti(readFileSync(plain), plain).data as Uint8Array;
+  const b = parseNifti(readFileSync(tta), tta).data as Uint8Array;
+  const bin = (x: Uint8Array, f: (v: number) => boolean) => Uint8Array.from(x, (v) => (f(v) ? 1 : 0));
+  // the liver stage has no ttaFlips: the liver (labels 1 ∪ 2) is identical
+  expect(Buffer.from(bin(a, (v) => v > 0)).equals(Buffer.from(bin(b, (v) => v > 0)))).toBe(true);
+  // the tumour stage averaged a y-flipped prediction: a different, still sensible tumour mask
+  expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+  const tumourTruth = bin(truth, (v) => v === 2);
+  expect(
+    dice(
+      bin(b, (v) => v === 2),
+      tumourTruth,
+    ),
+  ).toBeGreaterThan(0.2);
+  await expect(infer.run([...args, '--out', tta, '--overlap', '1.5'])).rejects.toThrow(/--overlap must be a number/);
+}, 300_000);
+
 describe('bad input', () => {
   test('missing arguments and bad extensions are user errors', async () => {
     await expect(infer.run(['--out', 'x.nii.gz'])).rejects.toThrow(/--image is required/);

@@ -15,6 +15,8 @@ const usage = `Usage: hepatoscope infer --image IMAGE --out MASK.nii.gz [options
   --providers LIST    execution providers in order, e.g. cuda,webgpu,cpu (default: $HEPATOSCOPE_ORT_PROVIDERS or cpu)
   --batch N           slices per inference call (default 8)
   --liver-only        skip the tumour stage
+  --tta               flip test-time augmentation: average the flips each model's manifest lists (input.ttaFlips)
+  --overlap F         sliding-window overlap 0..0.9 for patch models (default 0.5)
   --json              print the summary as JSON
   --quiet             no progress on stderr`;
 
@@ -35,6 +37,8 @@ const infer: Command = {
           providers: { type: 'string' },
           batch: { type: 'string' },
           'liver-only': { type: 'boolean' },
+          tta: { type: 'boolean' },
+          overlap: { type: 'string' },
           json: { type: 'boolean' },
           quiet: { type: 'boolean' },
         },
@@ -51,6 +55,10 @@ const infer: Command = {
     const batch = values.batch === undefined ? 8 : Number(values.batch);
     if (!Number.isInteger(batch) || batch < 1 || batch > 256)
       throw new CliError(`infer: --batch must be an integer 1..256, got "${values.batch}"`);
+
+    const overlap = values.overlap === undefined ? 0.5 : Number(values.overlap);
+    if (!(overlap >= 0 && overlap <= 0.9))
+      throw new CliError(`infer: --overlap must be a number 0..0.9, got "${values.overlap}"`);
 
     const fs = await import('node:fs');
     const path = await import('node:path');
@@ -77,6 +85,8 @@ const infer: Command = {
     const result = await cascade.segment(image, {
       batchSize: batch,
       liverOnly: values['liver-only'],
+      tta: values.tta,
+      overlap,
       onProgress: (p) => {
         const pct = Math.floor(p.fraction * 100);
         if (pct >= last + 10 || p.stage === 'done') {

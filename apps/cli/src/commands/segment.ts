@@ -18,6 +18,7 @@ const USAGE = `Usage: hepatoscope segment --image IMAGE --out MASK [--method cla
   --out FILE         output label mask (.nii, .nii.gz or .nrrd): 0 background, 1 liver, 2 tumour
   --method M         classical (default) or onnx
   --model DIR        ONNX cascade/model directory (onnx; default: the bundled cascade)
+  --tta              onnx: flip test-time augmentation (the flips each model's manifest lists)
   --seed x,y,z       region growing from this voxel (0-based indices i,j,k) instead of automatic segmentation
   --label N          label of the grown region (default 1)
   --multiplier M     region growing window = mean ± M·SD (default 2.5; 2 suits lesions)
@@ -39,6 +40,7 @@ const OPTIONS = {
   instances: { type: 'string' },
   'min-lesion': { type: 'string' },
   providers: { type: 'string' },
+  tta: { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
 } as const;
@@ -106,6 +108,7 @@ const segment: Command = {
         throw new CliError(`segment: ${(e as Error).message}`);
       }
       const r = await cascade.segment(image, {
+        tta: values.tta,
         onProgress: (p) => log(`segment: ${p.stage} ${Math.round(p.fraction * 100)} %`),
       });
       labels = r.labels;
