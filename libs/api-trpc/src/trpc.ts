@@ -111,6 +111,29 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** The path of the first string or key holding U+0000 in `v`, or null. */
+function nulPath(v: unknown, p: string, depth = 0): string | null {
+  if (typeof v === 'string') return v.includes('\0') ? p || '(input)' : null;
+  if (depth > 32 || !v || typeof v !== 'object') return null;
+  for (const [k, x] of Object.entries(v)) {
+    const here = p ? `${p}.${k}` : k;
+    if (k.includes('\0')) return here;
+    const r = nulPath(x, here, depth + 1);
+    if (r) return r;
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000: a NUL anywhere in the input is refused here (BAD_REQUEST naming
+ * where), instead of failing in the database driver as an internal error. Found by the tRPC fuzzer.
+ */
+const rejectNul = t.middleware(async ({ next, getRawInput }) => {
+  const at = nulPath(await getRawInput().catch(() => undefined), '');
+  if (at) throw new TRPCError({ code: 'BAD_REQUEST', message: `Input field ${at.replace(/\0/g, '\\0').slice(0, 120)} contains a NUL character (U+0000), which is not allowed` });
+  return next();
+});
+
 /** Require a session; narrows `ctx.session` to non-null and adds `ctx.actor`. */
 const requireSession = t.middleware(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
@@ -205,7 +228,7 @@ function safeCall<T>(f: () => T): T | null {
 const base = t.procedure.use(mapErrors);
 
 /** No session required (login, me, health-like reads). */
-export const publicProcedure = base.meta({ roles: 'public' });
+export const publicProcedure = base.meta({ roles: 'public' }).use(rejectNul);
 
 /** Any signed-in user (CSRF enforced on mutations). */
 export const authedProcedure = base
@@ -213,9 +236,10 @@ export const authedProcedure = base
   .use(requireSession)
   .use(requireCsrf)
   .use(requireRole)
-  .use(audit);
+  .use(audit)
+  .use(rejectNul);
 
 /** Signed-in users with one of `roles` (CSRF enforced on mutations; audit when `meta.audit` is set). */
 export function roleProcedure(...roles: Role[]) {
-  return base.meta({ roles }).use(requireSession).use(requireCsrf).use(requireRole).use(audit);
+  return base.meta({ roles }).use(requireSession).use(requireCsrf).use(requireRole).use(audit).use(rejectNul);
 }
