@@ -87,6 +87,19 @@ export async function startOrthanc(options: StartOrthancOptions = {}): Promise<O
   if (!bin) throw new Error('Orthanc is not installed (apt-get install orthanc orthanc-dicomweb)');
   const plugin = findOrthancDicomWebPlugin();
   if (!plugin) throw new Error('The Orthanc DICOMweb plugin is not installed (apt-get install orthanc-dicomweb)');
+  // A port picked free can be taken before Orthanc binds it (parallel test workers): then Orthanc exits; try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(bin, plugin, options);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof OrthancExitedEarly)) throw e;
+    }
+  }
+}
+
+class OrthancExitedEarly extends Error {}
+
+async function startOnce(bin: string, plugin: string, options: StartOrthancOptions): Promise<OrthancServer> {
   const dir = makeTempDir('orthanc');
   const [httpPort, dicomPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
   const credentials = { username: 'hstest', password: randomBytes(12).toString('hex') };
@@ -155,7 +168,7 @@ export async function startOrthanc(options: StartOrthancOptions = {}): Promise<O
     if (exited !== undefined) {
       const tail = logTail();
       await stop();
-      throw new Error(`Orthanc exited with code ${exited} before answering:\n${tail}`);
+      throw new OrthancExitedEarly(`Orthanc exited with code ${exited} before answering:\n${tail}`);
     }
     try {
       const r = await fetch(`${httpUrl}/system`, { headers: { authorization }, signal: AbortSignal.timeout(2000) });
