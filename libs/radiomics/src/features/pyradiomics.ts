@@ -20,7 +20,7 @@
  * Phenotype, Cancer Research 2017;77:e104–e107; PyRadiomics 3.1 documentation (radiomics.firstorder,
  * radiomics.shape).
  */
-import type { Dims3, Mask3D, Vec3 } from '../types';
+import type { Mask3D, Vec3 } from '../types';
 import { convexHull3D } from './convex-hull';
 import { percentileSorted, statMean } from './intensity-statistics';
 import { symmetricEigen3 } from './linalg';
@@ -109,23 +109,6 @@ export function pyradiomicsFirstOrder(x: ArrayLike<number>, options: PyRadiomics
     firstorder_Variance: m2,
     firstorder_Uniformity: n ? uniformity : 0,
   };
-}
-
-/** Centres (voxel indices) of the ROI voxels that have at least one 26-neighbour outside the ROI. */
-export function borderVoxels(mask: { data: ArrayLike<number>; dims: Dims3 }): Int32Array {
-  const [nx, ny, nz] = mask.dims;
-  const d = mask.data;
-  const at = (x: number, y: number, z: number) => x >= 0 && y >= 0 && z >= 0 && x < nx && y < ny && z < nz && d[x + nx * (y + ny * z)] > 0;
-  const out: number[] = [];
-  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) {
-    if (!(d[i] > 0)) continue;
-    let border = false;
-    for (let dz = -1; dz <= 1 && !border; dz++) for (let dy = -1; dy <= 1 && !border; dy++) for (let dx = -1; dx <= 1; dx++) {
-      if ((dx || dy || dz) && !at(x + dx, y + dy, z + dz)) { border = true; break; }
-    }
-    if (border) out.push(x, y, z);
-  }
-  return Int32Array.from(out);
 }
 
 function maxDist2D(pts: number[], sa: number, sb: number): number {
