@@ -47,6 +47,12 @@ export interface NiftiUploadMeta {
   description?: string;
 }
 
+/** Free text for the database: control characters (NUL breaks PostgreSQL text) dropped, at most 500 characters. */
+function text(s: string | null | undefined): string | null {
+  // eslint-disable-next-line no-control-regex
+  return s == null ? null : s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').slice(0, 500);
+}
+
 function pick<T extends string>(v: string | undefined, allowed: readonly T[], dflt: T, name: string): T {
   if (v === undefined || v === '') return dflt;
   const u = v.toUpperCase() as T;
@@ -126,7 +132,7 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
                 modality: pick(meta.modality, MODALITIES, 'CT', 'modality'),
                 timepoint: pick(meta.timepoint, TIMEPOINTS, 'OTHER', 'timepoint'),
                 date,
-                description: meta.description?.slice(0, 500) ?? null,
+                description: text(meta.description),
                 origin: 'upload',
                 studyInstanceUid: extra.studyInstanceUid ?? null,
               },
@@ -138,7 +144,7 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
             id,
             studyId,
             phase,
-            description: (extra.description ?? meta.description)?.slice(0, 500) ?? null,
+            description: text(extra.description ?? meta.description),
             seriesInstanceUid: extra.seriesInstanceUid ?? null,
             dims: [...vol.dims],
             spacing: [...vol.spacing],
@@ -302,7 +308,7 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
                   modality,
                   timepoint,
                   date,
-                  description: meta.description?.slice(0, 500) ?? null,
+                  description: text(meta.description),
                   origin: 'upload',
                 },
               })
@@ -312,7 +318,7 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
               id,
               studyId,
               phase,
-              description: meta.description?.slice(0, 500) ?? null,
+              description: text(meta.description),
               dims: [...vol.dims],
               spacing: [...vol.spacing],
               origin: [...vol.origin],

@@ -100,3 +100,12 @@ it('regression: a NUL character in any input field is BAD_REQUEST naming the fie
   const anon = createCaller(await createContext(services, { sessionToken: null, csrfHeader: null, clientAddress: '192.0.2.51', userAgent: null, setSessionCookie: () => {}, clearSessionCookie: () => {} }));
   await expect(anon.auth.login({ email: 'a\u0000@x.test', password: 'whatever-123' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 });
+
+it('regression: control characters in an upload description are dropped, not a 500', async () => {
+  const { encodeNifti, createVolume } = await import('@hepatoscope/imaging-io');
+  const vol = createVolume({ data: new Int16Array(8), dims: [2, 2, 2], spacing: [1, 1, 1], origin: [0, 0, 0], metadata: {} });
+  const clinician = { userId: fx.users.clinician.id, email: fx.users.clinician.email, name: 'c', role: 'CLINICIAN' as const, sessionId: 's', clientAddress: '192.0.2.52' };
+  const s = await services.imaging.uploadNifti(clinician, { patientId: fx.patients.p2, description: 'arterial\u0000\u0007 phase' }, encodeNifti(vol));
+  const row = await t.db.prisma.series.findUniqueOrThrow({ where: { id: s.id } });
+  expect(row.description).toBe('arterial phase');
+});
