@@ -74,6 +74,7 @@ export function fromPyRadiomicsSettings(setting: Record<string, unknown>): { set
     else out.resegmentation = { range: [Number(r[0]), r.length > 1 ? Number(r[1]) : null], outlierSigma: null };
   }
   out.texture = { dimensions: setting.force2D ? ['2D'] : ['3D'] };
+  out.padDistance = setting.padDistance != null ? Number(setting.padDistance) : 5; // PyRadiomics default 5
   return { settings: out, label: setting.label != null ? Number(setting.label) : undefined };
 }
 

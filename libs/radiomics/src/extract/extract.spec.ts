@@ -104,6 +104,32 @@ describe('extract pipeline behaviour', () => {
     }
   });
 
+  it('padDistance crops like PyRadiomics before filtering: equal to extracting a pre-cropped image, unlike the support margin', () => {
+    const one = Uint8Array.from(m, (v, i) => (v && (i % dims[0]) < 16 ? 1 : 0)); // the first lesion only
+    const lesion: Mask3D = { ...mask, data: one };
+    const settings = { ...presetSettings('pyradiomics-default'), imageTypes: { original: true, log: { sigmaMm: [2], implementation: 'pyradiomics' as const }, wavelet: { wavelet: 'coif1', level: 1, startLevel: 0 } } };
+    const padded = extractFeatures(image, lesion, settings);
+    // the same crop made by hand: bounding box ± 5 voxels, clipped
+    let x0 = 99, y0 = 99, z0 = 99, x1 = -1, y1 = -1, z1 = -1;
+    for (let z = 0, i = 0; z < dims[2]; z++) for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++, i++) if (one[i]) {
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); z0 = Math.min(z0, z); z1 = Math.max(z1, z);
+    }
+    const b = [Math.max(0, x0 - 5), Math.max(0, y0 - 5), Math.max(0, z0 - 5), Math.min(dims[0] - 1, x1 + 5), Math.min(dims[1] - 1, y1 + 5), Math.min(dims[2] - 1, z1 + 5)];
+    const cd: Dims3 = [b[3] - b[0] + 1, b[4] - b[1] + 1, b[5] - b[2] + 1];
+    expect(cd.some((d, a) => d < dims[a])).toBe(true);
+    const ci = new Float64Array(cd[0] * cd[1] * cd[2]), cm = new Uint8Array(ci.length);
+    for (let z = 0, o = 0; z < cd[2]; z++) for (let y = 0; y < cd[1]; y++) for (let x = 0; x < cd[0]; x++, o++) {
+      const i = b[0] + x + dims[0] * (b[1] + y + dims[1] * (b[2] + z));
+      ci[o] = data[i]; cm[o] = one[i];
+    }
+    const byHand = extractFeatures({ data: ci, dims: cd, spacing }, { data: cm, dims: cd, spacing }, { ...settings, padDistance: null });
+    const support = extractFeatures(image, lesion, { ...settings, padDistance: null });
+    for (const k of Object.keys(byHand.features)) expect(padded.features[k]).toBeCloseTo(byHand.features[k], 9);
+    // the filters saw less context than with the support margin
+    expect(Math.abs(padded.features['log-sigma-2-0-mm-3D_firstorder_Mean'] - support.features['log-sigma-2-0-mm-3D_firstorder_Mean'])).toBeGreaterThan(1e-6);
+    expect(padded.features.firstorder_Mean).toBeCloseTo(support.features.firstorder_Mean, 12);
+  });
+
   it('re-segmentation shrinks the intensity mask only', () => {
     const a = extractFeatures(image, mask, { families: ['morphology', 'intensity-statistics'] });
     const b = extractFeatures(image, mask, { families: ['morphology', 'intensity-statistics'], resegmentation: { range: [30, null] } });

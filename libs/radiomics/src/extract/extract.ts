@@ -141,6 +141,17 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
     for (let i = 0; i < mv.length; i++) md[i] = mv[i] >= rs.maskThreshold - 1e-12 ? 1 : 0;
     roi = { data: md, dims: sub.dims, spacing: sub.spacing, origin: sub.origin };
   }
+  if (settings.padDistance !== null) {
+    // PyRadiomics `padDistance`: the image seen by the filters (and every family) is the ROI bounding box + pad
+    const rb = maskBoundingBox(roi)!;
+    const pb = [0, 1, 2].map((a) => Math.max(0, rb[a] - settings.padDistance!)).concat([0, 1, 2].map((a) => Math.min(roi.dims[a] - 1, rb[a + 3] + settings.padDistance!)));
+    const pd = [pb[3] - pb[0] + 1, pb[4] - pb[1] + 1, pb[5] - pb[2] + 1] as unknown as Dims3;
+    if (pd.some((d, a) => d !== roi.dims[a])) {
+      const po = [0, 1, 2].map((a) => (img.origin ?? [0, 0, 0])[a] + pb[a] * img.spacing[a]) as unknown as Vec3;
+      img = { data: crop(img as Image3D & { dims: Dims3 }, pb, Float64Array), dims: pd, spacing: img.spacing, origin: po };
+      roi = { data: crop(roi, pb, Uint8Array) as Uint8Array, dims: pd, spacing: roi.spacing, origin: po };
+    }
+  }
   if (settings.roundIntensities) img = roundIntensities(img);
 
   const range = settings.resegmentation.range;

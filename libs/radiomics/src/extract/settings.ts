@@ -96,6 +96,13 @@ export const ExtractSettingsSchema = z
         gradient: z.boolean().default(false),
       })
       .default({ original: true, log: null, wavelet: null, square: false, squareRoot: false, logarithm: false, exponential: false, gradient: false }),
+    /**
+     * PyRadiomics `padDistance`: crop the (resampled) image to the ROI bounding box + this many voxels before the
+     * filters run, as PyRadiomics does — derived images (LoG, wavelet, …) then see only that much context, and
+     * values near the crop edge depend on it. null (default): the crop keeps a margin covering the filter support
+     * (4σ of LoG, the wavelet length, the local-intensity sphere), i.e. filters see the image around the ROI.
+     */
+    padDistance: z.number().int().min(0).nullable().default(null),
     /** voxel count above which Moran's I / Geary's C are estimated on a seeded subsample (when no FFT fits) */
     moranMaxVoxels: z.number().int().min(2).default(10000),
     /**
@@ -118,13 +125,14 @@ export const PRESETS: Readonly<Record<string, ExtractSettingsInput>> = {
     texture: { dimensions: ['2D', '2.5D', '3D'] },
   },
   /**
-   * PyRadiomics defaults: binWidth 25 with bin edges on multiples of 25, no resampling, 3D, the PyRadiomics
-   * classes firstorder, shape, glcm, glrlm, glszm, gldm, ngtdm with PyRadiomics definitions and names.
+   * PyRadiomics defaults: binWidth 25 with bin edges on multiples of 25, no resampling, 3D, padDistance 5, the
+   * PyRadiomics classes firstorder, shape, glcm, glrlm, glszm, gldm, ngtdm with PyRadiomics definitions and names.
    */
   'pyradiomics-default': {
     discretisation: { method: 'fbs', binWidth: 25, lowerBound: 'pyradiomics' },
     texture: { dimensions: ['3D'] },
     families: ['firstorder', 'shape', 'pyradiomics-texture'],
+    padDistance: 5,
   },
   /** Liver CT (HCC): 1 mm isotropic linear resampling, rounding to HU, range [−100, 400] HU, FBS 25 HU. */
   'liver-ct': {
