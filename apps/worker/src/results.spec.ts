@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResultStore } from './results';
@@ -40,4 +49,31 @@ test('unsafe job ids and file names are refused', () => {
   expect(() => s.dirOf('.staging-x')).toThrow(/not a safe directory name/);
   expect(() => s.commit('job-3', { '../x': new Uint8Array(1) }, () => ({}))).toThrow(/bad file name/);
   expect(() => s.commit('job-3', { 'result.json': new Uint8Array(1) }, () => ({}))).toThrow(/bad file name/);
+});
+
+test('stale staging directories (an attempt killed mid-commit) are swept; young ones and results are kept', () => {
+  const s = new ResultStore(root);
+  s.commit('job-ok', { 'a.txt': new TextEncoder().encode('x') }, () => ({}));
+  const old = join(root, '.staging-job-1-dead');
+  const young = join(root, '.staging-job-2-live');
+  mkdirSync(old);
+  mkdirSync(young);
+  const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+  utimesSync(old, twoHoursAgo, twoHoursAgo);
+  expect(s.sweepStaging(3600_000)).toEqual(['.staging-job-1-dead']);
+  expect(readdirSync(root).sort()).toEqual(['.staging-job-2-live', 'job-ok']);
+  expect(new ResultStore(join(root, 'missing')).sweepStaging(0)).toEqual([]);
+});
+
+test('write errors name the path and keep the errno code', () => {
+  const s = new ResultStore(join(root, 'a-file', 'jobs'));
+  writeFileSync(join(root, 'a-file'), 'x');
+  let err: NodeJS.ErrnoException | undefined;
+  try {
+    s.commit('job-1', {}, () => ({}));
+  } catch (e) {
+    err = e as NodeJS.ErrnoException;
+  }
+  expect(err?.message).toContain(`job results: cannot create the results directory ${join(root, 'a-file', 'jobs')}`);
+  expect(err?.code).toBe('ENOTDIR');
 });

@@ -1,4 +1,15 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
@@ -19,6 +30,33 @@ export class ResultStore {
       throw new Error(`ResultStore: job id "${jobId}" is not a safe directory name`);
     }
     return join(this.root, jobId);
+  }
+
+  /**
+   * Removes staging directories older than `maxAgeMs`: what a worker killed between staging and rename (kill -9,
+   * power loss) leaves behind; the retry commits from a staging directory of its own. Only old ones, because on
+   * shared storage another worker may be staging right now. Returns the removed names.
+   */
+  sweepStaging(maxAgeMs: number, now = Date.now()): string[] {
+    let entries: string[];
+    try {
+      entries = readdirSync(this.root);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of entries) {
+      if (!name.startsWith('.staging-')) continue;
+      const p = join(this.root, name);
+      try {
+        if (now - statSync(p).mtimeMs < maxAgeMs) continue;
+        rmSync(p, { recursive: true, force: true });
+        removed.push(name);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    return removed;
   }
 
   /** The committed result of `jobId`, or null. */

@@ -84,6 +84,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const jobs = options.jobs ?? DEFAULT_JOBS;
   const store = new ResultStore(options.resultsDir);
+  // leftovers of attempts killed mid-commit; older than the job expiry, so no live attempt owns them
+  const swept = store.sweepStaging(retry.expireInSeconds * 1000);
+  if (swept.length) log(`removed ${swept.length} stale staging dir(s) of killed attempts: ${swept.join(', ')}`);
   const models = new ModelRegistry({ providers: options.providers, log });
   const reporter = options.reporter ?? sqlJobReporter(boss.getDb(), { log });
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));

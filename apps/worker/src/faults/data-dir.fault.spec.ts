@@ -71,16 +71,22 @@ describeMount('fault: unwritable or full data directory', () => {
   });
 
   describe('embedded database (PGlite)', () => {
-    test('a read-only data directory: DatabaseStartupError DATA_DIR_UNWRITABLE naming the directory; data kept', async () => {
-      const mnt = mount('ro-db', '128m');
-      const dataDir = join(mnt, 'data');
-      let db = await openDatabase({ dataDir, env: {}, loadDataDir: await pgliteTemplateBlob() });
+    // one database on its own tmpfs for both cases (restoring the template costs seconds)
+    let mnt: string;
+    let dataDir: string;
+    beforeAll(async () => {
+      mnt = mount('db', '96m');
+      dataDir = join(mnt, 'data');
+      const db = await openDatabase({ dataDir, env: {}, loadDataDir: await pgliteTemplateBlob() });
       for (let i = 0; i < 20; i++)
         await db.sql.query(`INSERT INTO "AppSetting" (key, value, "updatedAt") VALUES ($1, $2, now())`, [
           `fault.ro.${i}`,
           JSON.stringify({ i }),
         ]);
       await db.close();
+    }, 180_000);
+
+    test('a read-only data directory: DatabaseStartupError DATA_DIR_UNWRITABLE naming the directory; data kept', async () => {
       remount(mnt, 'ro');
       let err: unknown;
       try {
@@ -96,7 +102,7 @@ describeMount('fault: unwritable or full data directory', () => {
       expect(e.message).toMatch(/read-only file system|EROFS/i);
       // writable again: the database opens with every row
       remount(mnt, 'rw');
-      db = await openDatabase({ dataDir, env: {} });
+      const db = await openDatabase({ dataDir, env: {} });
       const { rows } = await db.sql.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM "AppSetting" WHERE key LIKE 'fault.ro.%'`,
       );
@@ -109,9 +115,7 @@ describeMount('fault: unwritable or full data directory', () => {
     }, 180_000);
 
     test('a full disk: the write fails with ENOSPC, the database reopens with every row committed before', async () => {
-      const mnt = mount('full-db', '96m');
-      const dataDir = join(mnt, 'data');
-      let db: Database = await openDatabase({ dataDir, env: {}, loadDataDir: await pgliteTemplateBlob() });
+      let db: Database = await openDatabase({ dataDir, env: {} });
       const count = async (d: Database) =>
         (await d.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AppSetting" WHERE key LIKE 'fault.full.%'`))
           .rows[0]!.n;

@@ -6,7 +6,7 @@
  * COMPLETED, pg-boss retryCount recorded. Prints the time from the kill to the completed job.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgBoss } from 'pg-boss';
 import { openDatabase, type Database } from '@hepatoscope/db';
@@ -80,6 +80,13 @@ describeFaults('fault: kill -9 a worker mid-job', () => {
     process.kill(victim.pid, 'SIGKILL');
     expect((await victim.exited).signal).toBe('SIGKILL');
 
+    // what a kill between staging and rename leaves (simulated: the kill above lands in the slow step), 2 h old
+    const resultsRoot = join(dir, 'data', 'files', 'jobs');
+    const orphan = join(resultsRoot, `.staging-${id}-killed-attempt`);
+    mkdirSync(orphan, { recursive: true });
+    writeFileSync(join(orphan, 'features.json'), '[');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(orphan, old, old);
     const rescuer = await startFaultWorker('worker B', env);
     children.push(rescuer);
     const tUp = Date.now();
@@ -105,8 +112,9 @@ describeFaults('fault: kill -9 a worker mid-job', () => {
     expect(events.filter((e) => e.event === 'commit')).toEqual([
       expect.objectContaining({ pid: rescuer.pid, jobId: id }),
     ]);
-    const results = resultDirs(join(dir, 'data', 'files', 'jobs'));
-    expect(results).toEqual({ jobs: [id], staging: [] });
+    const results = resultDirs(resultsRoot);
+    expect(results).toEqual({ jobs: [id], staging: [] }); // the orphan was swept at worker B's start
+    expect(rescuer.output()).toContain('removed 1 stale staging dir(s)');
     const features = JSON.parse(readFileSync(join(dir, 'data', 'files', 'jobs', id, 'features.json'), 'utf8'));
     expect(features.length).toBeGreaterThan(0);
 
@@ -124,7 +132,7 @@ describeFaults('fault: kill -9 a worker mid-job', () => {
       `job ${id.slice(0, 8)}: killed worker A (pid ${victim.pid}) at progress > 0; worker B up after ` +
         `${((tUp - tKill) / 1000).toFixed(1)} s; job restarted on B ${restart ? ((restart.at - tKill) / 1000).toFixed(1) : '?'} s ` +
         `after the kill; completed ${((tDone - tKill) / 1000).toFixed(1)} s after the kill (heartbeat 10 s, supervise 1 s, ` +
-        `retry delay 1 s); attempts ${done.retryCount + 1} (pg-boss retryCount ${done.retryCount}); result dirs 1, staging leftovers 0`,
+        `retry delay 1 s); attempts ${done.retryCount + 1} (pg-boss retryCount ${done.retryCount}); result dirs 1, staging leftovers 0 (a 2 h old orphan staging dir swept)`,
     );
   }, 240_000);
 });

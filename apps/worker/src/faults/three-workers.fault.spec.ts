@@ -69,7 +69,7 @@ describeFaults('fault: three workers on one queue', () => {
     const t0 = Date.now();
     await boss.insert(
       'test-echo',
-      ids.map((id, n) => ({ id, data: { n, sleepMs: 20 } })),
+      ids.map((id, n) => ({ id, data: { n } })),
     );
     const completed = await waitUntil(
       `${JOBS} completed jobs`,
