@@ -3,9 +3,12 @@
  * patients: the patient list (first page, a search, a deep page) and the case detail, 50 concurrent connections,
  * as a signed-in clinician (session lookup, scope filter and audit insert included in every request).
  * Prints p50/p95/p99 in ms and requests/s. Backend: DATABASE_URL (fresh schema) or in-memory PGlite.
- * Env: BENCH_PATIENTS (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (50).
+ * Env: BENCH_PATIENTS (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_API_PROCESSES (PostgreSQL: API
+ * processes beside the autocannon process, default 1; 0 = in the autocannon process).
  */
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +26,38 @@ interface AutocannonInstance {
 const N = Number(process.env.BENCH_PATIENTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** API processes (PostgreSQL only; 0 = the API in this process, next to autocannon; PGlite is always in-process). */
+const PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
+
+/** Forks `n` API workers on one free port; resolves when all listen. */
+async function startClusterApi(n: number, env: Record<string, string>): Promise<string> {
+  const port = await new Promise<number>((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  cluster.setupPrimary({ exec: __filename, execArgv: process.execArgv, args: ['--bench-worker'] });
+  const ready = Array.from(
+    { length: n },
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const w = cluster.fork({ ...env, BENCH_PORT: String(port) });
+        w.on('message', (m) => (m === 'ready' ? resolve() : undefined));
+        w.on('exit', (code) => reject(new Error(`bench API worker exited with ${code}`)));
+      }),
+  );
+  await Promise.all(ready);
+  return `http://127.0.0.1:${port}`;
+}
+
+/** A bench API worker: opens the bench schema and serves it. */
+async function worker() {
+  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL!, schema: process.env.BENCH_SCHEMA! });
+  const api = createApiServer({ db, filesDir: process.env.BENCH_FILES!, logError: () => {} });
+  await api.listen(Number(process.env.BENCH_PORT));
+  process.send!('ready');
+}
 
 function pct(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -40,8 +75,18 @@ async function main() {
     const fx = await seedLoadData(db.prisma, filesDir, N);
     console.log(`seeded ${N} patients on ${db.kind} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-    const api = createApiServer({ db, filesDir, logError: () => {} });
-    const base = await api.listen(0);
+    // ANALYZE as autovacuum would after a bulk load (fresh statistics for the planner).
+    if (db.kind === 'postgresql') await db.sql.exec('ANALYZE');
+    let api: { close(): Promise<void> } | null = null;
+    let base: string;
+    if (PROCESSES > 0 && url) {
+      // The API in PROCESSES child processes (node:cluster, one shared port), autocannon alone in this one.
+      base = await startClusterApi(PROCESSES, { DATABASE_URL: url, BENCH_SCHEMA: schema!, BENCH_FILES: filesDir });
+    } else {
+      const inProc = createApiServer({ db, filesDir, logError: () => {} });
+      base = await inProc.listen(0);
+      api = inProc;
+    }
     const r = await fetch(`${base}/api/trpc/auth.login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -56,7 +101,12 @@ async function main() {
       ['patients.get (case detail)', q('patients.get', { id: fx.patients.p1 })],
     ];
     console.log(
-      `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${db.kind}, node ${process.version}, ${os.cpus().length} cpus`,
+      `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${db.kind}, ` +
+        `${api ? 'API in the autocannon process' : `${PROCESSES} API process(es)`}, node ${process.version}, ` +
+        `${os.cpus().length} cpus, load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
     console.log(
       'scenario'.padEnd(36) +
@@ -81,7 +131,8 @@ async function main() {
           `  ${res.non2xx + res.errors + res.timeouts}`,
       );
     }
-    await api.close();
+    await api?.close();
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill();
   } finally {
     if (schema) await db.sql.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await db.close();
@@ -89,7 +140,7 @@ async function main() {
   }
 }
 
-main().then(
+(process.argv.includes('--bench-worker') ? worker().then(() => new Promise(() => {})) : main()).then(
   () => process.exit(0),
   (e) => {
     console.error(e);

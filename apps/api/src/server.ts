@@ -217,13 +217,19 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     stream.pipe(res);
   }
 
-  /** Reads a request body up to `limit` bytes; null when it is larger (the rest is discarded). */
+  /**
+   * Reads a request body up to `limit` bytes; null when it is larger. An oversize body is still read to its end
+   * (discarded, never buffered) before the caller answers 413: answering while the client is still sending makes
+   * it see ECONNRESET instead of the 413. `requestTimeout` bounds how long that can take.
+   */
   function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
     return new Promise((resolve, reject) => {
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (Number.isFinite(declared) && declared > limit) {
+        req.on('end', () => resolve(null));
+        req.on('error', reject);
         req.resume();
-        return resolve(null);
+        return;
       }
       const chunks: Buffer[] = [];
       let size = 0;

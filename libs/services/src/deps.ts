@@ -18,6 +18,11 @@ export interface ServiceDeps {
   sessionIdleMs?: number;
   /** How long a resolved session is cached in this process (default 5000 ms; 0 = no cache). See `createSessionCache`. */
   sessionCacheMs?: number;
+  /**
+   * How long the total of a patient list (per user and filter) is reused (default 2000 ms; 0 = count every page).
+   * A page that contradicts the cached total recounts; the last page's total is always exact.
+   */
+  listTotalCacheMs?: number;
   /** Clock (default `() => new Date()`). */
   now?: () => Date;
   /** Optional job queue (pg-boss `send`) used by use cases that enqueue work; `id` = the Job row id (a UUID). */
@@ -48,6 +53,7 @@ export function resolveDeps(d: ServiceDeps): ResolvedDeps {
     sessionTtlMs: 12 * 3600_000,
     sessionIdleMs: 2 * 3600_000,
     sessionCacheMs: 5_000,
+    listTotalCacheMs: 2_000,
     now: () => new Date(),
     ...d,
   } as ResolvedDeps;

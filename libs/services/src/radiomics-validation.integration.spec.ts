@@ -72,7 +72,7 @@ describe('synthetic radiomics demo', () => {
 
     // the stored metrics agree with an independent computation from the stored feature sets
     const { members } = await validationSplit();
-    expect(members).toHaveLength(12);
+    expect(members).toHaveLength(20);
     const prm = (await t.db.prisma.model.findUniqueOrThrow({ where: { id: demo.modelId! } })).parameters as {
       intercept: number;
       coefficients: Record<string, number>;
@@ -85,7 +85,7 @@ describe('synthetic radiomics demo', () => {
       s.push(prm.intercept + RADIOMICS_DEMO_FEATURES.reduce((acc, f) => acc + prm.coefficients[f]! * v[f]!, 0));
     }
     const metrics = m.validations[0]!.metrics as { auc: number; n: number; events: number; excluded: number };
-    expect(metrics.n).toBe(12);
+    expect(metrics.n).toBe(20);
     expect(metrics.excluded).toBe(0);
     expect(metrics.events).toBe(y.reduce((a, b) => a + b, 0));
     expect(metrics.auc).toBeCloseTo(mannWhitneyAuc(y, s), 12);
@@ -107,7 +107,7 @@ describe('models.validate with radiomic predictors', () => {
     await prisma.featureSet.deleteMany({ where: { lesionId: a!.lesions[0]!.id } });
     const fsB = b!.lesions[0]!.featureSets[0]!;
     const vb = { ...(fsB.values as Record<string, number>) };
-    delete vb.firstorder_StandardDeviation;
+    delete vb.shape_Sphericity;
     await prisma.featureSet.update({ where: { id: fsB.id }, data: { values: vb } });
     await prisma.patient.update({ where: { id: c!.id }, data: { vascularInvasion: null } });
 
@@ -127,7 +127,7 @@ describe('models.validate with radiomic predictors', () => {
     expect(metrics.exclusions).toEqual(
       expect.arrayContaining([
         { patientId: a!.id, pseudoId: a!.pseudoId, reason: 'no lesion feature set on a ARTERIAL series' },
-        { patientId: b!.id, pseudoId: b!.pseudoId, reason: 'missing predictor(s): firstorder_StandardDeviation' },
+        { patientId: b!.id, pseudoId: b!.pseudoId, reason: 'missing predictor(s): shape_Sphericity' },
         { patientId: c!.id, pseudoId: c!.pseudoId, reason: 'outcome vascularInvasion not determined' },
       ]),
     );

@@ -3,11 +3,11 @@
  * synthetic cohort — labelled synthetic wherever it is shown.
  *
  * Deterministic and small (seed runs at first start): `patients` one-lesion HCC phantoms (@hepatoscope/phantoms,
- * seeds 7100…, 56×56×16 voxels at 3.5×3.5×7.5 mm) whose latent microvascular invasion (MVI) is the label. For each,
+ * seeds 7100…, 64×64×12 voxels at 3×3×10 mm) whose latent microvascular invasion (MVI) is the label. For each,
  * the arterial-phase series and the lesion mask are stored as files; @hepatoscope/radiomics computes PyRadiomics-
- * definition firstorder + shape features of the lesion and the mean of a 5 mm peritumoural liver ring, stored as
- * the lesion's FeatureSet. The first 70 % (by seed) form the TRAINING split, the rest VALIDATION.
- * A logistic regression (@hepatoscope/stats, IRLS) of MVI on peritumoural enhancement and lesion heterogeneity is
+ * definition firstorder + shape features of the lesion and the mean of an 8 mm peritumoural liver ring, stored as
+ * the lesion's FeatureSet. The first half (by seed) form the TRAINING split, the rest VALIDATION.
+ * A logistic regression (@hepatoscope/stats, IRLS) of MVI on peritumoural enhancement and lesion sphericity is
  * fitted on TRAINING and registered (origin TRAINED, synthetic, DRAFT); `models.validate` then scores the VALIDATION
  * split from the stored feature sets (index-lesion rule) — the same path an admin uses.
  */
@@ -25,15 +25,19 @@ import { createValidationService } from '../usecases/validation';
 export const RADIOMICS_DEMO_MODEL = 'SYNTHETIC radiomics: MVI from arterial-phase features (phantoms)';
 export const RADIOMICS_DEMO_COHORT = 'SYNTHETIC phantoms — radiomics MVI';
 /** Predictors of the demo model (FeatureSet value keys). */
-export const RADIOMICS_DEMO_FEATURES = ['peritumoural_enhancement', 'firstorder_StandardDeviation'] as const;
+export const RADIOMICS_DEMO_FEATURES = ['peritumoural_enhancement', 'shape_Sphericity'] as const;
 
-const DIMS: [number, number, number] = [56, 56, 16];
-const SPACING: [number, number, number] = [3.5, 3.5, 7.5];
+const DIMS: [number, number, number] = [64, 64, 12];
+const SPACING: [number, number, number] = [3, 3, 10];
 const SEED0 = 7100;
-const SETTINGS = { families: ['firstorder', 'shape'], ring: { radiusMm: 5, phase: 'ARTERIAL' } };
+/** Peritumoural ring width (mm). */
+const RING_MM = 8;
+/** Share of the phantoms in the TRAINING split (by seed order); the rest is the held-out VALIDATION split. */
+const TRAIN_FRACTION = 0.5;
+const SETTINGS = { families: ['firstorder', 'shape'], ring: { radiusMm: RING_MM, phase: 'ARTERIAL' } };
 
 export interface RadiomicsDemoOptions {
-  /** Number of phantom patients (default 40: 28 training, 12 validation). */
+  /** Number of phantom patients (default 60: 30 training, 30 validation). */
   patients?: number;
   log?: (line: string) => void;
 }
@@ -62,11 +66,11 @@ function phantomCase(seed: number) {
   };
   const image = { data: img.data, dims: img.dims, spacing: img.spacing, origin: img.origin };
   const f = extractFeatures(image, lesion, { families: ['firstorder', 'shape'] }).features;
-  const ring = extractFeatures(image, peritumouralRing(lesion, 5, liver), { families: ['firstorder'] }).features;
+  const ring = extractFeatures(image, peritumouralRing(lesion, RING_MM, liver), { families: ['firstorder'] }).features;
   const parenchyma = extractFeatures(image, liver, { families: ['firstorder'] }).features;
   const values: Record<string, number> = {};
   for (const [k, v] of Object.entries(f)) if (typeof v === 'number' && Number.isFinite(v)) values[k] = v;
-  values.peritumoural5mm_firstorder_Mean = ring.firstorder_Mean!;
+  values.peritumoural8mm_firstorder_Mean = ring.firstorder_Mean!;
   values.liver_firstorder_Mean = parenchyma.firstorder_Mean!;
   values.peritumoural_enhancement = ring.firstorder_Mean! - parenchyma.firstorder_Mean!;
   return {
@@ -98,8 +102,8 @@ export async function seedRadiomicsDemo(
   const log = opts.log ?? (() => {});
   if (await prisma.model.findFirst({ where: { name: RADIOMICS_DEMO_MODEL }, select: { id: true } }))
     return { seeded: false, modelId: null, ms: 0 };
-  const n = opts.patients ?? 40;
-  const nTrain = Math.round(n * 0.7);
+  const n = opts.patients ?? 60;
+  const nTrain = Math.round(n * TRAIN_FRACTION);
   const cases: ReturnType<typeof phantomCase>[] = [];
   for (let i = 0; i < n; i++) {
     cases.push(phantomCase(SEED0 + i));
@@ -269,7 +273,7 @@ export async function seedRadiomicsDemo(
               'Demonstration only: shows radiomics training and validation on synthetic data. Not for clinical use.',
             data: `${nTrain} synthetic one-lesion HCC phantoms (TRAINING split of ${RADIOMICS_DEMO_COHORT}); label = the phantom's latent microvascular invasion.`,
             method:
-              'Logistic regression (IRLS, @hepatoscope/stats) of MVI on the 5 mm peritumoural arterial enhancement (ring mean − liver mean, HU) and the lesion firstorder standard deviation (arterial phase, @hepatoscope/radiomics).',
+              'Logistic regression (IRLS, @hepatoscope/stats) of MVI on the 8 mm peritumoural arterial enhancement (ring mean − liver mean, HU) and the lesion sphericity (shape_Sphericity; arterial phase, @hepatoscope/radiomics).',
             validation: 'Held-out VALIDATION split of the same synthetic generator (see validations).',
             limitations: 'Synthetic phantoms only; performance says nothing about real patients.',
             synthetic: true,

@@ -48,6 +48,7 @@ export interface TimelineEntry {
 /** Patients: list (filter/search/paginate within the caller's scope) and the case detail with its timeline. */
 export function createPatientsService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
+  const totals = createTtlCache<number>(deps.listTotalCacheMs);
 
   /** Cohort names, study count and synthetic flag (synthetic study or synthetic cohort) of a page of patients. */
   async function pageExtras(ids: string[]) {
@@ -102,7 +103,18 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
           afp: true,
         },
       });
-      const [rows, total] = await Promise.all([rowsP, prisma.patient.count({ where })]);
+      // The total: exact when this page is the last one; otherwise counted, or reused for listTotalCacheMs
+      // (default 2 s) for the same user and filter — unless the page contradicts the cached value.
+      const { page: _p, pageSize: _s, ...filter } = q;
+      const key = `${actor.userId}|${JSON.stringify(filter)}`;
+      const count = () => prisma.patient.count({ where });
+      const cached = totals.get(key, deps.now().getTime());
+      const [rows, counted] = await Promise.all([rowsP, cached === null ? count() : null]);
+      let total = counted ?? cached!;
+      const seen = skip + rows.length;
+      if (rows.length < q.pageSize && (rows.length > 0 || skip === 0)) total = seen;
+      else if (total < seen || (rows.length === 0 && total > skip)) total = await count();
+      totals.put(key, total, deps.now().getTime());
       const extra = new Map((await pageExtras(rows.map((r) => r.id))).map((e) => [e.id, e]));
       return {
         total,
@@ -313,3 +325,23 @@ function lesionDto(l: {
 }
 
 export type PatientsService = ReturnType<typeof createPatientsService>;
+
+/**
+ * A small in-process TTL cache (key → value, `ttlMs`; 0 disables; cleared when it reaches `max` entries). Used for
+ * list totals: counting every match of a filter over 10,000 patients is the most expensive part of a list page.
+ */
+export function createTtlCache<T>(ttlMs: number, max = 5_000) {
+  const map = new Map<string, { v: T; until: number }>();
+  return {
+    get(key: string, now: number): T | null {
+      const e = map.get(key);
+      if (!e || now >= e.until || now < e.until - ttlMs) return null;
+      return e.v;
+    },
+    put(key: string, v: T, now: number) {
+      if (ttlMs <= 0) return;
+      if (map.size >= max) map.clear();
+      map.set(key, { v, until: now + ttlMs });
+    },
+  };
+}
