@@ -117,7 +117,7 @@ function Registry() {
               return { label: `${m.name} v${m.version}`, roc: x.roc, auc: x.auc, aucCi: x.aucCi };
             })}
           />
-          <p className="hs-muted hs-small">Overlay of each model&apos;s own cross-validated ROC; a paired DeLong test needs both models scored on the same patients.</p>
+          <p className="hs-muted hs-small">Overlay of each model&apos;s own cross-validated ROC (different patients when the cohorts differ); the DeLong comparison above scores both on the same patients.</p>
         </section>
       )}
       {selected && <ModelCard id={selected} />}
@@ -149,7 +149,9 @@ function Validations({ model, survival, admin, onValidated }: { model: ModelDeta
   const [err, setErr] = useState<string | null>(null);
   const rows = [...(model.validations ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const names = new Map(((cohorts.data ?? []) as { id: string; name: string }[]).map((c) => [c.id, c.name]));
-  const latestKm = rows.find((v) => v.split !== 'cv' && hasRiskGroups(v.metrics));
+  const [selected, setSelected] = useState<string | null>(null);
+  // KM of the chosen validation row (default: the newest cohort validation; the lab's CV is drawn above)
+  const latestKm = rows.find((v) => (selected ? v.id === selected : v.split !== 'cv') && hasRiskGroups(v.metrics));
 
   async function run() {
     setErr(null);
@@ -183,7 +185,12 @@ function Validations({ model, survival, admin, onValidated }: { model: ModelDeta
             {rows.map((v) => {
               const x = v.metrics as { n?: number; auc?: number; cIndex?: number; brier?: number; logRank?: { p: number } };
               return (
-                <tr key={v.id}>
+                <tr
+                  key={v.id}
+                  className={`${survival ? 'clickable' : ''}${latestKm?.id === v.id ? ' highlight' : ''}`}
+                  onClick={() => survival && setSelected(v.id)}
+                  title={survival ? 'Show this validation’s KM curves' : undefined}
+                >
                   <td>{fmtDate(v.createdAt)}</td>
                   <td>{v.metrics.cohort?.name ?? names.get(v.cohortId) ?? v.cohortId}</td>
                   <td>{v.split === 'cv' ? 'training (cross-validated)' : v.split === 'all' ? 'all members' : v.split}</td>
@@ -282,6 +289,10 @@ function ModelCard({ id }: { id: string }) {
   // importance: β × range (the nomogram's span), signed by β
   const importance = rangeImportance(m.parameters?.coefficients ?? {}, m.inputs);
   const survival = SURVIVAL.has(m.kind ?? '');
+  // the lab's cross-validated Cox metrics (hazard ratios, KM by out-of-fold tertile) stay in its 'cv' validation even
+  // after a cohort validation replaced the model's headline metrics
+  const cvMetrics = m.validations?.find((v) => v.split === 'cv')?.metrics;
+  const labSurvival = isSurvivalMetrics(cvMetrics) ? cvMetrics : isSurvivalMetrics(m.metrics) && m.metrics.cvFolds ? m.metrics : null;
   const card = m.card ?? {};
   const history = (Array.isArray(card.statusHistory) ? card.statusHistory : []) as { from: string; to: string; at: string; by: string; reason: string }[];
   return (
@@ -316,7 +327,7 @@ function ModelCard({ id }: { id: string }) {
       </dl>
       {importance.length > 0 && <FeatureImportanceChart title="Effect over the predictor range (β × range)" values={importance} />}
       {isTrainMetrics(m.metrics) && <MetricsView metrics={m.metrics} title={m.name} />}
-      {isSurvivalMetrics(m.metrics) && <SurvivalMetricsView metrics={m.metrics} title={m.name} />}
+      {labSurvival && <SurvivalMetricsView metrics={labSurvival} title="cross-validated" />}
       <Validations model={m} survival={survival} admin={user?.role === 'ADMIN'} onValidated={() => void q.refetch()} />
       {history.length > 0 && (
         <div>

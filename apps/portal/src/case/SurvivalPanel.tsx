@@ -57,9 +57,10 @@ export function SurvivalPanel({
       {km ? (
         <>
           <RiskGroupKm
-            title={`${m.name}: KM by risk group`}
+            title="Risk groups (Kaplan–Meier) and this patient"
             metrics={km}
-            width={480}
+            width={400}
+            height={320}
             patient={patientCurve ? { label: 'this patient', curve: patientCurve } : null}
           />
           <p className="hs-muted hs-small" style={{ margin: 0 }} data-testid="survival-cohort">

@@ -1,6 +1,6 @@
 'use client';
 import { RiskGroupKm, type RiskGroupMetrics } from '../components/RiskGroupKm';
-import { fmtP } from './format';
+import { fmtP, fmtRatio } from './format';
 
 /** What lab.trainSurvival returns as metrics (Cox PH). */
 export interface SurvivalTrainMetrics extends RiskGroupMetrics {
@@ -64,9 +64,9 @@ export function SurvivalMetricsView({ metrics, title }: { metrics: SurvivalTrain
             {metrics.coefficients.map((c) => (
               <tr key={c.name}>
                 <td>{c.name}</td>
-                <td className="num">{c.hr.toFixed(3)}</td>
+                <td className="num">{fmtRatio(c.hr)}</td>
                 <td className="num">
-                  {c.lower.toFixed(3)}–{c.upper.toFixed(3)}
+                  {fmtRatio(c.lower)}–{fmtRatio(c.upper)}
                 </td>
                 <td className="num">{fmtP(c.p)}</td>
               </tr>

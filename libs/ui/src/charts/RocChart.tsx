@@ -60,7 +60,7 @@ export function RocChart({ curves, title = 'ROC curve', width = 420, height = 40
           const full = `${c.label}${c.auc !== undefined ? ` AUC ${c.auc.toFixed(3)}` : ''}${c.aucCi ? ` (${Number(c.aucCi[0]).toFixed(3)}–${Number(c.aucCi[1]).toFixed(3)})` : ''}`;
           const fit = fitLabel(full, width - M.left - M.right - 16, 11);
           return (
-            <text key={c.label} x={x(0.98)} y={y(0.05) - i * 16 - (curves.some((k) => k.band) ? 14 : 0)} textAnchor="end" fill={seriesColour(i)} data-role="roc-legend">
+            <text key={c.label} x={x(0.98)} y={y(0.05) - (curves.length - 1 - i) * 16 - (curves.some((k) => k.band) ? 14 : 0)} textAnchor="end" fill={seriesColour(i)} data-role="roc-legend">
               {fit.truncated && <title>{full}</title>}
               {fit.text}
             </text>
