@@ -185,6 +185,26 @@ setting:
     expect(v).toBeCloseTo(18 * 0.8 * 0.8 * 2, 3);
   });
 
+  it('--params (PyRadiomics YAML) --naming pyradiomics reproduces PyRadiomics-published values (brain2, breast1)', async () => {
+    const fx = path.join(path.dirname(require.resolve('@hepatoscope/radiomics/package.json')), 'fixtures', 'pyradiomics');
+    const golden = JSON.parse(fs.readFileSync(path.join(fx, 'baseline.json'), 'utf8')) as { features: Record<string, Record<string, number>> };
+    const yaml = path.join(dir, 'pyradiomics-baseline.yaml');
+    // the settings of PyRadiomics' baseline columns (data/baseline/baseline_*.csv)
+    fs.writeFileSync(yaml, ['imageType:', '  Original: {}', 'setting:', '  binWidth: 25', '  label: 1', '  voxelArrayShift: 2000', '  distances: [1]', '  gldm_a: 0', '  weightingNorm: ~', '  padDistance: 5', '  interpolator: ~', '  resampledPixelSpacing: ~', ''].join('\n'));
+    for (const c of ['brain2', 'breast1']) {
+      const out = path.join(dir, `${c}-py.json`);
+      expect(await runQuiet(['--image', path.join(fx, `${c}_image.nii.gz`), '--mask', path.join(fx, `${c}_label.nii.gz`), '--params', yaml, '--naming', 'pyradiomics', '--out', out])).toBe(0);
+      const got = new Map((JSON.parse(fs.readFileSync(out, 'utf8')).features as { name: string; value: number }[]).map((f) => [f.name, f.value]));
+      const ref = golden.features[c];
+      expect(Object.keys(ref)).toHaveLength(107);
+      // the fixtures store spacing as float32 (relative 1e-8), far inside 1e-6
+      for (const [name, v] of Object.entries(ref)) expect({ name, rel: Math.abs((got.get(name) as number) - v) / Math.max(Math.abs(v), 1e-300) <= 1e-6 }).toEqual({ name, rel: true });
+    }
+    expect(() => fromPyRadiomicsSettings({ distances: [1, 2] })).toThrow(/distances must be \[1\]/);
+    expect(() => fromPyRadiomicsSettings({ symmetricalGLCM: false })).toThrow(/symmetricalGLCM must be true/);
+    expect(fromPyRadiomicsSettings({ voxelArrayShift: 1000, gldm_a: 1 }).settings).toMatchObject({ voxelArrayShift: 1000, texture: { ngldmAlpha: 1 }, padDistance: 5 });
+  });
+
   it('reports user errors as CliError with what was wrong', async () => {
     await expect(extract.run(['--image', IMAGE])).rejects.toThrow(CliError);
     await expect(runQuiet(['--image', IMAGE, '--mask', MASK, '--label', '7'])).rejects.toThrow(/label 7 is not in the mask; labels present: 1/);

@@ -56,9 +56,14 @@ const OPTIONS = {
 
 /** Maps a PyRadiomics `setting` section to ExtractSettings input (the subset that has an IBSI meaning here). */
 export function fromPyRadiomicsSettings(setting: Record<string, unknown>): { settings: Record<string, unknown>; label?: number } {
-  const known = new Set(['binWidth', 'binCount', 'resampledPixelSpacing', 'interpolator', 'resegmentRange', 'resegmentMode', 'label', 'force2D', 'correctMask', 'additionalInfo', 'geometryTolerance', 'preCrop', 'padDistance', 'minimumROIDimensions', 'minimumROISize']);
+  const known = new Set(['binWidth', 'binCount', 'resampledPixelSpacing', 'interpolator', 'resegmentRange', 'resegmentMode', 'label', 'force2D', 'correctMask', 'additionalInfo', 'geometryTolerance', 'preCrop', 'padDistance', 'minimumROIDimensions', 'minimumROISize', 'voxelArrayShift', 'gldm_a', 'distances', 'symmetricalGLCM', 'weightingNorm', 'verbose']);
   for (const k of Object.keys(setting)) if (!known.has(k)) throw new CliError(`extract: PyRadiomics setting "${k}" is not supported (supported: ${[...known].join(', ')})`);
+  // texture settings implemented with their PyRadiomics defaults only: refuse other values rather than ignore them
+  if (setting.distances != null && !(Array.isArray(setting.distances) && setting.distances.length === 1 && Number(setting.distances[0]) === 1)) throw new CliError(`extract: PyRadiomics setting distances must be [1] here, got ${JSON.stringify(setting.distances)}`);
+  if (setting.symmetricalGLCM != null && setting.symmetricalGLCM !== true) throw new CliError('extract: PyRadiomics setting symmetricalGLCM must be true here (the asymmetric GLCM is not implemented)');
+  if (setting.weightingNorm != null) throw new CliError(`extract: PyRadiomics setting weightingNorm must be None here, got ${JSON.stringify(setting.weightingNorm)}`);
   const out: Record<string, unknown> = {};
+  if (setting.voxelArrayShift != null) out.voxelArrayShift = Number(setting.voxelArrayShift);
   if (setting.binCount != null) out.discretisation = { method: 'fbn', binCount: Number(setting.binCount) };
   else out.discretisation = { method: 'fbs', binWidth: Number(setting.binWidth ?? 25), lowerBound: 'pyradiomics' };
   const interp: Record<string, string> = { sitkNearestNeighbor: 'nearest', sitkLinear: 'linear', sitkBSpline: 'bspline' };
@@ -73,7 +78,7 @@ export function fromPyRadiomicsSettings(setting: Record<string, unknown>): { set
     if (setting.resegmentMode === 'sigma') out.resegmentation = { range: null, outlierSigma: Number(r[1] ?? r[0]) };
     else out.resegmentation = { range: [Number(r[0]), r.length > 1 ? Number(r[1]) : null], outlierSigma: null };
   }
-  out.texture = { dimensions: setting.force2D ? ['2D'] : ['3D'] };
+  out.texture = { dimensions: setting.force2D ? ['2D'] : ['3D'], ...(setting.gldm_a != null ? { ngldmAlpha: Number(setting.gldm_a) } : {}) };
   out.padDistance = setting.padDistance != null ? Number(setting.padDistance) : 5; // PyRadiomics default 5
   return { settings: out, label: setting.label != null ? Number(setting.label) : undefined };
 }
