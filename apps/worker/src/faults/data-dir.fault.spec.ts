@@ -47,8 +47,15 @@ const probe = makeTempDir('fault-mount-probe');
 const canMount = mountTmpfs(join(probe, 'm'), '64k');
 if (canMount) umount(join(probe, 'm'));
 removeDir(probe);
+const flag = process.env.HEPATOSCOPE_FAULT_TESTS;
 const skip =
-  process.env.HEPATOSCOPE_FAULT_TESTS === '0' ? 'HEPATOSCOPE_FAULT_TESTS=0' : canMount ? null : 'cannot mount tmpfs';
+  flag === '0'
+    ? 'HEPATOSCOPE_FAULT_TESTS=0'
+    : !canMount
+      ? 'cannot mount tmpfs'
+      : flag !== '1' && process.env.DATABASE_URL
+        ? 'run in the PGlite pass (embedded database and local files only)'
+        : null;
 if (skip) console.log(`[faults] data directory: skipped (${skip})`);
 const describeMount = skip ? describe.skip : describe;
 
