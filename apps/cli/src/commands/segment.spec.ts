@@ -30,6 +30,25 @@ describe('hepatoscope segment', () => {
     expect(maxLabel).toBeGreaterThanOrEqual(2);
   });
 
+  it('--refine none skips the level set; the default (lesions) is at least as good on this phantom', async () => {
+    const lesions = tp.lesionMask.data.map((v) => (v ? 1 : 0));
+    const tumourDice = async (extra: string[]) => {
+      const out = path.join(dir, `r-${extra.join('-') || 'default'}.nii.gz`);
+      const log = jest.spyOn(console, 'log').mockImplementation(() => {});
+      expect(await segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', out, '--quiet', '--json', ...extra])).toBe(0);
+      const summary = JSON.parse(log.mock.calls.map((c) => c.join(' ')).join('\n'));
+      log.mockRestore();
+      const mask = await readVolume(out);
+      return { d: dice(mask.data.map((v) => (v === 2 ? 1 : 0)), lesions), refine: summary.refine };
+    };
+    const none = await tumourDice(['--refine', 'none']);
+    const ls = await tumourDice([]);
+    expect(none.refine).toBe('none');
+    expect(ls.refine).toBe('lesions');
+    expect(ls.d).toBeGreaterThan(0.5);
+    expect(ls.d).toBeGreaterThanOrEqual(none.d - 0.01);
+  });
+
   it('grows a region from --seed', async () => {
     const cyst = tp.lesions[0];
     const v = tp.phases.PORTAL_VENOUS;
@@ -46,5 +65,6 @@ describe('hepatoscope segment', () => {
     await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--seed', '1,2'])).rejects.toThrow(/--seed must be three integers/);
     await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--seed', '500,2,2'])).rejects.toThrow(/outside the image/);
     await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--method', 'magic'])).rejects.toThrow(/--method must be classical or onnx/);
+    await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--refine', 'snake'])).rejects.toThrow(/--refine must be none, lesions, liver or both/);
   });
 });

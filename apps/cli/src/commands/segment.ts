@@ -19,6 +19,7 @@ const USAGE = `Usage: hepatoscope segment --image IMAGE --out MASK [--method cla
   --method M         classical (default) or onnx
   --model DIR        ONNX cascade/model directory (onnx; default: the bundled cascade)
   --tta              onnx: flip test-time augmentation (the flips each model's manifest lists)
+  --refine R         classical: level-set (Chan–Vese) refinement of lesions (default), liver, both or none
   --seed x,y,z       region growing from this voxel (0-based indices i,j,k) instead of automatic segmentation
   --label N          label of the grown region (default 1)
   --multiplier M     region growing window = mean ± M·SD (default 2.5; 2 suits lesions)
@@ -41,6 +42,7 @@ const OPTIONS = {
   'min-lesion': { type: 'string' },
   providers: { type: 'string' },
   tta: { type: 'boolean' },
+  refine: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
 } as const;
@@ -93,11 +95,15 @@ const segment: Command = {
       Object.assign(summary, { seed: s, label, voxels: r.voxels, mean: r.mean, sd: r.sigma });
       log(`segment: region grown from (${s.join(', ')}): ${r.voxels} voxels, mean ${r.mean.toFixed(1)} ± ${r.sigma.toFixed(1)}`);
     } else if (method === 'classical') {
+      const refine = values.refine ?? 'lesions';
+      if (!['none', 'lesions', 'liver', 'both'].includes(refine))
+        throw new CliError(`segment: --refine must be none, lesions, liver or both, got "${refine}"`);
       const r = io.segmentLiverClassical(image, {
+        refine: refine as 'none' | 'lesions' | 'liver' | 'both',
         onProgress: (f, stage) => log(`segment: ${stage} done (${Math.round(f * 100)} %)`),
       });
       labels = r.labels;
-      Object.assign(summary, { liverMode: r.liverMode, liverSd: r.liverSigma, window: r.window, timingsMs: r.timings });
+      Object.assign(summary, { refine, liverMode: r.liverMode, liverSd: r.liverSigma, window: r.window, timingsMs: r.timings });
     } else {
       const inf = await import('@hepatoscope/inference');
       const providers = values.providers?.split(',').map((p) => p.trim()) as never;

@@ -6,3 +6,4 @@ export * from './morphology';
 export * from './filters';
 export * from './classical';
 export * from './regiongrow';
+export * from './levelset';

@@ -2,6 +2,7 @@ import { anisotropicDiffusion } from './filters';
 import { close, components, dice, dilate, erode, fillHoles2D, largestComponent, open, removeSmall } from './morphology';
 import { otsu, segmentLiverClassical } from './classical';
 import { regionGrow } from './regiongrow';
+import { chanVeseRefine, refineLesionsLevelSet, signedChamfer } from './levelset';
 
 const dims = [9, 9, 5] as const;
 const idx = (i: number, j: number, k: number) => i + 9 * (j + 9 * k);
@@ -147,5 +148,77 @@ describe('regionGrow', () => {
   it('rejects a seed outside the image', () => {
     const ct = toyCt();
     expect(() => regionGrow(ct, [70, 1, 1])).toThrow(/seed \(70, 1, 1\) is outside the image \(64×64×24\)/);
+  });
+});
+
+describe('level set (Chan–Vese)', () => {
+  /** A noisy 60 HU sphere (radius 8 voxels) in 100 HU parenchyma, 1 mm voxels. */
+  function sphere() {
+    const d = [40, 40, 30] as const;
+    const n = d[0] * d[1] * d[2];
+    const data = new Float32Array(n);
+    const truth = new Uint8Array(n);
+    let s = 3;
+    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+    for (let k = 0; k < d[2]; k++)
+      for (let j = 0; j < d[1]; j++)
+        for (let i = 0; i < d[0]; i++) {
+          const p = i + d[0] * (j + d[1] * k);
+          const inside = Math.hypot(i - 20, j - 20, k - 15) < 8;
+          truth[p] = inside ? 1 : 0;
+          data[p] = (inside ? 60 : 100) + 6 * rnd();
+        }
+    return { data, dims: d, spacing: [1, 1, 1] as const, truth };
+  }
+
+  it('grows a too-small, off-centre start onto the sphere', () => {
+    const g = sphere();
+    const init = new Uint8Array(g.truth.length);
+    for (let k = 0; k < 30; k++)
+      for (let j = 0; j < 40; j++)
+        for (let i = 0; i < 40; i++) if (Math.hypot(i - 22, j - 19, k - 15) < 4) init[i + 40 * (j + 40 * k)] = 1;
+    const before = dice(init, g.truth);
+    const out = chanVeseRefine(g, init, { iterations: 60, marginMm: 8 });
+    expect(before).toBeLessThan(0.4);
+    expect(dice(out, g.truth)).toBeGreaterThan(0.9);
+  });
+
+  it('shrinks a too-large start and never leaves the allowed region', () => {
+    const g = sphere();
+    const init = new Uint8Array(g.truth.length);
+    const allowed = new Uint8Array(g.truth.length);
+    for (let k = 0; k < 30; k++)
+      for (let j = 0; j < 40; j++)
+        for (let i = 0; i < 40; i++) {
+          const p = i + 40 * (j + 40 * k);
+          if (Math.hypot(i - 20, j - 20, k - 15) < 11) init[p] = 1;
+          if (i < 24) allowed[p] = 1; // cut the sphere with a plane
+        }
+    const out = chanVeseRefine(g, init, { iterations: 60, allowed });
+    let outside = 0;
+    for (let i = 0; i < out.length; i++) if (out[i] && !allowed[i]) outside++;
+    expect(outside).toBe(0);
+    const cut = g.truth.map((v, i) => (v && allowed[i] ? 1 : 0));
+    expect(dice(out, cut)).toBeGreaterThan(0.9);
+  });
+
+  it('signed chamfer distance: positive inside, negative outside, clipped to ±B', () => {
+    const phi = new Float32Array(11).fill(-1);
+    for (let i = 3; i <= 7; i++) phi[i] = 1;
+    signedChamfer(phi, [11, 1, 1], [1, 1, 1], 2);
+    expect(Array.from(phi)).toEqual([-2, -1.5, -0.5, 0.5, 1.5, 2, 1.5, 0.5, -0.5, -1.5, -2]);
+  });
+
+  it('refineLesionsLevelSet keeps lesions inside the liver; an empty mask stays empty', () => {
+    const ct = toyCt();
+    const r0 = segmentLiverClassical(ct, { refine: 'none' });
+    const r1 = segmentLiverClassical(ct, { refine: 'lesions' });
+    const t1 = r1.labels.map((v) => (v === 2 ? 1 : 0));
+    expect(dice(t1, ct.tumour)).toBeGreaterThanOrEqual(dice(r0.labels.map((v) => (v === 2 ? 1 : 0)), ct.tumour) - 0.02);
+    const liver = r1.labels.map((v) => (v ? 1 : 0));
+    const refined = refineLesionsLevelSet({ data: ct.data, dims: ct.dims, spacing: ct.spacing }, t1, liver);
+    for (let i = 0; i < refined.length; i++) if (refined[i]) expect(liver[i]).toBe(1);
+    expect(refineLesionsLevelSet(ct, new Uint8Array(ct.data.length), liver).every((v) => v === 0)).toBe(true);
+    expect(() => chanVeseRefine(ct, new Uint8Array(3))).toThrow(/mask has 3 voxels, the image 98304/);
   });
 });
