@@ -2,11 +2,14 @@
 import { useQuery } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Badge, Empty, ErrorState, Loading } from '@hepatoscope/ui';
-import { fmtDate, fmtNum, type LesionView, type StudyView } from '../lib/contract';
+import { fmtDate, fmtNum, PHASES, type LesionView, type StudyView } from '../lib/contract';
 import { useTRPC } from '../lib/trpc';
+import { useSession } from '../lib/session';
+import { SegmentationEditorPanel } from './SegmentationEditorPanel';
 import { lesionCss } from '../viewer/presets';
+import { prefetch } from '../viewer/nifti';
 import { PatientSummary, Timeline } from './PatientSummary';
 import { PredictionsPanel, RecentPredictions } from './PredictionsPanel';
 import { RadiomicsPanel } from './RadiomicsPanel';
@@ -36,6 +39,11 @@ export interface PatientDetail {
 export function CaseView({ patientId, presentation }: { patientId: string; presentation?: boolean }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.patients.get.queryOptions({ id: patientId }));
+  const { user } = useSession();
+  // only clinicians edit masks and start jobs (the API refuses other roles' uploads)
+  const canEdit = user?.role === 'CLINICIAN' && !presentation;
+  const refetch = q.refetch;
+  const refresh = useCallback(() => void refetch(), [refetch]);
   const patient = q.data as PatientDetail | undefined;
   const studies = useMemo(
     () => [...(patient?.studies ?? [])].sort((a, b) => String(b.date).localeCompare(String(a.date))),
@@ -44,6 +52,11 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
   const [studyId, setStudyId] = useState<string | null>(null);
   const [tab, setTab] = useState<'pred' | 'rad' | 'delta' | 'board'>('pred');
   const study = studies.find((s) => s.id === studyId) ?? studies[0];
+  // start the series downloads while the viewer's code is still loading (once per study; display order)
+  useMemo(() => {
+    if (study) prefetch(PHASES.map((p) => study.series.find((s) => s.phase === p)?.url).filter((u): u is string => !!u));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [study?.id]);
 
   if (q.isPending) return <Loading label="Loading case…" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
@@ -57,6 +70,8 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
       segmentations={study.segmentations}
       lesions={study.lesions}
       synthetic={study.synthetic}
+      editable={canEdit}
+      onSaved={refresh}
     />
   ) : (
     <Empty>No imaging studies for this patient.</Empty>
@@ -109,6 +124,7 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
         <div className="hs-stack">
           {viewer}
           <LesionTable lesions={study?.lesions ?? []} />
+          {study && <SegmentationEditorPanel study={study} canEdit={canEdit} onChanged={refresh} />}
         </div>
         <div className="hs-case-right hs-panel">
           <div className="hs-tabs" role="tablist">

@@ -220,7 +220,7 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
   const [targets, setTargets] = useState<EditTarget[]>([]);
   const [radius, setRadius] = useState(4);
   const [threshold, setThreshold] = useState({ on: false, lo: -20, hi: 200 });
-  const [tolerance, setTolerance] = useState(40);
+  const [tolerance, setTolerance] = useState(25);
   const [editRev, setEditRev] = useState(0);
   const [editMsg, setEditMsg] = useState('');
   const [save, setSave] = useState<{ status: 'idle' | 'saving' | 'saved' | 'conflict' | 'error'; message?: string }>({ status: 'idle' });

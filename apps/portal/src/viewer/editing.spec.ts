@@ -93,12 +93,13 @@ describe('regionGrow', () => {
     expect([...r.indices]).not.toContain(voxelIndex([10, 11, 6], dims));
     for (const idx of r.indices) expect(img[idx]).toBeGreaterThanOrEqual(100);
   });
-  it('uses the seed neighbourhood mean: a seed on the box edge has a lower mean and a tight tolerance may exclude it', () => {
+  it('uses the seed neighbourhood mean: from a box corner (mean ≈ 30) neither box (≈ 100) nor background (≈ 0) is within ± 20, only the seed', () => {
     const { dims, img } = phantom();
     // corner voxel (4,6,3): 8 of its 27 neighbours are in the box → mean ≈ 30
     const r = regionGrow(img, dims, [4, 6, 3], { tolerance: 20, maxVoxels: 10_000 });
+    expect(r.seedMean).toBeGreaterThan(25);
     expect(r.seedMean).toBeLessThan(40);
-    expect(r.indices.length).toBe(0);
+    expect([...r.indices]).toEqual([voxelIndex([4, 6, 3], dims)]);
   });
   it('stops at maxVoxels and says so', () => {
     const { dims, img } = phantom();
@@ -111,9 +112,15 @@ describe('regionGrow', () => {
     const { dims, img } = phantom();
     const slice = regionGrow(img, dims, [6, 8, 4], { tolerance: 20, maxVoxels: 10_000, planeAxisIndex: 2 });
     expect(slice.indices.length).toBe(30);
-    const ranged = regionGrow(img, dims, [6, 8, 4], { tolerance: 20, maxVoxels: 10_000, range: { lo: 101, hi: 200 } });
+    // box voxels are 100 + (i + j + k) mod 3: the range keeps 101/102; a 6-step changes i + j + k by ±1, so from the
+    // seed (sum 19) only the box voxels with i + j + k ∈ {19, 20} are reachable without passing a 100
+    const ranged = regionGrow(img, dims, [6, 8, 5], { tolerance: 20, maxVoxels: 10_000, range: { lo: 101, hi: 200 } });
     for (const idx of ranged.indices) expect(img[idx]).toBeGreaterThanOrEqual(101);
-    expect(ranged.indices.length).toBeLessThan(120);
+    let reachable = 0;
+    for (let k = 3; k <= 6; k++) for (let j = 6; j <= 10; j++) for (let i = 4; i <= 9; i++) if (i + j + k === 19 || i + j + k === 20) reachable++;
+    expect(ranged.indices.length).toBe(reachable);
+    // a seed outside the range grows nothing
+    expect(regionGrow(img, dims, [6, 8, 4], { tolerance: 20, maxVoxels: 10_000, range: { lo: 101, hi: 200 } }).indices.length).toBe(0);
   });
   it('grows the background around the box from a background seed (bounded)', () => {
     const { dims, img } = phantom();

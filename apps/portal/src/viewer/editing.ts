@@ -97,8 +97,8 @@ export interface RegionGrowResult {
 /**
  * 3D region growing from a seed voxel: a 6-connected flood fill accepting voxels whose intensity is within
  * `tolerance` of the mean of the seed's 3×3×3 neighbourhood (and within `range` when given), visiting at most
- * `maxVoxels` voxels. The seed itself is accepted only if it passes the same test (a seed on noise far from its
- * neighbours grows nothing). Indices are in breadth-first order from the seed.
+ * `maxVoxels` voxels. The clicked seed is part of the region (on noisy images it may itself lie outside the band
+ * around its neighbourhood's mean) unless it is outside `range`. Indices are in breadth-first order from the seed.
  */
 export function regionGrow(image: ArrayLike<number>, dims: Vec3, seed: Vec3, opts: RegionGrowOptions): RegionGrowResult {
   const [nx, ny, nz] = dims;
@@ -124,7 +124,8 @@ export function regionGrow(image: ArrayLike<number>, dims: Vec3, seed: Vec3, opt
   const hi = Math.min(seedMean + opts.tolerance, opts.range?.hi ?? Infinity);
   const ok = (idx: number) => image[idx] >= lo && image[idx] <= hi;
   const seedIdx = s[0] + nx * (s[1] + ny * s[2]);
-  if (!ok(seedIdx)) return { indices: new Uint32Array(0), seedMean, truncated: false };
+  // with a threshold, a seed outside the HU range grows nothing
+  if (opts.range && !(image[seedIdx] >= opts.range.lo && image[seedIdx] <= opts.range.hi)) return { indices: new Uint32Array(0), seedMean, truncated: false };
 
   // visited set: a bitmap over the grid (1 bit per voxel)
   const visited = new Uint32Array(Math.ceil((nx * ny * nz) / 32));

@@ -19,12 +19,56 @@ export async function gunzip(bytes: Uint8Array): Promise<ArrayBuffer> {
   return new Response(stream).arrayBuffer();
 }
 
-/** Downloads an API file (absolute URL from the path, session cookie); returns the bytes as sent (maybe gzipped). */
-export async function download(path: string, signal?: AbortSignal): Promise<Uint8Array> {
+/** Fetches an API file (absolute URL from the path, session cookie); the bytes as sent (maybe gzipped). */
+async function fetchBytes(path: string, signal?: AbortSignal): Promise<Uint8Array> {
   const url = new URL(path, window.location.href).href;
   const res = await fetch(url, { credentials: 'same-origin', signal });
   if (!res.ok) throw new Error(`Could not load image ${path}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Prefetched downloads not yet claimed by `download`, by path. */
+const prefetched = new Map<string, Promise<Uint8Array>>();
+/** Paths downloaded recently (not prefetched again while the viewer holds them). */
+const recent = new Set<string>();
+const PREFETCH_TTL_MS = 60_000;
+
+function remember(path: string): void {
+  recent.add(path);
+  setTimeout(() => recent.delete(path), PREFETCH_TTL_MS);
+}
+
+/**
+ * Starts downloading series files before the viewer (a large code chunk) has loaded, so the transfers overlap the
+ * chunk download and cornerstone's start-up. Call it while rendering the case (before the viewer's effects run).
+ * Paths already prefetched or downloaded within the last minute are skipped; unclaimed prefetches are dropped after
+ * a minute.
+ */
+export function prefetch(paths: readonly string[]): void {
+  if (typeof window === 'undefined') return;
+  for (const p of paths) {
+    if (prefetched.has(p) || recent.has(p)) continue;
+    const pr = fetchBytes(p);
+    pr.catch(() => undefined);
+    prefetched.set(p, pr);
+    setTimeout(() => {
+      if (prefetched.get(p) === pr) prefetched.delete(p);
+    }, PREFETCH_TTL_MS);
+  }
+}
+
+/**
+ * Downloads an API file (absolute URL from the path, session cookie); returns the bytes as sent (maybe gzipped).
+ * Takes a prefetch of the same path when there is one (each prefetch is handed out once).
+ */
+export async function download(path: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const pre = prefetched.get(path);
+  remember(path);
+  if (pre) {
+    prefetched.delete(path);
+    return pre;
+  }
+  return fetchBytes(path, signal);
 }
 
 /** Raw NIfTI bytes: gunzipped when they start with the gzip magic. */
