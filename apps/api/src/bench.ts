@@ -4,7 +4,7 @@
  * as a signed-in clinician (session lookup, scope filter and audit insert included in every request).
  * Prints p50/p95/p99 in ms and requests/s. Backend: DATABASE_URL (fresh schema) or in-memory PGlite.
  * Env: BENCH_PATIENTS (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_API_PROCESSES (PostgreSQL: API
- * processes beside the autocannon process, default 1; 0 = in the autocannon process).
+ * processes beside the autocannon process, default 0 = the API in the autocannon process, as in earlier figures).
  */
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +27,7 @@ const N = Number(process.env.BENCH_PATIENTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** API processes (PostgreSQL only; 0 = the API in this process, next to autocannon; PGlite is always in-process). */
-const PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
+const PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 0);
 
 /** Forks `n` API workers on one free port; resolves when all listen. */
 async function startClusterApi(n: number, env: Record<string, string>): Promise<string> {
