@@ -139,11 +139,26 @@ describeFaults('scale-out: 2 APIs + 2 workers on one PostgreSQL', () => {
     expect(commits).toHaveLength(1);
     const by = workers.find((w) => w.pid === commits[0]!.pid)!;
     expect(by).toBeTruthy();
+    // logout on API #1: at once there; on API #2 within its per-process session cache (sessionCacheMs, 5 s)
+    const other = await login(a1.base);
+    expect((await trpcQuery(a2.base, 'auth.me', other.cookie)).data).toBeTruthy(); // now cached on #2
+    const out = await trpcMutation(a1.base, 'auth.logout', other, null);
+    expect(out.status).toBe(200);
+    const tLogout = Date.now();
+    expect((await trpcQuery(a1.base, 'auth.me', other.cookie)).data).toBeNull();
+    await waitUntil(
+      'the logout to reach API #2',
+      async () => (await trpcQuery(a2.base, 'auth.me', other.cookie)).data === null,
+      30_000,
+      100,
+    );
+    const logoutWindow = Date.now() - tLogout;
     figure(
       'scale-out',
       `API #1 up in ${(timings.api1! / 1000).toFixed(1)} s (migrations + demo seed), API #2 and 2 workers in ` +
         `${(timings.rest! / 1000).toFixed(1)} s; login on #1, me + features.request on #2, job ${jobId.slice(0, 8)} ` +
-        `done by ${by.name} and read through #1 after ${(ms / 1000).toFixed(1)} s (${job.result.rows.length} feature rows)`,
+        `done by ${by.name} and read through #1 after ${(ms / 1000).toFixed(1)} s (${job.result.rows.length} feature rows); a logout on #1 ` +
+        `reached #2 after ${(logoutWindow / 1000).toFixed(1)} s (per-process session cache)`,
     );
   }, 180_000);
 
