@@ -193,7 +193,7 @@ async function main() {
     }
     const img: Image3D = { data, dims, spacing: [0.7, 0.7, 1] };
     const [, s2] = time(() => extractFeatures(img, { data: m, dims, spacing: [0.7, 0.7, 1] }, { discretisation: { method: 'fbs', binWidth: 25 } }));
-    console.log(`512×512×600 int16 image (${(n / 1e6).toFixed(0)} M voxels), ${nv}-voxel lesion, all families: ${s2.toFixed(3)} s CPU, ${lastWall.toFixed(3)} s wall`);
+    console.log(`512×512×600 int16 image (${(n / 1e6).toFixed(0)} M voxels, ${(data.byteLength / 2 ** 20).toFixed(0)} MiB + mask ${(m.byteLength / 2 ** 20).toFixed(0)} MiB), ${nv}-voxel lesion, all families: ${s2.toFixed(3)} s CPU, ${lastWall.toFixed(3)} s wall; process peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   }
   clearInterval(timer);
   console.log(`\npeak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)} MiB, peak heap + array buffers ${(peakHeap / 2 ** 20).toFixed(0)} MiB (node ${process.version}, single thread; load average at the end ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
