@@ -138,8 +138,10 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
     },
 
     async get(actor: Actor, id: string) {
-      await access.assertPatient(actor, id);
-      const p = await prisma.patient.findUnique({
+      // The scope check and the read run concurrently (two fewer sequential round trips); when the check fails the
+      // read is discarded and the caller gets NOT_FOUND, exactly as before.
+      const allowed = access.assertPatient(actor, id);
+      const read = prisma.patient.findUnique({
         where: { id },
         include: {
           cohortMemberships: { include: { cohort: { select: { id: true, name: true, synthetic: true } } } },
@@ -163,6 +165,7 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
           },
         },
       });
+      const [, p] = await Promise.all([allowed, read]);
       if (!p) throw new DomainError('NOT_FOUND', `Patient ${id} was not found`);
 
       const studies = p.studies.map((s) => {
