@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { dice, readVolume, writeVolume } from '@hepatoscope/imaging-io';
 import { generatePhantom } from '@hepatoscope/phantoms';
+import phantom from './phantom';
 import segment from './segment';
 
 let dir: string;
@@ -59,6 +60,29 @@ describe('hepatoscope segment', () => {
     expect(dice(mask.data, tp.lesionMask.data, 2, cyst.label)).toBeGreaterThan(0.7);
   });
 
+  it('grows a barely-enhancing HCC from a click on all phases of a phantom manifest (--phases)', async () => {
+    const phDir = path.join(dir, 'ph1003');
+    expect(await phantom.run(['--out', phDir, '--seed', '1003', '--lesions', '3', '--quiet'])).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(phDir, 'manifest.json'), 'utf8'));
+    const lesionMask = await readVolume(path.join(phDir, manifest.lesionMask));
+    const art = path.join(phDir, manifest.phases.ARTERIAL);
+    const artVol = await readVolume(art);
+    const l = manifest.lesions.find((x: { type: string; label: number }) => x.type === 'HCC' && x.label === 1);
+    expect(l).toBeDefined();
+    const click = l.centerMm.map((x: number, a: number) => Math.round((x - artVol.origin[a]) / artVol.spacing[a]));
+    const grow = async (name: string, extra: string[]) => {
+      const out = path.join(dir, name);
+      expect(await segment.run(['--image', art, '--out', out, '--seed', click.join(','), '--multiplier', '2', '--max-radius', String(l.diameterMm), '--quiet', ...extra])).toBe(0);
+      return dice((await readVolume(out)).data, lesionMask.data, 1, l.label);
+    };
+    const single = await grow('hcc-single.nii.gz', []);
+    const multi = await grow('hcc-multi.nii.gz', ['--phases', path.join(phDir, 'manifest.json')]);
+    expect(multi).toBeGreaterThan(0.7);
+    expect(multi).toBeGreaterThan(single + 0.2);
+    const list = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED'].map((k) => path.join(phDir, manifest.phases[k])).join(',');
+    expect(await grow('hcc-list.nii.gz', ['--phases', list])).toBeCloseTo(multi, 6);
+  });
+
   it('reports bad input clearly', async () => {
     await expect(segment.run(['--out', 'x.nii'])).rejects.toThrow(/--image is required/);
     await expect(segment.run(['--image', path.join(dir, 'missing.nii'), '--out', path.join(dir, 'x.nii')])).rejects.toThrow(/missing\.nii does not exist/);
@@ -66,5 +90,7 @@ describe('hepatoscope segment', () => {
     await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--seed', '500,2,2'])).rejects.toThrow(/outside the image/);
     await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--method', 'magic'])).rejects.toThrow(/--method must be classical or onnx/);
     await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--refine', 'snake'])).rejects.toThrow(/--refine must be none, lesions, liver or both/);
+    await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--phases', 'a.nii,b.nii'])).rejects.toThrow(/--phases needs --seed/);
+    await expect(segment.run(['--image', path.join(dir, 'pv.nii.gz'), '--out', 'x.nii', '--seed', '1,2,3', '--phases', 'a.nii'])).rejects.toThrow(/at least two phase images/);
   });
 });

@@ -24,6 +24,9 @@ const USAGE = `Usage: hepatoscope segment --image IMAGE --out MASK [--method cla
   --label N          label of the grown region (default 1)
   --multiplier M     region growing window = mean ± M·SD (default 2.5; 2 suits lesions)
   --max-radius MM    bound the grown region to this distance from the seed
+  --phases LIST      with --seed: grow on several co-registered phases (Mahalanobis distance of the intensity
+                     vector, competing with the surrounding parenchyma): comma-separated image files, or a
+                     phantom manifest.json (its phases, timepoint 1)
   --instances FILE   also write one label per lesion (connected tumour components, uint16)
   --min-lesion MM3   drop lesion instances smaller than this (default 10 mm³)
   --json             print a JSON summary on stdout
@@ -35,6 +38,7 @@ const OPTIONS = {
   method: { type: 'string' },
   model: { type: 'string' },
   seed: { type: 'string' },
+  phases: { type: 'string' },
   label: { type: 'string' },
   multiplier: { type: 'string' },
   'max-radius': { type: 'string' },
@@ -57,6 +61,7 @@ const segment: Command = {
     if (!values.out) throw new CliError(`segment: --out is required\n\n${USAGE}`);
     const method = values.method ?? 'classical';
     if (method !== 'classical' && method !== 'onnx') throw new CliError(`segment: --method must be classical or onnx, got "${method}"`);
+    if (values.phases && !values.seed) throw new CliError('segment: --phases needs --seed (multi-phase region growing)');
     if (values.seed && method === 'onnx') throw new CliError('segment: --seed (region growing) cannot be combined with --method onnx');
     const num = (name: string, v: string | undefined, check: (x: number) => boolean) => {
       if (v === undefined) return undefined;
@@ -86,14 +91,27 @@ const segment: Command = {
       if (s.length !== 3 || s.some((x) => !Number.isInteger(x))) throw new CliError(`segment: --seed must be three integers i,j,k, got "${values.seed}"`);
       let r;
       try {
-        r = io.regionGrow(image, [s[0], s[1], s[2]], { multiplier, maxRadiusMm });
+        if (values.phases) {
+          const files = await phaseFiles(values.phases);
+          const phases = [];
+          for (const f of files) phases.push(await io.readVolume(f));
+          phases.forEach((p, k) => {
+            if (p.dims.some((d, a) => d !== image.dims[a]))
+              throw new Error(`--phases: ${files[k]} is ${p.dims.join('×')}, the image is ${image.dims.join('×')} (phases must share the image grid)`);
+          });
+          const m = io.regionGrowMultiPhase(phases, [s[0], s[1], s[2]], { multiplier, maxRadiusMm });
+          r = { mask: m.mask, voxels: m.voxels, mean: m.mean, sigma: undefined as number | undefined };
+          Object.assign(summary, { method: 'region-growing-multiphase', phases: files, background: m.background });
+        } else {
+          r = io.regionGrow(image, [s[0], s[1], s[2]], { multiplier, maxRadiusMm });
+        }
       } catch (e) {
         throw new CliError(`segment: ${(e as Error).message}`);
       }
       labels = new Uint8Array(r.mask.length);
       for (let i = 0; i < labels.length; i++) labels[i] = r.mask[i] ? label : 0;
       Object.assign(summary, { seed: s, label, voxels: r.voxels, mean: r.mean, sd: r.sigma });
-      log(`segment: region grown from (${s.join(', ')}): ${r.voxels} voxels, mean ${r.mean.toFixed(1)} ± ${r.sigma.toFixed(1)}`);
+      log(`segment: region grown from (${s.join(', ')}): ${r.voxels} voxels, mean ${JSON.stringify(r.mean)}`);
     } else if (method === 'classical') {
       const refine = values.refine ?? 'lesions';
       if (!['none', 'lesions', 'liver', 'both'].includes(refine))
@@ -155,4 +173,28 @@ const segment: Command = {
     return 0;
   },
 };
+/**
+ * The files of `--phases`: a comma-separated list, or a phantom manifest.json whose `phases` map
+ * (NATIVE, ARTERIAL, PORTAL_VENOUS, DELAYED → paths relative to the manifest) is used in that order.
+ */
+async function phaseFiles(spec: string): Promise<string[]> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  if (/\.json$/i.test(spec)) {
+    let m: { phases?: Record<string, string> };
+    try {
+      m = JSON.parse(fs.readFileSync(spec, 'utf8'));
+    } catch (e) {
+      throw new Error(`--phases: cannot read ${spec} (${(e as Error).message})`);
+    }
+    const order = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED'];
+    const keys = Object.keys(m.phases ?? {}).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    if (keys.length < 2) throw new Error(`--phases: ${spec} lists ${keys.length} phase(s); a manifest with "phases" {NAME: file} is needed`);
+    return keys.map((k) => path.resolve(path.dirname(spec), m.phases![k]));
+  }
+  const files = spec.split(',').map((f) => f.trim()).filter(Boolean);
+  if (files.length < 2) throw new Error(`--phases: give at least two phase images, got "${spec}"`);
+  return files;
+}
+
 export default segment;

@@ -7,3 +7,4 @@ export * from './filters';
 export * from './classical';
 export * from './regiongrow';
 export * from './levelset';
+export * from './multiphase';
