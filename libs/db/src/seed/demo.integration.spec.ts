@@ -92,6 +92,30 @@ describe(`seedDemo (${process.env.DATABASE_URL ? 'postgresql' : 'pglite'})`, () 
     expect(await p.user.count()).toBe(3);
   });
 
+  it('two concurrent seeders on one fresh database: one seeds, the other waits and finds it done (no duplicates, no stray files)', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const opts = { maxPatientsPerDataset: 8, datasets: ['tcia-hcc-tace-seg'], bcryptCost: 4, filesDir: fresh.filesDir, syntheticImaging: fakeImaging, syntheticPatients: 1 };
+      const runs = await Promise.all([seedDemo(fresh.db, opts), seedDemo(fresh.db, opts)]);
+      expect(runs.map((r) => r.seeded).sort()).toEqual([false, true]);
+      const p = fresh.db.prisma;
+      expect(await p.user.count()).toBe(3);
+      const winner = runs.find((r) => r.seeded)!;
+      expect(winner.counts.patients).toBe(8);
+      expect(winner.counts.syntheticStudies).toBe(1);
+      expect(await p.patient.count()).toBe(8);
+      expect(await p.cohort.count()).toBe(1);
+      expect(await p.seedRun.count()).toBe(1);
+      // only the winner's synthetic files remain, each referenced by a row
+      const rows = await p.series.findMany({ select: { storageUri: true } });
+      const segs = await p.segmentation.findMany({ select: { maskUri: true } });
+      const onDisk = ['series', 'segmentations'].flatMap((d) => (fs.existsSync(path.join(fresh.filesDir, d)) ? fs.readdirSync(path.join(fresh.filesDir, d)).map((f) => `file:${d}/${f}`) : []));
+      expect(onDisk.sort()).toEqual([...rows.map((r) => r.storageUri), ...segs.map((s) => s.maskUri)].sort());
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+
   it('nextWeekday returns the next given weekday strictly after the date', () => {
     expect(nextWeekday(new Date('2026-03-05T20:00:00Z'), 4, 16).toISOString()).toBe('2026-03-12T16:00:00.000Z');
   });

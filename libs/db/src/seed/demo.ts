@@ -4,7 +4,10 @@
  * synthetic multi-phase imaging for a handful of patients.
  *
  * Runs once per database: everything is written in one transaction together with a `SeedRun` row named `demo`;
- * a second call sees the row and returns `{ seeded: false }`.
+ * a second call sees the row and returns `{ seeded: false }`. Concurrent seeders (two API processes starting on one
+ * fresh PostgreSQL) are serialised by a transaction-scoped advisory lock ({@link SEED_LOCK_KEY}) taken before the
+ * SeedRun row is checked again: the second waits for the first, sees its row, removes the synthetic imaging files
+ * it had prepared and returns `{ seeded: false }`.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -111,6 +114,12 @@ const CHUNK = 2000;
 
 type Seedable = DbClient & Pick<Db, '$transaction'>;
 
+/** Advisory lock key (`pg_advisory_xact_lock`) that serialises demo seeders on one database (arbitrary constant). */
+export const SEED_LOCK_KEY = 0x4865_7053; // 'HepS'
+
+/** Thrown inside the seed transaction when another process completed the seed while this one waited for the lock. */
+class AlreadySeeded extends Error {}
+
 /**
  * Seeds the demo once (see the module comment). Pass the open `Database` (from `openDatabase`) or its `prisma`.
  */
@@ -152,83 +161,96 @@ export async function seedDemo(target: Seedable | { prisma: Seedable }, options:
   // 3. Everything else in one transaction, closed by the SeedRun row.
   const now = options.now ?? new Date();
   const counts: Record<string, number> = {};
-  await prisma.$transaction(
-    async (tx: DbClient) => {
-      await tx.user.createMany({ data: users.map(({ id, email, name, role, passwordHash }) => ({ id, email, name, role, passwordHash })) });
-      counts.users = users.length;
-      const clinician = users.find((u) => u.role === 'CLINICIAN')!;
-      const board = users.find((u) => u.role === 'TUMOR_BOARD')!;
-      for (const c of cohorts) {
-        await tx.cohort.create({
-          data: { id: c.id, name: c.def.cohortName, description: c.def.description, sourceDataset: c.def.key, definition: { kind: 'dataset', dataset: c.def.key, seed: SEED_NAME } },
-        });
-        const at = new Date().toISOString();
-        await bulkInsert(tx, 'Patient', c.patients.map((p) => ({ ...toPatientRow(p), createdAt: at, updatedAt: at })));
-        await bulkInsert(tx, 'CohortMembership', c.patients.map((p) => ({ cohortId: c.id, patientId: p.id, split: null, addedAt: at })));
-        const treatments = c.patients.flatMap((p) =>
-          p.treatments.map((t) => ({ id: randomUUID(), patientId: p.id, type: t.type, date: t.date ?? null, description: t.description ?? null, response: t.response ?? null, details: null, createdAt: at })),
-        );
-        await bulkInsert(tx, 'Treatment', treatments);
-        counts.treatments = (counts.treatments ?? 0) + treatments.length;
-        counts.patients = (counts.patients ?? 0) + c.patients.length;
-        await tx.cohortAccess.create({ data: { userId: clinician.id, cohortId: c.id } });
-        log(`cohort ${c.def.cohortName}: ${c.patients.length} patients`);
-      }
-      counts.cohorts = cohorts.length;
+  try {
+    await prisma.$transaction(
+      async (tx: DbClient) => {
+        // One seeder at a time per database; released at commit/rollback. Check again under the lock.
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
+        if (await tx.seedRun.findUnique({ where: { name: SEED_NAME }, select: { name: true } })) throw new AlreadySeeded();
+        await tx.user.createMany({ data: users.map(({ id, email, name, role, passwordHash }) => ({ id, email, name, role, passwordHash })) });
+        counts.users = users.length;
+        const clinician = users.find((u) => u.role === 'CLINICIAN')!;
+        const board = users.find((u) => u.role === 'TUMOR_BOARD')!;
+        for (const c of cohorts) {
+          await tx.cohort.create({
+            data: { id: c.id, name: c.def.cohortName, description: c.def.description, sourceDataset: c.def.key, definition: { kind: 'dataset', dataset: c.def.key, seed: SEED_NAME } },
+          });
+          const at = new Date().toISOString();
+          await bulkInsert(tx, 'Patient', c.patients.map((p) => ({ ...toPatientRow(p), createdAt: at, updatedAt: at })));
+          await bulkInsert(tx, 'CohortMembership', c.patients.map((p) => ({ cohortId: c.id, patientId: p.id, split: null, addedAt: at })));
+          const treatments = c.patients.flatMap((p) =>
+            p.treatments.map((t) => ({ id: randomUUID(), patientId: p.id, type: t.type, date: t.date ?? null, description: t.description ?? null, response: t.response ?? null, details: null, createdAt: at })),
+          );
+          await bulkInsert(tx, 'Treatment', treatments);
+          counts.treatments = (counts.treatments ?? 0) + treatments.length;
+          counts.patients = (counts.patients ?? 0) + c.patients.length;
+          await tx.cohortAccess.create({ data: { userId: clinician.id, cohortId: c.id } });
+          log(`cohort ${c.def.cohortName}: ${c.patients.length} patients`);
+        }
+        counts.cohorts = cohorts.length;
 
-      // Tumour board: next Thursday 16:00 UTC, the agenda patients, the clinician in charge of them.
-      if (agenda.length) {
-        const meetingId = randomUUID();
-        await tx.tumorBoardMeeting.create({
-          data: { id: meetingId, title: 'Liver tumour board (demo)', scheduledAt: nextWeekday(now, 4, 16), location: 'Room 2.14 / video link' },
-        });
-        await tx.careAssignment.createMany({ data: agenda.map((p) => ({ userId: clinician.id, patientId: p.id })) });
-        await tx.caseDiscussion.createMany({
-          data: agenda.map((p, k) => ({
-            meetingId,
-            patientId: p.id,
-            position: k + 1,
-            question: agendaQuestion(p),
-            findings: summary(p),
-          })),
-        });
-        // A past meeting with one signed-off case, so the history view has content.
-        const pastId = randomUUID();
-        await tx.tumorBoardMeeting.create({
-          data: { id: pastId, title: 'Liver tumour board (demo, past)', scheduledAt: nextWeekday(new Date(now.getTime() - 14 * 86400_000), 4, 16), status: 'CLOSED' },
-        });
-        const first = agenda[0]!;
-        await tx.caseDiscussion.create({
-          data: {
-            meetingId: pastId,
-            patientId: first.id,
-            position: 1,
-            question: 'Initial staging and treatment plan',
-            status: 'SIGNED_OFF',
-            presentedSnapshot: { patient: first.pseudoId, bclc: first.bclc ?? null, childPugh: first.childPugh ?? null, afp: first.afp ?? null },
-            findings: summary(first),
-            decision: 'TACE',
-            recommendation: 'Conventional TACE; response assessment by mRECIST on CT 4-6 weeks after treatment.',
-            attendees: ['Hepatology', 'Interventional radiology', 'Hepatobiliary surgery', 'Oncology', 'Pathology'],
-            decidedAt: new Date(now.getTime() - 14 * 86400_000),
-            signedOffById: board.id,
-            signedOffAt: new Date(now.getTime() - 14 * 86400_000),
-          },
-        });
-        counts.meetings = 2;
-        counts.discussions = agenda.length + 1;
-      }
+        // Tumour board: next Thursday 16:00 UTC, the agenda patients, the clinician in charge of them.
+        if (agenda.length) {
+          const meetingId = randomUUID();
+          await tx.tumorBoardMeeting.create({
+            data: { id: meetingId, title: 'Liver tumour board (demo)', scheduledAt: nextWeekday(now, 4, 16), location: 'Room 2.14 / video link' },
+          });
+          await tx.careAssignment.createMany({ data: agenda.map((p) => ({ userId: clinician.id, patientId: p.id })) });
+          await tx.caseDiscussion.createMany({
+            data: agenda.map((p, k) => ({
+              meetingId,
+              patientId: p.id,
+              position: k + 1,
+              question: agendaQuestion(p),
+              findings: summary(p),
+            })),
+          });
+          // A past meeting with one signed-off case, so the history view has content.
+          const pastId = randomUUID();
+          await tx.tumorBoardMeeting.create({
+            data: { id: pastId, title: 'Liver tumour board (demo, past)', scheduledAt: nextWeekday(new Date(now.getTime() - 14 * 86400_000), 4, 16), status: 'CLOSED' },
+          });
+          const first = agenda[0]!;
+          await tx.caseDiscussion.create({
+            data: {
+              meetingId: pastId,
+              patientId: first.id,
+              position: 1,
+              question: 'Initial staging and treatment plan',
+              status: 'SIGNED_OFF',
+              presentedSnapshot: { patient: first.pseudoId, bclc: first.bclc ?? null, childPugh: first.childPugh ?? null, afp: first.afp ?? null },
+              findings: summary(first),
+              decision: 'TACE',
+              recommendation: 'Conventional TACE; response assessment by mRECIST on CT 4-6 weeks after treatment.',
+              attendees: ['Hepatology', 'Interventional radiology', 'Hepatobiliary surgery', 'Oncology', 'Pathology'],
+              decidedAt: new Date(now.getTime() - 14 * 86400_000),
+              signedOffById: board.id,
+              signedOffAt: new Date(now.getTime() - 14 * 86400_000),
+            },
+          });
+          counts.meetings = 2;
+          counts.discussions = agenda.length + 1;
+        }
 
-      for (const m of PUBLISHED_MODELS) await tx.model.create({ data: m });
-      counts.models = PUBLISHED_MODELS.length;
+        for (const m of PUBLISHED_MODELS) await tx.model.create({ data: m });
+        counts.models = PUBLISHED_MODELS.length;
 
-      for (const img of imaging) await insertImaging(tx, img);
-      counts.syntheticStudies = imaging.reduce((n, i) => n + i.studies.length, 0);
+        for (const img of imaging) await insertImaging(tx, img);
+        counts.syntheticStudies = imaging.reduce((n, i) => n + i.studies.length, 0);
 
-      await tx.seedRun.create({ data: { name: SEED_NAME, version: SEED_VERSION, summary: counts } });
-    },
-    { timeout: 300_000, maxWait: 60_000 },
-  );
+        await tx.seedRun.create({ data: { name: SEED_NAME, version: SEED_VERSION, summary: counts } });
+      },
+      { timeout: 300_000, maxWait: 60_000 },
+    );
+  } catch (e) {
+    // Nothing of this run may remain: its rows were rolled back, so remove the imaging files it wrote.
+    for (const f of imagingFiles(imaging)) fs.rmSync(path.join(options.filesDir!, f), { force: true });
+    if (e instanceof AlreadySeeded) {
+      log('demo seed: completed meanwhile by another process; nothing to do');
+      return { seeded: false, logins, counts: {}, ms: performance.now() - t0 };
+    }
+    throw e;
+  }
   const ms = performance.now() - t0;
   log(`demo seed done in ${(ms / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
   return { seeded: true, logins, counts, ms };
@@ -341,6 +363,13 @@ async function prepareImaging(options: SeedDemoOptions, agenda: SeededPatient[],
     log(`synthetic imaging for ${patient.pseudoId}: ${studies.length} studies`);
   }
   return out;
+}
+
+/** Paths (relative to `filesDir`) of every file that {@link prepareImaging} wrote. */
+function imagingFiles(imaging: PreparedImaging[]): string[] {
+  return imaging.flatMap((i) =>
+    i.studies.flatMap((st) => [...st.series, ...st.segmentations].map((f) => f.uri.slice('file:'.length))),
+  );
 }
 
 function writeFile(filesDir: string, rel: string, bytes: Uint8Array): { uri: string; sha256: string; size: number } {
