@@ -1,0 +1,72 @@
+/**
+ * patients.list: the per-page extras (cohort names, study count, synthetic flag) from one SQL query, and the reused
+ * total (listTotalCacheMs): exact on a last page, recounted when a full page contradicts the cached value, expired
+ * after the TTL. PostgreSQL when DATABASE_URL is set, else PGlite.
+ */
+import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
+import { createServices, type Services } from './index';
+import { createFixture, type Fixture } from './fixture';
+import type { Actor } from './types';
+
+let t: TestDatabase;
+let fx: Fixture;
+let services: Services;
+let clinician: Actor;
+let clock = new Date('2026-03-01T10:00:00Z');
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  fx = await createFixture(t.db.prisma, t.filesDir);
+  services = createServices({
+    prisma: t.db.prisma,
+    dbKind: t.db.kind,
+    filesDir: t.filesDir,
+    bcryptCost: 4,
+    now: () => clock,
+  });
+  const u = fx.users.clinician;
+  clinician = { userId: u.id, email: u.email, name: 'c', role: 'CLINICIAN', sessionId: 's', clientAddress: '' };
+});
+afterAll(() => t?.cleanup());
+
+it('returns cohort names, study counts and the synthetic flag per row', async () => {
+  const r = await services.patients.list(clinician, { page: 1, pageSize: 25 });
+  const cohort = await t.db.prisma.cohort.findUniqueOrThrow({ where: { id: fx.cohortA } });
+  const p1 = await t.db.prisma.patient.findUniqueOrThrow({
+    where: { id: fx.patients.p1 },
+    include: { studies: true, cohortMemberships: true },
+  });
+  const row = r.items.find((i) => i.id === fx.patients.p1)!;
+  expect(row.cohortNames).toEqual([cohort.name]);
+  expect(row.studyCount).toBe(p1.studies.length);
+  expect(row.synthetic).toBe(p1.studies.some((s) => s.synthetic) || cohort.synthetic);
+  expect(r.total).toBe(r.items.length);
+});
+
+it('reuses a total for the TTL, but never one that a page contradicts', async () => {
+  const q = { page: 1, pageSize: 1 };
+  const first = await services.patients.list(clinician, q);
+  const n = first.total;
+  expect(n).toBeGreaterThan(1);
+  // add n more patients to cohort A (visible to the clinician)
+  const ids: string[] = [];
+  for (let i = 0; i < n + 1; i++) {
+    const p = await t.db.prisma.patient.create({ data: { pseudoId: `LIST-${i}` } });
+    await t.db.prisma.cohortMembership.create({ data: { cohortId: fx.cohortA, patientId: p.id } });
+    ids.push(p.id);
+  }
+  // within the TTL a full first page does not contradict the cached total: reused
+  expect((await services.patients.list(clinician, q)).total).toBe(n);
+  // a full page beyond the cached total contradicts it: recounted
+  const deep = await services.patients.list(clinician, { page: n + 1, pageSize: 1 });
+  expect(deep.items).toHaveLength(1);
+  expect(deep.total).toBe(2 * n + 1);
+  // the last page is always exact
+  const last = await services.patients.list(clinician, { page: 1, pageSize: 1000 });
+  expect(last.total).toBe(last.items.length);
+  expect(last.total).toBe(2 * n + 1);
+  // after the TTL a changed total is counted again
+  await t.db.prisma.patient.deleteMany({ where: { id: { in: ids.slice(0, 2) } } });
+  clock = new Date(clock.getTime() + 2_001);
+  expect((await services.patients.list(clinician, q)).total).toBe(2 * n - 1);
+});
