@@ -197,25 +197,34 @@ export function pyradiomicsDiameters(mask: Mask3D): [number, number, number, num
   return maximumDiameters(pyradiomicsMesh(mask).vertices, [sx / 2, sy / 2, sz / 2]);
 }
 
+/**
+ * Number of ROI voxels and the (un-normalised) covariance sums of their physical coordinates x·s (about the
+ * centroid): two passes in voxel order. The passes only visit the nz×ny rows with plain counters (no per-voxel
+ * division), which keeps the first (not yet JIT-compiled) call of a one-case run cheap.
+ */
+function voxelCovariance(mask: Mask3D): { n: number; cxx: number; cxy: number; cxz: number; cyy: number; cyz: number; czz: number } {
+  const sp: Vec3 = mask.spacing;
+  const [nx, ny, nz] = mask.dims;
+  const d = mask.data;
+  let n = 0, m0 = 0, m1 = 0, m2 = 0;
+  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) if (d[i]) {
+    m0 += x * sp[0]; m1 += y * sp[1]; m2 += z * sp[2]; n++;
+  }
+  m0 /= n; m1 /= n; m2 /= n;
+  let cxx = 0, cxy = 0, cxz = 0, cyy = 0, cyz = 0, czz = 0;
+  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) if (d[i]) {
+    const a = x * sp[0] - m0, b = y * sp[1] - m1, c = z * sp[2] - m2;
+    cxx += a * a; cxy += a * b; cxz += a * c; cyy += b * b; cyz += b * c; czz += c * c;
+  }
+  return { n, cxx, cxy, cxz, cyy, cyz, czz };
+}
+
 /** PyRadiomics `shape` features (3D), keyed `shape_<Name>`; NaN reasons go to `reasons`. */
 export function pyradiomicsShape(mask: Mask3D, reasons: Record<string, string> = {}): Record<string, number> {
   const sp: Vec3 = mask.spacing;
   const mesh = pyradiomicsMesh(mask);
   const V = mesh.volume, A = mesh.area;
-  const [nx, ny] = mask.dims;
-  let n = 0, m0 = 0, m1 = 0, m2 = 0;
-  const d = mask.data;
-  for (let i = 0; i < d.length; i++) if (d[i]) {
-    const x = i % nx, y = ((i - x) / nx) % ny, z = (i - x - nx * y) / (nx * ny);
-    m0 += x * sp[0]; m1 += y * sp[1]; m2 += z * sp[2]; n++;
-  }
-  m0 /= n; m1 /= n; m2 /= n;
-  let cxx = 0, cxy = 0, cxz = 0, cyy = 0, cyz = 0, czz = 0;
-  for (let i = 0; i < d.length; i++) if (d[i]) {
-    const x = i % nx, y = ((i - x) / nx) % ny, z = (i - x - nx * y) / (nx * ny);
-    const a = x * sp[0] - m0, b = y * sp[1] - m1, c = z * sp[2] - m2;
-    cxx += a * a; cxy += a * b; cxz += a * c; cyy += b * b; cyz += b * c; czz += c * c;
-  }
+  const { n, cxx, cxy, cxz, cyy, cyz, czz } = voxelCovariance(mask);
   const ev = symmetricEigen3([cxx / n, cxy / n, cxz / n, cxy / n, cyy / n, cyz / n, cxz / n, cyz / n, czz / n]).values.map((v) => (v < 0 && v > -1e-10 ? 0 : v));
   const [dSlice, dCol, dRow, d3] = maximumDiameters(mesh.vertices, [sp[0] / 2, sp[1] / 2, sp[2] / 2]);
   const f: Record<string, number> = {

@@ -79,10 +79,18 @@ export function glrlmMatrix(
   const width = Math.max(nx, ny, nz);
   const counts = new Float64Array(img.ng * width);
   accumulateRuns(img, direction[0], direction[1], direction[2], zFrom, zTo, counts, width);
-  let nv = 0;
   const nxy = nx * ny;
-  for (let k = zFrom * nxy; k < zTo * nxy; k++) if (img.levels[k] !== 0) nv++;
-  return runLikeFromDense(counts, img.ng, width, nv);
+  return runLikeFromDense(counts, img.ng, width, countNonZero(img.levels, zFrom * nxy, zTo * nxy));
+}
+
+/**
+ * Number of non-zero levels in [from, to). A separate function: as a loop inside glrlmMatrix it made V8 optimise
+ * glrlmMatrix on the loop and deoptimise it at the following `new` (no type feedback yet), once per direction.
+ */
+function countNonZero(levels: ArrayLike<number>, from: number, to: number): number {
+  let nv = 0;
+  for (let k = from; k < to; k++) if (levels[k] !== 0) nv++;
+  return nv;
 }
 
 function featuresOf(counts: Float64Array, ng: number, width: number, nv: number): Float64Array {

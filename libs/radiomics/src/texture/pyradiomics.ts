@@ -94,6 +94,16 @@ function entropy2(px: Float64Array): number {
 export function symmetricEigenvalues(a0: Float64Array, n: number): Float64Array {
   const a = Float64Array.from(a0);
   const d = new Float64Array(n), e = new Float64Array(n);
+  householderTridiagonal(a, n, d, e);
+  tridiagonalQl(d, e, n);
+  return d;
+}
+
+// The two stages are separate functions so that V8 optimises each on its own (a single function got optimised
+// during the reduction and deoptimised again on reaching the QL loop, three compilations for a cold run).
+
+/** Householder reduction of the symmetric `a` (row-major, overwritten) to tridiagonal form: diagonal d, sub-diagonal e[1..]. */
+function householderTridiagonal(a: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   for (let i = n - 1; i > 0; i--) {
     const l = i - 1, ri = i * n;
     let h = 0, scale = 0;
@@ -125,7 +135,10 @@ export function symmetricEigenvalues(a0: Float64Array, n: number): Float64Array 
     } else e[i] = a[ri + l];
   }
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
-  // implicit QL on the tridiagonal (d, e)
+}
+
+/** Implicit QL with shifts on the tridiagonal (d, e from {@link householderTridiagonal}): eigenvalues into d. */
+function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   if (n > 0) e[n - 1] = 0;
   for (let l = 0; l < n; l++) {
@@ -159,7 +172,6 @@ export function symmetricEigenvalues(a0: Float64Array, n: number): Float64Array 
       }
     } while (m !== l);
   }
-  return d;
 }
 
 /**
