@@ -21,6 +21,8 @@ export {
 export {
   pyradiomicsTextureFeatures,
   pyradiomicsAngles,
+  pyradiomicsGlcmAngle,
+  pyradiomicsGlcmAnglePerFeature,
   glcmMaximalCorrelationCoefficient,
   symmetricEigenvalues,
   PYRADIOMICS_TEXTURE_FEATURES,

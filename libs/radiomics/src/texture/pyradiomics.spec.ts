@@ -8,6 +8,8 @@ import {
   glcmMaximalCorrelationCoefficient,
   glcmProbabilities,
   pyradiomicsAngles,
+  pyradiomicsGlcmAngle,
+  pyradiomicsGlcmAnglePerFeature,
   pyradiomicsTextureFeatures,
   symmetricEigenvalues,
   PYRADIOMICS_TEXTURE_FEATURES,
@@ -181,6 +183,35 @@ describe('MCC for many grey levels', () => {
       expect(mcc).toBeCloseTo(Math.sqrt(ev[n - 2]), 6);
       expect(mcc).toBeGreaterThan(0.5);
       expect(mcc).toBeLessThanOrEqual(1 + 1e-12);
+    }
+  });
+});
+
+describe('fused GLCM pass', () => {
+  it('pyradiomicsGlcmAngle equals the per-feature definitions bit for bit (random symmetric matrices, flat and two-level cases)', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const cases: Float64Array[] = [];
+    for (const ng of [1, 2, 5, 12, 33]) {
+      for (let rep = 0; rep < 4; rep++) {
+        const c = new Float64Array(ng * ng);
+        for (let i = 0; i < ng; i++) for (let j = 0; j <= i; j++) if (rnd() < 0.6) c[i * ng + j] = c[j * ng + i] = 1 + Math.floor(rnd() * 9);
+        c[0] += 2; // never empty
+        cases.push(c);
+      }
+    }
+    cases.push(Float64Array.of(4, 0, 0, 6)); // two levels that never co-occur: Correlation from σ, MCC 1
+    for (const counts of cases) {
+      const ng = Math.round(Math.sqrt(counts.length));
+      const g = glcmProbabilities({ ng, counts });
+      const present = Int32Array.from({ length: ng }, (_, k) => k + 1).filter((l) => g.px[l - 1] > 0);
+      for (const ngMax of [present[present.length - 1], ng + 3]) {
+        const out = new Float64Array(24);
+        pyradiomicsGlcmAngle(g, ngMax, present, out);
+        const ref = pyradiomicsGlcmAnglePerFeature(g, ngMax, present);
+        expect(ref).toHaveLength(24);
+        ref.forEach((v, k) => expect([PYRADIOMICS_TEXTURE_FEATURES.glcm[k], out[k]]).toEqual([PYRADIOMICS_TEXTURE_FEATURES.glcm[k], v]));
+      }
     }
   });
 });
