@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import { ConfigError, loadConfig } from '@hepatoscope/config';
 import { openDatabase, seedDemo, type Database } from '@hepatoscope/db';
 import { DEMO_USERS, ensureDemoUsers, phantomImagingProvider, seedRadiomicsDemo } from '@hepatoscope/services';
+import type { RunningWorker } from '@hepatoscope/worker';
 import { API_VERSION, createApiServer } from './server';
-
-type Stoppable = { stop(opts?: { timeoutMs?: number }): Promise<void> };
+import { SHUTDOWN_FORCE_MS, stopInOrder } from './shutdown';
 
 const log = (m: string) => console.log(`[api] ${m}`);
 
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   // Embedded mode: pg-boss on the same PGlite database, and the worker in this process.
   let boss:
     { stop(opts?: object): Promise<void>; send(q: string, d: object, o: object): Promise<string | null> } | undefined;
-  let worker: Stoppable | undefined;
+  let worker: RunningWorker | undefined;
   if (db.kind === 'pglite') {
     try {
       const { PgBoss } = await import('pg-boss');
@@ -81,19 +81,17 @@ async function main(): Promise<void> {
       b.on('error', (e: unknown) => console.error(`[api] pg-boss: ${(e as Error)?.message ?? e}`));
       await b.start();
       boss = b;
-      const workerModule = (await import('@hepatoscope/worker').catch((e) => {
+      const workerModule = await import('@hepatoscope/worker').catch((e) => {
         log(`worker not started: @hepatoscope/worker could not be loaded (${(e as Error).message})`);
         return null;
-      })) as Record<string, unknown> | null;
-      if (workerModule && typeof workerModule.startWorker === 'function') {
-        worker = await (workerModule.startWorker as (o: object) => Promise<Stoppable>)({
+      });
+      if (workerModule) {
+        worker = await workerModule.startWorker({
           boss: b,
           resultsDir: `${config.filesDir}/jobs`,
           log: (m: string) => console.log(`[worker] ${m}`),
         });
         log('worker started in-process (embedded database)');
-      } else if (workerModule) {
-        log('worker not started: @hepatoscope/worker has no startWorker export');
       }
     } catch (e) {
       log(`job queue not started: ${(e as Error).message}`);
@@ -165,15 +163,18 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down`);
     const force = setTimeout(() => {
-      console.error('[api] shutdown took longer than 15 s; exiting');
+      console.error(`[api] shutdown took longer than ${SHUTDOWN_FORCE_MS / 1000} s; exiting`);
       process.exit(1);
-    }, 15_000);
+    }, SHUTDOWN_FORCE_MS);
     force.unref();
-    await radiomicsDemo;
-    await api.close().catch(() => undefined);
-    await worker?.stop({ timeoutMs: 10_000 }).catch((e) => console.error(`[api] worker stop: ${(e as Error).message}`));
-    await boss?.stop({ graceful: true, timeout: 5_000 }).catch(() => undefined);
-    await db.close().catch(() => undefined);
+    await stopInOrder({
+      pending: radiomicsDemo,
+      http: api,
+      worker,
+      boss,
+      db,
+      onError: (step, e) => console.error(`[api] shutdown, ${step}: ${(e as Error)?.message ?? e}`),
+    });
     log('stopped');
     process.exit(0);
   };
