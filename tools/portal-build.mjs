@@ -23,8 +23,13 @@ export function portalSourceHash() {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else {
-        const st = fs.statSync(p);
-        h.update(`${path.relative(root, p)}:${st.size}:${st.mtimeMs}\n`);
+        const rel = path.relative(root, p);
+        // next build may rewrite tsconfig.json (same content): hash its content, not its mtime
+        if (rel === path.join('apps', 'portal', 'tsconfig.json')) h.update(`${rel}:${fs.readFileSync(p)}\n`);
+        else {
+          const st = fs.statSync(p);
+          h.update(`${rel}:${st.size}:${st.mtimeMs}\n`);
+        }
       }
     }
   };
@@ -47,6 +52,8 @@ export function portalBuildIsCurrent() {
  */
 export async function buildPortalIfNeeded(onLine = (l) => console.log(l)) {
   if (portalBuildIsCurrent()) return 'current';
+  // hashed before the build: a source edited while next build runs must make the next check rebuild
+  const sourceHash = portalSourceHash();
   const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
   const child = spawn(process.execPath, [nextBin, 'build'], {
     cwd: portalDir,
@@ -57,8 +64,7 @@ export async function buildPortalIfNeeded(onLine = (l) => console.log(l)) {
     s.on('data', (buf) => buf.toString().split('\n').filter((l) => l.trim()).forEach(onLine));
   const code = await new Promise((res) => child.on('exit', res));
   if (code !== 0) throw new Error(`the portal build (next build) failed with exit code ${code}`);
-  // hashed after the build: next build may rewrite files it owns (tsconfig.json's include list)
-  fs.writeFileSync(stampFile, portalSourceHash());
+  fs.writeFileSync(stampFile, sourceHash);
   return 'built';
 }
 
