@@ -5,6 +5,7 @@ import type { Actor } from '../types';
 import type { Access } from './access';
 import { predictionDto, predictionInclude } from './mappers';
 import { predictorDefs } from './models';
+import { patientLesionFeatures, type PatientLesionFeatures } from './radiomic-inputs';
 import {
   coxCurve,
   linearPredictor,
@@ -109,26 +110,32 @@ const COX_KINDS = new Set(['cox', 'coxph', 'lasso-cox']);
 export function createPredictionsService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
 
-  async function gatherInputs(defs: PredictorDef[], patient: PatientRow, lesionId: string | undefined) {
+  /**
+   * Predictor values of a patient. Radiomic predictors come from `patientLesionFeatures`: the index lesion (the
+   * rule validation uses) or the named lesion, on the model's `featurePhase` when set.
+   */
+  async function gatherInputs(
+    defs: PredictorDef[],
+    patient: PatientRow,
+    lesionId: string | undefined,
+    featurePhase: string | undefined,
+  ) {
     const needsFeatures = defs.some((d) => d.source === 'feature');
     let features: Record<string, number> = {};
-    let featureSetId: string | null = null;
+    let source: PatientLesionFeatures | null = null;
     if (needsFeatures) {
-      const fs = await prisma.featureSet.findFirst({
-        where: lesionId ? { lesionId } : { lesion: { patientId: patient.id } },
-        orderBy: { createdAt: 'desc' },
-      });
-      if (!fs)
+      source = await patientLesionFeatures(prisma, patient.id, { phase: featurePhase, lesionId });
+      if (!source)
         throw new DomainError(
           'INVALID',
-          `The model needs radiomic features but ${lesionId ? `lesion ${lesionId}` : `patient ${patient.pseudoId}`} has none; run feature extraction first`,
+          `The model needs radiomic features but ${lesionId ? `lesion ${lesionId}` : `patient ${patient.pseudoId}`} has no lesion feature set${featurePhase ? ` on a ${featurePhase} series` : ''}; run feature extraction first`,
         );
-      features = fs.values as Record<string, number>;
-      featureSetId = fs.id;
+      features = source.values;
     }
     const raw: Record<string, number> = {};
     const x: Record<string, number> = {};
     const missing: string[] = [];
+    const missingFeatures: string[] = [];
     for (const d of defs) {
       const field = d.field ?? d.name;
       const v =
@@ -138,7 +145,8 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
             : null
           : clinicalValue(patient, field);
       if (v === null || !Number.isFinite(v)) {
-        missing.push(d.name);
+        if (d.source === 'feature') missingFeatures.push(field);
+        else missing.push(d.name);
         continue;
       }
       raw[d.name] = v;
@@ -148,6 +156,16 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
         throw new DomainError('INVALID', `Patient ${patient.pseudoId}: ${(e as Error).message}`);
       }
     }
+    if (missingFeatures.length) {
+      throw new DomainError(
+        'INVALID',
+        `Feature set ${source!.featureSetId} of lesion ${source!.lesionLabel} (patient ${patient.pseudoId}, ` +
+          `${source!.rule === 'INDEX_LESION' ? 'index lesion' : 'named lesion'}) lacks radiomic feature(s) ` +
+          `${missingFeatures.join(', ')}` +
+          (missing.length ? `; the patient also lacks clinical predictor(s) ${missing.join(', ')}` : ''),
+        { missing: [...missingFeatures, ...missing], missingFeatures, featureSetId: source!.featureSetId },
+      );
+    }
     if (missing.length) {
       throw new DomainError(
         'INVALID',
@@ -155,7 +173,17 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
         { missing },
       );
     }
-    return { raw, x, featureSetId };
+    const featureSource = source && {
+      rule: source.rule,
+      ruleText: source.ruleText,
+      featurePhase: source.featurePhase,
+      lesionId: source.lesionId,
+      lesionLabel: source.lesionLabel,
+      featureSetId: source.featureSetId,
+      studyId: source.studyId,
+      phase: source.phase,
+    };
+    return { raw, x, featureSetId: source?.featureSetId ?? null, featureSource };
   }
 
   return {
@@ -181,12 +209,15 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
       const defs = predictorDefs(model.inputs);
       if (!defs.length)
         throw new DomainError('INVALID', `Model ${model.name} v${model.version} declares no predictors`);
-      const { raw, x, featureSetId } = await gatherInputs(defs, patient, input.lesionId);
+      const featurePhase = (model.parameters as { featurePhase?: string } | null)?.featurePhase;
+      const { raw, x, featureSetId, featureSource } = await gatherInputs(defs, patient, input.lesionId, featurePhase);
       const names = defs.map((d) => d.name);
       const snapshot = {
         values: raw,
         transformed: x,
         featureSetId,
+        // which lesion and feature set the radiomic predictors came from, and by which rule (null: clinical only)
+        featureSource,
         modelKind: model.kind,
         predictors: defs,
       } as unknown as Prisma.InputJsonValue;
