@@ -92,7 +92,7 @@ function entropy2(px: Float64Array): number {
  * with a small constant (≈ 4n³/3 for the reduction), ~15× faster than cyclic Jacobi at n = 32. Order unspecified.
  */
 export function symmetricEigenvalues(a0: Float64Array, n: number): Float64Array {
-  const a = Float64Array.from(a0);
+  const a = a0.slice(); // (not Float64Array.from: its generic iterator path is slow before the JIT)
   const d = new Float64Array(n), e = new Float64Array(n);
   householderTridiagonal(a, n, d, e);
   tridiagonalQl(d, e, n);
@@ -468,18 +468,19 @@ function nanMean(values: number[]): number {
   return n ? s / n : Number.NaN;
 }
 
+/** Number of ROI voxels (level > 0). */
+function countRoi(levels: Int32Array): number {
+  let nv = 0;
+  for (let k = 0; k < levels.length; k++) if (levels[k]) nv++;
+  return nv;
+}
+
 /**
- * PyRadiomics texture features keyed `<class>_<PyRadiomicsName>` (prefix them with the image type,
- * e.g. `original_`, for PyRadiomics' full names). Values that are NaN carry a reason.
+ * ROI bounding box [x0, y0, z0, x1, y1, z1] of a discretised image, marking the grey levels present in `seen`
+ * (no per-voxel allocation). Its own function so that V8 optimises this loop alone, not the long caller.
  */
-export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: PyradiomicsTextureOptions = {}): Record<string, FeatureValue> {
-  const { classes = ['glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'], force2D = false, gldmAlpha = 0, distances = [1] } = options;
-  if (!distances.length || distances.some((d) => !Number.isInteger(d) || d < 1))
-    throw new Error(`pyradiomicsTextureFeatures: distances must be positive integers, got [${distances.join(', ')}]`);
-  checkDiscretised(img, 'pyradiomicsTextureFeatures');
+function roiBoxAndLevels(img: DiscretisedImage, seen: Uint8Array): [number, number, number, number, number, number] {
   const [nx, ny, nz] = img.dims;
-  const seen = new Uint8Array(img.ng + 1);
-  // ROI bounding box and the grey levels present (no per-voxel allocation)
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
   const lv = img.levels;
   for (let z = 0, i = 0; z < nz; z++)
@@ -492,6 +493,21 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
         if (y < y0) y0 = y; if (y > y1) y1 = y;
         if (z < z0) z0 = z; if (z > z1) z1 = z;
       }
+  return [x0, y0, z0, x1, y1, z1];
+}
+
+/**
+ * PyRadiomics texture features keyed `<class>_<PyRadiomicsName>` (prefix them with the image type,
+ * e.g. `original_`, for PyRadiomics' full names). Values that are NaN carry a reason.
+ */
+export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: PyradiomicsTextureOptions = {}): Record<string, FeatureValue> {
+  const { classes = ['glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'], force2D = false, gldmAlpha = 0, distances = [1] } = options;
+  if (!distances.length || distances.some((d) => !Number.isInteger(d) || d < 1))
+    throw new Error(`pyradiomicsTextureFeatures: distances must be positive integers, got [${distances.join(', ')}]`);
+  checkDiscretised(img, 'pyradiomicsTextureFeatures');
+  const nz = img.dims[2];
+  const seen = new Uint8Array(img.ng + 1);
+  const [x0, y0, z0, x1, y1, z1] = roiBoxAndLevels(img, seen);
   const lo = [x0, y0, z0], hi = [x1, y1, z1];
   const present = Int32Array.from(Array.from(seen).flatMap((v, l) => (v ? [l] : [])));
   const ngMax = present[present.length - 1];
@@ -529,9 +545,7 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
   }
   if (classes.includes('glszm')) {
     const zones = findZones(img, force2D ? '2D' : '3D');
-    let nv = 0;
-    for (const v of img.levels) if (v) nv++;
-    const s = runLikeStats(glszmFromZones(zones, img.ng, nv));
+    const s = runLikeStats(glszmFromZones(zones, img.ng, countRoi(img.levels)));
     glszmPy.forEach(([name, f]) => put('glszm', name, f(s), 'undefined for this matrix'));
   }
   if (classes.includes('gldm') || classes.includes('ngtdm')) {
