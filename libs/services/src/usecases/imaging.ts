@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { assembleDicomSeries, encodeNifti, parseDicomFile, parseNifti, type DicomFile } from '@hepatoscope/imaging-io';
 import { DomainError } from '../errors';
+import { withStoredFiles } from '../storage/atomic-write';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import type { Access } from './access';
@@ -82,7 +81,8 @@ export function unzipDicomArchive(zip: Uint8Array): Record<string, Uint8Array> {
         if (entries > MAX_ZIP_ENTRIES) refused ??= `more than ${MAX_ZIP_ENTRIES} entries`;
         else if (f.originalSize > MAX_ZIP_ENTRY_BYTES)
           refused ??= `entry ${f.name.slice(0, 80)} expands to ${f.originalSize} bytes (at most ${MAX_ZIP_ENTRY_BYTES})`;
-        else if (total > MAX_ZIP_TOTAL_BYTES) refused ??= `the archive expands to more than ${MAX_ZIP_TOTAL_BYTES} bytes`;
+        else if (total > MAX_ZIP_TOTAL_BYTES)
+          refused ??= `the archive expands to more than ${MAX_ZIP_TOTAL_BYTES} bytes`;
         return refused === null;
       },
     });
@@ -100,65 +100,82 @@ export function unzipDicomArchive(zip: Uint8Array): Record<string, Uint8Array> {
  */
 export function createImagingService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
+  /**
+   * Stores the series of one upload: every file first (atomically, see {@link StorageBatch}), then one transaction
+   * that resolves or creates the study and creates every Series row. Any failure (full disk, a duplicate DICOM
+   * series, a database error) removes every file of the upload and leaves no row: nothing half-written remains.
+   */
   async function storeSeries(
     meta: NiftiUploadMeta,
     studyIdIn: string | undefined,
-    phase: (typeof PHASES)[number],
-    vol: ReturnType<typeof parseNifti>,
-    stored: Uint8Array,
-    extra: { description?: string | null; seriesInstanceUid?: string | null; studyInstanceUid?: string | null } = {},
+    items: Array<{
+      phase: (typeof PHASES)[number];
+      vol: ReturnType<typeof parseNifti>;
+      stored: Uint8Array;
+      modality?: string;
+      extra?: { description?: string | null; seriesInstanceUid?: string | null; studyInstanceUid?: string | null };
+    }>,
   ) {
-    const id = randomUUID();
-    const rel = `series/${id}.nii.gz`;
-    const root = path.resolve(deps.filesDir);
-    await fs.promises.mkdir(path.join(root, 'series'), { recursive: true });
-    await fs.promises.writeFile(path.join(root, rel), stored);
+    const rows = items.map((it) => ({ ...it, id: randomUUID(), extra: it.extra ?? {} }));
+    const relOf = (id: string) => `series/${id}.nii.gz`;
     try {
-      return await prisma.$transaction(async (tx) => {
-        let studyId = studyIdIn;
-        if (!studyId && extra.studyInstanceUid)
-          studyId = (
-            await tx.study.findUnique({
-              where: { studyInstanceUid: extra.studyInstanceUid },
-              select: { id: true, patientId: true },
-            })
-          )?.id;
-        if (!studyId) {
-          const date = meta.date ? new Date(meta.date) : null;
-          studyId = (
-            await tx.study.create({
-              data: {
-                patientId: meta.patientId,
-                modality: pick(meta.modality, MODALITIES, 'CT', 'modality'),
-                timepoint: pick(meta.timepoint, TIMEPOINTS, 'OTHER', 'timepoint'),
-                date,
-                description: text(meta.description),
-                origin: 'upload',
-                studyInstanceUid: extra.studyInstanceUid ?? null,
-              },
-            })
-          ).id;
-        }
-        return tx.series.create({
-          data: {
-            id,
-            studyId,
-            phase,
-            description: text(extra.description ?? meta.description),
-            seriesInstanceUid: extra.seriesInstanceUid ?? null,
-            dims: [...vol.dims],
-            spacing: [...vol.spacing],
-            origin: [...vol.origin],
-            direction: [...vol.direction],
-            storageUri: `file:${rel}`,
-            format: 'nifti-gz',
-            sha256: createHash('sha256').update(stored).digest('hex'),
-            sizeBytes: stored.length,
-          },
-        });
-      });
+      return await withStoredFiles(
+        deps.filesDir,
+        async (batch) => {
+          for (const r of rows) await batch.write(relOf(r.id), r.stored);
+        },
+        () =>
+          prisma.$transaction(async (tx) => {
+            const first = rows[0]!;
+            let studyId = studyIdIn;
+            if (!studyId && first.extra.studyInstanceUid)
+              studyId = (
+                await tx.study.findUnique({
+                  where: { studyInstanceUid: first.extra.studyInstanceUid },
+                  select: { id: true },
+                })
+              )?.id;
+            if (!studyId) {
+              const date = meta.date ? new Date(meta.date) : null;
+              studyId = (
+                await tx.study.create({
+                  data: {
+                    patientId: meta.patientId,
+                    modality: pick(first.modality ?? meta.modality, MODALITIES, 'CT', 'modality'),
+                    timepoint: pick(meta.timepoint, TIMEPOINTS, 'OTHER', 'timepoint'),
+                    date,
+                    description: text(meta.description),
+                    origin: 'upload',
+                    studyInstanceUid: first.extra.studyInstanceUid ?? null,
+                  },
+                })
+              ).id;
+            }
+            const created = [];
+            for (const r of rows)
+              created.push(
+                await tx.series.create({
+                  data: {
+                    id: r.id,
+                    studyId,
+                    phase: r.phase,
+                    description: text(r.extra.description ?? meta.description),
+                    seriesInstanceUid: r.extra.seriesInstanceUid ?? null,
+                    dims: [...r.vol.dims],
+                    spacing: [...r.vol.spacing],
+                    origin: [...r.vol.origin],
+                    direction: [...r.vol.direction],
+                    storageUri: `file:${relOf(r.id)}`,
+                    format: 'nifti-gz',
+                    sha256: createHash('sha256').update(r.stored).digest('hex'),
+                    sizeBytes: r.stored.length,
+                  },
+                }),
+              );
+            return created;
+          }),
+      );
     } catch (e) {
-      await fs.promises.rm(path.join(root, rel), { force: true });
       if ((e as { code?: string }).code === 'P2002')
         throw new DomainError('CONFLICT', 'This DICOM series was already imported');
       throw e;
@@ -205,7 +222,7 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
         seriesInstanceUid: string | null;
       }> = [];
       const failed: Array<{ seriesInstanceUid: string; error: string }> = [];
-      let studyId = meta.studyId;
+      const ready: Parameters<typeof storeSeries>[2] = [];
       for (const [uid, group] of bySeries) {
         let vol;
         try {
@@ -218,31 +235,30 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
           vol.metadata.phase && (PHASES as readonly string[]).includes(vol.metadata.phase)
             ? (vol.metadata.phase as (typeof PHASES)[number])
             : pick(meta.phase, PHASES, 'OTHER', 'phase');
-        const stored = gzipSync(encodeNifti(vol));
         const dm = String(vol.metadata.modality ?? '');
-        const s = await storeSeries(
-          { ...meta, modality: meta.modality ?? ((MODALITIES as readonly string[]).includes(dm) ? dm : undefined) },
-          studyId,
+        ready.push({
           phase,
           vol,
-          stored,
-          {
+          stored: gzipSync(encodeNifti(vol)),
+          modality: meta.modality ?? ((MODALITIES as readonly string[]).includes(dm) ? dm : undefined),
+          extra: {
             description: vol.metadata.seriesDescription ?? null,
             seriesInstanceUid: uid === 'unknown' ? null : uid,
             studyInstanceUid: vol.metadata.studyInstanceUid ?? null,
           },
-        );
-        studyId = s.studyId;
-        created.push({
-          id: s.id,
-          studyId: s.studyId,
-          phase: s.phase,
-          dims: s.dims,
-          spacing: s.spacing,
-          url: seriesUrl(s.id),
-          seriesInstanceUid: s.seriesInstanceUid,
         });
       }
+      if (ready.length)
+        for (const s of await storeSeries(meta, meta.studyId, ready))
+          created.push({
+            id: s.id,
+            studyId: s.studyId,
+            phase: s.phase,
+            dims: s.dims,
+            spacing: s.spacing,
+            url: seriesUrl(s.id),
+            seriesInstanceUid: s.seriesInstanceUid,
+          });
       if (!created.length)
         throw new DomainError(
           'INVALID',
@@ -292,56 +308,15 @@ export function createImagingService(deps: ResolvedDeps, access: Access) {
       if (date && Number.isNaN(date.getTime()))
         throw new DomainError('INVALID', `date ${String(meta.date).slice(0, 40)} is not an ISO date`);
       const stored = gz ? bytes : gzipSync(raw);
-      const id = randomUUID();
-      const rel = `series/${id}.nii.gz`;
-      const root = path.resolve(deps.filesDir);
-      await fs.promises.mkdir(path.join(root, 'series'), { recursive: true });
-      await fs.promises.writeFile(path.join(root, rel), stored);
-      try {
-        const series = await prisma.$transaction(async (tx) => {
-          const studyId =
-            meta.studyId ??
-            (
-              await tx.study.create({
-                data: {
-                  patientId: meta.patientId,
-                  modality,
-                  timepoint,
-                  date,
-                  description: text(meta.description),
-                  origin: 'upload',
-                },
-              })
-            ).id;
-          return tx.series.create({
-            data: {
-              id,
-              studyId,
-              phase,
-              description: text(meta.description),
-              dims: [...vol.dims],
-              spacing: [...vol.spacing],
-              origin: [...vol.origin],
-              direction: [...vol.direction],
-              storageUri: `file:${rel}`,
-              format: 'nifti-gz',
-              sha256: createHash('sha256').update(stored).digest('hex'),
-              sizeBytes: stored.length,
-            },
-          });
-        });
-        return {
-          id: series.id,
-          studyId: series.studyId,
-          phase: series.phase,
-          dims: series.dims,
-          spacing: series.spacing,
-          url: seriesUrl(series.id),
-        };
-      } catch (e) {
-        await fs.promises.rm(path.join(root, rel), { force: true });
-        throw e;
-      }
+      const [series] = await storeSeries({ ...meta, modality, timepoint }, meta.studyId, [{ phase, vol, stored }]);
+      return {
+        id: series!.id,
+        studyId: series!.studyId,
+        phase: series!.phase,
+        dims: series!.dims,
+        spacing: series!.spacing,
+        url: seriesUrl(series!.id),
+      };
     },
   };
 }

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Prisma } from '@hepatoscope/db';
 import { parseNifti } from '@hepatoscope/imaging-io';
 import { DomainError } from '../errors';
+import { withStoredFiles } from '../storage/atomic-write';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import type { Access } from './access';
@@ -186,29 +187,41 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
       const bytes = await fs.promises.readFile(src);
       const id = randomUUID();
       const rel = `segmentations/${id}.nii.gz`;
-      await fs.promises.mkdir(path.join(root, 'segmentations'), { recursive: true });
-      await fs.promises.writeFile(path.join(root, rel), bytes);
-      await prisma.segmentation.create({
-        data: {
-          id,
-          seriesId: job.entityId,
-          structure: 'LIVER',
-          source: 'AUTO',
-          modelId: (job.input as { modelId?: string } | null)?.modelId ?? null,
-          authorId: job.createdById,
-          maskUri: `file:${rel}`,
-          sha256: sha256(bytes),
-          labels: (job.input as { modelId?: string } | null)?.modelId
-            ? { '1': 'liver' }
-            : { '1': 'liver', '2': 'tumour' },
-          status: 'DRAFT',
-          reviewNote: null,
-        },
-      });
-      await prisma.job.update({
-        where: { id: jobId },
-        data: { result: { ...(result as object), segmentationId: id } as Prisma.InputJsonValue },
-      });
+      try {
+        // The mask file first (atomic), then the rows; a failure removes the file and releases the claim so that a
+        // later call (e.g. after space was freed) imports the job again.
+        await withStoredFiles(
+          deps.filesDir,
+          (batch) => batch.write(rel, bytes),
+          () =>
+            prisma.$transaction([
+              prisma.segmentation.create({
+                data: {
+                  id,
+                  seriesId: job.entityId!,
+                  structure: 'LIVER',
+                  source: 'AUTO',
+                  modelId: (job.input as { modelId?: string } | null)?.modelId ?? null,
+                  authorId: job.createdById,
+                  maskUri: `file:${rel}`,
+                  sha256: sha256(bytes),
+                  labels: (job.input as { modelId?: string } | null)?.modelId
+                    ? { '1': 'liver' }
+                    : { '1': 'liver', '2': 'tumour' },
+                  status: 'DRAFT',
+                  reviewNote: null,
+                },
+              }),
+              prisma.job.update({
+                where: { id: jobId },
+                data: { result: { ...(result as object), segmentationId: id } as Prisma.InputJsonValue },
+              }),
+            ]),
+        );
+      } catch (e) {
+        await prisma.job.updateMany({ where: { id: jobId, message: 'imported' }, data: { message: job.message } });
+        throw e;
+      }
       return id;
     },
 
@@ -249,40 +262,43 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
       const info = checkMask(bytes, prev.series.dims);
       const id = randomUUID();
       const rel = `segmentations/${id}.nii.gz`;
-      const root = path.resolve(deps.filesDir);
-      await fs.promises.mkdir(path.join(root, 'segmentations'), { recursive: true });
       const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
-      await fs.promises.writeFile(path.join(root, rel), gz ? bytes : (await import('node:zlib')).gzipSync(bytes));
-      const stored = await fs.promises.readFile(path.join(root, rel));
+      const stored = gz ? bytes : (await import('node:zlib')).gzipSync(bytes);
       try {
-        const created = await prisma.$transaction(async (tx) => {
-          const c = await tx.segmentation.create({
-            data: {
-              id,
-              seriesId: prev.seriesId,
-              structure: prev.structure,
-              lesionId: prev.lesionId,
-              source: prev.source === 'MANUAL' ? 'MANUAL' : 'SEMI_AUTO',
-              modelId: prev.modelId,
-              authorId: actor.userId,
-              version: prev.version + 1,
-              previousId: prev.id,
-              status: 'DRAFT',
-              maskUri: `file:${rel}`,
-              sha256: sha256(stored),
-              labels: prev.labels as Prisma.InputJsonValue,
-            },
-          });
-          const sup = await tx.segmentation.updateMany({
-            where: { id: prev.id, status: { not: 'SUPERSEDED' } },
-            data: { status: 'SUPERSEDED' },
-          });
-          if (sup.count !== 1) throw new DomainError('CONFLICT', `Segmentation ${prev.id} was superseded concurrently`);
-          return c;
-        });
+        // The mask file first (atomic), then one transaction; any failure removes the file (withStoredFiles).
+        const created = await withStoredFiles(
+          deps.filesDir,
+          (batch) => batch.write(rel, stored),
+          () =>
+            prisma.$transaction(async (tx) => {
+              const c = await tx.segmentation.create({
+                data: {
+                  id,
+                  seriesId: prev.seriesId,
+                  structure: prev.structure,
+                  lesionId: prev.lesionId,
+                  source: prev.source === 'MANUAL' ? 'MANUAL' : 'SEMI_AUTO',
+                  modelId: prev.modelId,
+                  authorId: actor.userId,
+                  version: prev.version + 1,
+                  previousId: prev.id,
+                  status: 'DRAFT',
+                  maskUri: `file:${rel}`,
+                  sha256: sha256(stored),
+                  labels: prev.labels as Prisma.InputJsonValue,
+                },
+              });
+              const sup = await tx.segmentation.updateMany({
+                where: { id: prev.id, status: { not: 'SUPERSEDED' } },
+                data: { status: 'SUPERSEDED' },
+              });
+              if (sup.count !== 1)
+                throw new DomainError('CONFLICT', `Segmentation ${prev.id} was superseded concurrently`);
+              return c;
+            }),
+        );
         return { ...dto(created), labelsPresent: info.labels };
       } catch (e) {
-        await fs.promises.rm(path.join(root, rel), { force: true });
         if ((e as { code?: string }).code === 'P2002') {
           throw new DomainError(
             'CONFLICT',
