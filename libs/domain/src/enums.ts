@@ -75,3 +75,23 @@ export function phaseLabel(phase: Phase): string {
   const s = phase.toLowerCase().replace(/_/g, ' ');
   return s[0]!.toUpperCase() + s.slice(1);
 }
+
+/** Patient fields a cohort CSV column can be mapped to (import wizard, API input, per-row validation). */
+export const CSV_TARGET_FIELDS = [
+  'pseudoId',
+  'sex',
+  'age',
+  'aetiology',
+  'cirrhosis',
+  'childPugh',
+  'bclc',
+  'afp',
+  'bilirubin',
+  'albumin',
+  'platelets',
+  'osMonths',
+  'osEvent',
+  'rfsMonths',
+  'rfsEvent',
+] as const;
+export type CsvTarget = (typeof CSV_TARGET_FIELDS)[number];

@@ -1,11 +1,11 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { CSV_TARGET_FIELDS, type CsvTarget } from '@hepatoscope/domain';
 import { Badge, ErrorState } from '@hepatoscope/ui';
 import { errorMessage, useTRPC } from '../lib/trpc';
 
-export const CSV_TARGETS = ['pseudoId', 'sex', 'age', 'aetiology', 'cirrhosis', 'childPugh', 'bclc', 'afp', 'bilirubin', 'albumin', 'platelets', 'osMonths', 'osEvent', 'rfsMonths', 'rfsEvent'] as const;
-type Target = (typeof CSV_TARGETS)[number];
+type Target = CsvTarget;
 
 /** Header names of the first CSV line (quoted fields with commas handled). */
 export function csvHeader(text: string): string[] {
@@ -37,7 +37,7 @@ export function csvHeader(text: string): string[] {
 export function guessMapping(headers: string[]): Partial<Record<Target, string>> {
   const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
   const m: Partial<Record<Target, string>> = {};
-  for (const t of CSV_TARGETS) {
+  for (const t of CSV_TARGET_FIELDS) {
     const h = headers.find((x) => norm(x) === norm(t) || (t === 'pseudoId' && /^(id|patientid|pseudoid|subject)$/.test(norm(x))));
     if (h) m[t] = h;
   }
@@ -125,7 +125,7 @@ export function CsvImportWizard({ onDone }: { onDone: () => void }) {
         <div>
           <h3>2 · Map columns</h3>
           <div className="hs-row">
-            {CSV_TARGETS.map((t) => (
+            {CSV_TARGET_FIELDS.map((t) => (
               <label key={t}>
                 {t}
                 {t === 'pseudoId' ? ' *' : ''}

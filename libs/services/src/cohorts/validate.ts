@@ -3,26 +3,10 @@
  * Pure: the same CSV + mapping always gives the same report (the report hash binds preview and accept).
  */
 import { createHash } from 'node:crypto';
+import { CSV_TARGET_FIELDS, type CsvTarget } from '@hepatoscope/domain';
 import { parseCsv } from './csv';
 
-export const CSV_TARGET_FIELDS = [
-  'pseudoId',
-  'sex',
-  'age',
-  'aetiology',
-  'cirrhosis',
-  'childPugh',
-  'bclc',
-  'afp',
-  'bilirubin',
-  'albumin',
-  'platelets',
-  'osMonths',
-  'osEvent',
-  'rfsMonths',
-  'rfsEvent',
-] as const;
-export type CsvTarget = (typeof CSV_TARGET_FIELDS)[number];
+export { CSV_TARGET_FIELDS, type CsvTarget };
 
 export interface PatientDraft {
   pseudoId: string;
