@@ -7,7 +7,8 @@ const USAGE = `Usage: hepatoscope db <status|migrate|seed|create-migration> [opt
 
   status                     backend, location, applied/pending migrations, demo seed state, row counts
   migrate                    apply pending migrations (what every start does)
-  seed [--no-imaging]        run the demo seed once (synthetic phantom imaging unless --no-imaging)
+  seed [--no-imaging]        run the demo seed once (synthetic phantom imaging unless --no-imaging), then the
+                             synthetic radiomics demo (phantoms → features → model, once; skipped by --no-imaging)
   create-migration <name>    diff prisma/schema.prisma against prisma/migrations into a new migration
                              (offline; --empty for a hand-written one)
 
@@ -96,6 +97,13 @@ const db: Command = {
         const res = await seedDemo(database, { filesDir: config.filesDir, demoPassword: config.demoPassword, syntheticImaging, log: (l) => console.log(`  ${l}`) });
         console.log(res.seeded ? `${where}: demo seeded in ${(res.ms / 1000).toFixed(1)} s` : `${where}: the demo seed had already run; nothing changed`);
         for (const l of res.logins) console.log(`  ${l.email.padEnd(32)} ${l.role.padEnd(12)} password: ${l.password}`);
+        if (args.imaging) {
+          // The synthetic radiomics demo, as the API runs it after start (seeded once; writes phantom images).
+          const { createServices, seedRadiomicsDemo } = await import('@hepatoscope/services');
+          const services = createServices({ prisma: database.prisma, dbKind: database.kind, filesDir: config.filesDir });
+          const r = await seedRadiomicsDemo(services.deps, { log: (l) => console.log(`  ${l}`) });
+          console.log(r.seeded ? `${where}: synthetic radiomics demo seeded in ${(r.ms / 1000).toFixed(1)} s` : `${where}: the synthetic radiomics demo was already seeded; nothing changed`);
+        }
         return 0;
       }
       // status
