@@ -12,14 +12,13 @@
  * split from the stored feature sets (index-lesion rule) — the same path an admin uses.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Prisma } from '@hepatoscope/db';
 import { encodeNifti, gzip } from '@hepatoscope/imaging-io';
 import { generatePhantom } from '@hepatoscope/phantoms';
 import { extractFeatures, peritumouralRing } from '@hepatoscope/radiomics';
 import { LogisticRegression, fromRows } from '@hepatoscope/stats';
 import type { ResolvedDeps } from '../deps';
+import { withStoredFiles } from '../storage/atomic-write';
 import { createValidationService } from '../usecases/validation';
 
 export const RADIOMICS_DEMO_MODEL = 'SYNTHETIC radiomics: MVI from arterial-phase features (phantoms)';
@@ -49,6 +48,12 @@ export interface RadiomicsDemoResult {
   /** Validation metrics on the held-out synthetic split. */
   metrics?: Record<string, unknown>;
 }
+
+/** Advisory lock key (`pg_advisory_xact_lock`) serialising concurrent radiomics demo seeders (arbitrary constant). */
+export const RADIOMICS_DEMO_LOCK_KEY = 0x4865_7052; // 'HepR'
+
+/** Thrown inside the seed transaction when another process seeded the demo while this one waited for the lock. */
+class AlreadySeeded extends Error {}
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -136,155 +141,168 @@ export async function seedRadiomicsDemo(
     seg: randomUUID(),
     lesion: randomUUID(),
   }));
-  await fs.promises.mkdir(path.join(deps.filesDir, 'series'), { recursive: true });
-  await fs.promises.mkdir(path.join(deps.filesDir, 'segmentations'), { recursive: true });
-  await Promise.all(
-    cases.flatMap((c, i) => [
-      fs.promises.writeFile(path.join(deps.filesDir, 'series', `${ids[i]!.series}.nii.gz`), c.imageGz),
-      fs.promises.writeFile(path.join(deps.filesDir, 'segmentations', `${ids[i]!.seg}.nii.gz`), c.maskGz),
-    ]),
-  );
-
   const settingsHash = sha(new TextEncoder().encode(JSON.stringify(SETTINGS)));
   const clinician = await prisma.user.findFirst({ where: { role: 'CLINICIAN' }, orderBy: { createdAt: 'asc' } });
-  const modelId = await prisma.$transaction(
-    async (tx) => {
-      const cohort = await tx.cohort.create({
-        data: {
-          name: RADIOMICS_DEMO_COHORT,
-          description:
-            'SYNTHETIC: one-lesion HCC phantoms (@hepatoscope/phantoms) with latent microvascular invasion; ' +
-            `seeds ${SEED0}–${SEED0 + n - 1}; first ${nTrain} TRAINING, rest VALIDATION.`,
-          sourceDataset: 'phantoms',
-          synthetic: true,
-          definition: {
-            generator: '@hepatoscope/phantoms',
-            seeds: [SEED0, SEED0 + n - 1],
-            dims: DIMS,
-            spacing: SPACING,
+  // Files first (atomic), then one transaction; any failure removes the files. Two API processes starting together
+  // on one PostgreSQL are serialised by an advisory lock, the second sees the model and stops (nothing written).
+  let modelId: string;
+  try {
+    modelId = await withStoredFiles(
+      deps.filesDir,
+      async (batch) => {
+        for (let i = 0; i < cases.length; i++) {
+          await batch.write(`series/${ids[i]!.series}.nii.gz`, cases[i]!.imageGz);
+          await batch.write(`segmentations/${ids[i]!.seg}.nii.gz`, cases[i]!.maskGz);
+        }
+      },
+      () =>
+        prisma.$transaction(
+          async (tx) => {
+            await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${RADIOMICS_DEMO_LOCK_KEY})`);
+            if (await tx.model.findFirst({ where: { name: RADIOMICS_DEMO_MODEL }, select: { id: true } }))
+              throw new AlreadySeeded();
+            const cohort = await tx.cohort.create({
+              data: {
+                name: RADIOMICS_DEMO_COHORT,
+                description:
+                  'SYNTHETIC: one-lesion HCC phantoms (@hepatoscope/phantoms) with latent microvascular invasion; ' +
+                  `seeds ${SEED0}–${SEED0 + n - 1}; first ${nTrain} TRAINING, rest VALIDATION.`,
+                sourceDataset: 'phantoms',
+                synthetic: true,
+                definition: {
+                  generator: '@hepatoscope/phantoms',
+                  seeds: [SEED0, SEED0 + n - 1],
+                  dims: DIMS,
+                  spacing: SPACING,
+                },
+              },
+            });
+            if (clinician) await tx.cohortAccess.create({ data: { cohortId: cohort.id, userId: clinician.id } });
+            await tx.patient.createMany({
+              data: cases.map((c, i) => ({
+                id: ids[i]!.patient,
+                pseudoId: `SYN-RAD-${String(i + 1).padStart(3, '0')}`,
+                sourceDataset: 'phantoms',
+                sourceId: `seed ${c.seed}`,
+                vascularInvasion: c.mvi,
+                tumourCount: 1,
+                maxTumourDiameterMm: Math.round(c.lesion.nominalDiameterMm * 10) / 10,
+                pathologyGrade: c.lesion.grade ? String(c.lesion.grade) : null,
+              })),
+            });
+            await tx.cohortMembership.createMany({
+              data: cases.map((_, i) => ({
+                cohortId: cohort.id,
+                patientId: ids[i]!.patient,
+                split: i < nTrain ? ('TRAINING' as const) : ('VALIDATION' as const),
+              })),
+            });
+            await tx.study.createMany({
+              data: cases.map((c, i) => ({
+                id: ids[i]!.study,
+                patientId: ids[i]!.patient,
+                modality: 'CT' as const,
+                timepoint: 'BASELINE' as const,
+                description: `SYNTHETIC — phantom seed ${c.seed}`,
+                synthetic: true,
+                origin: 'phantom',
+              })),
+            });
+            await tx.series.createMany({
+              data: cases.map((c, i) => ({
+                id: ids[i]!.series,
+                studyId: ids[i]!.study,
+                phase: 'ARTERIAL' as const,
+                description: 'SYNTHETIC — arterial phase',
+                ...c.geometry,
+                storageUri: `file:series/${ids[i]!.series}.nii.gz`,
+                format: 'nifti-gz',
+                sha256: sha(c.imageGz),
+                sizeBytes: c.imageGz.length,
+                synthetic: true,
+              })),
+            });
+            await tx.lesion.createMany({
+              data: cases.map((c, i) => ({
+                id: ids[i]!.lesion,
+                patientId: ids[i]!.patient,
+                label: 'L1',
+                type: 'HCC',
+                diameterMm: Math.round(c.lesion.diameterMm * 10) / 10,
+                volumeMl: Math.round(c.lesion.volumeMl * 100) / 100,
+                notes: 'Synthetic phantom lesion (radiomics demo).',
+              })),
+            });
+            await tx.segmentation.createMany({
+              data: cases.map((c, i) => ({
+                id: ids[i]!.seg,
+                seriesId: ids[i]!.series,
+                structure: 'LESION' as const,
+                lesionId: ids[i]!.lesion,
+                source: 'AUTO' as const,
+                status: 'ACCEPTED' as const,
+                maskUri: `file:segmentations/${ids[i]!.seg}.nii.gz`,
+                sha256: sha(c.maskGz),
+                labels: { '1': 'L1 (HCC)' },
+                volumeMl: Math.round(c.lesion.volumeMl * 100) / 100,
+                reviewNote: 'Ground-truth mask of the synthetic phantom.',
+              })),
+            });
+            await tx.featureSet.createMany({
+              data: cases.map((c, i) => ({
+                segmentationId: ids[i]!.seg,
+                seriesId: ids[i]!.series,
+                lesionId: ids[i]!.lesion,
+                settings: SETTINGS,
+                settingsHash,
+                softwareVersion: '@hepatoscope/radiomics (demo seed)',
+                values: c.values,
+                featureCount: Object.keys(c.values).length,
+              })),
+            });
+            const model = await tx.model.create({
+              data: {
+                name: RADIOMICS_DEMO_MODEL,
+                task: 'MVI',
+                kind: 'logistic',
+                version: '1.0.0',
+                status: 'DRAFT',
+                origin: 'TRAINED',
+                synthetic: true,
+                trainingCohortId: cohort.id,
+                inputs: names.map((k, j) => ({ name: k, source: 'feature', field: k, ...ranges[j] })),
+                parameters: {
+                  intercept: fit.beta[0]!,
+                  coefficients: Object.fromEntries(names.map((k, j) => [k, fit.beta[j + 1]!])),
+                  covariance,
+                  covarianceOrder: fit.names,
+                  outcome: 'vascularInvasion',
+                  featurePhase: 'ARTERIAL',
+                } as Prisma.InputJsonValue,
+                modelCard: {
+                  label: 'SYNTHETIC',
+                  intendedUse:
+                    'Demonstration only: shows radiomics training and validation on synthetic data. Not for clinical use.',
+                  data: `${nTrain} synthetic one-lesion HCC phantoms (TRAINING split of ${RADIOMICS_DEMO_COHORT}); label = the phantom's latent microvascular invasion.`,
+                  method:
+                    'Logistic regression (IRLS, @hepatoscope/stats) of MVI on the 8 mm peritumoural arterial enhancement (ring mean − liver mean, HU) and the lesion sphericity (shape_Sphericity; arterial phase, @hepatoscope/radiomics).',
+                  validation: 'Held-out VALIDATION split of the same synthetic generator (see validations).',
+                  limitations: 'Synthetic phantoms only; performance says nothing about real patients.',
+                  synthetic: true,
+                },
+              },
+              select: { id: true },
+            });
+            return model.id;
           },
-        },
-      });
-      if (clinician) await tx.cohortAccess.create({ data: { cohortId: cohort.id, userId: clinician.id } });
-      await tx.patient.createMany({
-        data: cases.map((c, i) => ({
-          id: ids[i]!.patient,
-          pseudoId: `SYN-RAD-${String(i + 1).padStart(3, '0')}`,
-          sourceDataset: 'phantoms',
-          sourceId: `seed ${c.seed}`,
-          vascularInvasion: c.mvi,
-          tumourCount: 1,
-          maxTumourDiameterMm: Math.round(c.lesion.nominalDiameterMm * 10) / 10,
-          pathologyGrade: c.lesion.grade ? String(c.lesion.grade) : null,
-        })),
-      });
-      await tx.cohortMembership.createMany({
-        data: cases.map((_, i) => ({
-          cohortId: cohort.id,
-          patientId: ids[i]!.patient,
-          split: i < nTrain ? ('TRAINING' as const) : ('VALIDATION' as const),
-        })),
-      });
-      await tx.study.createMany({
-        data: cases.map((c, i) => ({
-          id: ids[i]!.study,
-          patientId: ids[i]!.patient,
-          modality: 'CT' as const,
-          timepoint: 'BASELINE' as const,
-          description: `SYNTHETIC — phantom seed ${c.seed}`,
-          synthetic: true,
-          origin: 'phantom',
-        })),
-      });
-      await tx.series.createMany({
-        data: cases.map((c, i) => ({
-          id: ids[i]!.series,
-          studyId: ids[i]!.study,
-          phase: 'ARTERIAL' as const,
-          description: 'SYNTHETIC — arterial phase',
-          ...c.geometry,
-          storageUri: `file:series/${ids[i]!.series}.nii.gz`,
-          format: 'nifti-gz',
-          sha256: sha(c.imageGz),
-          sizeBytes: c.imageGz.length,
-          synthetic: true,
-        })),
-      });
-      await tx.lesion.createMany({
-        data: cases.map((c, i) => ({
-          id: ids[i]!.lesion,
-          patientId: ids[i]!.patient,
-          label: 'L1',
-          type: 'HCC',
-          diameterMm: Math.round(c.lesion.diameterMm * 10) / 10,
-          volumeMl: Math.round(c.lesion.volumeMl * 100) / 100,
-          notes: 'Synthetic phantom lesion (radiomics demo).',
-        })),
-      });
-      await tx.segmentation.createMany({
-        data: cases.map((c, i) => ({
-          id: ids[i]!.seg,
-          seriesId: ids[i]!.series,
-          structure: 'LESION' as const,
-          lesionId: ids[i]!.lesion,
-          source: 'AUTO' as const,
-          status: 'ACCEPTED' as const,
-          maskUri: `file:segmentations/${ids[i]!.seg}.nii.gz`,
-          sha256: sha(c.maskGz),
-          labels: { '1': 'L1 (HCC)' },
-          volumeMl: Math.round(c.lesion.volumeMl * 100) / 100,
-          reviewNote: 'Ground-truth mask of the synthetic phantom.',
-        })),
-      });
-      await tx.featureSet.createMany({
-        data: cases.map((c, i) => ({
-          segmentationId: ids[i]!.seg,
-          seriesId: ids[i]!.series,
-          lesionId: ids[i]!.lesion,
-          settings: SETTINGS,
-          settingsHash,
-          softwareVersion: '@hepatoscope/radiomics (demo seed)',
-          values: c.values,
-          featureCount: Object.keys(c.values).length,
-        })),
-      });
-      const model = await tx.model.create({
-        data: {
-          name: RADIOMICS_DEMO_MODEL,
-          task: 'MVI',
-          kind: 'logistic',
-          version: '1.0.0',
-          status: 'DRAFT',
-          origin: 'TRAINED',
-          synthetic: true,
-          trainingCohortId: cohort.id,
-          inputs: names.map((k, j) => ({ name: k, source: 'feature', field: k, ...ranges[j] })),
-          parameters: {
-            intercept: fit.beta[0]!,
-            coefficients: Object.fromEntries(names.map((k, j) => [k, fit.beta[j + 1]!])),
-            covariance,
-            covarianceOrder: fit.names,
-            outcome: 'vascularInvasion',
-            featurePhase: 'ARTERIAL',
-          } as Prisma.InputJsonValue,
-          modelCard: {
-            label: 'SYNTHETIC',
-            intendedUse:
-              'Demonstration only: shows radiomics training and validation on synthetic data. Not for clinical use.',
-            data: `${nTrain} synthetic one-lesion HCC phantoms (TRAINING split of ${RADIOMICS_DEMO_COHORT}); label = the phantom's latent microvascular invasion.`,
-            method:
-              'Logistic regression (IRLS, @hepatoscope/stats) of MVI on the 8 mm peritumoural arterial enhancement (ring mean − liver mean, HU) and the lesion sphericity (shape_Sphericity; arterial phase, @hepatoscope/radiomics).',
-            validation: 'Held-out VALIDATION split of the same synthetic generator (see validations).',
-            limitations: 'Synthetic phantoms only; performance says nothing about real patients.',
-            synthetic: true,
-          },
-        },
-        select: { id: true },
-      });
-      return model.id;
-    },
-    { timeout: 60_000 },
-  );
+          { timeout: 120_000 },
+        ),
+    );
+  } catch (e) {
+    if (!(e instanceof AlreadySeeded)) throw e;
+    log('radiomics demo: seeded meanwhile by another process; nothing to do');
+    return { seeded: false, modelId: null, ms: performance.now() - t0 };
+  }
 
   const v = await createValidationService(deps).validate(
     {
