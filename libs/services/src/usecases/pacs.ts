@@ -1,6 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Prisma } from '@hepatoscope/db';
 import {
@@ -27,6 +26,7 @@ import {
   type Vec3,
 } from '@hepatoscope/imaging-io';
 import { DomainError } from '../errors';
+import { StorageBatch } from '../storage/atomic-write';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import type { Access } from './access';
@@ -553,20 +553,12 @@ export function createPacsService(
         throw new DomainError('INVALID', `Study ${uid} holds no image series to import`, { skipped });
       }
 
-      // Files first (temporary name, then rename), then one transaction; any failure removes the files.
-      const root = path.resolve(deps.filesDir);
-      await fs.promises.mkdir(path.join(root, 'series'), { recursive: true });
-      const written: string[] = [];
+      // Files first (atomic: temporary name, fsync, rename), then one transaction; any failure removes the files.
+      // A full or read-only data directory is the STORAGE_UNAVAILABLE DomainError (see StorageBatch).
+      const batch = new StorageBatch(deps.filesDir);
       let created;
       try {
-        for (const r of ready) {
-          const final = path.join(root, 'series', `${r.id}.nii.gz`);
-          const tmp = `${final}.part-${randomBytes(4).toString('hex')}`;
-          written.push(tmp);
-          await fs.promises.writeFile(tmp, r.gz);
-          await fs.promises.rename(tmp, final);
-          written.push(final);
-        }
+        for (const r of ready) await batch.write(`series/${r.id}.nii.gz`, r.gz);
         const modality = ready
           .map((r) => r.modality)
           .find((m) => (MODALITIES as readonly string[]).includes(m ?? '')) as (typeof MODALITIES)[number] | undefined;
@@ -633,7 +625,7 @@ export function createPacsService(
           return { patientId, patientCreated, studyId, rows };
         });
       } catch (e) {
-        await Promise.all(written.map((f) => fs.promises.rm(f, { force: true })));
+        await batch.rollback();
         if ((e as { code?: string }).code === 'P2002')
           throw new DomainError(
             'CONFLICT',
