@@ -86,3 +86,47 @@ test('a mask on another grid fails naming both sizes', async () => {
   expect(job.state).toBe('failed');
   expect(JSON.stringify(job.output)).toMatch(/is 32×32×9 but image .* is 32×32×8/);
 }, 300_000);
+
+/** A 0.7 mm phantom: a 384-voxel block (label 2) and a 1-voxel island (label 3) that liver-ct's 1 mm resampling loses. */
+function islandCase(name: string, withBlock: boolean) {
+  const ph = simplePhantom(93200, 32, 12, 'ARTERIAL');
+  const [nx, ny] = ph.dims;
+  const m = new Uint8Array(ph.data.length);
+  if (withBlock)
+    for (let z = 3; z < 9; z++)
+      for (let y = 10; y < 18; y++) for (let x = 10; x < 18; x++) m[x + nx * (y + ny * z)] = 2;
+  m[25 + nx * (25 + ny * 7)] = 3;
+  const spacing: [number, number, number] = [0.7, 0.7, 0.7];
+  const image = join(dir, `${name}-img.nii.gz`);
+  const mask = join(dir, `${name}-mask.nii.gz`);
+  writeFileSync(image, gzip(encodeNifti(createVolume({ data: ph.data, dims: ph.dims, spacing }))));
+  writeFileSync(mask, gzip(encodeNifti(createVolume({ data: m, dims: ph.dims, spacing }))));
+  return { imagePath: image, maskPath: mask, preset: 'liver-ct' };
+}
+
+test('a 1-voxel lesion is skipped with its reason; the other lesion keeps its features', async () => {
+  const id = (await boss.send('feature-extraction', islandCase('island', true)))!;
+  const job = await finished(id);
+  expect(job.state).toBe('completed');
+  const out = job.output as ExtractionJobResult;
+  expect(out.rows.map((r) => [r.label, r.voxels])).toEqual([[2, 384]]);
+  expect(Object.keys(out.rows[0].features).length).toBeGreaterThan(50);
+  expect(out.failed).toEqual([
+    {
+      label: 3,
+      component: 0,
+      voxels: 1,
+      reason: expect.stringMatching(/no voxel left after resampling.*1 voxels before/),
+    },
+  ]);
+  expect(JSON.parse(readFileSync(out.featuresPath, 'utf8'))).toHaveLength(1);
+}, 300_000);
+
+test('a job where every lesion fails still fails, naming each lesion and its reason', async () => {
+  const id = (await boss.send('feature-extraction', islandCase('only-island', false)))!;
+  const job = await finished(id);
+  expect(job.state).toBe('failed');
+  expect(JSON.stringify(job.output)).toMatch(
+    /no lesion could be extracted: label 3 #1 \(1 voxels\): .*no voxel left after resampling/,
+  );
+}, 300_000);

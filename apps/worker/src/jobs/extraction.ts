@@ -6,6 +6,9 @@ import type { JobContext, JobDefinition } from '../types';
  * (`extractFeaturesPerLabel`), settings from a named preset (default `liver-ct`) or an explicit settings
  * object. Writes `features.json` (all rows, with NaN reasons) into the job's result directory and returns
  * the rows (label, component, voxels, features) with the settings hash and software version.
+ * A lesion whose extraction fails (e.g. a 1-voxel island brushed in the portal that has no voxel left after
+ * resampling) does not fail the job: the other lesions' rows are stored and the lesion is listed in `failed` with
+ * its reason (also in the final progress message). Only when every lesion fails does the job fail, naming each.
  */
 export const extractionPayload = z.object({
   imagePath: z.string().min(1),
@@ -26,6 +29,20 @@ export interface ExtractionJobResult {
   settingsHash: string;
   softwareVersion: string;
   rows: { label: number; component: number; voxels: number; features: Record<string, number | null> }[];
+  /** Lesions that could not be extracted, with the reason (empty when all worked). */
+  failed: LesionFailure[];
+}
+
+export interface LesionFailure {
+  label: number;
+  component: number;
+  voxels: number;
+  reason: string;
+}
+
+/** `label 2 #3 (1 voxels): reason; …` — the per-lesion failures in one line for progress/errors. */
+export function describeFailures(failed: LesionFailure[]): string {
+  return failed.map((f) => `label ${f.label} #${f.component} (${f.voxels} voxels): ${f.reason}`).join('; ');
 }
 
 export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult> = {
@@ -47,16 +64,32 @@ export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult
       : rad.presetSettings(data.preset ?? 'liver-ct');
     ctx.signal.throwIfAborted();
     await ctx.progress(0.1, 'extracting features');
-    const rows = rad.extractFeaturesPerLabel(
-      image,
+    const rows: import('@hepatoscope/radiomics').LabelRow[] = [];
+    const failed: LesionFailure[] = [];
+    // One lesion at a time (lesionsOf reuses its mask buffer, so each is extracted before the next is yielded).
+    for (const l of rad.lesionsOf(
       { ...mask, spacing: image.spacing, origin: image.origin },
-      settings,
       {
         label: data.label,
         exclude: data.label === undefined ? (data.exclude ?? [1]) : undefined,
         splitComponents: data.splitComponents,
       },
-    );
+    )) {
+      ctx.signal.throwIfAborted();
+      try {
+        rows.push({
+          label: l.label,
+          component: l.component,
+          voxels: l.voxels,
+          ...rad.extractFeatures(image, l.mask, settings),
+        });
+      } catch (e) {
+        failed.push({ label: l.label, component: l.component, voxels: l.voxels, reason: (e as Error).message });
+      }
+    }
+    if (!rows.length) {
+      throw new Error(`feature-extraction: no lesion could be extracted: ${describeFailures(failed)}`);
+    }
     await ctx.progress(0.95, 'writing features');
     // JSON has no NaN: undefined features become null, their reasons are kept in features.json.
     const clean = rows.map((r) => ({
@@ -75,7 +108,14 @@ export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult
       settingsHash: rows[0]?.settingsHash ?? rad.settingsHash(settings),
       softwareVersion: rad.SOFTWARE_VERSION,
       rows: clean,
+      failed,
     }));
+    if (failed.length) {
+      await ctx.progress(
+        1,
+        `features for ${rows.length} of ${rows.length + failed.length} lesions; skipped ${describeFailures(failed)}`,
+      );
+    }
     return result;
   },
 };
