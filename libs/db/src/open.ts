@@ -157,7 +157,12 @@ async function openPglite(options: OpenDatabaseOptions, env: Record<string, stri
     dumpDataDir: () => pglite.dumpDataDir('gzip'),
     async executeSql(text, values) {
       if (values && values.length) return (await pglite.query(text, values)) as unknown as ExecuteSqlResult;
-      const res = await pglite.exec(text);
+      // Parameterless text may be a multi-statement block (embedded pg-boss: `BEGIN; …; COMMIT`). It runs under
+      // PGlite's transaction lock together with the ROLLBACK that a failed statement needs: run bare, a block that
+      // failed half-way released the one connection inside an aborted transaction, and whatever ran next (a
+      // patients.list page, a Prisma transaction) failed with 25P02 "current transaction is aborted". The text's own
+      // BEGIN/COMMIT nest harmlessly in this one (PostgreSQL only warns).
+      const res = await pglite.transaction((tx) => tx.exec(text));
       return (res.length === 1 ? res[0] : res) as unknown as ExecuteSqlResult | ExecuteSqlResult[];
     },
     async close() {
@@ -414,7 +419,17 @@ async function openPostgres(url: string, options: OpenDatabaseOptions, migration
     migrations: report,
     timings: { open: tOpen - t0, migrate: tMig - tOpen },
     async executeSql(text, values) {
-      return (await pool.query(text, values)) as unknown as ExecuteSqlResult;
+      // A multi-statement block that fails after its BEGIN leaves the session in an aborted transaction: roll it
+      // back before the client goes back to the pool that Prisma shares.
+      const client = await pool.connect();
+      try {
+        return (await client.query(text, values)) as unknown as ExecuteSqlResult;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
     },
     async close() {
       if (closed) return;

@@ -70,3 +70,23 @@ it('reuses a total for the TTL, but never one that a page contradicts', async ()
   clock = new Date(clock.getTime() + 2_001);
   expect((await services.patients.list(clinician, q)).total).toBe(2 * n - 1);
 });
+
+// Regression (HTTP 500 while paging the worklist on the embedded database): embedded pg-boss runs its multi-statement
+// blocks (`BEGIN; …; COMMIT`) through `db.executeSql` on the one PGlite connection. A block that failed half-way left
+// that connection inside an aborted transaction, so the next list queries (and every later one until something
+// ended the transaction) failed with "current transaction is aborted" (25P02). On PostgreSQL the same call used a
+// pooled client that went back to the pool in that state.
+it('a failed multi-statement block through executeSql does not break the list queries that follow or interleave', async () => {
+  const q = { page: 1, pageSize: 2 };
+  const before = await services.patients.list(clinician, q);
+  const bad = t.db.executeSql('BEGIN; SELECT 1; SELECT 1/0; COMMIT');
+  const pages = Promise.all([1, 2, 3].map((page) => services.patients.list(clinician, { ...q, page })));
+  await expect(bad).rejects.toThrow(/division by zero/);
+  expect((await pages)[0].items.map((i) => i.id)).toEqual(before.items.map((i) => i.id));
+  for (let i = 0; i < 4; i++) await expect(t.db.executeSql('BEGIN; SELECT 1/0; COMMIT')).rejects.toThrow(/division/);
+  const after = await services.patients.list(clinician, { ...q, page: 2 });
+  expect(after.items.length).toBeGreaterThan(0);
+  // a successful block still commits
+  await t.db.executeSql(`BEGIN; UPDATE "Patient" SET aetiology = 'block-ok' WHERE id = '${fx.patients.p1}'; COMMIT`);
+  expect((await t.db.prisma.patient.findUniqueOrThrow({ where: { id: fx.patients.p1 } })).aetiology).toBe('block-ok');
+});
