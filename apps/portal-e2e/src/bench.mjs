@@ -33,7 +33,8 @@ const browser = await launchBrowser();
 try {
   const page0 = await newPage(browser);
   await login(page0, stack.baseUrl, stack.logins.CLINICIAN);
-  const patient = await findPatientWithImaging(page0);
+  // a demo case with the four phases (the synthetic radiomics cohort has one phase and no clinical data)
+  const patient = await findPatientWithImaging(page0, (x) => x.age != null);
   if (!patient) throw new Error('bench: no patient with imaging in the demo seed');
   const detail = await page0.evaluate(async (id) => {
     const r = await fetch(`/api/trpc/patients.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);

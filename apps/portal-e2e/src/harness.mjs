@@ -208,10 +208,10 @@ export async function trpcQuery(page, proc, input) {
 }
 
 /** Finds a patient with imaging (studyCount > 0) visible to the signed-in user. */
-export async function findPatientWithImaging(page) {
+export async function findPatientWithImaging(page, accept = () => true) {
   for (let p = 1; p < 50; p++) {
     const res = await trpcQuery(page, 'patients.list', { page: p, pageSize: 200 });
-    const hit = res.items.find((x) => x.studyCount > 0);
+    const hit = res.items.find((x) => x.studyCount > 0 && accept(x));
     if (hit) return hit;
     if (p * 200 >= res.total) break;
   }

@@ -196,7 +196,9 @@ describe('portal workflows', () => {
     await login(page, stack.baseUrl, stack.logins.CLINICIAN);
     const models = await trpcQuery(page, 'models.list');
     assert.ok(models.some((m) => m.status === 'VALIDATED'), `a validated model (promoted above): ${models.map((m) => `${m.name}:${m.status}`)}`);
-    const patient = (await findPatientWithImaging(page)) ?? (await trpcQuery(page, 'patients.list', { page: 1, pageSize: 1 })).items[0];
+    // a patient with imaging and clinical values (the synthetic radiomics cohort has imaging but no clinical data)
+    const patient =
+      (await findPatientWithImaging(page, (x) => x.age != null)) ?? (await trpcQuery(page, 'patients.list', { page: 1, pageSize: 1 })).items[0];
     await page.goto(`${stack.baseUrl}/cases/${patient.id}`);
     await page.waitForSelector('[data-testid=predictions-panel]', { timeout: 60_000 });
     // probability (logistic) models first: the test wants a probability with its nomogram when the seed has one
