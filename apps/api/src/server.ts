@@ -139,6 +139,36 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     };
   }
 
+  /**
+   * The checks every upload route starts with: a valid session (401), the CSRF header matching it (403) and the
+   * one role allowed to `verb` (403). Returns who is asking, or null once the error response has been sent.
+   */
+  async function requireUploader(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    role: Actor['role'],
+    verb: string,
+  ): Promise<{ actor: Actor; session: SessionInfo } | null> {
+    const who = await actorFor(req);
+    if (!who) {
+      sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
+      return null;
+    }
+    const csrf = req.headers[CSRF_HEADER];
+    if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
+      sendJson(res, 403, {
+        error: 'FORBIDDEN',
+        message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session',
+      });
+      return null;
+    }
+    if (who.actor.role !== role) {
+      sendJson(res, 403, { error: 'FORBIDDEN', message: `Role ${who.actor.role} may not ${verb} (allowed: ${role})` });
+      return null;
+    }
+    return who;
+  }
+
   async function serveFile(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -247,20 +277,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   /** POST /api/files/segmentations/:id/versions — a new version of a mask (gzip NIfTI body); cookie + CSRF header. */
   async function uploadVersion(req: http.IncomingMessage, res: http.ServerResponse, id: string) {
     if (!ID_RE.test(id)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'Invalid segmentation id' });
-    const who = await actorFor(req);
-    if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
-    const csrf = req.headers[CSRF_HEADER];
-    if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
-      return sendJson(res, 403, {
-        error: 'FORBIDDEN',
-        message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session',
-      });
-    }
-    if (who.actor.role !== 'CLINICIAN')
-      return sendJson(res, 403, {
-        error: 'FORBIDDEN',
-        message: `Role ${who.actor.role} may not edit segmentations (allowed: CLINICIAN)`,
-      });
+    const who = await requireUploader(req, res, 'CLINICIAN', 'edit segmentations');
+    if (!who) return;
     const body = await readBody(req, MAX_MASK_UPLOAD_BYTES);
     if (!body)
       return sendJson(res, 413, {
@@ -303,20 +321,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     q: URLSearchParams,
     kind: 'nifti' | 'dicom-zip' = 'nifti',
   ) {
-    const who = await actorFor(req);
-    if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
-    const csrf = req.headers[CSRF_HEADER];
-    if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
-      return sendJson(res, 403, {
-        error: 'FORBIDDEN',
-        message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session',
-      });
-    }
-    if (who.actor.role !== 'CLINICIAN')
-      return sendJson(res, 403, {
-        error: 'FORBIDDEN',
-        message: `Role ${who.actor.role} may not upload images (allowed: CLINICIAN)`,
-      });
+    const who = await requireUploader(req, res, 'CLINICIAN', 'upload images');
+    if (!who) return;
     const patientId = q.get('patientId') ?? '';
     if (!ID_RE.test(patientId)) return sendJson(res, 400, { error: 'BAD_REQUEST', message: 'patientId is required' });
     const studyId = q.get('studyId') ?? undefined;
@@ -370,20 +376,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
    * `card` (JSON model card) and `model` (the .onnx file); cookie + CSRF; ADMIN → 201 with the model card (DRAFT).
    */
   async function uploadModel(req: http.IncomingMessage, res: http.ServerResponse) {
-    const who = await actorFor(req);
-    if (!who) return sendJson(res, 401, { error: 'UNAUTHORIZED', message: 'Sign in first: no valid session' });
-    const csrf = req.headers[CSRF_HEADER];
-    if (!safeEqual(Array.isArray(csrf) ? csrf[0] : csrf, who.session.csrfToken)) {
-      return sendJson(res, 403, {
-        error: 'FORBIDDEN',
-        message: 'CSRF check failed: header x-hepatoscope-csrf is missing or does not match the session',
-      });
-    }
-    if (who.actor.role !== 'ADMIN')
-      return sendJson(res, 403, {
-        error: 'FORBIDDEN',
-        message: `Role ${who.actor.role} may not upload models (allowed: ADMIN)`,
-      });
+    const who = await requireUploader(req, res, 'ADMIN', 'upload models');
+    if (!who) return;
     const contentType = String(req.headers['content-type'] ?? '');
     if (!contentType.startsWith('multipart/form-data'))
       return sendJson(res, 415, {
