@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { assembleDicomSeries, encodeNifti, parseDicomFile, parseNifti, type DicomFile } from '@hepatoscope/imaging-io';
+import { MODALITIES, PHASES, TIMEPOINTS } from '@hepatoscope/domain';
 import { DomainError } from '../errors';
 import { withStoredFiles } from '../storage/atomic-write';
 import type { ResolvedDeps } from '../deps';
@@ -19,20 +20,6 @@ export const MAX_ZIP_ENTRIES = 5000;
 export const MAX_DICOM_ZIP_BYTES = 512 * 1024 * 1024;
 export const MAX_ZIP_ENTRY_BYTES = 64 * 1024 * 1024;
 export const MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
-
-const PHASES = [
-  'NATIVE',
-  'ARTERIAL',
-  'PORTAL_VENOUS',
-  'DELAYED',
-  'HEPATOBILIARY',
-  'T2',
-  'DWI',
-  'ADC',
-  'OTHER',
-] as const;
-const TIMEPOINTS = ['BASELINE', 'PRE_TACE', 'POST_TACE', 'FOLLOW_UP', 'OTHER'] as const;
-const MODALITIES = ['CT', 'MR', 'US'] as const;
 
 export interface NiftiUploadMeta {
   patientId: string;

@@ -25,6 +25,7 @@ import {
   type SegmentInfo,
   type Vec3,
 } from '@hepatoscope/imaging-io';
+import { MODALITIES, PHASES, type Timepoint } from '@hepatoscope/domain';
 import { DomainError } from '../errors';
 import { StorageBatch } from '../storage/atomic-write';
 import type { ResolvedDeps } from '../deps';
@@ -54,19 +55,6 @@ export const SOP_ENCAPSULATED_PDF = '1.2.840.10008.5.1.4.1.1.104.1';
 
 /** Modalities of series that are not images (skipped on import). */
 const NON_IMAGE = new Set(['SEG', 'SR', 'DOC', 'PR', 'KO', 'RTSTRUCT', 'RTPLAN', 'RTDOSE', 'REG', 'OT']);
-const PHASES = [
-  'NATIVE',
-  'ARTERIAL',
-  'PORTAL_VENOUS',
-  'DELAYED',
-  'HEPATOBILIARY',
-  'T2',
-  'DWI',
-  'ADC',
-  'OTHER',
-] as const;
-const MODALITIES = ['CT', 'MR', 'US'] as const;
-type Timepoint = 'BASELINE' | 'PRE_TACE' | 'POST_TACE' | 'FOLLOW_UP' | 'OTHER';
 
 /** Stored connection settings (the secrets never leave the server). */
 export interface PacsSettings {
