@@ -3,7 +3,7 @@
  * DeLong comparison of two models, and the worklist's pending-review filter.
  */
 import { z } from 'zod';
-import { id, patientListInput } from './inputs';
+import { id, patientListInput, trainingRunFields } from './inputs';
 
 /** patients.list input plus `pendingReview` (patients with a DRAFT segmentation awaiting accept/reject). */
 export const patientListQueryInput = patientListInput
@@ -16,14 +16,7 @@ export const trainSurvivalInput = z.object({
   cohortId: id,
   outcome: z.enum(['os', 'rfs']),
   features: z.array(z.string().min(1).max(100)).min(1).max(50),
-  cvFolds: z.number().int().min(2).max(20).default(5),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(42),
-  name: z.string().trim().max(200).optional(),
+  ...trainingRunFields,
 });
 
 /** models.compare: paired DeLong test of two models on the same cohort. */

@@ -112,11 +112,8 @@ export const modelImportInput = z.object({
 
 export const modelStatusInput = z.object({ id, reason: z.string().max(2000).default('') });
 
-export const trainInput = z.object({
-  cohortId: id,
-  outcome: z.string().min(1).max(100),
-  features: z.array(z.string().min(1).max(100)).min(1).max(200),
-  estimator: z.enum(['logistic', 'lasso']),
+/** The fields every model-training input ends with: cross-validation folds, the random seed and an optional name. */
+export const trainingRunFields = {
   cvFolds: z.number().int().min(2).max(20).default(5),
   seed: z
     .number()
@@ -125,6 +122,14 @@ export const trainInput = z.object({
     .max(2 ** 31 - 1)
     .default(42),
   name: z.string().trim().max(200).optional(),
+};
+
+export const trainInput = z.object({
+  cohortId: id,
+  outcome: z.string().min(1).max(100),
+  features: z.array(z.string().min(1).max(100)).min(1).max(200),
+  estimator: z.enum(['logistic', 'lasso']),
+  ...trainingRunFields,
 });
 
 export const auditQueryInput = z
