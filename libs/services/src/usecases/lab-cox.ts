@@ -3,7 +3,7 @@ import { CoxPH, fromRows, harrellC } from '@hepatoscope/stats';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
-import { stratifiedFolds } from './lab';
+import { stratifiedFolds, trainedModelCard } from './lab';
 import { clinicalValue } from './predictions';
 import { kmByRiskTertile } from './survival-groups';
 
@@ -164,14 +164,13 @@ export async function trainCox(
       } as Prisma.InputJsonValue,
       trainingCohortId: cohort.id,
       validationMetrics: metrics as unknown as Prisma.InputJsonValue,
-      modelCard: {
-        intendedUse: `Research: ${which === 'os' ? 'overall' : 'recurrence-free'} survival from ${features.join(', ')}.`,
-        data: `Cohort ${cohort.name}: ${n} complete cases (${events} events), ${excluded} excluded for missing values.`,
-        method: `Cox proportional hazards (Efron ties, Newton–Raphson), @hepatoscope/stats; ${input.cvFolds}-fold CV stratified by event, seed ${input.seed}; risk groups = tertiles of the out-of-fold linear predictor.`,
-        limitations: 'Internal cross-validation only; not externally validated. Not for clinical use until VALIDATED.',
-        synthetic: cohort.synthetic,
-        trainedBy: actor.email,
-      },
+      modelCard: trainedModelCard(
+        cohort,
+        { n, events, excluded },
+        actor,
+        `Research: ${which === 'os' ? 'overall' : 'recurrence-free'} survival from ${features.join(', ')}.`,
+        `Cox proportional hazards (Efron ties, Newton–Raphson), @hepatoscope/stats; ${input.cvFolds}-fold CV stratified by event, seed ${input.seed}; risk groups = tertiles of the out-of-fold linear predictor.`,
+      ),
       createdById: actor.userId,
       validations: {
         create: { cohortId: cohort.id, split: 'cv', metrics: metrics as unknown as Prisma.InputJsonValue },

@@ -57,6 +57,27 @@ export function outcomeValue(p: PatientRow, outcome: string): number | null {
   return v === 0 || v === 1 ? v : null;
 }
 
+/**
+ * The model card of a model trained in the lab: `intendedUse` and `method` come from the estimator; the data line
+ * (complete cases, events, exclusions), the limitations, `synthetic` and `trainedBy` are the same for every one.
+ */
+export function trainedModelCard(
+  cohort: { name: string; synthetic: boolean },
+  counts: { n: number; events: number; excluded: number },
+  actor: Actor,
+  intendedUse: string,
+  method: string,
+) {
+  return {
+    intendedUse,
+    data: `Cohort ${cohort.name}: ${counts.n} complete cases (${counts.events} events), ${counts.excluded} excluded for missing values.`,
+    method,
+    limitations: 'Internal cross-validation only; not externally validated. Not for clinical use until VALIDATED.',
+    synthetic: cohort.synthetic,
+    trainedBy: actor.email,
+  };
+}
+
 /** Stratified k-fold assignment (seeded): events and non-events are shuffled separately and dealt round-robin. */
 export function stratifiedFolds(y: ArrayLike<number>, k: number, seed: number): Int32Array {
   const rng = new Rng(seed);
@@ -302,15 +323,13 @@ export function createLabService(deps: ResolvedDeps) {
           },
           trainingCohortId: cohort.id,
           validationMetrics: metrics as unknown as Prisma.InputJsonValue,
-          modelCard: {
-            intendedUse: `Research: predicts ${input.outcome} from ${features.join(', ')}.`,
-            data: `Cohort ${cohort.name}: ${n} complete cases (${events} events), ${excluded} excluded for missing values.`,
-            method: `${input.estimator === 'lasso' ? 'L1-penalised logistic regression (glmnet coordinate descent, λ_min by inner CV)' : 'Logistic regression (IRLS)'}, @hepatoscope/stats; ${input.cvFolds}-fold stratified CV, seed ${input.seed}.`,
-            limitations:
-              'Internal cross-validation only; not externally validated. Not for clinical use until VALIDATED.',
-            synthetic: cohort.synthetic,
-            trainedBy: actor.email,
-          },
+          modelCard: trainedModelCard(
+            cohort,
+            { n, events, excluded },
+            actor,
+            `Research: predicts ${input.outcome} from ${features.join(', ')}.`,
+            `${input.estimator === 'lasso' ? 'L1-penalised logistic regression (glmnet coordinate descent, λ_min by inner CV)' : 'Logistic regression (IRLS)'}, @hepatoscope/stats; ${input.cvFolds}-fold stratified CV, seed ${input.seed}.`,
+          ),
           createdById: actor.userId,
           validations: {
             create: { cohortId: cohort.id, split: 'cv', metrics: metrics as unknown as Prisma.InputJsonValue },
