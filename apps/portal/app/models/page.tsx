@@ -4,6 +4,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState } from 'react';
 import { Badge, Empty, ErrorState, FeatureImportanceChart, Loading, RocChart } from '@hepatoscope/ui';
 import { DelongCompare } from '../../src/lab/DelongCompare';
+import { SplitSelect } from '../../src/lab/SplitSelect';
 import { rangeImportance } from '../../src/lab/importance';
 import { isSurvivalMetrics, SurvivalMetricsView } from '../../src/lab/SurvivalMetricsView';
 import { hasRiskGroups, RiskGroupKm, type RiskGroupMetrics } from '../../src/components/RiskGroupKm';
@@ -222,13 +223,7 @@ function Validations({ model, survival, admin, onValidated }: { model: ModelDeta
               ))}
             </select>
           </label>
-          <label>
-            Patients
-            <select value={split} onChange={(e) => setSplit(e.target.value as 'all' | 'VALIDATION')}>
-              <option value="all">All members</option>
-              <option value="VALIDATION">VALIDATION split</option>
-            </select>
-          </label>
+          <SplitSelect value={split} onChange={setSplit} />
           <label>
             Outcome
             {survival ? (

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorState, Loading, RocChart } from '@hepatoscope/ui';
 import { useTRPC } from '../lib/trpc';
 import { fmtP } from './format';
+import { SplitSelect } from './SplitSelect';
 
 interface ModelBrief {
   id: string;
@@ -79,13 +80,7 @@ export function DelongCompare({ a, b }: { a: ModelBrief; b: ModelBrief }) {
             ))}
           </select>
         </label>
-        <label>
-          Patients
-          <select value={split} onChange={(e) => setSplit(e.target.value as 'all' | 'VALIDATION')}>
-            <option value="all">All members</option>
-            <option value="VALIDATION">VALIDATION split</option>
-          </select>
-        </label>
+        <SplitSelect value={split} onChange={setSplit} />
         <label>
           Outcome (optional)
           <input value={outcome} onChange={(e) => setOutcome(e.target.value)} placeholder="model A's outcome" maxLength={100} style={{ width: 150 }} />
