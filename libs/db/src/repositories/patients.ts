@@ -16,6 +16,18 @@ export interface PatientListItem {
   studyCount: number;
 }
 
+/** The patient columns of a list row: PatientListItem less `cohortNames` and `studyCount`. */
+export const PATIENT_LIST_COLUMNS = {
+  id: true,
+  pseudoId: true,
+  sex: true,
+  age: true,
+  aetiology: true,
+  bclc: true,
+  childPugh: true,
+  afp: true,
+} as const satisfies Prisma.PatientSelect;
+
 /** Patients: filtered, paginated lists and access checks. */
 export class PatientRepository {
   constructor(private readonly db: DbClient) {}
@@ -56,14 +68,7 @@ export class PatientRepository {
         skip: (page - 1) * pageSize,
         take: pageSize,
         select: {
-          id: true,
-          pseudoId: true,
-          sex: true,
-          age: true,
-          aetiology: true,
-          bclc: true,
-          childPugh: true,
-          afp: true,
+          ...PATIENT_LIST_COLUMNS,
           cohortMemberships: { select: { cohort: { select: { name: true } } } },
           _count: { select: { studies: true } },
         },

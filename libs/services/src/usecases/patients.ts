@@ -1,4 +1,4 @@
-import type { Prisma } from '@hepatoscope/db';
+import { PATIENT_LIST_COLUMNS, type Prisma } from '@hepatoscope/db';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor, Page } from '../types';
@@ -92,16 +92,7 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
         orderBy: { pseudoId: 'asc' },
         skip,
         take: q.pageSize,
-        select: {
-          id: true,
-          pseudoId: true,
-          sex: true,
-          age: true,
-          aetiology: true,
-          bclc: true,
-          childPugh: true,
-          afp: true,
-        },
+        select: PATIENT_LIST_COLUMNS,
       });
       // The total: exact when this page is the last one; otherwise counted, or reused for listTotalCacheMs
       // (default 2 s) for the same user and filter — unless the page contradicts the cached value.
