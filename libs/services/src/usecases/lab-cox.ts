@@ -3,7 +3,7 @@ import { CoxPH, fromRows, harrellC } from '@hepatoscope/stats';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
-import { stratifiedFolds, trainedModelCard } from './lab';
+import { featureRanges, stratifiedFolds, trainedModelCard } from './lab';
 import { clinicalValue } from './predictions';
 import { kmByRiskTertile } from './survival-groups';
 
@@ -131,15 +131,7 @@ export async function trainCox(
     coefficients: full.coefficients.map((c) => ({ name: c.name, hr: c.hr, lower: c.lower, upper: c.upper, p: c.p })),
     warnings: full.warnings,
   };
-  const ranges = features.map((_, j) => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const r of rows) {
-      lo = Math.min(lo, r[j]!);
-      hi = Math.max(hi, r[j]!);
-    }
-    return hi > lo ? { min: lo, max: hi } : { min: lo, max: lo + 1 };
-  });
+  const ranges = featureRanges(rows, features.length);
   const name = input.name?.trim() || `${which} ~ ${features.join(' + ')} (Cox, ${cohort.name})`.slice(0, 200);
   const version = `${(await prisma.model.count({ where: { name } })) + 1}.0.0`;
   const model = await prisma.model.create({

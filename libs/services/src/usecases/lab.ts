@@ -78,6 +78,22 @@ export function trainedModelCard(
   };
 }
 
+/**
+ * Observed range of each of the first `count` columns of `rows` (the model's input ranges); a constant column
+ * gets `[v, v + 1]` so that the range is never empty.
+ */
+export function featureRanges(rows: readonly (readonly number[])[], count: number): { min: number; max: number }[] {
+  return Array.from({ length: count }, (_, j) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of rows) {
+      lo = Math.min(lo, r[j]!);
+      hi = Math.max(hi, r[j]!);
+    }
+    return hi > lo ? { min: lo, max: hi } : { min: lo, max: lo + 1 };
+  });
+}
+
 /** Stratified k-fold assignment (seeded): events and non-events are shuffled separately and dealt round-robin. */
 export function stratifiedFolds(y: ArrayLike<number>, k: number, seed: number): Int32Array {
   const rng = new Rng(seed);
@@ -287,15 +303,7 @@ export function createLabService(deps: ResolvedDeps) {
         ...(survival ? { survival } : {}),
       };
 
-      const ranges = features.map((_, j) => {
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const r of rows) {
-          lo = Math.min(lo, r[j]!);
-          hi = Math.max(hi, r[j]!);
-        }
-        return hi > lo ? { min: lo, max: hi } : { min: lo, max: lo + 1 };
-      });
+      const ranges = featureRanges(rows, features.length);
       const name = input.name?.trim() || `${input.outcome} ~ ${features.join(' + ')} (${cohort.name})`.slice(0, 200);
       const version = `${(await prisma.model.count({ where: { name } })) + 1}.0.0`;
       const model = await prisma.model.create({
