@@ -1,6 +1,7 @@
 /**
  * Mask post-processing on x-fastest volumes (dims [nx, ny, nz]).
  */
+import { maskBox } from '@hepatoscope/imaging-io';
 
 /**
  * 6-connected component labelling of `mask != 0`. Returns labels (0 = background, 1..count in order of
@@ -61,24 +62,9 @@ export function largestComponent(mask: Uint8Array, dims: readonly number[]): Uin
   if (mask.length !== nx * ny * nz)
     throw new Error(`largestComponent: mask has ${mask.length} voxels, dims need ${nx * ny * nz}`);
   const out = new Uint8Array(mask.length);
-  let x0 = nx,
-    x1 = -1,
-    y0 = ny,
-    y1 = -1,
-    z0 = nz,
-    z1 = -1;
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++)
-        if (mask[i]) {
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-          if (z < z0) z0 = z;
-          if (z > z1) z1 = z;
-        }
-  if (x1 < 0) return out;
+  const box = maskBox(mask, dims);
+  if (!box) return out;
+  const [x0, x1, y0, y1, z0, z1] = box;
   const bx = x1 - x0 + 1;
   const by = y1 - y0 + 1;
   const bz = z1 - z0 + 1;

@@ -1,4 +1,4 @@
-import { components, type Dims } from './morphology';
+import { components, maskBox, type Dims } from './morphology';
 
 /**
  * Region-based level set (Chan & Vese 2001, "Active contours without edges") used to refine masks: the
@@ -46,20 +46,9 @@ export function chanVeseRefine(image: Grid, init: Uint8Array, options: LevelSetO
   const n = nx * ny * nz;
   if (init.length !== n) throw new Error(`chanVeseRefine: mask has ${init.length} voxels, the image ${n}`);
   const out = new Uint8Array(n);
-  // bounding box
-  let x0 = nx, x1 = -1, y0 = ny, y1 = -1, z0 = nz, z1 = -1;
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++)
-        if (init[i]) {
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-          if (z < z0) z0 = z;
-          if (z > z1) z1 = z;
-        }
-  if (x1 < 0) return out;
+  const box = maskBox(init, dims);
+  if (!box) return out;
+  let [x0, x1, y0, y1, z0, z1] = box;
   const margin = options.marginMm ?? 6;
   const mx = M.ceil(margin / spacing[0]), my = M.ceil(margin / spacing[1]), mz = M.ceil(margin / spacing[2]);
   x0 = M.max(0, x0 - mx);

@@ -63,6 +63,27 @@ function pass(src: Uint8Array, dims: Dims, axis: number, r: number, dilation: bo
 }
 
 /**
+ * Inclusive index bounding box `[x0, x1, y0, y1, z0, z1]` of the voxels with `mask != 0` (x fastest), or null when
+ * the mask is empty.
+ */
+export function maskBox(mask: ArrayLike<number>, dims: readonly number[]): [number, number, number, number, number, number] | null {
+  const [nx, ny, nz] = dims;
+  let x0 = nx, x1 = -1, y0 = ny, y1 = -1, z0 = nz, z1 = -1;
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++)
+        if (mask[i]) {
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
+          if (z < z0) z0 = z;
+          if (z > z1) z1 = z;
+        }
+  return x1 < 0 ? null : [x0, x1, y0, y1, z0, z1];
+}
+
+/**
  * Connected components (6-connectivity) of a binary mask. Returns the label image (0 = background,
  * 1..count) and the size of each component (sizes[0] unused).
  */
