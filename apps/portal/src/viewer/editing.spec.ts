@@ -1,16 +1,23 @@
 import {
   applyOp,
+  boxThresholdFill,
+  boxThresholdIndices,
+  boxVoxels,
   brushIndices,
+  confirmDiscardUnsavedEdits,
   countForeground,
   EditHistory,
   encodeLabelNifti,
   gzip,
+  installUnsavedEditsGuard,
   mergeOps,
   paint,
   planeAxis,
+  planeBox,
   regionGrow,
   voxelIndex,
   withinRange,
+  type GuardWindow,
   type Vec3,
 } from './editing';
 import { gunzip, isGzip, readNiftiLabels } from './nifti';
@@ -234,5 +241,221 @@ describe('encodeLabelNifti', () => {
   it('refuses a template of another grid or a non-NIfTI template', () => {
     expect(() => encodeLabelNifti(template([2, 2, 2]), new Uint8Array(9))).toThrow(/2×2×2 holds 8 voxels, the mask has 9/);
     expect(() => encodeLabelNifti(new ArrayBuffer(400), new Uint8Array(8))).toThrow(/not a NIfTI-1/);
+  });
+});
+
+describe('box threshold fill', () => {
+  const dims: Vec3 = [6, 5, 4];
+  /** Image whose value is the voxel's i + 10·j + 100·k (so a range picks known voxels). */
+  const image = Float32Array.from({ length: 6 * 5 * 4 }, (_, idx) => (idx % 6) + 10 * (Math.floor(idx / 6) % 5) + 100 * Math.floor(idx / 30));
+
+  it('planeBox spans the dragged rectangle on the shown slice, any drag direction, rounded', () => {
+    expect(planeBox([4.4, 3.6, 2.2], [1.2, 0.9, 2.9], 2, 0, dims)).toEqual({ lo: [1, 1, 2], hi: [4, 4, 2] });
+    // coronal plane: j is the slice (taken from the mouse-down corner), ±1 slice
+    expect(planeBox([0, 2, 0], [3, 4, 3], 1, 1, dims)).toEqual({ lo: [0, 1, 0], hi: [3, 3, 3] });
+  });
+  it('planeBox extends over ± N slices and clips to the grid; null when it is all outside', () => {
+    expect(planeBox([-3, -2, 0], [2, 1, 0], 2, 2, dims)).toEqual({ lo: [0, 0, 0], hi: [2, 1, 2] });
+    expect(planeBox([9, 9, 1], [7, 8, 1], 2, 0, dims)).toBeNull();
+    expect(planeBox([1, 1, 9], [2, 2, 9], 2, 1, dims)).toBeNull();
+    expect(() => planeBox([1, 1, 1], [2, 2, 1], 2, 1.5, dims)).toThrow(/extra slices must be a whole number/);
+    expect(() => planeBox([1, 1, 1], [NaN, 2, 1], 2, 0, dims)).toThrow(/corners must be finite/);
+  });
+  it('selects exactly the box voxels inside the (inclusive) HU range', () => {
+    const box = { lo: [1, 1, 1] as [number, number, number], hi: [3, 2, 2] as [number, number, number] };
+    expect(boxVoxels(box)).toBe(12);
+    const idx = boxThresholdIndices(image, dims, box, { lo: 112, hi: 213 });
+    const want: number[] = [];
+    for (let k = 1; k <= 2; k++) for (let j = 1; j <= 2; j++) for (let i = 1; i <= 3; i++) if (i + 10 * j + 100 * k >= 112 && i + 10 * j + 100 * k <= 213) want.push(voxelIndex([i, j, k], dims));
+    expect([...idx]).toEqual(want);
+    expect(want).toHaveLength(8); // 112,113,121,122,123 | 211,212,213
+    expect(boxThresholdIndices(image, dims, box, { lo: -1000, hi: 3000 })).toHaveLength(12);
+    expect(boxThresholdIndices(image, dims, box, { lo: 500, hi: 600 })).toHaveLength(0);
+  });
+  it('rejects a reversed range, a box outside the grid and an image of another size', () => {
+    const box = { lo: [0, 0, 0] as [number, number, number], hi: [1, 1, 1] as [number, number, number] };
+    expect(() => boxThresholdIndices(image, dims, box, { lo: 10, hi: 5 })).toThrow(/lower 10 is above upper 5/);
+    expect(() => boxThresholdIndices(image, dims, { lo: [0, 0, 0], hi: [6, 1, 1] }, { lo: 0, hi: 1 })).toThrow(/not inside the 6×5×4 grid/);
+    expect(() => boxThresholdIndices(image.subarray(1), dims, box, { lo: 0, hi: 1 })).toThrow(/has 119 voxels/);
+    expect(() => boxThresholdFill(new Uint8Array(3), image, dims, box, { lo: 0, hi: 1 }, 1, 's')).toThrow(/mask has 3 voxels/);
+  });
+  it('paints the label over whatever was there, only where it changes, and undoes like the brush', () => {
+    const mask = new Uint8Array(image.length);
+    const other = voxelIndex([2, 1, 1], dims); // 112: in range, another lesion's label
+    const already = voxelIndex([3, 1, 1], dims); // 113: already the edited label
+    mask[other] = 3;
+    mask[already] = 2;
+    const box = planeBox([1, 1, 1], [3, 2, 1], 2, 1, dims)!;
+    const op = boxThresholdFill(mask, image, dims, box, { lo: 112, hi: 213 }, 2, 'seg-1')!;
+    expect(op.target).toBe('seg-1');
+    expect(op.indices).toHaveLength(7); // 8 in range, one already 2
+    expect([...op.indices]).not.toContain(already);
+    expect(op.before[[...op.indices].indexOf(other)]).toBe(3);
+    expect(countForeground(mask)).toBe(8);
+    expect(boxThresholdFill(mask, image, dims, box, { lo: 112, hi: 213 }, 2, 'seg-1')).toBeNull();
+    const h = new EditHistory();
+    h.push(op);
+    applyOp(mask, h.undo()!, 'undo');
+    expect(countForeground(mask)).toBe(2);
+    expect(mask[other]).toBe(3);
+    applyOp(mask, h.redo()!, 'redo');
+    expect(countForeground(mask)).toBe(8);
+  });
+});
+
+describe('unsaved-edits guard', () => {
+  type Listener = (e: Event) => void;
+  function fakeWindow(answer: boolean) {
+    const listeners: { type: string; fn: Listener; capture: boolean }[] = [];
+    const asked: string[] = [];
+    const pushed: { state: unknown; url: string }[] = [];
+    const win: GuardWindow & { answer: boolean } = {
+      answer,
+      addEventListener: (type, fn, capture = false) => void listeners.push({ type, fn, capture }),
+      removeEventListener: (type, fn, capture = false) => {
+        const i = listeners.findIndex((l) => l.type === type && l.fn === fn && l.capture === capture);
+        if (i >= 0) listeners.splice(i, 1);
+      },
+      dispatchEvent: (e) => {
+        fire(e.type, e);
+        return true;
+      },
+      confirm: (m) => {
+        asked.push(String(m));
+        return win.answer;
+      },
+      location: { href: 'http://portal.test/cases/p1' },
+      history: {
+        state: { tree: 'case p1' },
+        pushState: (state, _u, url) => void pushed.push({ state, url: String(url) }),
+      },
+    };
+    /** Dispatches like a browser at the target: capture listeners first, stopImmediatePropagation honoured. */
+    function fire(type: string, e: Event) {
+      let stopped = false;
+      const orig = e.stopImmediatePropagation.bind(e);
+      e.stopImmediatePropagation = () => {
+        stopped = true;
+        orig();
+      };
+      const ls = [...listeners.filter((l) => l.type === type && l.capture), ...listeners.filter((l) => l.type === type && !l.capture)];
+      for (const l of ls) {
+        if (stopped) break;
+        l.fn(e);
+      }
+    }
+    return { win, fire, asked, pushed, listeners };
+  }
+  const link = (href: string, attrs: Record<string, string> = {}) => {
+    const el = { getAttribute: (n: string) => (n === 'href' ? href : (attrs[n] ?? null)), hasAttribute: (n: string) => n in attrs };
+    return { closest: (sel: string) => (sel === 'a[href]' ? el : null) };
+  };
+  const click = (target: unknown, init: MouseEventInit = {}) => {
+    const e = new Event('click', { cancelable: true }) as Event & MouseEventInit;
+    Object.assign(e, { button: 0, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...init });
+    Object.defineProperty(e, 'target', { value: target });
+    return e;
+  };
+
+  /** A browser's BeforeUnloadEvent (Node's Event has a read-only returnValue). */
+  class BeforeUnload extends Event {
+    returnValue: unknown = '';
+    constructor() {
+      super('beforeunload', { cancelable: true });
+    }
+  }
+
+  it('asks nothing while there are no unsaved edits', () => {
+    const { win, fire, asked } = fakeWindow(false);
+    const g = installUnsavedEditsGuard(win);
+    const before = new BeforeUnload();
+    fire('beforeunload', before);
+    const c = click(link('/worklist'));
+    fire('click', c);
+    expect(before.defaultPrevented).toBe(false);
+    expect(c.defaultPrevented).toBe(false);
+    expect(asked).toEqual([]);
+    expect(confirmDiscardUnsavedEdits()).toBe(true);
+    g.dispose();
+  });
+  it('reload / close: beforeunload is cancelled while dirty; saving or discarding (setDirty(false)) clears it', () => {
+    const { win, fire } = fakeWindow(false);
+    const g = installUnsavedEditsGuard(win);
+    g.setDirty(true);
+    const e1 = new BeforeUnload();
+    fire('beforeunload', e1);
+    expect(e1.defaultPrevented).toBe(true);
+    expect(e1.returnValue).toMatch(/unsaved segmentation edits/);
+    g.setDirty(false);
+    const e2 = new BeforeUnload();
+    fire('beforeunload', e2);
+    expect(e2.defaultPrevented).toBe(false);
+    g.dispose();
+  });
+  it('in-app link: cancel stops the click before the router; OK lets it through', () => {
+    const { win, fire, asked } = fakeWindow(false);
+    const g = installUnsavedEditsGuard(win, 'leave?');
+    let routerSaw = 0;
+    win.addEventListener('click', () => routerSaw++);
+    g.setDirty(true);
+    const c = click(link('/worklist'));
+    fire('click', c);
+    expect(asked).toEqual(['leave?']);
+    expect(c.defaultPrevented).toBe(true);
+    expect(routerSaw).toBe(0);
+    win.answer = true;
+    const ok = click(link('/cases/p2'));
+    fire('click', ok);
+    expect(ok.defaultPrevented).toBe(false);
+    expect(routerSaw).toBe(1);
+    g.dispose();
+  });
+  it('ignores links that do not leave the page in-app: new tab, modifier keys, downloads, other sites, #hash, non-links', () => {
+    const { win, fire, asked } = fakeWindow(false);
+    const g = installUnsavedEditsGuard(win);
+    g.setDirty(true);
+    for (const e of [
+      click(link('/worklist', { target: '_blank' })),
+      click(link('/worklist'), { ctrlKey: true }),
+      click(link('/worklist'), { button: 1 }),
+      click(link('/api/files/x', { download: '' })),
+      click(link('https://elsewhere.test/')),
+      click(link('#lesions')),
+      click({ closest: () => null }),
+    ]) {
+      fire('click', e);
+      expect(e.defaultPrevented).toBe(false);
+    }
+    expect(asked).toEqual([]);
+    g.dispose();
+  });
+  it('back/forward: cancel restores the page entry without the router seeing it; OK hands the event on', () => {
+    const { win, fire, asked, pushed } = fakeWindow(false);
+    const g = installUnsavedEditsGuard(win);
+    const routerSaw: unknown[] = [];
+    win.addEventListener('popstate', (e) => routerSaw.push((e as PopStateEvent).state));
+    g.setDirty(true);
+    win.location.href = 'http://portal.test/worklist';
+    win.history.state = { tree: 'worklist' };
+    fire('popstate', new Event('popstate'));
+    expect(asked).toHaveLength(1);
+    expect(routerSaw).toEqual([]);
+    expect(pushed).toEqual([{ state: { tree: 'case p1' }, url: 'http://portal.test/cases/p1' }]);
+    win.answer = true;
+    fire('popstate', new Event('popstate'));
+    expect(routerSaw).toEqual([{ tree: 'worklist' }]);
+    expect(pushed).toHaveLength(1);
+    g.dispose();
+  });
+  it('confirmDiscardUnsavedEdits asks the dirty guard; dispose removes every listener', () => {
+    const { win, asked, listeners } = fakeWindow(false);
+    const g = installUnsavedEditsGuard(win);
+    expect(listeners).toHaveLength(3);
+    g.setDirty(true);
+    expect(confirmDiscardUnsavedEdits()).toBe(false);
+    expect(asked).toHaveLength(1);
+    g.dispose();
+    expect(listeners).toHaveLength(0);
+    expect(confirmDiscardUnsavedEdits()).toBe(true);
   });
 });

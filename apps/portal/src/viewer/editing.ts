@@ -1,6 +1,7 @@
 /**
  * Pure segmentation-editing helpers of the viewer: brush footprints, HU-range (threshold) filters, 3D region
- * growing, undoable paint operations and NIfTI encoding of an edited label map.
+ * growing, box-shaped threshold fill, undoable paint operations, NIfTI encoding of an edited label map and the
+ * unsaved-edits guard (leave-page confirmation).
  *
  * Index convention: voxel (i, j, k) of a volume with dims [nx, ny, nz] is at `i + nx * (j + ny * k)` (x fastest, as
  * in the NIfTI file and cornerstone's volume scalar data).
@@ -73,6 +74,71 @@ export function withinRange(indices: Uint32Array, image: ArrayLike<number>, rang
   if (!range) return indices;
   if (!(range.lo <= range.hi)) throw new Error(`threshold range: lower ${range.lo} is above upper ${range.hi}`);
   return indices.filter((idx) => image[idx] >= range.lo && image[idx] <= range.hi);
+}
+
+/** An axis-aligned block of voxels: inclusive index bounds per axis (lo ≤ hi on every axis, inside the grid). */
+export interface VoxelBox {
+  lo: [number, number, number];
+  hi: [number, number, number];
+}
+
+/**
+ * The box a rectangle drag spans on the shown plane: corners `a` (mouse down) and `b` (mouse up) are fractional voxel
+ * positions (rounded to the nearest voxel); along `planeAxisIndex` the box covers the slice through `a` and
+ * `extraSlices` slices on each side of it (0 = the shown slice only). Clipped to the grid; null when nothing of it
+ * lies inside (e.g. the drag started outside the volume).
+ */
+export function planeBox(a: Vec3, b: Vec3, planeAxisIndex: 0 | 1 | 2, extraSlices: number, dims: Vec3): VoxelBox | null {
+  if (!Number.isInteger(extraSlices) || extraSlices < 0) throw new Error(`box fill: extra slices must be a whole number ≥ 0 (got ${extraSlices})`);
+  if (![...a, ...b].every(Number.isFinite)) throw new Error(`box fill: corners must be finite voxel positions (got ${a.join(',')} and ${b.join(',')})`);
+  const lo: [number, number, number] = [0, 0, 0];
+  const hi: [number, number, number] = [0, 0, 0];
+  for (const ax of [0, 1, 2] as const) {
+    const ra = Math.round(a[ax]);
+    const [l, h] = ax === planeAxisIndex ? [ra - extraSlices, ra + extraSlices] : [Math.min(ra, Math.round(b[ax])), Math.max(ra, Math.round(b[ax]))];
+    lo[ax] = Math.max(0, l);
+    hi[ax] = Math.min(dims[ax] - 1, h);
+    if (lo[ax] > hi[ax]) return null;
+  }
+  return { lo, hi };
+}
+
+/** Number of voxels in a box. */
+export function boxVoxels(box: VoxelBox): number {
+  return (box.hi[0] - box.lo[0] + 1) * (box.hi[1] - box.lo[1] + 1) * (box.hi[2] - box.lo[2] + 1);
+}
+
+/**
+ * Box-shaped threshold fill: the voxels of `box` whose intensity lies in `range` (inclusive), ascending. Paint them
+ * with `paint(mask, indices, label, target)` to get the undo record (like the brush).
+ */
+export function boxThresholdIndices(image: ArrayLike<number>, dims: Vec3, box: VoxelBox, range: HuRange): Uint32Array {
+  const [nx, ny, nz] = dims;
+  if (image.length !== nx * ny * nz) throw new Error(`box fill: the image has ${image.length} voxels, dims ${dims.join('×')} need ${nx * ny * nz}`);
+  if (!(range.lo <= range.hi)) throw new Error(`threshold range: lower ${range.lo} is above upper ${range.hi}`);
+  for (const ax of [0, 1, 2] as const)
+    if (!(box.lo[ax] >= 0 && box.lo[ax] <= box.hi[ax] && box.hi[ax] < dims[ax]))
+      throw new Error(`box fill: box ${box.lo.join(',')}…${box.hi.join(',')} is not inside the ${dims.join('×')} grid`);
+  const out = new Uint32Array(boxVoxels(box));
+  let n = 0;
+  for (let k = box.lo[2]; k <= box.hi[2]; k++)
+    for (let j = box.lo[1]; j <= box.hi[1]; j++) {
+      const row = nx * (j + ny * k);
+      for (let i = box.lo[0]; i <= box.hi[0]; i++) {
+        const v = image[row + i];
+        if (v >= range.lo && v <= range.hi) out[n++] = row + i;
+      }
+    }
+  return out.slice(0, n);
+}
+
+/**
+ * Box threshold fill of one mask: every voxel of `box` inside `range` becomes `value` (whatever it was). Returns the
+ * undo record of the voxels that changed, or null when none did.
+ */
+export function boxThresholdFill(mask: Uint8Array, image: ArrayLike<number>, dims: Vec3, box: VoxelBox, range: HuRange, value: number, target: string): PaintOp | null {
+  if (mask.length !== image.length) throw new Error(`box fill: the mask has ${mask.length} voxels, the image ${image.length}`);
+  return paint(mask, boxThresholdIndices(image, dims, box, range), value, target);
 }
 
 export interface RegionGrowOptions {
@@ -334,4 +400,106 @@ export function encodeLabelNifti(template: ArrayBuffer, data: Uint8Array): Uint8
 export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The question asked before unsaved segmentation edits would be lost. */
+export const UNSAVED_EDITS_MESSAGE = 'You have unsaved segmentation edits. Leave and discard them?';
+
+/** What the leave-page guard uses of `window` (tests pass a fake). */
+export interface GuardWindow {
+  addEventListener(type: string, listener: (e: Event) => void, capture?: boolean): void;
+  removeEventListener(type: string, listener: (e: Event) => void, capture?: boolean): void;
+  dispatchEvent(e: Event): boolean;
+  confirm(message?: string): boolean;
+  location: { href: string };
+  history: { state: unknown; pushState(state: unknown, unused: string, url?: string | null): void };
+}
+
+export interface UnsavedEditsGuard {
+  /** Whether there are unsaved edits now (saving or discarding sets false). */
+  setDirty(dirty: boolean): void;
+  readonly dirty: boolean;
+  /** Asks before an in-page change that drops the edits (e.g. switching study); true = go on. */
+  confirmLeave(): boolean;
+  /** Removes the listeners. */
+  dispose(): void;
+}
+
+const activeGuards = new Set<UnsavedEditsGuard>();
+
+/** True when no guard holds unsaved edits, or the user agreed to discard them (for in-page switches outside the viewer). */
+export function confirmDiscardUnsavedEdits(): boolean {
+  for (const g of activeGuards) if (g.dirty) return g.confirmLeave();
+  return true;
+}
+
+/**
+ * Leave-page guard for unsaved edits, active while `setDirty(true)`:
+ * - reload / close tab / typed URL: `beforeunload` (the browser asks);
+ * - in-app links (Next's `<Link>`, same-origin `<a href>` to another page): a capture-phase click listener on `win`
+ *   asks first; "cancel" stops the click before the router sees it;
+ * - back/forward: a capture-phase `popstate` listener runs before the router's; "cancel" pushes the page's own history
+ *   entry back (the URL returns, the router never sees the change), "OK" hands the event on to the router.
+ */
+export function installUnsavedEditsGuard(win: GuardWindow, message = UNSAVED_EDITS_MESSAGE): UnsavedEditsGuard {
+  let dirty = false;
+  /** The page's own history entry, taken when the edits began. */
+  let here: { state: unknown; url: string } | null = null;
+  let replaying = false;
+  const onBeforeUnload = (e: Event) => {
+    if (!dirty) return;
+    e.preventDefault();
+    (e as Event & { returnValue: unknown }).returnValue = message;
+  };
+  const onClick = (e: Event) => {
+    if (!dirty || e.defaultPrevented) return;
+    const me = e as MouseEvent;
+    if (me.button !== 0 || me.metaKey || me.ctrlKey || me.shiftKey || me.altKey) return;
+    const a = (me.target as Element | null)?.closest?.('a[href]') ?? null;
+    if (!a) return;
+    const t = a.getAttribute('target');
+    if ((t && t !== '_self') || a.hasAttribute('download')) return;
+    const from = new URL(win.location.href);
+    const to = new URL(a.getAttribute('href') ?? '', from);
+    if (to.origin !== from.origin) return; // another site: a full unload, beforeunload asks
+    if (to.pathname === from.pathname && to.search === from.search) return; // same page (#hash)
+    if (win.confirm(message)) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+  };
+  const onPopState = (e: Event) => {
+    if (replaying || !dirty || !here) return;
+    e.stopImmediatePropagation();
+    if (win.confirm(message)) {
+      const state = win.history.state;
+      const ev = typeof PopStateEvent === 'function' ? new PopStateEvent('popstate', { state }) : Object.assign(new Event('popstate'), { state });
+      replaying = true;
+      try {
+        win.dispatchEvent(ev);
+      } finally {
+        replaying = false;
+      }
+    } else win.history.pushState(here.state, '', here.url);
+  };
+  win.addEventListener('beforeunload', onBeforeUnload);
+  win.addEventListener('click', onClick, true);
+  win.addEventListener('popstate', onPopState, true);
+  const guard: UnsavedEditsGuard = {
+    setDirty(d) {
+      if (d && !dirty) here = { state: win.history.state, url: win.location.href };
+      dirty = d;
+    },
+    get dirty() {
+      return dirty;
+    },
+    confirmLeave: () => !dirty || win.confirm(message),
+    dispose() {
+      win.removeEventListener('beforeunload', onBeforeUnload);
+      win.removeEventListener('click', onClick, true);
+      win.removeEventListener('popstate', onPopState, true);
+      activeGuards.delete(guard);
+    },
+  };
+  activeGuards.add(guard);
+  return guard;
 }
