@@ -6,7 +6,8 @@
  *
  * Mouse: left = window/level (or the editing tool), middle = pan, right = zoom, wheel = scroll.
  * Keys: ↑/↓ or PageUp/PageDown scroll · L/A/N presets · O overlay · M cycle axial/coronal/sagittal · X reset · 1–4 focus
- * · ? help. Editing (clinicians): B brush · E eraser · R region grow · T threshold · W/Esc window tool · [ ] brush size
+ * · ? help. Editing (clinicians): B brush · E eraser · R region grow · F box threshold fill · T threshold · W/Esc window
+ * tool · [ ] brush size
  * · Ctrl+Z undo · Ctrl+Y / Ctrl+Shift+Z redo (see SHORTCUTS).
  */
 import * as cs from '@cornerstonejs/core';
@@ -22,15 +23,19 @@ import { labelCentroid, overlayIndex, segmentationsFor } from './overlay';
 import { LESION_COLOURS, LIVER_COLOUR, voiRange, WINDOW_PRESETS } from './presets';
 import {
   applyOp,
+  boxThresholdFill,
   brushIndices,
   countForeground,
   EditHistory,
   encodeLabelNifti,
   gzip,
+  installUnsavedEditsGuard,
   mergeOps,
   paint,
   planeAxis,
+  planeBox,
   regionGrow,
+  type UnsavedEditsGuard,
   withinRange,
   type PaintOp,
   type Vec3,
@@ -58,7 +63,7 @@ export interface SavedVersion {
   labelsPresent?: number[];
 }
 
-type EditTool = 'window' | 'brush' | 'eraser' | 'grow';
+type EditTool = 'window' | 'brush' | 'eraser' | 'grow' | 'box';
 
 /** Keyboard shortcuts (also shown in the viewer's help panel). */
 export const SHORTCUTS: readonly { keys: string; what: string; editing?: boolean }[] = [
@@ -74,6 +79,7 @@ export const SHORTCUTS: readonly { keys: string; what: string; editing?: boolean
   { keys: 'B', what: 'brush: paint the selected structure (drag)', editing: true },
   { keys: 'E', what: 'eraser: remove the selected structure (drag)', editing: true },
   { keys: 'R', what: 'region grow from a click (3D, tolerance around the clicked neighbourhood)', editing: true },
+  { keys: 'F', what: 'box fill: drag a rectangle; its voxels inside the HU range (± N slices) become the structure', editing: true },
   { keys: 'T', what: 'threshold: brush and region grow only touch voxels inside the HU range', editing: true },
   { keys: '[ ]', what: 'brush radius −/+ 1 mm', editing: true },
   { keys: 'Ctrl+Z · Ctrl+Y (Ctrl+Shift+Z)', what: 'undo · redo', editing: true },
@@ -221,12 +227,24 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
   const [radius, setRadius] = useState(4);
   const [threshold, setThreshold] = useState({ on: false, lo: -20, hi: 200 });
   const [tolerance, setTolerance] = useState(25);
+  /** Box fill: slices added on each side of the shown one. */
+  const [boxSlices, setBoxSlices] = useState(0);
   const [editRev, setEditRev] = useState(0);
   const [editMsg, setEditMsg] = useState('');
   const [save, setSave] = useState<{ status: 'idle' | 'saving' | 'saved' | 'conflict' | 'error'; message?: string }>({ status: 'idle' });
-  const cfg = useRef({ tool, target, radius, threshold, tolerance });
-  cfg.current = { tool, target, radius, threshold, tolerance };
+  const cfg = useRef({ tool, target, radius, threshold, tolerance, boxSlices });
+  cfg.current = { tool, target, radius, threshold, tolerance, boxSlices };
   const brushRing = useRef<HTMLDivElement | null>(null);
+  const boxRect = useRef<HTMLDivElement | null>(null);
+  // unsaved edits: leaving the page (reload, close, links, back) asks first; saving or discarding clears it
+  const leaveGuard = useRef<UnsavedEditsGuard | null>(null);
+  useEffect(() => {
+    const g = installUnsavedEditsGuard(window);
+    leaveGuard.current = g;
+    return () => g.dispose();
+  }, []);
+  const dirtyNow = !!editable && history.current.targets().size > 0;
+  useEffect(() => leaveGuard.current?.setDirty(dirtyNow), [dirtyNow]);
 
   const vpId = (s: SeriesView) => `vp-${s.id}`;
   const engine = () => cs.getRenderingEngine(engineId);
@@ -562,6 +580,77 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
     [pick, refreshLabels],
   );
 
+  /**
+   * Box threshold fill: drag a rectangle on the shown plane; on release every voxel of it (± boxSlices slices) whose
+   * HU is inside the threshold range becomes the edited label (one undoable op).
+   */
+  const boxDrag = useCallback(
+    (s: SeriesView, e: MouseEvent) => {
+      const m = editMask();
+      const p0 = pick(s, e);
+      const image = images.current[s.id];
+      const rect = boxRect.current;
+      if (!m || !p0 || !image) return;
+      const x0 = e.clientX;
+      const y0 = e.clientY;
+      const draw = (ev: MouseEvent) => {
+        if (rect)
+          Object.assign(rect.style, {
+            display: 'block',
+            left: `${Math.min(x0, ev.clientX)}px`,
+            top: `${Math.min(y0, ev.clientY)}px`,
+            width: `${Math.abs(ev.clientX - x0)}px`,
+            height: `${Math.abs(ev.clientY - y0)}px`,
+          });
+      };
+      draw(e);
+      const onUp = (ev: MouseEvent) => {
+        window.removeEventListener('mousemove', draw, true);
+        window.removeEventListener('mouseup', onUp, true);
+        if (rect) rect.style.display = 'none';
+        const p1 = pick(s, ev);
+        const { threshold: th, boxSlices: n } = cfg.current;
+        try {
+          const dims = p0.vol.dimensions as unknown as Vec3;
+          const box = p1 && planeBox(p0.ijk, p1.ijk, p0.axis, n, dims);
+          if (!box) {
+            setEditMsg('box fill: the box is outside the volume');
+            return;
+          }
+          const op = boxThresholdFill(m.mask, image, dims, box, th, m.value, m.segId);
+          if (op) {
+            refreshLabels(op.indices);
+            history.current.push(op);
+            setEditRev((x) => x + 1);
+          }
+          const size = [0, 1, 2].map((a) => box.hi[a] - box.lo[a] + 1).join('×');
+          setEditMsg(`box fill: ${op?.indices.length ?? 0} voxels set to ${m.name} in a ${size} box within ${th.lo}…${th.hi} HU`);
+        } catch (err) {
+          setEditMsg(`box fill: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      };
+      window.addEventListener('mousemove', draw, true);
+      window.addEventListener('mouseup', onUp, true);
+    },
+    [pick, refreshLabels],
+  );
+
+  /** Discard every unsaved edit: undo them all (the masks return to the loaded versions) and forget the history. */
+  const discardEdits = useCallback(() => {
+    if (!window.confirm('Discard all unsaved segmentation edits?')) return;
+    let n = 0;
+    for (let op = history.current.undo(); op; op = history.current.undo()) {
+      const m = edit.current?.order.find((x) => x.seg.id === op!.target);
+      if (!m) continue;
+      applyOp(m.mask, op, 'undo');
+      refreshLabels(op.indices);
+      n += op.indices.length;
+    }
+    history.current.clear();
+    setEditRev((x) => x + 1);
+    setEditMsg(`discarded the unsaved edits (${n} voxel changes)`);
+  }, [refreshLabels]);
+
   // mouse handling of the editing tools: capture-phase listeners on each viewport box, so cornerstone's own tools
   // (window/level on the left button) do not see the events while an editing tool is active
   useEffect(() => {
@@ -582,6 +671,10 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
         }
         if (t === 'grow') {
           grow(s, e);
+          return;
+        }
+        if (t === 'box') {
+          boxDrag(s, e);
           return;
         }
         const stroke: PaintOp[] = [];
@@ -641,7 +734,7 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
     });
     return () => offs.forEach((f) => f());
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ordered, dab, grow]);
+  }, [ordered, dab, grow, boxDrag]);
 
   const undoRedo = useCallback(
     (dir: 'undo' | 'redo') => {
@@ -798,6 +891,7 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
     else if (editable && k === 'b') chooseTool('brush');
     else if (editable && k === 'e') chooseTool('eraser');
     else if (editable && k === 'r') chooseTool('grow');
+    else if (editable && k === 'f') chooseTool('box');
     else if (editable && (k === 'w' || k === 'escape')) chooseTool('window');
     else if (editable && k === 't') setThreshold((t) => ({ ...t, on: !t.on }));
     else if (editable && (k === '[' || k === ']')) setRadius((r) => Math.max(1, Math.min(50, r + (k === ']' ? 1 : -1))));
@@ -885,6 +979,9 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
           onThreshold={setThreshold}
           tolerance={tolerance}
           onTolerance={setTolerance}
+          boxSlices={boxSlices}
+          onBoxSlices={setBoxSlices}
+          onDiscard={discardEdits}
           canUndo={history.current.canUndo}
           canRedo={history.current.canRedo}
           dirty={history.current.targets().size > 0}
@@ -937,6 +1034,7 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
           );
         })}
       </div>
+      <div ref={boxRect} aria-hidden data-testid="box-rect" style={{ position: 'fixed', display: 'none', border: '1px dashed #ffd24c', pointerEvents: 'none', zIndex: 20 }} />
       <div ref={brushRing} aria-hidden style={{ position: 'fixed', display: 'none', border: '1px solid #ffd24c', borderRadius: '50%', pointerEvents: 'none', zIndex: 20 }} />
     </div>
   );
@@ -954,6 +1052,9 @@ interface EditToolbarProps {
   onThreshold(t: { on: boolean; lo: number; hi: number }): void;
   tolerance: number;
   onTolerance(t: number): void;
+  boxSlices: number;
+  onBoxSlices(n: number): void;
+  onDiscard(): void;
   canUndo: boolean;
   canRedo: boolean;
   dirty: boolean;
@@ -972,6 +1073,7 @@ function EditToolbar(p: EditToolbarProps) {
     { id: 'brush', label: 'Brush', key: 'B' },
     { id: 'eraser', label: 'Eraser', key: 'E' },
     { id: 'grow', label: 'Region grow', key: 'R' },
+    { id: 'box', label: 'Box fill', key: 'F' },
   ];
   const num = (v: string, fallback: number) => (Number.isFinite(Number(v)) && v.trim() !== '' ? Number(v) : fallback);
   const badRange = p.threshold.on && !(p.threshold.lo <= p.threshold.hi);
@@ -1010,6 +1112,11 @@ function EditToolbar(p: EditToolbarProps) {
         <input type="number" min={0} max={1000} value={p.tolerance} onChange={(e) => p.onTolerance(Math.max(0, num(e.target.value, p.tolerance)))} style={{ width: 56 }} data-testid="grow-tolerance" />
         HU
       </label>
+      <label style={{ flexDirection: 'row', alignItems: 'center', gap: 4 }} title="Box fill (F): the box also covers this many slices on each side of the shown one; it fills the HU range">
+        ±
+        <input type="number" min={0} max={50} step={1} value={p.boxSlices} onChange={(e) => p.onBoxSlices(Math.max(0, Math.min(50, Math.round(num(e.target.value, p.boxSlices)))))} style={{ width: 48 }} data-testid="box-slices" />
+        slices
+      </label>
       <button type="button" onClick={p.onUndo} disabled={!p.canUndo} data-testid="edit-undo" title="Ctrl+Z">
         Undo
       </button>
@@ -1018,6 +1125,9 @@ function EditToolbar(p: EditToolbarProps) {
       </button>
       <button type="button" className="primary" onClick={p.onSave} disabled={!p.dirty || p.save.status === 'saving' || badRange} data-testid="edit-save">
         {p.save.status === 'saving' ? 'Saving…' : 'Save as new version'}
+      </button>
+      <button type="button" onClick={p.onDiscard} disabled={!p.dirty || p.save.status === 'saving'} data-testid="edit-discard" title="Undo every unsaved edit">
+        Discard
       </button>
       {p.dirty && <span className="hs-small" data-testid="edit-dirty">unsaved edits</span>}
       {badRange && <span className="hs-small hs-error">threshold: lower HU is above upper</span>}

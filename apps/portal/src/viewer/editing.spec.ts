@@ -359,9 +359,9 @@ describe('unsaved-edits guard', () => {
 
   /** A browser's BeforeUnloadEvent (Node's Event has a read-only returnValue). */
   class BeforeUnload extends Event {
-    returnValue: unknown = '';
     constructor() {
       super('beforeunload', { cancelable: true });
+      Object.defineProperty(this, 'returnValue', { value: '', writable: true });
     }
   }
 
@@ -385,7 +385,7 @@ describe('unsaved-edits guard', () => {
     const e1 = new BeforeUnload();
     fire('beforeunload', e1);
     expect(e1.defaultPrevented).toBe(true);
-    expect(e1.returnValue).toMatch(/unsaved segmentation edits/);
+    expect((e1 as unknown as { returnValue: unknown }).returnValue).toMatch(/unsaved segmentation edits/);
     g.setDirty(false);
     const e2 = new BeforeUnload();
     fire('beforeunload', e2);

@@ -449,7 +449,7 @@ export function installUnsavedEditsGuard(win: GuardWindow, message = UNSAVED_EDI
   const onBeforeUnload = (e: Event) => {
     if (!dirty) return;
     e.preventDefault();
-    (e as Event & { returnValue: unknown }).returnValue = message;
+    (e as BeforeUnloadEvent).returnValue = message;
   };
   const onClick = (e: Event) => {
     if (!dirty || e.defaultPrevented) return;
