@@ -3,12 +3,14 @@
  * Live progress of a background job (segmentation, feature extraction, training): polls `jobs.get` about once a
  * second until the job is COMPLETED, FAILED or CANCELLED, and shows a progress bar with the percentage and the
  * worker's stage line. A failed job shows its error; `onDone` runs once when it completes (e.g. to refresh data).
+ * A completed feature extraction also lists the lesions it could not extract, with the reasons (`result.failed`).
  *
  * Reusable: `<JobProgress jobId={id} label="Training" onDone={(job) => …} />`.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { errorMessage, useTRPC } from '../lib/trpc';
+import { extractionSummary } from './JobProgressSummary';
 
 export interface JobView {
   id: string;
@@ -46,9 +48,11 @@ export interface JobProgressProps {
   intervalMs?: number;
   onDone?: (job: JobView) => void;
   onFailed?: (job: JobView) => void;
+  /** Display name of a label of the extracted mask (feature extraction), e.g. `Lesion L3`; default `lesion <label>`. */
+  lesionName?: (label: number) => string;
 }
 
-export function JobProgress({ jobId, label = 'Job', intervalMs = 1000, onDone, onFailed }: JobProgressProps) {
+export function JobProgress({ jobId, label = 'Job', intervalMs = 1000, onDone, onFailed, lesionName }: JobProgressProps) {
   const trpc = useTRPC();
   const q = useQuery({
     ...trpc.jobs.get.queryOptions({ id: jobId }),
@@ -83,6 +87,7 @@ export function JobProgress({ jobId, label = 'Job', intervalMs = 1000, onDone, o
           ? `waiting to retry (last attempt failed: ${job.error})`
           : 'queued'
         : job?.message || 'running';
+  const lesions = state === 'COMPLETED' ? extractionSummary(job?.result, lesionName) : null;
   const colour = failed ? 'var(--danger, #e5546d)' : state === 'COMPLETED' ? '#3fb37f' : 'var(--accent, #2b8fcc)';
   return (
     <div className={`hs-small${failed ? ' hs-state hs-error' : ''}`} data-testid="job-progress" data-state={state} data-percent={pct} role={failed ? 'alert' : 'status'} style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
@@ -102,6 +107,20 @@ export function JobProgress({ jobId, label = 'Job', intervalMs = 1000, onDone, o
       >
         <div style={{ width: `${failed ? 100 : pct}%`, height: '100%', background: colour, transition: 'width 0.4s' }} />
       </div>
+      {lesions && (
+        <div data-testid="job-lesions" data-extracted={lesions.extracted} data-total={lesions.total} className={lesions.failures.length ? undefined : 'hs-muted'} style={lesions.failures.length ? { color: 'var(--warn, #f5c26b)' } : undefined} role={lesions.failures.length ? 'alert' : undefined}>
+          {lesions.failures.length ? `${lesions.extracted} of ${lesions.total} lesions extracted` : lesions.text}
+          {lesions.failures.length > 0 && (
+            <ul style={{ margin: '2px 0 0', paddingLeft: 18 }}>
+              {lesions.failures.map((f) => (
+                <li key={`${f.label}#${f.component}`} data-testid="job-lesion-failure" data-label={f.label}>
+                  {f.name} ({f.voxels} voxel{f.voxels === 1 ? '' : 's'}): {f.reason}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
     </div>
   );
 }

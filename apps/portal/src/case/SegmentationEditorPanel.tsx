@@ -67,7 +67,7 @@ export function SegmentationEditorPanel({ study, canEdit, onChanged }: Segmentat
       ) : (
         <div className="hs-stack" style={{ gap: 8 }}>
           {chains.map((seg) => (
-            <MaskChain key={seg.id} seg={seg} name={maskName(seg, study.lesions)} canEdit={canEdit} onChanged={onChanged} />
+            <MaskChain key={seg.id} seg={seg} name={maskName(seg, study.lesions)} lesions={study.lesions} canEdit={canEdit} onChanged={onChanged} />
           ))}
         </div>
       )}
@@ -106,7 +106,7 @@ export function SegmentationEditorPanel({ study, canEdit, onChanged }: Segmentat
 }
 
 /** One mask: latest version, its history, accept/reject, feature extraction. */
-function MaskChain({ seg, name, canEdit, onChanged }: { seg: SegmentationView; name: string; canEdit: boolean; onChanged: () => void }) {
+function MaskChain({ seg, name, lesions, canEdit, onChanged }: { seg: SegmentationView; name: string; lesions: readonly LesionView[]; canEdit: boolean; onChanged: () => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -117,6 +117,16 @@ function MaskChain({ seg, name, canEdit, onChanged }: { seg: SegmentationView; n
   const extract = useMutation(trpc.features.request.mutationOptions());
   const [jobId, setJobId] = useState<string | null>(null);
   const [doneNote, setDoneNote] = useState('');
+  /** Label v of this mask: its own lesion (one-lesion mask), else lesion L<v> of a multi-label lesion map. */
+  const lesionName = useCallback(
+    (v: number) => {
+      if (seg.lesionId) return name;
+      const l = lesions.find((x) => x.label === `L${v}`);
+      return l ? `Lesion ${l.label}` : `label ${v}`;
+    },
+    [seg.lesionId, name, lesions],
+  );
+  const onFailed = useCallback(() => setDoneNote('failed'), []);
 
   const doReview = (status: 'ACCEPTED' | 'REJECTED') => {
     if (!latest) return;
@@ -179,8 +189,8 @@ function MaskChain({ seg, name, canEdit, onChanged }: { seg: SegmentationView; n
       {extract.isError && <div className="hs-small hs-state hs-error">{errorMessage(extract.error)}</div>}
       {jobId && (
         <div style={{ marginTop: 6 }}>
-          <JobProgress jobId={jobId} label={`Feature extraction · ${name}`} onDone={onDone} />
-          {doneNote && <span className="hs-small hs-muted" data-testid="extract-done">{doneNote}</span>}
+          <JobProgress jobId={jobId} label={`Feature extraction · ${name}`} onDone={onDone} onFailed={onFailed} lesionName={lesionName} />
+          {doneNote && doneNote !== 'failed' && <span className="hs-small hs-muted" data-testid="extract-done">{doneNote}</span>}
         </div>
       )}
       {open &&
