@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'cli' };
+module.exports = { ...require('../../jest.preset.js'), ...require('../../libs/testing/jest-pglite.js'), displayName: 'cli' };
