@@ -10,6 +10,7 @@ import { useSession } from '../lib/session';
 import { SegmentationEditorPanel } from './SegmentationEditorPanel';
 import { lesionCss } from '../viewer/presets';
 import { prefetch } from '../viewer/nifti';
+import { confirmDiscardUnsavedEdits } from '../viewer/editing';
 import { PatientSummary, Timeline } from './PatientSummary';
 import { PredictionsPanel, RecentPredictions } from './PredictionsPanel';
 import { RadiomicsPanel } from './RadiomicsPanel';
@@ -99,7 +100,7 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
         {studies.length > 1 && (
           <label style={{ flexDirection: 'row', alignItems: 'center' }}>
             Study
-            <select value={study?.id} onChange={(e) => setStudyId(e.target.value)}>
+            <select value={study?.id} onChange={(e) => confirmDiscardUnsavedEdits() && setStudyId(e.target.value)}>
               {studies.map((s) => (
                 <option key={s.id} value={s.id}>
                   {fmtDate(s.date)} · {s.timepoint ?? s.modality ?? ''}
