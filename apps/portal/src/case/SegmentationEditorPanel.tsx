@@ -149,7 +149,7 @@ function MaskChain({ seg, name, lesions, canEdit, onChanged }: { seg: Segmentati
   );
 
   return (
-    <div data-testid="mask-chain" data-name={name} style={{ borderTop: '1px solid var(--line)', paddingTop: 6 }}>
+    <div data-testid="mask-chain" data-name={name} data-seg-id={latest?.id ?? seg.id} style={{ borderTop: '1px solid var(--line)', paddingTop: 6 }}>
       <div className="hs-row" style={{ alignItems: 'center', gap: 8 }}>
         <strong>{name}</strong>
         <span data-testid="mask-version">v{latest?.version ?? seg.version ?? 1}</span>
