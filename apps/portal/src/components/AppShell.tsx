@@ -11,6 +11,7 @@ const NAV: { href: string; label: string; roles: Role[] }[] = [
   { href: '/board', label: 'Tumour board', roles: ['CLINICIAN', 'TUMOR_BOARD', 'ADMIN'] },
   { href: '/lab', label: 'Model lab', roles: ['CLINICIAN', 'ADMIN'] },
   { href: '/models', label: 'Models', roles: ['CLINICIAN', 'TUMOR_BOARD', 'ADMIN'] },
+  { href: '/pacs', label: 'PACS', roles: ['CLINICIAN', 'ADMIN'] },
   { href: '/admin/cohorts', label: 'Cohorts', roles: ['ADMIN'] },
   { href: '/admin/users', label: 'Users', roles: ['ADMIN'] },
   { href: '/admin/audit', label: 'Audit log', roles: ['ADMIN'] },
