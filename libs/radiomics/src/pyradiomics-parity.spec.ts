@@ -53,14 +53,14 @@ function settingsFor(name: string): ExtractSettingsInput {
   return out;
 }
 
-function runCase(name: string): Record<string, number> {
+function runCase(name: string, pyradiomicsTexture?: ExtractSettingsInput['pyradiomicsTexture']): Record<string, number> {
   const img = golden.variants[name]?.image ?? name;
   const image = readNifti1(join(DIR, `${img}_image.nii.gz`));
   const labels = readNifti1(join(DIR, `${img}_label.nii.gz`));
   // exact spacing from the source NRRD (NIfTI stores float32)
   const spacing = golden.cases[img].spacing as unknown as Vec3;
   const mask = { data: Uint8Array.from(labels.data as ArrayLike<number>, (v) => (v === 1 ? 1 : 0)), dims: labels.dims, spacing };
-  const r = extractFeatures({ ...image, spacing }, mask, settingsFor(name));
+  const r = extractFeatures({ ...image, spacing }, mask, { ...settingsFor(name), ...(pyradiomicsTexture ? { pyradiomicsTexture } : {}) });
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(r.features)) {
     const n = pyradiomicsName(k);
@@ -102,5 +102,29 @@ describe('PyRadiomics parity with PyRadiomics-published baselines (brain1, brain
     // every class of the baseline was compared (the variant columns have no shape; the FBN ones no firstorder)
     const skipped = name in golden.variants ? (name.endsWith('_FBN') ? ['shape', 'firstorder'] : ['shape']) : [];
     for (const c of CLASSES) if (!skipped.includes(c)) expect(counts[c][1]).toBeGreaterThan(0);
+  });
+});
+
+describe('PyRadiomics texture settings against the baselines', () => {
+  // PyRadiomics' baseline generator scripts pass symmetricalGLCM: False, but the baselines' own settings column
+  // (diagnostics_Configuration_Settings) does not list it, PyRadiomics' test re-runs them with its default (True),
+  // and the generator only computes classes without a baseline file yet: the GLCM values are symmetric ones.
+  it('brain1 GLCM matches with symmetricalGLCM true (explicit settings = defaults) and not with false', () => {
+    const base = runCase('brain1');
+    const sym = runCase('brain1', { distances: [1], symmetricalGLCM: true, weightingNorm: null });
+    const asym = runCase('brain1', { symmetricalGLCM: false });
+    const ref = golden.features.brain1;
+    const glcm = Object.keys(ref).filter((k) => k.startsWith('original_glcm_'));
+    expect(glcm).toHaveLength(24);
+    const matches = (r: Record<string, number>) => glcm.filter((k) => Math.abs(r[k] - ref[k]) <= REL * Math.abs(ref[k]) || Math.abs(r[k] - ref[k]) <= 1e-12);
+    expect(glcm.map((k) => sym[k])).toEqual(glcm.map((k) => base[k]));
+    expect(matches(sym)).toHaveLength(24);
+    // P and Pᵀ have the same p_{i+j}, p_{|i−j|}, Σ ij p and μ_x + μ_y: exactly the 15 features of those stay
+    // equal; the 9 of the marginals or the joint distribution (JointAverage, JointEnergy, JointEntropy,
+    // Correlation, Imc1, Imc2, MCC, MaximumProbability, SumSquares) change
+    const invariant = ['Autocorrelation', 'ClusterProminence', 'ClusterShade', 'ClusterTendency', 'Contrast', 'DifferenceAverage', 'DifferenceEntropy', 'DifferenceVariance', 'Id', 'Idm', 'Idmn', 'Idn', 'InverseVariance', 'SumAverage', 'SumEntropy'];
+    expect(matches(asym).sort()).toEqual(invariant.map((f) => `original_glcm_${f}`).sort());
+    // the other classes do not depend on it
+    for (const k of Object.keys(ref).filter((f) => /_(glrlm|glszm|gldm|ngtdm)_/.test(f))) expect(asym[k]).toBe(base[k]);
   });
 });

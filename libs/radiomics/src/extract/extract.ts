@@ -279,7 +279,12 @@ function intensityFamilies(img: Image3D, morphMask: Mask3D, intensityMask: Mask3
         Object.assign(features, intensityHistogramFeatures(lv, disc.ng, reasons));
       }
       if (pyTexture) {
-        const t = pyradiomicsTextureFeatures(disc, { force2D: !settings.texture.dimensions.includes('3D'), gldmAlpha: settings.texture.ngldmAlpha });
+        const pt = settings.pyradiomicsTexture;
+        const t = pyradiomicsTextureFeatures(disc, {
+          force2D: !settings.texture.dimensions.includes('3D'),
+          gldmAlpha: settings.texture.ngldmAlpha,
+          ...(pt ? { distances: pt.distances, symmetricalGLCM: pt.symmetricalGLCM, weightingNorm: pt.weightingNorm } : {}),
+        });
         for (const k of Object.keys(t)) {
           features[k] = t[k].value;
           if (Number.isNaN(t[k].value)) reasons[k] = t[k].reason ?? 'undefined for this ROI';

@@ -103,6 +103,20 @@ export const ExtractSettingsSchema = z
      * (4σ of LoG, the wavelet length, the local-intensity sphere), i.e. filters see the image around the ROI.
      */
     padDistance: z.number().int().min(0).nullable().default(null),
+    /**
+     * PyRadiomics texture-class settings of the 'pyradiomics-texture' family (src/texture/pyradiomics.ts):
+     * `distances` (GLCM angles and NGTDM/GLDM neighbours at these Chebyshev distances), `symmetricalGLCM` (false:
+     * PyRadiomics' one-direction-per-angle GLCM), `weightingNorm` (GLCM/GLRLM angles weighted by distance and
+     * merged). Absent = PyRadiomics' defaults ([1], true, null); optional so that settings without it keep their hash.
+     */
+    pyradiomicsTexture: z
+      .object({
+        distances: z.array(z.number().int().min(1)).min(1).default([1]),
+        symmetricalGLCM: z.boolean().default(true),
+        weightingNorm: z.enum(['manhattan', 'euclidean', 'infinity', 'no_weighting']).nullable().default(null),
+      })
+      .strict()
+      .optional(),
     /** voxel count above which Moran's I / Geary's C are estimated on a seeded subsample (when no FFT fits) */
     moranMaxVoxels: z.number().int().min(2).default(10000),
     /**

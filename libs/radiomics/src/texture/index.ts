@@ -25,7 +25,11 @@ export {
   pyradiomicsGlcmAnglePerFeature,
   glcmMaximalCorrelationCoefficient,
   symmetricEigenvalues,
+  pyradiomicsAngleWeight,
+  pyradiomicsGlcmCounts,
   PYRADIOMICS_TEXTURE_FEATURES,
+  PYRADIOMICS_WEIGHTING_NORMS,
+  type PyradiomicsWeightingNorm,
   type PyradiomicsTextureClass,
   type PyradiomicsTextureOptions,
 } from './pyradiomics';

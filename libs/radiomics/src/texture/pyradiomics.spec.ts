@@ -11,6 +11,7 @@ import {
   pyradiomicsGlcmAngle,
   pyradiomicsGlcmAnglePerFeature,
   pyradiomicsTextureFeatures,
+  pyradiomicsAngleWeight,
   symmetricEigenvalues,
   PYRADIOMICS_TEXTURE_FEATURES,
 } from './index';
@@ -213,5 +214,146 @@ describe('fused GLCM pass', () => {
         ref.forEach((v, k) => expect([PYRADIOMICS_TEXTURE_FEATURES.glcm[k], out[k]]).toEqual([PYRADIOMICS_TEXTURE_FEATURES.glcm[k], v]));
       }
     }
+  });
+});
+
+/** A one-slice image from rows of levels (x fastest), spacing (sx, sy, 1). */
+function slice2D(rows: number[][], spacing: [number, number] = [1, 1]): DiscretisedImage {
+  const levels = Int32Array.from(rows.flat());
+  return { levels, dims: [rows[0].length, rows.length, 1], spacing: [spacing[0], spacing[1], 1], ng: Math.max(...levels) };
+}
+
+describe('symmetricalGLCM: false (PyRadiomics one-direction GLCM per angle)', () => {
+  // a 3×1×1 row [1, 2, 2]: the only angle is (1, 0, 0); its pairs (centre, centre + x) are (1, 2) and (2, 2).
+  // PyRadiomics asymmetric P = [[0, 1], [0, 1]] → p = [[0, .5], [0, .5]], p_x = (.5, .5), p_y = (0, 1);
+  // symmetric P + Pᵀ = [[0, 1], [1, 2]] → p = [[0, .25], [.25, .5]], p_x = p_y = (.25, .75).
+  const row = slice2D([[1, 2, 2]]);
+  const asym = pyradiomicsTextureFeatures(row, { classes: ['glcm'], symmetricalGLCM: false });
+  const sym = pyradiomicsTextureFeatures(row, { classes: ['glcm'] });
+
+  it('gives the hand-computed values of the asymmetric matrix', () => {
+    expect(asym.glcm_JointAverage.value).toBeCloseTo(1.5, 14); // Σ i p_ij: mean level of the centre voxel
+    expect(asym.glcm_JointEnergy.value).toBeCloseTo(0.5, 14);
+    expect(asym.glcm_JointEntropy.value).toBeCloseTo(1, 14);
+    expect(asym.glcm_SumSquares.value).toBeCloseTo(0.25, 14); // Σ (i − μ_x)² p_ij
+    expect(asym.glcm_ClusterTendency.value).toBeCloseTo(0.25, 14); // Σ (i + j − μ_x − μ_y)² p_ij, μ_y = 2
+    expect(asym.glcm_Correlation.value).toBe(1); // σ_y = 0: PyRadiomics' flat value
+    expect(asym.glcm_Imc1.value).toBeCloseTo(0, 14); // (HXY − HXY1) / max(HX, HY) = (1 − 1) / 1
+    expect(asym.glcm_MCC.value).toBeCloseTo(0, 7); // Q = [[.5, .5], [.5, .5]]: eigenvalues 1 and 0
+    // features that only see |i − j| or i·j are the same both ways
+    expect(asym.glcm_Contrast.value).toBeCloseTo(0.5, 14);
+    expect(asym.glcm_Autocorrelation.value).toBeCloseTo(3, 14);
+  });
+
+  it('differs from the symmetric matrix exactly where PyRadiomics P + Pᵀ differs', () => {
+    expect(sym.glcm_JointAverage.value).toBeCloseTo(1.75, 14);
+    expect(sym.glcm_JointEnergy.value).toBeCloseTo(0.375, 14);
+    expect(sym.glcm_JointEntropy.value).toBeCloseTo(1.5, 14);
+    expect(sym.glcm_SumSquares.value).toBeCloseTo(0.1875, 14);
+    expect(sym.glcm_Correlation.value).toBeCloseTo(-1 / 3, 14);
+    expect(sym.glcm_MCC.value).toBeCloseTo(1 / 3, 12); // M eigenvalues 1 and −1/3
+    expect(sym.glcm_Contrast.value).toBeCloseTo(0.5, 14);
+  });
+
+  it('row = centre voxel, column = the neighbour in the angle\'s direction (+x here)', () => {
+    const rev = pyradiomicsTextureFeatures(slice2D([[2, 2, 1]]), { classes: ['glcm'], symmetricalGLCM: false });
+    expect(rev.glcm_JointAverage.value).toBeCloseTo(2, 14); // pairs (2, 2), (2, 1): centre levels 2, 2
+  });
+
+  it('asymmetric MCC (singular values of D_x^-1/2 P D_y^-1/2) equals the eigenvalue definition of Q on random matrices', () => {
+    let seed = 99;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (const ng of [3, 6, 9]) {
+      const counts = new Float64Array(ng * ng);
+      for (let k = 0; k < counts.length; k++) if (rnd() < 0.5) counts[k] = 1 + Math.floor(rnd() * 5);
+      counts[0] += 1;
+      const g = glcmProbabilities({ ng, counts });
+      const present = Int32Array.from({ length: ng }, (_, k) => k + 1);
+      // PyRadiomics' Q(i, j) = Σ_k p(i,k) p(j,k) / (p_x(i) p_y(k)), built literally; its spectrum through the
+      // similar symmetric matrix S = D_x^{1/2} Q D_x^{-1/2} (independent of the M Mᵀ route of the library)
+      const q = new Float64Array(ng * ng);
+      const p = (i: number, k: number) => g.val[Array.from(g.idx).indexOf(i * ng + k)] ?? 0;
+      for (let i = 0; i < ng; i++)
+        for (let j = 0; j < ng; j++) {
+          let s = 0;
+          for (let k = 0; k < ng; k++) if (g.px[i] > 0 && g.py[k] > 0) s += (p(i, k) * p(j, k)) / (g.px[i] * g.py[k]);
+          q[i * ng + j] = s;
+        }
+      const sMat = new Float64Array(ng * ng);
+      for (let i = 0; i < ng; i++) for (let j = 0; j < ng; j++) sMat[i * ng + j] = g.px[i] > 0 && g.px[j] > 0 ? (Math.sqrt(g.px[i]) * q[i * ng + j]) / Math.sqrt(g.px[j]) : 0;
+      const ev = Array.from(symmetricEigenvalues(sMat, ng)).sort((a, b) => a - b);
+      let tr = 0;
+      for (let i = 0; i < ng; i++) tr += q[i * ng + i];
+      expect(ev.reduce((a, b) => a + b, 0)).toBeCloseTo(tr, 10);
+      expect(ev[ng - 1]).toBeCloseTo(1, 10);
+      expect(glcmMaximalCorrelationCoefficient(g, present, false)).toBeCloseTo(Math.sqrt(Math.max(0, ev[ng - 2])), 10);
+    }
+  });
+
+  it('pyradiomicsGlcmAngle equals the per-feature definitions bit for bit on asymmetric matrices', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (const ng of [2, 4, 7, 15]) {
+      const counts = new Float64Array(ng * ng);
+      for (let k = 0; k < counts.length; k++) if (rnd() < 0.5) counts[k] = 1 + Math.floor(rnd() * 7);
+      counts[1] += 1;
+      const g = glcmProbabilities({ ng, counts });
+      const present = Int32Array.from({ length: ng }, (_, k) => k + 1);
+      const out = new Float64Array(24);
+      pyradiomicsGlcmAngle(g, ng, present, out, false);
+      const ref = pyradiomicsGlcmAnglePerFeature(g, ng, present, false);
+      ref.forEach((v, k) => expect([PYRADIOMICS_TEXTURE_FEATURES.glcm[k], out[k]]).toEqual([PYRADIOMICS_TEXTURE_FEATURES.glcm[k], v]));
+    }
+  });
+
+  it('on the IBSI phantom the values differ from the symmetric ones except for features of |i − j|', () => {
+    const img = loadPhantom();
+    const a = pyradiomicsTextureFeatures(img, { classes: ['glcm'], symmetricalGLCM: false });
+    const s = pyradiomicsTextureFeatures(img, { classes: ['glcm'] });
+    expect(a.glcm_Contrast.value).toBeCloseTo(s.glcm_Contrast.value, 12); // (i − j)² is symmetric
+    expect(a.glcm_JointEntropy.value).not.toBeCloseTo(s.glcm_JointEntropy.value, 3);
+    for (const k of Object.keys(a)) expect(Number.isFinite(a[k].value)).toBe(true);
+  });
+});
+
+describe('weightingNorm (PyRadiomics distance weighting: angles merged into one matrix)', () => {
+  // 2×2 slice [[1, 2], [2, 1]], spacing x 1 mm, y 2 mm. In-plane angles (1,0), (0,1), (1,1), (−1,1).
+  // Symmetric GLCMs: (1,0) and (0,1): (1,2)+(2,1) twice each → off-diagonal 2 + 2; (1,1): (1,1) ×2; (−1,1): (2,2) ×2.
+  const img = slice2D([[1, 2], [2, 1]], [1, 2]);
+
+  it('weights: GLCM exp(−‖d‖²), GLRLM ‖d‖, per norm, with physical offsets', () => {
+    const sp: [number, number, number] = [1, 2, 3];
+    expect(pyradiomicsAngleWeight([1, 1, 1], sp, 'manhattan', 'glrlm')).toBe(6);
+    expect(pyradiomicsAngleWeight([1, 1, 1], sp, 'euclidean', 'glrlm')).toBeCloseTo(Math.sqrt(14), 14);
+    expect(pyradiomicsAngleWeight([1, -1, 0], sp, 'infinity', 'glrlm')).toBe(2);
+    expect(pyradiomicsAngleWeight([1, 1, 1], sp, 'manhattan', 'glcm')).toBeCloseTo(Math.exp(-36), 25);
+    expect(pyradiomicsAngleWeight([1, 1, 1], sp, 'euclidean', 'glcm')).toBeCloseTo(Math.exp(-14), 20);
+    expect(pyradiomicsAngleWeight([0, 1, 0], sp, 'no_weighting', 'glcm')).toBe(1);
+    expect(() => pyradiomicsAngleWeight([1, 0, 0], sp, 'chebyshev' as never, 'glcm')).toThrow(/weightingNorm must be one of/);
+    expect(() => pyradiomicsTextureFeatures(img, { weightingNorm: 'l2' as never })).toThrow(/weightingNorm must be one of manhattan, euclidean, infinity, no_weighting/);
+  });
+
+  it('GLCM: one merged matrix Σ w_a P_a (hand-computed Contrast), not the mean over angles', () => {
+    const mean = pyradiomicsTextureFeatures(img, { classes: ['glcm'] });
+    expect(mean.glcm_Contrast.value).toBeCloseTo((1 + 1 + 0 + 0) / 4, 14);
+    const none = pyradiomicsTextureFeatures(img, { classes: ['glcm'], weightingNorm: 'no_weighting' });
+    expect(none.glcm_Contrast.value).toBeCloseTo(8 / 12, 14);
+    // euclidean: w = e^−1 for (1,0), e^−4 for (0,1), e^−5 for both diagonals
+    const e = Math.exp;
+    const off = 4 * (e(-1) + e(-4)), diag = 4 * e(-5);
+    const eu = pyradiomicsTextureFeatures(img, { classes: ['glcm'], weightingNorm: 'euclidean' });
+    expect(eu.glcm_Contrast.value).toBeCloseTo(off / (off + diag), 14);
+    expect(eu.glcm_JointEnergy.value).toBeCloseTo(2 * (off / 2 / (off + diag)) ** 2 + 2 * (diag / 2 / (off + diag)) ** 2, 14);
+  });
+
+  it('GLRLM: Σ w_a P_a with w = ‖d‖ (manhattan: 1, 2, 3, 3); RunPercentage = N_r / Σ j P', () => {
+    // runs: (1,0) and (0,1): four runs of length 1 (two of each level); (1,1): level 1 length 2 + two level-2 singles;
+    // (−1,1): level 2 length 2 + two level-1 singles. Merged: length 1: 12 + 12, length 2: 3 + 3; N_r = 30, Σ j P = 36
+    const m = pyradiomicsTextureFeatures(img, { classes: ['glrlm'], weightingNorm: 'manhattan' });
+    expect(m.glrlm_RunPercentage.value).toBeCloseTo(30 / 36, 14);
+    expect(m.glrlm_ShortRunEmphasis.value).toBeCloseTo((24 + 6 / 4) / 30, 14);
+    expect(m.glrlm_GrayLevelNonUniformity.value).toBeCloseTo((15 * 15 + 15 * 15) / 30, 12);
+    const mean = pyradiomicsTextureFeatures(img, { classes: ['glrlm'] });
+    expect(mean.glrlm_ShortRunEmphasis.value).toBeCloseTo((1 + 1 + 0.75 + 0.75) / 4, 14);
   });
 });

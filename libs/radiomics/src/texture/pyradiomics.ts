@@ -10,6 +10,10 @@
  *   one voxel thick are not used (PyRadiomics' `generateAngles`); this matters for GLRLM only.
  * - GLSZM, GLDM (= IBSI NGLDM), NGTDM: one matrix — IBSI `3D` (KOBO), or `2.5D` (62GR) with `force2D`.
  *
+ * PyRadiomics settings: `symmetricalGLCM: false` keeps PyRadiomics' one-direction GLCM of each angle
+ * ({@link pyradiomicsGlcmCounts}); `weightingNorm` merges the GLCM / GLRLM angles into one matrix with
+ * {@link pyradiomicsAngleWeight} weights.
+ *
  * Deviations from IBSI implemented here, each as PyRadiomics documents it:
  * - N_g in IDN / IDMN is the largest grey level present in the ROI (PyRadiomics `coefficients['Ng']`),
  *   not the number of bins;
@@ -28,17 +32,17 @@
  */
 import type { DiscretisedImage } from '../types';
 import type { FeatureValue } from '../types';
-import { CooccurrenceAggregator, glcmSparse } from './glcm';
+import { CooccurrenceAggregator, cooccurrenceCodes } from './glcm';
 import { glrlmMatrix } from './glrlm';
 import { findZones, glszmFromZones } from './zones';
 import { neighbourhoodMatrices, type Offsets } from './neighbourhood';
 import { DIRECTIONS_2D, DIRECTIONS_OUT_OF_PLANE, checkDiscretised } from './matrix-utils';
 import * as G from './glcm-features';
-import { type GlcmProbabilities, glcmProbabilitiesSparse } from './glcm-features';
+import { type GlcmProbabilities, type SparseCounts, glcmProbabilitiesSparse } from './glcm-features';
 import * as R from './runlike-features';
 import { type RunLikeStats, runLikeStats } from './runlike-features';
 import * as T from './ngtdm-features';
-import type { NgtdmMatrix } from './types';
+import type { NgtdmMatrix, RunLikeMatrix } from './types';
 
 export type PyradiomicsTextureClass = 'glcm' | 'glrlm' | 'glszm' | 'gldm' | 'ngtdm';
 
@@ -50,6 +54,77 @@ export interface PyradiomicsTextureOptions {
   force2D?: boolean;
   /** PyRadiomics `gldm_a` (default 0) */
   gldmAlpha?: number;
+  /**
+   * PyRadiomics `symmetricalGLCM` (default true). false: each angle's GLCM counts only (centre voxel level,
+   * level of the voxel at centre + angle) — PyRadiomics' C matrix before its optional `P += Pᵀ` — so p_x ≠ p_y;
+   * see {@link pyradiomicsGlcmCounts}.
+   */
+  symmetricalGLCM?: boolean;
+  /**
+   * PyRadiomics `weightingNorm` (default null = features per angle, then their mean). Otherwise the GLCMs (and
+   * GLRLMs) of all angles are weighted ({@link pyradiomicsAngleWeight}) and summed into one matrix per class,
+   * and the features are computed once on it.
+   */
+  weightingNorm?: PyradiomicsWeightingNorm | null;
+}
+
+/** PyRadiomics' distance weighting norms (`weightingNorm`). */
+export type PyradiomicsWeightingNorm = 'manhattan' | 'euclidean' | 'infinity' | 'no_weighting';
+export const PYRADIOMICS_WEIGHTING_NORMS: readonly PyradiomicsWeightingNorm[] = ['manhattan', 'euclidean', 'infinity', 'no_weighting'];
+
+/**
+ * PyRadiomics' weight of one angle when `weightingNorm` merges the angles' matrices. With the physical offset
+ * d = (|a_x| s_x, |a_y| s_y, |a_z| s_z) in mm (`spacing` of the image the matrix is computed on) and ‖d‖ its
+ * manhattan (Σ d_k), euclidean (√Σ d_k²) or infinity (max d_k) norm:
+ * - GLCM: w = exp(−‖d‖²) (PyRadiomics `glcm.py`);
+ * - GLRLM: w = ‖d‖ (PyRadiomics `glrlm.py`);
+ * - 'no_weighting': w = 1 for both (the matrices are simply summed).
+ * Throws on any other norm (PyRadiomics logs a warning and uses 1; here a typo is an error).
+ */
+export function pyradiomicsAngleWeight(
+  angle: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  norm: PyradiomicsWeightingNorm,
+  matrix: 'glcm' | 'glrlm',
+): number {
+  if (norm === 'no_weighting') return 1;
+  const d = [0, 1, 2].map((k) => Math.abs(angle[k]) * spacing[k]);
+  let n: number;
+  if (norm === 'manhattan') n = d[0] + d[1] + d[2];
+  else if (norm === 'euclidean') n = Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+  else if (norm === 'infinity') n = Math.max(d[0], d[1], d[2]);
+  else throw new Error(`pyradiomicsAngleWeight: weightingNorm must be one of ${PYRADIOMICS_WEIGHTING_NORMS.join(', ')} or null, got ${JSON.stringify(norm)}`);
+  return matrix === 'glcm' ? Math.exp(-(n * n)) : n;
+}
+
+/**
+ * The co-occurrence cell codes (i − 1)·N_g + (j − 1) of one PyRadiomics angle over the whole ROI, written into
+ * `codes` (returns their count): i = level of an ROI voxel x, j = level of x + angle when that voxel is in the
+ * ROI. `symmetrical` (PyRadiomics `symmetricalGLCM: true`) also writes (j, i) for every pair — PyRadiomics'
+ * P + Pᵀ. Without it the matrix is PyRadiomics' asymmetrical one: row = centre voxel, column = neighbour in the
+ * direction of the angle (whose first non-zero component of (z, y, x) is positive, {@link pyradiomicsAngles}).
+ */
+export function pyradiomicsGlcmCounts(img: DiscretisedImage, angle: readonly [number, number, number], symmetrical: boolean, codes: Int32Array): number {
+  if (symmetrical) return cooccurrenceCodes(img, angle[0], angle[1], angle[2], 0, img.dims[2], codes);
+  const [nx, ny, nz] = img.dims;
+  const { levels, ng } = img;
+  const [dx, dy, dz] = angle;
+  const x0 = Math.max(0, -dx), x1 = Math.min(nx, nx - dx);
+  const y0 = Math.max(0, -dy), y1 = Math.min(ny, ny - dy);
+  const z0 = Math.max(0, -dz), z1 = Math.min(nz, nz - dz);
+  const step = dx + nx * (dy + ny * dz);
+  let n = 0;
+  for (let z = z0; z < z1; z++)
+    for (let y = y0; y < y1; y++) {
+      let idx = x0 + nx * (y + ny * z);
+      for (let x = x0; x < x1; x++, idx++) {
+        const a = levels[idx];
+        if (a === 0) continue;
+        const b = levels[idx + step];
+        if (b !== 0) codes[n++] = (a - 1) * ng + (b - 1);
+      }
+    }
+  return n;
 }
 
 /**
@@ -78,6 +153,8 @@ interface GlcmCtx {
   g: GlcmProbabilities;
   ngMax: number;
   present: Int32Array;
+  /** the matrix is symmetric (PyRadiomics `symmetricalGLCM: true`) */
+  symmetric: boolean;
 }
 
 function entropy2(px: Float64Array): number {
@@ -180,8 +257,13 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
  * of those of the symmetric M = D^{-1/2} P D^{-1/2}, computed here (Jacobi for up to 150 occupied levels,
  * deflated power iteration on M² beyond); levels with p_x = 0 in this matrix give eigenvalue 0. Needs at
  * least 2 present levels in the ROI (the caller returns 1 otherwise).
+ *
+ * `symmetric: false` (PyRadiomics `symmetricalGLCM: false`, p_x ≠ p_y): Q = D_x⁻¹ P D_y⁻¹ Pᵀ is similar to
+ * M Mᵀ with M = D_x^{-1/2} P D_y^{-1/2}, so its eigenvalues are the squared singular values of M; they are
+ * taken as the eigenvalues of the symmetric M Mᵀ (levels with p_x > 0), the largest being 1 (left vector √p_x).
  */
-export function glcmMaximalCorrelationCoefficient(g: GlcmProbabilities, present: Int32Array): number {
+export function glcmMaximalCorrelationCoefficient(g: GlcmProbabilities, present: Int32Array, symmetric = true): number {
+  if (!symmetric) return asymmetricMcc(g, present);
   const levels = Array.from(present).filter((l) => g.px[l - 1] > 0);
   const n = levels.length;
   if (n < 2) return 0; // a single occupied level: Q has one non-zero eigenvalue (1), the others are 0
@@ -239,6 +321,69 @@ export function glcmMaximalCorrelationCoefficient(g: GlcmProbabilities, present:
   return Math.sqrt(Math.max(0, lambda));
 }
 
+/** MCC of an asymmetric GLCM: √ of the second largest eigenvalue of M Mᵀ (see {@link glcmMaximalCorrelationCoefficient}). */
+function asymmetricMcc(g: GlcmProbabilities, present: Int32Array): number {
+  const rowsL = Array.from(present).filter((l) => g.px[l - 1] > 0);
+  const colsL = Array.from(present).filter((l) => g.py[l - 1] > 0);
+  const n = rowsL.length, m = colsL.length;
+  if (n < 2) return 0; // one occupied row: M Mᵀ has one non-zero eigenvalue (1); the other present levels give 0
+  const posR = new Int32Array(g.ng).fill(-1), posC = new Int32Array(g.ng).fill(-1);
+  rowsL.forEach((l, a) => (posR[l - 1] = a));
+  colsL.forEach((l, a) => (posC[l - 1] = a));
+  const nz = g.idx.length;
+  const rows = new Int32Array(nz), cols = new Int32Array(nz), vals = new Float64Array(nz);
+  for (let k = 0; k < nz; k++) {
+    const i = (g.idx[k] / g.ng) | 0;
+    const j = g.idx[k] - i * g.ng;
+    rows[k] = posR[i];
+    cols[k] = posC[j];
+    vals[k] = g.val[k] / Math.sqrt(g.px[i] * g.py[j]);
+  }
+  if (n <= 150) {
+    const mm = new Float64Array(n * m);
+    for (let k = 0; k < nz; k++) mm[rows[k] * m + cols[k]] = vals[k];
+    const a = new Float64Array(n * n);
+    for (let r = 0; r < n; r++)
+      for (let q = 0; q <= r; q++) {
+        let s = 0;
+        for (let c = 0; c < m; c++) s += mm[r * m + c] * mm[q * m + c];
+        a[r * n + q] = s;
+        a[q * n + r] = s;
+      }
+    const ev = Array.from(symmetricEigenvalues(a, n)).sort((x, y) => x - y);
+    return Math.sqrt(Math.max(0, ev[n - 2]));
+  }
+  // power iteration on M Mᵀ with its top eigenvector √p_x deflated
+  const u1 = Float64Array.from(rowsL, (l) => Math.sqrt(g.px[l - 1]));
+  const norm = (v: Float64Array) => Math.sqrt(v.reduce((acc, x) => acc + x * x, 0));
+  const n1 = norm(u1);
+  for (let a = 0; a < n; a++) u1[a] /= n1;
+  const t = new Float64Array(m), y = new Float64Array(n);
+  let x = Float64Array.from({ length: n }, (_, a) => Math.sin(a + 1));
+  let lambda = 0;
+  for (let it = 0; it < 5000; it++) {
+    let d = 0;
+    for (let a = 0; a < n; a++) d += x[a] * u1[a];
+    for (let a = 0; a < n; a++) x[a] -= d * u1[a];
+    const nx = norm(x);
+    if (nx === 0) return 0;
+    for (let a = 0; a < n; a++) x[a] /= nx;
+    t.fill(0);
+    for (let k = 0; k < nz; k++) t[cols[k]] += vals[k] * x[rows[k]]; // t = Mᵀ x
+    y.fill(0);
+    for (let k = 0; k < nz; k++) y[rows[k]] += vals[k] * t[cols[k]]; // y = M t
+    let next = 0;
+    for (let a = 0; a < n; a++) next += x[a] * y[a];
+    x = Float64Array.from(y);
+    if (Math.abs(next - lambda) <= 1e-13 * Math.max(1, next)) {
+      lambda = next;
+      break;
+    }
+    lambda = next;
+  }
+  return Math.sqrt(Math.max(0, lambda));
+}
+
 type GF = (c: GlcmCtx) => number;
 const glcmPy: [string, GF][] = [
   ['Autocorrelation', (c) => G.glcmAutocorrelation(c.g)],
@@ -278,7 +423,7 @@ const glcmPy: [string, GF][] = [
     },
   ],
   ['Idm', (c) => G.glcmInverseDifferenceMoment(c.g)],
-  ['MCC', (c) => (c.present.length < 2 ? 1 : glcmMaximalCorrelationCoefficient(c.g, c.present))],
+  ['MCC', (c) => (c.present.length < 2 ? 1 : glcmMaximalCorrelationCoefficient(c.g, c.present, c.symmetric))],
   [
     'Idmn',
     (c) => {
@@ -307,8 +452,8 @@ const glcmPy: [string, GF][] = [
  * The PyRadiomics GLCM features of one angle, one function per feature ({@link glcmPy}, in that order): the
  * reference definition that {@link pyradiomicsGlcmAngle} fuses (the tests check both agree bit for bit).
  */
-export function pyradiomicsGlcmAnglePerFeature(g: GlcmProbabilities, ngMax: number, present: Int32Array): number[] {
-  const ctx: GlcmCtx = { g, ngMax, present };
+export function pyradiomicsGlcmAnglePerFeature(g: GlcmProbabilities, ngMax: number, present: Int32Array, symmetric = true): number[] {
+  const ctx: GlcmCtx = { g, ngMax, present, symmetric };
   return glcmPy.map(([, f]) => f(ctx));
 }
 
@@ -319,7 +464,7 @@ export function pyradiomicsGlcmAnglePerFeature(g: GlcmProbabilities, ngMax: numb
  * One function instead of 24 closures per angle: much less for V8 to interpret and compile on the first
  * extraction of a process (a one-case CLI run).
  */
-export function pyradiomicsGlcmAngle(g: GlcmProbabilities, ngMax: number, present: Int32Array, out: Float64Array): void {
+export function pyradiomicsGlcmAngle(g: GlcmProbabilities, ngMax: number, present: Int32Array, out: Float64Array, symmetric = true): void {
   const { ng, idx, val, px, py, pDiff, pSum, muX, muY } = g;
   const hx = entropy2(px), hy = entropy2(py);
   // non-zero cells: Autocorrelation, Correlation, JointEnergy, JointEntropy, MaximumProbability, HXY1
@@ -373,7 +518,7 @@ export function pyradiomicsGlcmAngle(g: GlcmProbabilities, ngMax: number, presen
   out[12] = div === 0 ? 0 : (je - hxy1) / div;
   out[13] = dh === 0 ? 0 : dh < 0 ? Number.NaN : Math.sqrt(1 - Math.exp(-2 * dh));
   out[14] = idm;
-  out[15] = present.length < 2 ? 1 : glcmMaximalCorrelationCoefficient(g, present);
+  out[15] = present.length < 2 ? 1 : glcmMaximalCorrelationCoefficient(g, present, symmetric);
   out[16] = idmn;
   out[17] = id;
   out[18] = idn;
@@ -501,11 +646,12 @@ function roiBoxAndLevels(img: DiscretisedImage, seen: Uint8Array): [number, numb
  * e.g. `original_`, for PyRadiomics' full names). Values that are NaN carry a reason.
  */
 export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: PyradiomicsTextureOptions = {}): Record<string, FeatureValue> {
-  const { classes = ['glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'], force2D = false, gldmAlpha = 0, distances = [1] } = options;
+  const { classes = ['glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'], force2D = false, gldmAlpha = 0, distances = [1], symmetricalGLCM = true, weightingNorm = null } = options;
+  if (weightingNorm !== null && !PYRADIOMICS_WEIGHTING_NORMS.includes(weightingNorm))
+    throw new Error(`pyradiomicsTextureFeatures: weightingNorm must be one of ${PYRADIOMICS_WEIGHTING_NORMS.join(', ')} or null, got ${JSON.stringify(weightingNorm)}`);
   if (!distances.length || distances.some((d) => !Number.isInteger(d) || d < 1))
     throw new Error(`pyradiomicsTextureFeatures: distances must be positive integers, got [${distances.join(', ')}]`);
   checkDiscretised(img, 'pyradiomicsTextureFeatures');
-  const nz = img.dims[2];
   const seen = new Uint8Array(img.ng + 1);
   const [x0, y0, z0, x1, y1, z1] = roiBoxAndLevels(img, seen);
   const lo = [x0, y0, z0], hi = [x1, y1, z1];
@@ -526,20 +672,53 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
     const vals = new Float64Array(glcmPy.length);
     const agg = new CooccurrenceAggregator(img.ng);
     const codes = new Int32Array(2 * img.levels.length);
+    const merged = weightingNorm === null ? null : new Map<number, number>();
     for (const d of distAngles) {
-      const m = glcmSparse(img, d, 1, 0, nz, agg, codes);
+      const m = agg.aggregate(codes, pyradiomicsGlcmCounts(img, d, symmetricalGLCM, codes));
+      if (merged) {
+        // weightingNorm: Σ_a w_a P_a, features on the one merged matrix
+        const w = pyradiomicsAngleWeight(d, img.spacing, weightingNorm!, 'glcm');
+        for (let k = 0; k < m.idx.length; k++) merged.set(m.idx[k], (merged.get(m.idx[k]) ?? 0) + w * m.cnt[k]);
+        continue;
+      }
       if (m.idx.length === 0) continue; // PyRadiomics deletes empty angles
-      pyradiomicsGlcmAngle(glcmProbabilitiesSparse(img.ng, m), ngMax, present, vals);
+      pyradiomicsGlcmAngle(glcmProbabilitiesSparse(img.ng, m), ngMax, present, vals, symmetricalGLCM);
       for (let k = 0; k < glcmPy.length; k++) per[k].push(vals[k]);
+    }
+    if (merged && merged.size) {
+      const cells = [...merged.keys()].sort((a, b) => a - b);
+      const sc: SparseCounts = { idx: Int32Array.from(cells), cnt: Float64Array.from(cells, (c) => merged.get(c)!) };
+      let total = 0;
+      for (const v of sc.cnt) total += v;
+      if (total > 0) {
+        pyradiomicsGlcmAngle(glcmProbabilitiesSparse(img.ng, sc), ngMax, present, vals, symmetricalGLCM);
+        for (let k = 0; k < glcmPy.length; k++) per[k].push(vals[k]);
+      }
     }
     glcmPy.forEach(([name], k) => put('glcm', name, nanMean(per[k]), 'no angle gives a defined value (the ROI has no voxel pair at distance 1)'));
   }
   if (classes.includes('glrlm')) {
     const per: number[][] = glrlmPy.map(() => []);
+    let merged: RunLikeMatrix | null = null;
     for (const d of angles) {
-      const s = runLikeStats(glrlmMatrix(img, d));
+      const m = glrlmMatrix(img, d);
+      if (weightingNorm !== null) {
+        // weightingNorm: Σ_a w_a P_a; N_p of RunPercentage becomes Σ_j j Σ_i P(i, j) of the merged matrix
+        const w = pyradiomicsAngleWeight(d, img.spacing, weightingNorm, 'glrlm');
+        merged ??= { ng: m.ng, nj: m.nj, jValues: m.jValues, counts: new Float64Array(m.counts.length), nv: 0 };
+        for (let k = 0; k < m.counts.length; k++) if (m.counts[k] !== 0) merged.counts[k] += w * m.counts[k];
+        continue;
+      }
+      const s = runLikeStats(m);
       if (s.ns === 0) continue;
       glrlmPy.forEach(([, f], k) => per[k].push(f(s)));
+    }
+    if (merged) {
+      let np = 0;
+      for (let i = 0; i < merged.ng; i++) for (let c = 0; c < merged.nj; c++) np += merged.jValues[c] * merged.counts[i * merged.nj + c];
+      merged.nv = np;
+      const s = runLikeStats(merged);
+      if (s.ns > 0) glrlmPy.forEach(([, f], k) => per[k].push(f(s)));
     }
     glrlmPy.forEach(([name], k) => put('glrlm', name, nanMean(per[k]), 'no run in any angle'));
   }
