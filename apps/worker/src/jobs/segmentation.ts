@@ -15,6 +15,10 @@ export const segmentationPayload = z.object({
   providers: z.string().optional(),
   batchSize: z.number().int().min(1).max(64).optional(),
   liverOnly: z.boolean().optional(),
+  /** Flip test-time augmentation (the flips each stage's manifest lists in `input.ttaFlips`); default off. */
+  tta: z.boolean().optional(),
+  /** Sliding-window overlap for patch models, 0..0.9 as the CLI's `--overlap` (default 0.5). */
+  overlap: z.number().min(0).max(0.9).optional(),
 });
 export type SegmentationPayload = z.infer<typeof segmentationPayload>;
 
@@ -39,6 +43,8 @@ export const segmentationJob: JobDefinition<SegmentationPayload, SegmentationJob
     const result = await cascade.segment(image, {
       batchSize: data.batchSize,
       liverOnly: data.liverOnly,
+      tta: data.tta,
+      overlap: data.overlap,
       signal: ctx.signal,
       onProgress: (p) =>
         void ctx.progress(
