@@ -9,7 +9,8 @@
  * liver ROI with the same settings; and batch throughput with 1 vs 2 worker processes (as `extract --jobs 2`).
  * Part 2: the IBSI families on the IBSI digital phantom, a ~4,000-voxel ROI in 256×256×25, a ~50,000-voxel
  * tumour, a ~1.5 M-voxel liver ROI in 512×512×120 and a 512×512×600 int16 image (memory stays ∝ the ROI).
- * `tsx src/bench.ts --pyradiomics-only` runs part 1 only.
+ * `tsx src/bench.ts --pyradiomics-only` runs part 1 only; `--cli-cold-only` only the cold `hepatoscope extract` figure
+ * (fresh processes: the CLI's bundle vs tsx).
  * Prints CPU seconds (user + system of this process; stable on a loaded machine), wall seconds and ROI
  * voxels/s per family, the whole pipeline, and peak RSS. Each family row includes the pipeline's fixed costs
  * (validation, crop, discretisation).
@@ -116,6 +117,41 @@ async function batchWall(jobs: number, cases: number): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+/**
+ * Cold single-case CLI figure: `hepatoscope extract` of brain1 (pyradiomics-default) in fresh processes, as a user
+ * runs it (apps/cli/bin/hepatoscope.js: the cached bundle, or tsx with HEPATOSCOPE_CLI_TSX=1); medians of `n` runs of
+ * the whole command's wall time and of the extraction inside it (HEPATOSCOPE_TIMING). Skipped without the CLI.
+ */
+async function cliCold(n: number): Promise<void> {
+  const bin = join(__dirname, '..', '..', '..', 'apps', 'cli', 'bin', 'hepatoscope.js');
+  const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  if (!existsSync(bin)) return;
+  const fx = join(__dirname, '..', 'fixtures', 'pyradiomics');
+  const out = mkdtempSync(join(tmpdir(), 'hs-bench-cli-'));
+  const once = (env: Record<string, string>) =>
+    new Promise<{ wall: number; features: number; cpu: number }>((resolve, reject) => {
+      const t0 = process.hrtime.bigint();
+      const args = [bin, 'extract', '--image', join(fx, 'brain1_image.nii.gz'), '--mask', join(fx, 'brain1_label.nii.gz'), '--label', '1', '--preset', 'pyradiomics-default', '--out', join(out, 'b1.json')];
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HEPATOSCOPE_TIMING: '1', ...env } });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('close', (code) => {
+        const m = /features ([\d.]+) s \(([\d.]+) s CPU\), process [\d.]+ s wall, ([\d.]+) s CPU/.exec(err);
+        if (code !== 0 || !m) return reject(new Error(`hepatoscope extract failed (${code}): ${err}`));
+        resolve({ wall: Number(process.hrtime.bigint() - t0) / 1e9, features: Number(m[1]), cpu: Number(m[3]) });
+      });
+    });
+  for (const [label, env] of [['bundle (default)', {}], ['tsx (HEPATOSCOPE_CLI_TSX=1)', { HEPATOSCOPE_CLI_TSX: '1' }]] as const) {
+    await once(env); // builds the bundle / fills tsx's cache; not counted
+    const runs: { wall: number; features: number; cpu: number }[] = [];
+    for (let k = 0; k < n; k++) runs.push(await once(env));
+    const med = (f: (r: (typeof runs)[0]) => number) => median(runs.map(f));
+    console.log(`  CLI cold, fresh process per run (hepatoscope extract brain1, ${label}): whole command ${fmt(med((r) => r.wall))} wall, extraction ${fmt(med((r) => r.features))} wall, ${fmt(med((r) => r.cpu))} CPU in the process (medians of ${n}; load ${loadavg()[0].toFixed(1)})`);
+  }
+  rmSync(out, { recursive: true, force: true });
+}
+
 async function pyradiomicsPart(): Promise<void> {
   const { image, mask } = loadBrain1();
   const nv = mask.data.reduce((a, v) => a + v, 0);
@@ -149,6 +185,7 @@ async function pyradiomicsPart(): Promise<void> {
     const [, ls] = time(() => extractFeatures(liver.image, liver.mask, PY_ORIGINAL));
     console.log(`  ${lv}-voxel liver ROI in 512×512×120, Original: ${fmt(ls)} CPU (${fmt(lastWall)} wall, ${(lv / ls / 1e6).toFixed(2)} M voxels/s)`);
   }
+  await cliCold(5);
   const cases = 4;
   const w1 = await batchWall(1, cases);
   const w2 = await batchWall(2, cases);
@@ -156,6 +193,11 @@ async function pyradiomicsPart(): Promise<void> {
 }
 
 async function main() {
+  if (process.argv.includes('--cli-cold-only')) {
+    await cliCold(5);
+    clearInterval(timer);
+    return;
+  }
   await pyradiomicsPart();
   if (process.argv.includes('--pyradiomics-only')) { clearInterval(timer); return; }
   console.log('\nIBSI families');

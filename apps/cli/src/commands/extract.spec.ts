@@ -200,10 +200,62 @@ setting:
       // the fixtures store spacing as float32 (relative 1e-8), far inside 1e-6
       for (const [name, v] of Object.entries(ref)) expect({ name, rel: Math.abs((got.get(name) as number) - v) / Math.max(Math.abs(v), 1e-300) <= 1e-6 }).toEqual({ name, rel: true });
     }
-    expect(() => fromPyRadiomicsSettings({ distances: [1, 2] })).toThrow(/distances must be \[1\]/);
-    expect(() => fromPyRadiomicsSettings({ symmetricalGLCM: false })).toThrow(/symmetricalGLCM must be true/);
+    expect(fromPyRadiomicsSettings({ distances: [1, 2] }).settings.pyradiomicsTexture).toEqual({ distances: [1, 2] });
+    expect(fromPyRadiomicsSettings({ symmetricalGLCM: false }).settings.pyradiomicsTexture).toEqual({ symmetricalGLCM: false });
+    expect(fromPyRadiomicsSettings({ weightingNorm: 'euclidean' }).settings.pyradiomicsTexture).toEqual({ weightingNorm: 'euclidean' });
+    expect(fromPyRadiomicsSettings({ distances: [1], symmetricalGLCM: true, weightingNorm: null }).settings.pyradiomicsTexture).toBeUndefined();
+    expect(() => fromPyRadiomicsSettings({ distances: [0] })).toThrow(/distances must be a non-empty list of positive integers, got \[0\]/);
+    expect(() => fromPyRadiomicsSettings({ symmetricalGLCM: 'no' })).toThrow(/symmetricalGLCM must be true or false/);
+    expect(() => fromPyRadiomicsSettings({ weightingNorm: 'l2' })).toThrow(/weightingNorm must be one of manhattan, euclidean, infinity, no_weighting or None, got "l2"/);
     expect(fromPyRadiomicsSettings({ voxelArrayShift: 1000, gldm_a: 1 }).settings).toMatchObject({ voxelArrayShift: 1000, texture: { ngldmAlpha: 1 }, padDistance: 5 });
   });
+
+  it('--params with PyRadiomics symmetricalGLCM: False runs the asymmetric GLCM (other classes unchanged)', async () => {
+    const fx = path.join(path.dirname(require.resolve('@hepatoscope/radiomics/package.json')), 'fixtures', 'pyradiomics');
+    const golden = JSON.parse(fs.readFileSync(path.join(fx, 'baseline.json'), 'utf8')) as { features: Record<string, Record<string, number>> };
+    const yaml = path.join(dir, 'asym.yaml');
+    fs.writeFileSync(yaml, ['imageType:', '  Original: {}', 'featureClass:', '  glcm:', '  glrlm:', 'setting:', '  binWidth: 25', '  label: 1', '  symmetricalGLCM: False', '  weightingNorm: ~', ''].join('\n'));
+    const out = path.join(dir, 'asym.json');
+    expect(await runQuiet(['--image', path.join(fx, 'brain2_image.nii.gz'), '--mask', path.join(fx, 'brain2_label.nii.gz'), '--params', yaml, '--naming', 'pyradiomics', '--out', out])).toBe(0);
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const got = new Map((j.features as { name: string; value: number }[]).map((f) => [f.name, f.value]));
+    const ref = golden.features.brain2;
+    const rel = (n: string) => Math.abs((got.get(n) as number) - ref[n]) / Math.abs(ref[n]);
+    expect(rel('original_glcm_Contrast')).toBeLessThan(1e-6); // a function of |i − j|: the same both ways
+    expect(rel('original_glcm_JointEnergy')).toBeGreaterThan(1e-3); // the asymmetric joint distribution
+    expect(rel('original_glrlm_RunPercentage')).toBeLessThan(1e-6);
+    expect(JSON.stringify(j.provenance.settings)).toContain('"symmetricalGLCM":false');
+  });
+
+  it('bin/hepatoscope.js runs extract from its cached bundle with the in-process values, and --jobs 2 workers through it', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const bin = path.join(__dirname, '..', '..', 'bin', 'hepatoscope.js');
+    const ref = path.join(dir, 'bin-ref.json');
+    expect(await runQuiet(['--image', IMAGE, '--mask', MASK, '--preset', 'ibsi-digital-phantom', '--out', ref])).toBe(0);
+    const env = { ...process.env, HEPATOSCOPE_TIMING: '1' };
+    const run = (args: string[]) => spawnSync(process.execPath, [bin, 'extract', ...args], { encoding: 'utf8', env });
+    const out = path.join(dir, 'bin.json');
+    for (let k = 0; k < 2; k++) {
+      // the first run may build the bundle; the second loads it
+      const r = run(['--image', IMAGE, '--mask', MASK, '--preset', 'ibsi-digital-phantom', '--out', out]);
+      expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0, stderr: expect.stringMatching(/extract timing \(bundle\)/) });
+    }
+    const a = JSON.parse(fs.readFileSync(ref, 'utf8')), b = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(b.features).toHaveLength(a.features.length);
+    expect(b).toEqual(a);
+    // --jobs 2: the parent starts its workers through bin/hepatoscope.js as well
+    const csv = path.join(dir, 'bin-batch.csv');
+    fs.writeFileSync(csv, `Image,Mask\n${IMAGE},${MASK}\n${IMAGE},${MASK}\n`);
+    const bo = path.join(dir, 'bin-batch.json');
+    const r2 = run(['--batch', csv, '--preset', 'ibsi-digital-phantom', '--jobs', '2', '--out', bo]);
+    expect({ status: r2.status, stderr: r2.stderr }).toMatchObject({ status: 0 });
+    const rows = JSON.parse(fs.readFileSync(bo, 'utf8')).rows;
+    expect(rows).toHaveLength(2);
+    expect(rows[1].features).toEqual(a.features);
+    // HEPATOSCOPE_CLI_TSX=1 falls back to tsx
+    const r3 = spawnSync(process.execPath, [bin, 'extract', '--image', IMAGE, '--mask', MASK, '--preset', 'ibsi-digital-phantom', '--out', out], { encoding: 'utf8', env: { ...env, HEPATOSCOPE_CLI_TSX: '1' } });
+    expect(r3.stderr).toMatch(/extract timing \(tsx\)/);
+  }, 120_000);
 
   it('reports user errors as CliError with what was wrong', async () => {
     await expect(extract.run(['--image', IMAGE])).rejects.toThrow(CliError);

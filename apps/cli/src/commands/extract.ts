@@ -58,10 +58,22 @@ const OPTIONS = {
 export function fromPyRadiomicsSettings(setting: Record<string, unknown>): { settings: Record<string, unknown>; label?: number } {
   const known = new Set(['binWidth', 'binCount', 'resampledPixelSpacing', 'interpolator', 'resegmentRange', 'resegmentMode', 'label', 'force2D', 'correctMask', 'additionalInfo', 'geometryTolerance', 'preCrop', 'padDistance', 'minimumROIDimensions', 'minimumROISize', 'voxelArrayShift', 'gldm_a', 'distances', 'symmetricalGLCM', 'weightingNorm', 'verbose']);
   for (const k of Object.keys(setting)) if (!known.has(k)) throw new CliError(`extract: PyRadiomics setting "${k}" is not supported (supported: ${[...known].join(', ')})`);
-  // texture settings implemented with their PyRadiomics defaults only: refuse other values rather than ignore them
-  if (setting.distances != null && !(Array.isArray(setting.distances) && setting.distances.length === 1 && Number(setting.distances[0]) === 1)) throw new CliError(`extract: PyRadiomics setting distances must be [1] here, got ${JSON.stringify(setting.distances)}`);
-  if (setting.symmetricalGLCM != null && setting.symmetricalGLCM !== true) throw new CliError('extract: PyRadiomics setting symmetricalGLCM must be true here (the asymmetric GLCM is not implemented)');
-  if (setting.weightingNorm != null) throw new CliError(`extract: PyRadiomics setting weightingNorm must be None here, got ${JSON.stringify(setting.weightingNorm)}`);
+  // PyRadiomics texture settings (GLCM/GLRLM/NGTDM/GLDM): validated here, applied by the pyradiomics texture classes
+  const pyTexture: Record<string, unknown> = {};
+  if (setting.distances != null) {
+    const d = setting.distances;
+    if (!Array.isArray(d) || !d.length || d.some((v) => !Number.isInteger(Number(v)) || Number(v) < 1)) throw new CliError(`extract: PyRadiomics setting distances must be a non-empty list of positive integers, got ${JSON.stringify(d)}`);
+    pyTexture.distances = d.map(Number);
+  }
+  if (setting.symmetricalGLCM != null) {
+    if (typeof setting.symmetricalGLCM !== 'boolean') throw new CliError(`extract: PyRadiomics setting symmetricalGLCM must be true or false, got ${JSON.stringify(setting.symmetricalGLCM)}`);
+    pyTexture.symmetricalGLCM = setting.symmetricalGLCM;
+  }
+  if (setting.weightingNorm != null) {
+    const norms = ['manhattan', 'euclidean', 'infinity', 'no_weighting'];
+    if (!norms.includes(setting.weightingNorm as string)) throw new CliError(`extract: PyRadiomics setting weightingNorm must be one of ${norms.join(', ')} or None, got ${JSON.stringify(setting.weightingNorm)}`);
+    pyTexture.weightingNorm = setting.weightingNorm;
+  }
   const out: Record<string, unknown> = {};
   if (setting.voxelArrayShift != null) out.voxelArrayShift = Number(setting.voxelArrayShift);
   if (setting.binCount != null) out.discretisation = { method: 'fbn', binCount: Number(setting.binCount) };
@@ -80,6 +92,9 @@ export function fromPyRadiomicsSettings(setting: Record<string, unknown>): { set
   }
   out.texture = { dimensions: setting.force2D ? ['2D'] : ['3D'], ...(setting.gldm_a != null ? { ngldmAlpha: Number(setting.gldm_a) } : {}) };
   out.padDistance = setting.padDistance != null ? Number(setting.padDistance) : 5; // PyRadiomics default 5
+  // only when set: files with PyRadiomics' defaults keep the settings hash they had before these settings were mapped
+  const isDefault = (pyTexture.distances == null || (pyTexture.distances as number[]).join() === '1') && pyTexture.symmetricalGLCM !== false && pyTexture.weightingNorm == null;
+  if (!isDefault) out.pyradiomicsTexture = pyTexture;
   return { settings: out, label: setting.label != null ? Number(setting.label) : undefined };
 }
 
@@ -260,6 +275,8 @@ const extract: Command = {
     const habitats = values.habitats === undefined ? undefined : values.habitats === 'auto' ? ('auto' as const) : parseInt10(values.habitats, '--habitats');
     if (typeof habitats === 'number' && (habitats < 2 || habitats > 10)) throw new CliError('extract: --habitats must be auto or an integer from 2 to 10');
 
+    // HEPATOSCOPE_TIMING=1: phase wall times on stderr (process start → command, reading, features, total)
+    const timing = { start: process.uptime(), startCpu: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, read: 0, features: 0, featuresCpu: 0 };
     const fs = await import('node:fs');
     const path = await import('node:path');
     const crypto = await import('node:crypto');
@@ -323,8 +340,10 @@ const extract: Command = {
       };
       let image: Awaited<ReturnType<typeof io.readVolume>>, mask: Awaited<ReturnType<typeof io.readVolume>>, liverVol: Awaited<ReturnType<typeof io.readVolume>> | null;
       try {
+        const t0 = process.hrtime.bigint();
         image = await io.readVolume(c.image);
         [mask, liverVol] = await Promise.all([readMask(c.mask, image), c.liver ?? values.liver ? readMask((c.liver ?? values.liver) as string, image) : Promise.resolve(null)]);
+        timing.read += Number(process.hrtime.bigint() - t0) / 1e9;
       } catch (e) {
         throw new CliError(`extract: ${(e as Error).message}`);
       }
@@ -340,7 +359,11 @@ const extract: Command = {
         else if (liverLabel !== undefined) { const d = new Uint8Array(mask.data.length); for (let i = 0; i < d.length; i++) if (mask.data[i] === liverLabel) d[i] = 1; liver = { data: d, dims: mask.dims, spacing: mask.spacing, origin: mask.origin }; }
         const lbl = c.label ?? label;
         const emit = (l: number | null, comp: number, region: string, voxels: number, m: { data: Uint8Array; dims: typeof mask.dims; spacing: typeof mask.spacing; origin?: typeof mask.origin }) => {
+          const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();
           const r = rad.extractFeatures(image, m, settings);
+          timing.features += Number(process.hrtime.bigint() - t0) / 1e9;
+          const dc = process.cpuUsage(c0);
+          timing.featuresCpu += (dc.user + dc.system) / 1e6;
           rows.push({ image: c.image, mask: c.mask, label: l, component: comp, region, voxels, features: r.features, reasons: r.reasons, settingsHash: r.settingsHash, software: r.softwareVersion });
           if (habitats !== undefined) {
             const hres = rad.habitatAnalysis(image, m as never, { k: habitats, seed: 1 });
@@ -407,8 +430,9 @@ const extract: Command = {
         const csv = path.join(tmp, `chunk-${k}.csv`);
         fs.writeFileSync(csv, 'Image,Mask,Label,Liver\n' + chunk.map((c) => [c.image, c.mask, c.label ?? '', c.liver ?? ''].join(',')).join('\n') + '\n');
         const outFile = path.join(tmp, `chunk-${k}.json`);
-        const main = path.join(__dirname, '..', 'main.ts');
-        const child = spawn(process.execPath, [require.resolve('tsx/cli'), main, 'extract', '--batch', csv, '--out', outFile, '--internal-rows', ...passThrough.filter((a) => a !== '--internal-rows')], { stdio: ['ignore', 'ignore', 'pipe'] });
+        // through bin/hepatoscope.js when it started us (its bundle: no tsx start-up per worker), else tsx + main.ts
+        const entry = (globalThis as { __hepatoscopeCliEntry?: string[] }).__hepatoscopeCliEntry ?? [require.resolve('tsx/cli'), path.join(__dirname, '..', 'main.ts')];
+        const child = spawn(process.execPath, [...entry, 'extract', '--batch', csv, '--out', outFile, '--internal-rows', ...passThrough.filter((a) => a !== '--internal-rows')], { stdio: ['ignore', 'ignore', 'pipe'] });
         let err = '';
         child.stderr.on('data', (d: Buffer) => { const t = d.toString(); if (t.startsWith('case-done')) { done += t.split('case-done').length - 1; progress(done); } else err += t; });
         child.on('close', (code) => {
@@ -476,6 +500,10 @@ const extract: Command = {
       fs.writeFileSync(out, text);
       if (!values['internal-rows']) console.error(`extract: ${rows.length} row${rows.length === 1 ? '' : 's'} from ${cases.length} case${cases.length === 1 ? '' : 's'} → ${out}`);
     } else process.stdout.write(text);
+    if (process.env.HEPATOSCOPE_TIMING === '1') {
+      const cpu = process.cpuUsage();
+      console.error(`extract timing (${(globalThis as { __hepatoscopeCliEntry?: string[] }).__hepatoscopeCliEntry ? 'bundle' : 'tsx'}): to command ${timing.start.toFixed(3)} s (${timing.startCpu.toFixed(3)} s CPU), reading ${timing.read.toFixed(3)} s, features ${timing.features.toFixed(3)} s (${timing.featuresCpu.toFixed(3)} s CPU), process ${process.uptime().toFixed(3)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s CPU`);
+    }
     return 0;
   },
 };
