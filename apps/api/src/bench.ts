@@ -2,9 +2,11 @@
  * `npm run bench -w @hepatoscope/api` — HTTP latency of the API under load (autocannon), on a database of 10,000
  * patients: the patient list (first page, a search, a deep page) and the case detail, 50 concurrent connections,
  * as a signed-in clinician (session lookup, scope filter and audit insert included in every request).
- * Prints p50/p95/p99 in ms and requests/s. Backend: DATABASE_URL (fresh schema) or in-memory PGlite.
+ * Prints p50/p95/p99 in ms, requests/s and CPU ms per request (of the API processes, or of this process — API and
+ * autocannon together — when the API runs in it; and of the local PostgreSQL backends of the database, via /proc). Backend: DATABASE_URL (fresh schema) or in-memory PGlite.
  * Env: BENCH_PATIENTS (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_API_PROCESSES (PostgreSQL: API
- * processes beside the autocannon process, default 0 = the API in the autocannon process, as in earlier figures).
+ * processes beside the autocannon process, default 0 = the API in the autocannon process, as in earlier figures),
+ * BENCH_WARMUP_SECONDS (2: unmeasured load before each scenario), BENCH_SCENARIOS (comma-separated subset of list1,search,deep,get; default all).
  */
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +30,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** API processes (PostgreSQL only; 0 = the API in this process, next to autocannon; PGlite is always in-process). */
 const PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 0);
+/** Seconds of unmeasured load before each scenario. */
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const SCENARIO_KEYS = ['list1', 'search', 'deep', 'get'];
+const ONLY = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
+for (const k of ONLY ?? [])
+  if (!SCENARIO_KEYS.includes(k))
+    throw new Error(`BENCH_SCENARIOS: unknown scenario "${k}" (known: ${SCENARIO_KEYS.join(', ')})`);
 
 /** Forks `n` API workers on one free port; resolves when all listen. */
 async function startClusterApi(n: number, env: Record<string, string>): Promise<string> {
@@ -59,6 +68,55 @@ async function worker() {
   process.send!('ready');
 }
 
+/** CPU time (user + system, ms) of `pids` (from /proc; NaN elsewhere), or of this process when `pids` is empty. */
+function cpuMs(pids: number[]): number {
+  if (!pids.length) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      sum += (Number(f[11]) + Number(f[12])) * tick;
+    } catch {
+      return NaN;
+    }
+  }
+  return sum;
+}
+
+/**
+ * CPU time (ms) of the local PostgreSQL backends serving database `dbName` (their process title names it), from
+ * /proc; NaN when none is visible (remote server, not Linux). Backends that exit mid-scenario drop out of the sum.
+ */
+function pgBackendCpuMs(dbName: string | null): number {
+  if (!dbName) return NaN;
+  let sum = 0;
+  let seen = 0;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return NaN;
+  }
+  for (const pid of entries) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${dbName} `)) continue;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      sum += (Number(f[11]) + Number(f[12])) * 10;
+      seen++;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return seen ? sum : NaN;
+}
+
 function pct(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -87,6 +145,9 @@ async function main() {
       base = await inProc.listen(0);
       api = inProc;
     }
+    // CPU per request: of the API worker processes (Linux /proc), or of this process (API + autocannon) without them.
+    const dbName = url ? decodeURIComponent(new URL(url).pathname.slice(1)) || null : null;
+    const workerPids = Object.values(cluster.workers ?? {}).map((w) => w!.process.pid!);
     const r = await fetch(`${base}/api/trpc/auth.login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -94,12 +155,13 @@ async function main() {
     });
     const cookie = r.headers.getSetCookie()[0]!.split(';')[0]!;
     const q = (proc: string, input: unknown) => `/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(input))}`;
-    const scenarios: Array<[string, string]> = [
+    const all: Array<[string, string]> = [
       ['patients.list page 1 (25)', q('patients.list', { page: 1, pageSize: 25 })],
       ['patients.list search "BENCH-0999"', q('patients.list', { search: 'BENCH-0999', page: 1, pageSize: 25 })],
       ['patients.list bclc=C page 40', q('patients.list', { bclc: 'C', page: 40, pageSize: 25 })],
       ['patients.get (case detail)', q('patients.get', { id: fx.patients.p1 })],
     ];
+    const scenarios = all.filter((_, i) => !ONLY || ONLY.includes(SCENARIO_KEYS[i]!));
     console.log(
       `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${db.kind}, ` +
         `${api ? 'API in the autocannon process' : `${PROCESSES} API process(es)`}, node ${process.version}, ` +
@@ -114,13 +176,22 @@ async function main() {
         'p50 ms'.padStart(9) +
         'p95 ms'.padStart(9) +
         'p99 ms'.padStart(9) +
+        'cpu ms/req'.padStart(12) +
+        'db cpu ms/req'.padStart(15) +
         '  non-2xx',
     );
     for (const [name, p] of scenarios) {
+      // Warm-up (JIT, plan caches, pool connections), not measured.
+      if (WARMUP > 0)
+        await autocannon({ url: base + p, connections: CONNECTIONS, duration: WARMUP, headers: { cookie } });
       const times: number[] = [];
       const inst = autocannon({ url: base + p, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });
       inst.on('response', (_c, _s, _b, ms) => times.push(ms));
+      const cpu0 = cpuMs(workerPids);
+      const db0 = pgBackendCpuMs(dbName);
       const res = await inst;
+      const cpuPerReq = (cpuMs(workerPids) - cpu0) / Math.max(1, times.length);
+      const dbPerReq = (pgBackendCpuMs(dbName) - db0) / Math.max(1, times.length);
       times.sort((a, b) => a - b);
       console.log(
         name.padEnd(36) +
@@ -128,6 +199,8 @@ async function main() {
           pct(times, 50).toFixed(1).padStart(9) +
           pct(times, 95).toFixed(1).padStart(9) +
           pct(times, 99).toFixed(1).padStart(9) +
+          cpuPerReq.toFixed(2).padStart(12) +
+          dbPerReq.toFixed(2).padStart(15) +
           `  ${res.non2xx + res.errors + res.timeouts}`,
       );
     }
