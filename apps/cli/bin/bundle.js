@@ -128,4 +128,4 @@ async function bundleFor(command) {
   }
 }
 
-module.exports = { bundleFor, BUNDLED_COMMANDS };
+module.exports = { bundleFor, fresh, BUNDLED_COMMANDS, FORMAT };

@@ -257,6 +257,25 @@ setting:
     expect(r3.stderr).toMatch(/extract timing \(tsx\)/);
   }, 120_000);
 
+  it('the bundle counts as fresh only while every recorded input keeps its mtime (and Node, format, commands match)', async () => {
+    const { fresh, BUNDLED_COMMANDS, FORMAT } = require('../../bin/bundle') as { fresh: (p: string) => boolean; BUNDLED_COMMANDS: string[]; FORMAT: number };
+    const input = path.join(dir, 'input.ts');
+    fs.writeFileSync(input, 'export {};\n');
+    const manifest = path.join(dir, 'manifest.json');
+    const write = (m: Record<string, unknown>) => fs.writeFileSync(manifest, JSON.stringify({ format: FORMAT, node: process.version, commands: BUNDLED_COMMANDS, inputs: { [input]: fs.statSync(input).mtimeMs }, ...m }));
+    write({});
+    expect(fresh(manifest)).toBe(true);
+    fs.utimesSync(input, new Date(), new Date(Date.now() + 5000));
+    expect(fresh(manifest)).toBe(false);
+    write({});
+    expect(fresh(manifest)).toBe(true);
+    write({ node: 'v0.0.0' });
+    expect(fresh(manifest)).toBe(false);
+    write({ inputs: { [path.join(dir, 'gone.ts')]: 1 } });
+    expect(fresh(manifest)).toBe(false);
+    expect(fresh(path.join(dir, 'no-manifest.json'))).toBe(false);
+  });
+
   it('reports user errors as CliError with what was wrong', async () => {
     await expect(extract.run(['--image', IMAGE])).rejects.toThrow(CliError);
     await expect(runQuiet(['--image', IMAGE, '--mask', MASK, '--label', '7'])).rejects.toThrow(/label 7 is not in the mask; labels present: 1/);
