@@ -170,7 +170,8 @@ d('hepatoscope pacs against Orthanc', () => {
     const closed = orthanc.dicomWebUrl.replace(/:\d+\//, ':1/');
     const e = await failure(pacs.run(['search', '--url', closed]));
     expect(e.exitCode).toBe(4);
-    expect(e.message).toMatch(/PACS at http:\/\/127\.0\.0\.1:1\/dicom-web is unreachable/);
+    expect(e.message).toMatch(/^Cannot reach the PACS: .*http:\/\/127\.0\.0\.1:1\/dicom-web\/studies is unreachable/);
+    expect(e.message).not.toContain('includefield');
   });
 
   it('import stores the series for a new patient through the services layer, audited; a re-import skips it', async () => {

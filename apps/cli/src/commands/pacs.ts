@@ -217,9 +217,10 @@ export function dicomwebCliError(e: unknown, url: string, auth: DicomwebAuth): C
     const who = auth.type === 'basic' ? `user "${auth.username}"` : auth.type === 'bearer' ? 'the bearer token' : 'no credentials';
     return new CliError(`The PACS at ${showUrl(url)} refused ${who} (HTTP ${err.status}); check --user/--password or --token (or HEPATOSCOPE_DICOMWEB_*)`, 4);
   }
-  if (err.kind === 'unreachable' || err.kind === 'timeout') return new CliError(`The PACS at ${showUrl(url)} is unreachable: ${scrub(err.message ?? '', auth)}`, 4);
-  if (err.kind === 'not-found') return new CliError(`Not found on the PACS at ${showUrl(url)}: ${scrub(err.message ?? '', auth)}`, 5);
-  return new CliError(`The PACS at ${showUrl(url)} failed: ${scrub(err.message ?? '', auth)}`, 4);
+  const msg = scrub(err.message ?? '', auth).replace(/\?[^\s)]*/g, ''); // the QIDO query string adds nothing
+  if (err.kind === 'unreachable' || err.kind === 'timeout') return new CliError(`Cannot reach the PACS: ${msg}`, 4);
+  if (err.kind === 'not-found') return new CliError(`Not found on the PACS at ${showUrl(url)}: ${msg}`, 5);
+  return new CliError(`The PACS at ${showUrl(url)} failed: ${msg}`, 4);
 }
 
 /** Removes the secret from a message (defence in depth: the client never puts it there). */

@@ -35,6 +35,8 @@ interface ImportResult {
 const MODALITIES = ['CT', 'MR', 'US', 'PT', 'XA'];
 const TIMEPOINTS = ['BASELINE', 'PRE_TACE', 'POST_TACE', 'FOLLOW_UP', 'OTHER'] as const;
 const PAGE_SIZE = 25;
+/** A radio button beside its text (form labels stack their text above the control). */
+const RADIO = { flexDirection: 'row', alignItems: 'center', gap: 6, fontSize: 13 } as const;
 
 /** The clinician's PACS page: search (QIDO-RS through the API) → studies → import into a patient → link to the case. */
 export function PacsSearch() {
@@ -233,12 +235,13 @@ function ImportPanel({ study, onClose, onImported }: { study: StudyRow; onClose:
       </div>
       <div className="hs-small hs-muted">StudyInstanceUID {study.studyInstanceUid}</div>
       <form className="hs-stack" onSubmit={submit} noValidate>
-        <fieldset className="hs-row" disabled={run.isPending}>
-          <label>
+        <fieldset className="hs-row" disabled={run.isPending} style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend className="hs-small hs-muted" style={{ padding: 0 }}>Import for</legend>
+          <label style={RADIO}>
             <input type="radio" name="target" checked={mode === 'match'} onChange={() => setMode('match')} /> Patient with pseudonym = DICOM Patient ID{' '}
             {study.patientId ? <code>{study.patientId}</code> : null} (created if none)
           </label>
-          <label>
+          <label style={RADIO}>
             <input type="radio" name="target" checked={mode === 'choose'} onChange={() => setMode('choose')} /> Choose a patient
           </label>
         </fieldset>

@@ -82,7 +82,7 @@ export function PacsSettingsForm() {
   if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
 
   const secretLabel = authType === 'bearer' ? 'Bearer token' : 'Password';
-  const keepHint = sameType && s?.hasSecret ? 'stored — leave empty to keep it' : '';
+  const keepHint = sameType && s?.hasSecret ? 'stored · leave empty to keep it' : '';
   return (
     <div className="hs-stack">
       <section className="hs-panel hs-stack" data-testid="pacs-status">
@@ -130,8 +130,8 @@ export function PacsSettingsForm() {
           )}
           {authType !== 'none' && (
             <label>
-              {secretLabel} {keepHint && <span className="hs-muted">({keepHint})</span>}
-              <input name="secret" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} maxLength={authType === 'bearer' ? 4000 : 500} autoComplete="new-password" />
+              {secretLabel}
+              <input name="secret" type="password" placeholder={keepHint} size={32} value={secret} onChange={(e) => setSecret(e.target.value)} maxLength={authType === 'bearer' ? 4000 : 500} autoComplete="new-password" />
             </label>
           )}
         </div>
