@@ -3,14 +3,15 @@
  * against pROC), the lab's Cox path (C-index, KM by risk tertile, a scorable cox model), KM by risk group for
  * time-to-event outcomes of the logistic lab, and the worklist's pending-review filter.
  */
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, fixtureActor } from '@hepatoscope/testing/fixtures';
 import { Rng, harrellC, rocTestPaired } from '@hepatoscope/stats';
-import { createServices, type Services } from './index';
-import { createFixture, type Fixture } from './fixture';
+import type { Services } from './index';
+import type { Fixture } from './fixture';
 import { delongDifferenceSe } from './usecases/compare';
 import { survivalByRiskTertile } from './usecases/lab';
 import { kmByRiskTertile, tertiles } from './usecases/survival-groups';
-import type { Actor, Role } from './types';
+import type { Actor } from './types';
 import golden from './usecases/compare.golden.json';
 
 let t: TestDatabase;
@@ -18,15 +19,21 @@ let fx: Fixture;
 let services: Services;
 let cohortId: string;
 
-const actor = (key: keyof Fixture['users']): Actor => {
-  const u = fx.users[key];
-  return { userId: u.id, email: u.email, name: key, role: u.role as Role, sessionId: 's', clientAddress: '::1' };
-};
+const actor = (key: keyof Fixture['users']): Actor => fixtureActor(fx, key);
+/** The logistic lab by the admin on the analysis cohort: os24 ~ age + albumin, 3 folds, seed 1, unless `over` says otherwise. */
+const train = (over: Partial<Parameters<Services['lab']['train']>[1]> = {}) =>
+  services.lab.train(actor('admin'), {
+    cohortId,
+    outcome: 'os24',
+    features: ['age', 'albumin'],
+    estimator: 'logistic',
+    cvFolds: 3,
+    seed: 1,
+    ...over,
+  });
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+  ({ t, fx, services } = await createFixtureServices());
   const rng = new Rng(11);
   const c = await t.db.prisma.cohort.create({ data: { name: 'Analysis cohort' } });
   cohortId = c.id;
@@ -65,24 +72,8 @@ describe('paired DeLong comparison', () => {
   });
 
   it('compares two lab models on the same cohort: ΔAUC = AUC_A − AUC_B with its CI, p, both ROC curves', async () => {
-    const a = await services.lab.train(actor('admin'), {
-      cohortId,
-      outcome: 'os24',
-      features: ['age', 'albumin'],
-      estimator: 'logistic',
-      cvFolds: 3,
-      seed: 1,
-      name: 'A',
-    });
-    const b = await services.lab.train(actor('admin'), {
-      cohortId,
-      outcome: 'os24',
-      features: ['age'],
-      estimator: 'logistic',
-      cvFolds: 3,
-      seed: 1,
-      name: 'B',
-    });
+    const a = await train({ name: 'A' });
+    const b = await train({ features: ['age'], name: 'B' });
     const r = await services.validation.compare({ modelA: a.modelId, modelB: b.modelId, cohortId, split: 'all' });
     expect(r.outcome).toBe('os24');
     expect(r.n + r.excluded).toBe(90);
@@ -103,14 +94,7 @@ describe('paired DeLong comparison', () => {
   });
 
   it('the logistic lab adds KM curves by out-of-fold risk tertile for a time-to-event outcome, and not otherwise', async () => {
-    const r = await services.lab.train(actor('admin'), {
-      cohortId,
-      outcome: 'os24',
-      features: ['age', 'albumin'],
-      estimator: 'logistic',
-      cvFolds: 3,
-      seed: 2,
-    });
+    const r = await train({ seed: 2 });
     const s = (r.metrics as { survival?: { kmByRiskGroup: { group: string; n: number }[]; logRank: { p: number } } })
       .survival;
     expect(s?.kmByRiskGroup.map((g) => g.group)).toEqual(['low', 'intermediate', 'high']);

@@ -3,30 +3,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { createVolume, encodeDicomSeries, parseNifti } from '@hepatoscope/imaging-io';
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createServices, type Services } from './index';
-import { createFixture, type Fixture } from './fixture';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, fixtureActor } from '@hepatoscope/testing/fixtures';
+import type { Services } from './index';
+import type { Fixture } from './fixture';
 import type { Actor } from './types';
 
 let t: TestDatabase;
 let fx: Fixture;
 let services: Services;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
-});
+beforeAll(async () => ({ t, fx, services } = await createFixtureServices()));
 afterAll(() => t?.cleanup());
 
-const clinician = (): Actor => ({
-  userId: fx.users.clinician.id,
-  email: fx.users.clinician.email,
-  name: 'c',
-  role: 'CLINICIAN',
-  sessionId: 's',
-  clientAddress: '::1',
-});
+const clinician = (): Actor => fixtureActor(fx, 'clinician', { name: 'c' });
 
 function ctVolume(seed: number) {
   const dims: [number, number, number] = [8, 6, 4];

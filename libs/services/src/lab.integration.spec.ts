@@ -1,8 +1,9 @@
 /** lab.train on a real database: CV metrics, stored DRAFT model, determinism by seed. */
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, fixtureActor } from '@hepatoscope/testing/fixtures';
 import { LogisticRegression, Rng, fromRows } from '@hepatoscope/stats';
-import { createServices, type Services } from './index';
-import { createFixture, type Fixture } from './fixture';
+import type { Services } from './index';
+import type { Fixture } from './fixture';
 import { stratifiedFolds } from './usecases/lab';
 import type { Actor } from './types';
 
@@ -13,9 +14,7 @@ let cohortId: string;
 const rows: Array<{ age: number; albumin: number; y: number }> = [];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+  ({ t, fx, services } = await createFixtureServices());
   const rng = new Rng(7);
   const c = await t.db.prisma.cohort.create({ data: { name: 'Lab cohort' } });
   cohortId = c.id;
@@ -36,14 +35,26 @@ beforeAll(async () => {
 });
 afterAll(() => t?.cleanup());
 
-const admin = (): Actor => ({
-  userId: fx.users.admin.id,
-  email: fx.users.admin.email,
-  name: 'admin',
-  role: 'ADMIN',
-  sessionId: 's',
-  clientAddress: '::1',
-});
+const admin = (): Actor => fixtureActor(fx, 'admin');
+const clinician = (): Actor => fixtureActor(fx, 'clinician', { name: 'c' });
+/** lab.train by the admin on the lab cohort: osEvent ~ age + albumin, logistic, 5 folds, seed 1, unless `over` says otherwise. */
+const train = (over: Partial<Parameters<Services['lab']['train']>[1]> = {}) =>
+  services.lab.train(admin(), {
+    cohortId,
+    outcome: 'osEvent',
+    features: ['age', 'albumin'],
+    estimator: 'logistic',
+    cvFolds: 5,
+    seed: 1,
+    ...over,
+  });
+/** Patient ids of the lab cohort's VALIDATION split. */
+const validationSplit = () =>
+  t.db.prisma.cohortMembership.findMany({
+    where: { cohortId, split: 'VALIDATION' },
+    select: { patientId: true },
+    orderBy: { patientId: 'asc' },
+  });
 
 it('stratified folds keep the class balance and depend only on the seed', () => {
   const y = rows.map((r) => r.y);
@@ -58,14 +69,7 @@ it('stratified folds keep the class balance and depend only on the seed', () => 
 });
 
 it('trains a logistic model with CV metrics and registers the full-data fit as a DRAFT model', async () => {
-  const res = await services.lab.train(admin(), {
-    cohortId,
-    outcome: 'osEvent',
-    features: ['age', 'albumin'],
-    estimator: 'logistic',
-    cvFolds: 5,
-    seed: 11,
-  });
+  const res = await train({ seed: 11 });
   expect(res.metrics.n).toBe(120);
   expect(res.metrics.excluded).toBe(1);
   expect(res.metrics.auc).toBeGreaterThan(0.5);
@@ -95,67 +99,27 @@ it('trains a logistic model with CV metrics and registers the full-data fit as a
   expect(prm.coefficients.age).toBeCloseTo(direct.beta[1]!, 10);
   expect(prm.covariance[1]![1]).toBeCloseTo(direct.vcov[4]!, 12);
 
-  const again = await services.lab.train(admin(), {
-    cohortId,
-    outcome: 'osEvent',
-    features: ['age', 'albumin'],
-    estimator: 'logistic',
-    cvFolds: 5,
-    seed: 11,
-  });
+  const again = await train({ seed: 11 });
   expect(again.metrics.auc).toBe(res.metrics.auc);
   expect((await services.models.get(again.modelId)).version).toBe('2.0.0');
 });
 
 it('promoted trained models score patients (train → validate → predict)', async () => {
-  const res = await services.lab.train(admin(), {
-    cohortId,
-    outcome: 'osEvent',
-    features: ['age'],
-    estimator: 'logistic',
-    cvFolds: 3,
-    seed: 1,
-    name: 'age only',
-  });
+  const res = await train({ features: ['age'], cvFolds: 3, name: 'age only' });
   await services.models.promote(admin(), res.modelId, 'test');
-  const clinician: Actor = {
-    userId: fx.users.clinician.id,
-    email: fx.users.clinician.email,
-    name: 'c',
-    role: 'CLINICIAN',
-    sessionId: 's',
-    clientAddress: '::1',
-  };
-  const r = await services.predictions.run(clinician, { patientId: fx.patients.p1, modelId: res.modelId });
+  const r = await services.predictions.run(clinician(), { patientId: fx.patients.p1, modelId: res.modelId });
   expect(r.kind).toBe('probability');
 });
 
 it('refuses too few complete cases with a clear message', async () => {
-  await expect(
-    services.lab.train(admin(), {
-      cohortId: fx.cohortA,
-      outcome: 'osEvent',
-      features: ['age'],
-      estimator: 'logistic',
-      cvFolds: 5,
-      seed: 1,
-    }),
-  ).rejects.toMatchObject({
+  await expect(train({ cohortId: fx.cohortA, features: ['age'] })).rejects.toMatchObject({
     code: 'INVALID',
     message: expect.stringMatching(/Not enough complete cases to train: 1 patients/),
   });
 });
 
 it('trains a lasso model (λ chosen by inner CV) without covariance; its predictions say why there is no CI', async () => {
-  const res = await services.lab.train(admin(), {
-    cohortId,
-    outcome: 'osEvent',
-    features: ['age', 'albumin'],
-    estimator: 'lasso',
-    cvFolds: 5,
-    seed: 4,
-    name: 'lasso',
-  });
+  const res = await train({ estimator: 'lasso', seed: 4, name: 'lasso' });
   expect(res.metrics.auc).toBeGreaterThan(0.5);
   const m = await services.models.get(res.modelId);
   expect(m.kind).toBe('lasso-logistic');
@@ -165,15 +129,7 @@ it('trains a lasso model (λ chosen by inner CV) without covariance; its predict
   expect(Object.keys(prm.coefficients).length).toBeGreaterThan(0);
   expect(m.predictors).toEqual(Object.keys(prm.coefficients));
   await services.models.promote(admin(), res.modelId, 'test');
-  const clinician: Actor = {
-    userId: fx.users.clinician.id,
-    email: fx.users.clinician.email,
-    name: 'c',
-    role: 'CLINICIAN',
-    sessionId: 's',
-    clientAddress: '::1',
-  };
-  const r = await services.predictions.run(clinician, { patientId: fx.patients.p1, modelId: res.modelId });
+  const r = await services.predictions.run(clinician(), { patientId: fx.patients.p1, modelId: res.modelId });
   if (r.kind !== 'probability') throw new Error('expected a probability');
   expect(r.ci).toBeNull();
   expect(r.ciUnavailableReason).toMatch(/no coefficient covariance/);
@@ -183,17 +139,9 @@ describe('cohort split and model validation', () => {
   it('splits a cohort by seeded random, reproducibly, and by date', async () => {
     const a = await services.cohorts.split(admin(), { id: cohortId, by: 'random', validationFraction: 0.25, seed: 5 });
     expect(a).toMatchObject({ training: 91, validation: 30, unassigned: 0 });
-    const first = await t.db.prisma.cohortMembership.findMany({
-      where: { cohortId, split: 'VALIDATION' },
-      select: { patientId: true },
-      orderBy: { patientId: 'asc' },
-    });
+    const first = await validationSplit();
     await services.cohorts.split(admin(), { id: cohortId, by: 'random', validationFraction: 0.25, seed: 5 });
-    const second = await t.db.prisma.cohortMembership.findMany({
-      where: { cohortId, split: 'VALIDATION' },
-      select: { patientId: true },
-      orderBy: { patientId: 'asc' },
-    });
+    const second = await validationSplit();
     expect(second).toEqual(first);
     const d = await services.cohorts.split(admin(), {
       id: cohortId,
@@ -210,15 +158,7 @@ describe('cohort split and model validation', () => {
   });
 
   it('validates a logistic model on the VALIDATION split: AUC/CI, calibration, Brier, DCA; stored', async () => {
-    const res = await services.lab.train(admin(), {
-      cohortId,
-      outcome: 'osEvent',
-      features: ['age', 'albumin'],
-      estimator: 'logistic',
-      cvFolds: 5,
-      seed: 2,
-      name: 'to validate',
-    });
+    const res = await train({ seed: 2, name: 'to validate' });
     const v = await services.validation.validate(admin(), { id: res.modelId, cohortId, split: 'VALIDATION' });
     const m = v.metrics as {
       n: number;

@@ -3,9 +3,10 @@
  * total (listTotalCacheMs): exact on a last page, recounted when a full page contradicts the cached value, expired
  * after the TTL. PostgreSQL when DATABASE_URL is set, else PGlite.
  */
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createServices, type Services } from './index';
-import { createFixture, type Fixture } from './fixture';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, fixtureActor } from '@hepatoscope/testing/fixtures';
+import type { Services } from './index';
+import type { Fixture } from './fixture';
 import type { Actor } from './types';
 
 let t: TestDatabase;
@@ -15,17 +16,8 @@ let clinician: Actor;
 let clock = new Date('2026-03-01T10:00:00Z');
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({
-    prisma: t.db.prisma,
-    dbKind: t.db.kind,
-    filesDir: t.filesDir,
-    bcryptCost: 4,
-    now: () => clock,
-  });
-  const u = fx.users.clinician;
-  clinician = { userId: u.id, email: u.email, name: 'c', role: 'CLINICIAN', sessionId: 's', clientAddress: '' };
+  ({ t, fx, services } = await createFixtureServices({ now: () => clock }));
+  clinician = fixtureActor(fx, 'clinician', { name: 'c', clientAddress: '' });
 });
 afterAll(() => t?.cleanup());
 

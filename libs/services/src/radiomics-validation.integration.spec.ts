@@ -6,7 +6,8 @@
  * all case/control pairs); exclusions name each patient and why.
  */
 import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createServices, type Services } from './index';
+import { servicesFor } from '@hepatoscope/testing/fixtures';
+import type { Services } from './index';
 import {
   RADIOMICS_DEMO_COHORT,
   RADIOMICS_DEMO_FEATURES,
@@ -31,7 +32,7 @@ const admin: Actor = {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+  services = servicesFor(t);
   demo = await seedRadiomicsDemo(services.deps, { patients: 40 });
 }, 180_000);
 afterAll(() => t?.cleanup());

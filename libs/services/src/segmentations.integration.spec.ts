@@ -2,9 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createVolume, encodeNifti, gzip } from '@hepatoscope/imaging-io';
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createServices, type Services } from './index';
-import { createFixture, type Fixture } from './fixture';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, fixtureActor, servicesFor } from '@hepatoscope/testing/fixtures';
+import type { Services } from './index';
+import type { Fixture } from './fixture';
 import { checkMask } from './usecases/segmentations';
 import type { Actor } from './types';
 
@@ -14,29 +15,16 @@ let services: Services;
 const sent: Array<{ queue: string; payload: Record<string, unknown>; id: string }> = [];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({
-    prisma: t.db.prisma,
-    dbKind: t.db.kind,
-    filesDir: t.filesDir,
-    bcryptCost: 4,
+  ({ t, fx, services } = await createFixtureServices({
     enqueue: async (queue, payload, { id }) => {
       sent.push({ queue, payload, id });
       return id;
     },
-  });
+  }));
 });
 afterAll(() => t?.cleanup());
 
-const clinician = (): Actor => ({
-  userId: fx.users.clinician.id,
-  email: fx.users.clinician.email,
-  name: 'c',
-  role: 'CLINICIAN',
-  sessionId: 's',
-  clientAddress: '::1',
-});
+const clinician = (): Actor => fixtureActor(fx, 'clinician', { name: 'c' });
 const mask = (fill: number, dims: [number, number, number] = [4, 4, 2]) =>
   gzip(
     encodeNifti(
@@ -87,7 +75,7 @@ describe('automatic segmentation jobs', () => {
   });
 
   it('answers UNAVAILABLE without a queue, and NOT_FOUND out of scope', async () => {
-    const noQueue = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+    const noQueue = servicesFor(t);
     await expect(noQueue.segmentations.request(clinician(), fx.seriesId)).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     });

@@ -1,10 +1,11 @@
 /**
  * Use cases against a real database: PostgreSQL when DATABASE_URL is set (fresh schema), else PGlite.
  */
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createServices, type Services } from './index';
-import { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture';
-import type { Actor, Role } from './types';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, fixtureActor, loginMeta } from '@hepatoscope/testing/fixtures';
+import type { Services } from './index';
+import { FIXTURE_PASSWORD, type Fixture } from './fixture';
+import type { Actor } from './types';
 import { DomainError } from './errors';
 
 let t: TestDatabase;
@@ -13,31 +14,12 @@ let services: Services;
 let clock = new Date('2026-01-01T10:00:00Z');
 const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({
-    prisma: t.db.prisma,
-    dbKind: t.db.kind,
-    filesDir: t.filesDir,
-    bcryptCost: 4,
-    now: () => clock,
-  });
-});
+beforeAll(async () => ({ t, fx, services } = await createFixtureServices({ now: () => clock })));
 afterAll(() => t?.cleanup());
 
-const actor = (key: keyof Fixture['users']): Actor => {
-  const u = fx.users[key];
-  return {
-    userId: u.id,
-    email: u.email,
-    name: key,
-    role: u.role as Role,
-    sessionId: 'test',
-    clientAddress: '10.0.0.1',
-  };
-};
-const meta = { clientAddress: '10.0.0.1', userAgent: 'jest', previousToken: null };
+const actor = (key: keyof Fixture['users']): Actor =>
+  fixtureActor(fx, key, { sessionId: 'test', clientAddress: '10.0.0.1' });
+const meta = loginMeta('10.0.0.1');
 const code = async (p: Promise<unknown>) => {
   try {
     await p;
@@ -338,21 +320,17 @@ describe('tumour boards', () => {
       patient: { pseudoId: 'FX-002' },
     });
     expect((view.agenda[0]!.snapshot as { patient: { afp: number } }).patient.afp).toBe(8); // frozen
-    const d1 = await services.boards.recordDecision(actor('board'), {
-      discussionId: added.discussionId,
-      decision: 'RESECTION',
-      recommendation: 'Right hepatectomy',
-      attendees: ['Dr A', 'Dr B'],
-      signOff: false,
-    });
+    const resection = (signOff: boolean) =>
+      services.boards.recordDecision(actor('board'), {
+        discussionId: added.discussionId,
+        decision: 'RESECTION',
+        recommendation: 'Right hepatectomy',
+        attendees: ['Dr A', 'Dr B'],
+        signOff,
+      });
+    const d1 = await resection(false);
     expect(d1.status).toBe('DECIDED');
-    const d2 = await services.boards.recordDecision(actor('board'), {
-      discussionId: added.discussionId,
-      decision: 'RESECTION',
-      recommendation: 'Right hepatectomy',
-      attendees: ['Dr A', 'Dr B'],
-      signOff: true,
-    });
+    const d2 = await resection(true);
     expect(d2).toMatchObject({ status: 'SIGNED_OFF', attendees: ['Dr A', 'Dr B'] });
     expect(
       await code(

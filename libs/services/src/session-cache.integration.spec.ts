@@ -3,28 +3,19 @@
  * process; a revocation made elsewhere (another API process, SQL) takes effect when the entry expires.
  * PostgreSQL when DATABASE_URL is set, else PGlite.
  */
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createServices, type Services } from './index';
-import { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, loginMeta } from '@hepatoscope/testing/fixtures';
+import type { Services } from './index';
+import { FIXTURE_PASSWORD, type Fixture } from './fixture';
 import type { Actor } from './types';
 
 let t: TestDatabase;
 let fx: Fixture;
 let services: Services;
 let clock = new Date('2026-04-01T10:00:00Z');
-const meta = { clientAddress: '10.0.0.9', userAgent: 'jest', previousToken: null };
+const meta = loginMeta('10.0.0.9');
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({
-    prisma: t.db.prisma,
-    dbKind: t.db.kind,
-    filesDir: t.filesDir,
-    bcryptCost: 4,
-    now: () => clock,
-  });
-});
+beforeAll(async () => ({ t, fx, services } = await createFixtureServices({ now: () => clock })));
 afterAll(() => t?.cleanup());
 
 const actorOf = (s: { sessionId: string; user: { id: string; email: string; role: Actor['role'] } }): Actor => ({

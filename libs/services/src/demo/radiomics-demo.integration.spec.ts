@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createServices } from '../index';
+import { servicesFor } from '@hepatoscope/testing/fixtures';
 import { RADIOMICS_DEMO_MODEL, seedRadiomicsDemo } from './radiomics-demo';
 
 let t: TestDatabase;
@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t?.cleanup());
 
 it('concurrent seeders: exactly one model, cohort and set of phantom patients; no stray files; both succeed', async () => {
-  const deps = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 }).deps;
+  const deps = servicesFor(t).deps;
   const runs = await Promise.all([
     seedRadiomicsDemo(deps, { patients: 24 }),
     seedRadiomicsDemo(deps, { patients: 24 }),

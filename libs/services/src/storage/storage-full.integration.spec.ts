@@ -4,30 +4,22 @@
  * STORAGE_UNAVAILABLE DomainError (UNAVAILABLE → HTTP 503) naming the folder but no absolute path; no temporary or
  * completed file of the failed upload remains; no Series/Study/Segmentation row was added; earlier files are intact.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { createVolume, encodeDicomSeries, encodeNifti } from '@hepatoscope/imaging-io';
-import { createTestDatabase, makeTempDir, removeDir, type TestDatabase } from '@hepatoscope/testing';
+import { mountTinyTmpfs, type TestDatabase } from '@hepatoscope/testing';
+import { createFixtureDatabase, fixtureActor, servicesFor } from '@hepatoscope/testing/fixtures';
 import { isDomainError } from '../errors';
-import { createFixture, type Fixture } from '../fixture';
-import { createServices, type Services } from '../index';
+import type { Fixture } from '../fixture';
+import type { Services } from '../index';
 import type { Actor } from '../types';
 
-const base = makeTempDir('storage-full');
-const mnt = path.join(base, 'files');
-fs.mkdirSync(mnt);
-let mounted = false;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0755', 'tmpfs', mnt], { stdio: 'pipe' });
-  mounted = true;
-} catch {
-  console.log('[storage-full] skipped: cannot mount tmpfs (needs root / CAP_SYS_ADMIN)');
-}
-const suite = mounted ? describe : describe.skip;
+const tmpfs = mountTinyTmpfs('storage-full', '256k', 'storage-full');
+const { base, dir: mnt } = tmpfs;
+const suite = tmpfs.mounted ? describe : describe.skip;
 
 /** An int16 volume of pseudo-random noise (gzip cannot shrink it): 2·nx·ny·nz bytes. */
 function noise(dims: [number, number, number], seed: number) {
@@ -53,17 +45,9 @@ suite(`uploads on a full data directory (${process.env.DATABASE_URL ? 'postgresq
   let earlier: { id: string; file: string; sha256: string };
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    fx = await createFixture(t.db.prisma, t.filesDir);
-    services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: mnt, bcryptCost: 4 });
-    clinician = {
-      userId: fx.users.clinician.id,
-      email: 'c',
-      name: 'c',
-      role: 'CLINICIAN',
-      sessionId: 's',
-      clientAddress: '::1',
-    };
+    ({ t, fx } = await createFixtureDatabase());
+    services = servicesFor(t, { filesDir: mnt });
+    clinician = fixtureActor(fx, 'clinician', { email: 'c', name: 'c' });
     // An earlier upload that fits (about 8 KB): it must survive the failures below.
     const s = await services.imaging.uploadNifti(
       clinician,
@@ -75,8 +59,7 @@ suite(`uploads on a full data directory (${process.env.DATABASE_URL ? 'postgresq
   });
   afterAll(async () => {
     await t?.cleanup();
-    execFileSync('umount', ['-l', mnt], { stdio: 'pipe' });
-    removeDir(base);
+    tmpfs.cleanup();
   });
 
   async function expectStorageError(p: Promise<unknown>) {

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { assembleDicomSeries, createVolume, DEID_EMPTY, DEID_REMOVE, encodeNifti, parseDicomFile, remapUid } from '@hepatoscope/imaging-io';
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createFixture, type Fixture } from '../fixture';
-import { createServices, type Services } from '../index';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices } from '@hepatoscope/testing/fixtures';
+import type { Fixture } from '../fixture';
+import type { Services } from '../index';
 import type { Actor } from '../types';
 import { createExportService, dateShiftFor, pseudonymFor, resolvePseudonymKey } from './export';
 import { createAccess } from './access';
@@ -35,9 +36,7 @@ const SOURCE = [
 const IDENTIFIERS = SOURCE.slice(1).flatMap((r) => r.slice(0, 4));
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+  ({ t, fx, services } = await createFixtureServices());
   const deps = resolveDeps({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir });
   exportsWithKey = createExportService(deps, createAccess(deps), ENV);
 });

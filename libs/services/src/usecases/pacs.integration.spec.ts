@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildMultipartRelated } from '@hepatoscope/dicomweb';
 import { createVolume, encodeDicomSeries } from '@hepatoscope/imaging-io';
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureDatabase, fixtureActor } from '@hepatoscope/testing/fixtures';
 import { resolveDeps } from '../deps';
-import { createFixture, type Fixture } from '../fixture';
+import type { Fixture } from '../fixture';
 import type { Actor } from '../types';
 import { createAccess } from './access';
 import { createPacsService } from './pacs';
@@ -35,8 +36,7 @@ const enc = encodeDicomSeries(vol, { patientId: 'FX-001', seriesDescription: 'PO
 const STUDY = enc.studyInstanceUid;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
+  ({ t, fx } = await createFixtureDatabase());
   server = http.createServer((req, res) => {
     seen.push(req.headers);
     const u = new URL(req.url!, 'http://x');
@@ -77,14 +77,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const clinician = (): Actor => ({
-  userId: fx.users.clinician.id,
-  email: fx.users.clinician.email,
-  name: 'c',
-  role: 'CLINICIAN',
-  sessionId: 's',
-  clientAddress: '127.0.0.1',
-});
+const clinician = (): Actor => fixtureActor(fx, 'clinician', { name: 'c', clientAddress: '127.0.0.1' });
 const service = (env: Record<string, string | undefined>) => {
   const deps = resolveDeps({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir });
   const access = createAccess(deps);

@@ -3,12 +3,13 @@
  * models.validate (radiomic-inputs.ts), or is the named lesion's; the input snapshot records which lesion and
  * feature set were used and by which rule. PostgreSQL when DATABASE_URL is set, else PGlite.
  */
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createServices, type Services } from '../index';
-import { createFixture, type Fixture } from '../fixture';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, fixtureActor } from '@hepatoscope/testing/fixtures';
+import type { Services } from '../index';
+import type { Fixture } from '../fixture';
 import { DomainError } from '../errors';
 import { INDEX_LESION_RULE, NAMED_LESION_RULE, indexLesionFeatures } from './radiomic-inputs';
-import type { Actor, Role } from '../types';
+import type { Actor } from '../types';
 
 let t: TestDatabase;
 let fx: Fixture;
@@ -24,9 +25,7 @@ const PRM = { intercept: -1, coefficients: { enh: 0.01, sph: 2 } };
 const expit = (mean: number, sph: number) => 1 / (1 + Math.exp(-(PRM.intercept + 0.01 * mean + 2 * sph)));
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+  ({ t, fx, services } = await createFixtureServices());
   const prisma = t.db.prisma;
   const series = await prisma.series.findUniqueOrThrow({ where: { id: fx.seriesId } });
 
@@ -100,14 +99,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.cleanup());
 
-const clinician = (): Actor => ({
-  userId: fx.users.clinician.id,
-  email: fx.users.clinician.email,
-  name: 'clinician',
-  role: fx.users.clinician.role as Role,
-  sessionId: 'test',
-  clientAddress: '10.0.0.1',
-});
+const clinician = (): Actor => fixtureActor(fx, 'clinician', { sessionId: 'test', clientAddress: '10.0.0.1' });
 
 type Snapshot = { values: Record<string, number>; featureSetId: string; featureSource: Record<string, unknown> };
 const snapshotOf = async (id: string) =>

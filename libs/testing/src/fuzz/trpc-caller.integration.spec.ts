@@ -5,9 +5,10 @@
  * never INTERNAL_SERVER_ERROR (an unhandled exception in a handler) and never a hang.
  */
 import { TRPCError } from '@trpc/server';
-import { appRouter, createCaller, createContext, type RequestInfo } from '@hepatoscope/api-trpc';
-import { createFixture, createServices, FIXTURE_PASSWORD, type Fixture, type Role, type Services } from '@hepatoscope/services';
-import { createTestDatabase, type TestDatabase } from '../database';
+import { appRouter, createCaller, createContext } from '@hepatoscope/api-trpc';
+import type { Fixture, Role, Services } from '@hepatoscope/services';
+import type { TestDatabase } from '../database';
+import { createFixtureServices, loggedInRequest } from '../fixtures';
 import { Prng } from './mutate';
 import { trpcTarget } from './targets';
 
@@ -17,24 +18,10 @@ let services: Services;
 const callers = new Map<Role, ReturnType<typeof createCaller>>();
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+  ({ t, fx, services } = await createFixtureServices());
   const who: Record<Role, keyof Fixture['users']> = { CLINICIAN: 'clinician', TUMOR_BOARD: 'board', ADMIN: 'admin' };
   for (const role of ['CLINICIAN', 'TUMOR_BOARD', 'ADMIN'] as Role[]) {
-    const { token, session } = await services.auth.login(fx.users[who[role]].email, FIXTURE_PASSWORD, {
-      clientAddress: '192.0.2.50',
-      userAgent: 'fuzz',
-      previousToken: null,
-    });
-    const req: RequestInfo = {
-      sessionToken: token,
-      csrfHeader: session.csrfToken,
-      clientAddress: '192.0.2.50',
-      userAgent: 'fuzz',
-      setSessionCookie: () => {},
-      clearSessionCookie: () => {},
-    };
+    const req = await loggedInRequest(services, fx.users[who[role]].email, { clientAddress: '192.0.2.50', userAgent: 'fuzz' });
     callers.set(role, createCaller(await createContext(services, req)));
   }
 });
