@@ -4,18 +4,11 @@
  * UNAUTHORIZED); allowed callers never do. Adding a procedure without adding it here fails the first test.
  */
 import { TRPCError } from '@trpc/server';
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import {
-  createFixture,
-  createServices,
-  isDomainError,
-  FIXTURE_PASSWORD,
-  type Fixture,
-  type Role,
-  type Services,
-} from '@hepatoscope/services';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, loggedInRequest, testRequest } from '@hepatoscope/testing/fixtures';
+import { isDomainError, FIXTURE_PASSWORD, type Fixture, type Role, type Services } from '@hepatoscope/services';
 import { appRouter, createCaller } from './root';
-import { createContext, type ProcedureMeta, type RequestInfo } from './trpc';
+import { createContext, type ProcedureMeta } from './trpc';
 
 type Allowed = readonly Role[] | 'public' | 'authenticated';
 const C = 'CLINICIAN' as const;
@@ -84,11 +77,7 @@ let t: TestDatabase;
 let fx: Fixture;
 let services: Services;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
-});
+beforeAll(async () => ({ t, fx, services } = await createFixtureServices()));
 afterAll(() => t?.cleanup());
 
 const csv = 'id,age\nRT-1,50\n';
@@ -174,28 +163,14 @@ const inputs = (): Record<string, unknown> => ({
   'pacs.exportReport': { reportId: '00000000-0000-0000-0000-000000000000' },
 });
 
-function req(token: string | null, csrf: string | null): RequestInfo {
-  return {
-    sessionToken: token,
-    csrfHeader: csrf,
-    clientAddress: '192.0.2.7',
-    userAgent: 'jest',
-    setSessionCookie: () => {},
-    clearSessionCookie: () => {},
-  };
-}
-
 const userFor: Record<Role, keyof Fixture['users']> = { CLINICIAN: 'clinician', TUMOR_BOARD: 'board', ADMIN: 'admin' };
 
 async function callerAs(role: Role | null, opts: { csrf?: 'valid' | 'missing' | 'wrong' } = {}) {
-  if (!role) return createCaller(await createContext(services, req(null, null)));
-  const { token, session } = await services.auth.login(fx.users[userFor[role]].email, FIXTURE_PASSWORD, {
-    clientAddress: '192.0.2.7',
-    userAgent: 'jest',
-    previousToken: null,
-  });
-  const csrf = opts.csrf === 'missing' ? null : opts.csrf === 'wrong' ? 'x'.repeat(43) : session.csrfToken;
-  return createCaller(await createContext(services, req(token, csrf)));
+  const client = { clientAddress: '192.0.2.7' };
+  const req = role
+    ? await loggedInRequest(services, fx.users[userFor[role]].email, { ...client, csrf: opts.csrf })
+    : testRequest(client);
+  return createCaller(await createContext(services, req));
 }
 
 async function invoke(caller: Awaited<ReturnType<typeof callerAs>>, path: string, input: unknown): Promise<string> {

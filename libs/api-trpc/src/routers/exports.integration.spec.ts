@@ -1,29 +1,18 @@
 /** Exports through the router: CSRF required (mutations), every export audited with what left (rows/instances). */
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createFixture, createServices, FIXTURE_PASSWORD, type Fixture, type Services } from '@hepatoscope/services';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureServices, loggedInRequest } from '@hepatoscope/testing/fixtures';
+import type { Fixture, Services } from '@hepatoscope/services';
 import { createCaller } from '../root';
-import { createContext, type RequestInfo } from '../trpc';
+import { createContext } from '../trpc';
 
 let t: TestDatabase;
 let fx: Fixture;
 let services: Services;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
-});
+beforeAll(async () => ({ t, fx, services } = await createFixtureServices()));
 afterAll(() => t?.cleanup());
 
 async function caller(email: string, csrf: boolean) {
-  const { token, session } = await services.auth.login(email, FIXTURE_PASSWORD, { clientAddress: '192.0.2.9', userAgent: 'jest', previousToken: null });
-  const req: RequestInfo = {
-    sessionToken: token,
-    csrfHeader: csrf ? session.csrfToken : null,
-    clientAddress: '192.0.2.9',
-    userAgent: 'jest',
-    setSessionCookie: () => {},
-    clearSessionCookie: () => {},
-  };
+  const req = await loggedInRequest(services, email, { clientAddress: '192.0.2.9', csrf: csrf ? 'valid' : 'missing' });
   return createCaller(await createContext(services, req));
 }
 

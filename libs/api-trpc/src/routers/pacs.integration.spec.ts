@@ -12,25 +12,18 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TRPCError } from '@trpc/server';
 import {
-  createTestDatabase,
   findOrthanc,
   findOrthancDicomWebPlugin,
   startOrthanc,
   type OrthancServer,
   type TestDatabase,
 } from '@hepatoscope/testing';
-import {
-  createFixture,
-  createServices,
-  FIXTURE_PASSWORD,
-  type Fixture,
-  type Role,
-  type Services,
-} from '@hepatoscope/services';
+import { createFixtureDatabase, fixtureActor, loggedInRequest, servicesFor } from '@hepatoscope/testing/fixtures';
+import type { Fixture, Services } from '@hepatoscope/services';
 import { decodeDicomSeg, encodeDicomSeries, encodeNifti, parseNifti, type Volume } from '@hepatoscope/imaging-io';
 import { generatePhantom } from '@hepatoscope/phantoms';
 import { createCaller } from '../root';
-import { createContext, type RequestInfo } from '../trpc';
+import { createContext } from '../trpc';
 
 const available = !!findOrthanc() && !!findOrthancDicomWebPlugin();
 if (!available && process.env.CI)
@@ -53,32 +46,14 @@ const src: { study: string; pv: { vol: Volume; uid: string }; art: { vol: Volume
   {} as never;
 let study2Uid = '';
 
-function req(token: string | null, csrf: string | null): RequestInfo {
-  return {
-    sessionToken: token,
-    csrfHeader: csrf,
-    clientAddress: '192.0.2.9',
-    userAgent: 'jest',
-    setSessionCookie: () => {},
-    clearSessionCookie: () => {},
-  };
-}
-async function callerAs(user: keyof Fixture['users']) {
-  const { token, session } = await services.auth.login(fx.users[user].email, FIXTURE_PASSWORD, {
-    clientAddress: '192.0.2.9',
-    userAgent: 'jest',
-    previousToken: null,
-  });
-  return createCaller(await createContext(services, req(token, session.csrfToken)));
-}
-const actorOf = (user: keyof Fixture['users']) => ({
-  userId: fx.users[user].id,
-  email: fx.users[user].email,
-  name: user,
-  role: fx.users[user].role as Role,
-  sessionId: 's',
-  clientAddress: '192.0.2.9',
-});
+const callerAs = async (user: keyof Fixture['users']) =>
+  createCaller(
+    await createContext(
+      services,
+      await loggedInRequest(services, fx.users[user].email, { clientAddress: '192.0.2.9' }),
+    ),
+  );
+const actorOf = (user: keyof Fixture['users']) => fixtureActor(fx, user, { clientAddress: '192.0.2.9' });
 const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
   try {
@@ -101,9 +76,8 @@ const seriesFiles = () =>
 beforeAll(async () => {
   if (!available) return;
   const t0 = performance.now();
-  [t, orthanc] = await Promise.all([createTestDatabase(), startOrthanc()]);
-  fx = await createFixture(t.db.prisma, t.filesDir);
-  services = createServices({ prisma: t.db.prisma, dbKind: t.db.kind, filesDir: t.filesDir, bcryptCost: 4 });
+  [{ t, fx }, orthanc] = await Promise.all([createFixtureDatabase(), startOrthanc()]);
+  services = servicesFor(t);
 
   // A synthetic phantom: portal-venous and arterial phases as two CT series of one study, plus a small second study.
   const ph = generatePhantom({ seed: 11, dims: [48, 40, 10], spacing: [2.2, 2.4, 5], lesions: 2 }).timepoints[0]!;
