@@ -11,7 +11,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { findPatientWithImaging, launchBrowser, login, newPage, shot, startStack, trpcQuery } from './harness.mjs';
+import { findPatientWithImaging, login, newPage, shot, trpcQuery } from './harness.mjs';
+import { closeStack, openStack, problems, trpcMutation } from './suite.mjs';
 import { decodePng, pixelStats } from './png.mjs';
 
 let stack;
@@ -19,37 +20,8 @@ let browser;
 /** State shared along the workflow: the Cox model, its cohort, and the two logistic models. */
 const ctx = {};
 
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-}, { timeout: 900_000 });
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-function problems(page) {
-  return page.problems.filter((p) => !/GPU stall due to ReadPixels|favicon|Fetch aborted|status of 4\d\d/i.test(p));
-}
-
-/** tRPC mutation from inside the signed-in page (session cookie + CSRF header). */
-async function trpcMutation(page, proc, input) {
-  const { csrfToken } = await trpcQuery(page, 'auth.me');
-  return page.evaluate(
-    async ({ proc, input, csrf }) => {
-      const r = await fetch(`/api/trpc/${proc}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hepatoscope-csrf': csrf },
-        body: JSON.stringify(input),
-      });
-      const j = await r.json();
-      if (!r.ok) throw new Error(`${proc}: ${JSON.stringify(j.error ?? j)}`);
-      return j.result.data;
-    },
-    { proc, input, csrf: csrfToken },
-  );
-}
+before(async () => ({ stack, browser } = await openStack()), { timeout: 900_000 });
+after(() => closeStack({ stack, browser }));
 
 /** Cohorts of ≥ 20 patients visible to the signed-in user, the imaging (TCIA) cohort first. */
 async function cohortsBySize(page) {

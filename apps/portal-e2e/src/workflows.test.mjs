@@ -5,27 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { findPatientWithImaging, launchBrowser, login, newPage, shot, startStack, trpcQuery, viewportStats } from './harness.mjs';
+import { findPatientWithImaging, login, newPage, shot, trpcQuery, viewportStats } from './harness.mjs';
+import { closeStack, openStack, problems } from './suite.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-}, { timeout: 600_000 });
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-/** Visible problems on the page (uncaught errors, 5xx), ignoring known benign noise. */
-function problems(page) {
-  // 4xx answers are expected where a test provokes them (wrong password, a model lacking a predictor); the
-  // browser logs them as "Failed to load resource"; 5xx and page errors are still reported
-  return page.problems.filter((p) => !/GPU stall due to ReadPixels|favicon|Fetch aborted|status of 4\d\d/i.test(p));
-}
+before(async () => ({ stack, browser } = await openStack()), { timeout: 600_000 });
+after(() => closeStack({ stack, browser }));
 
 describe('portal workflows', () => {
   test('each role signs in and lands on its home page; a wrong password is refused', async () => {
