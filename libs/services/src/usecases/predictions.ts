@@ -221,6 +221,17 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
         modelKind: model.kind,
         predictors: defs,
       } as unknown as Prisma.InputJsonValue;
+      /** The columns every kind of Prediction row has. */
+      const predictionRow = (group: string | null, nomogram: unknown, inputSnapshot: Prisma.InputJsonValue) => ({
+        modelId: model.id,
+        modelVersion: model.version,
+        patientId: patient.id,
+        lesionId: input.lesionId ?? null,
+        riskGroup: group,
+        nomogram: nomogram as Prisma.InputJsonValue,
+        inputSnapshot,
+        createdById: actor.userId,
+      });
 
       if (LOGISTIC_KINDS.has(model.kind)) {
         const prm = model.parameters as unknown as LogisticParams | null;
@@ -240,17 +251,10 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
         const group = riskGroup(probability, prm.riskThresholds);
         const row = await prisma.prediction.create({
           data: {
-            modelId: model.id,
-            modelVersion: model.version,
-            patientId: patient.id,
-            lesionId: input.lesionId ?? null,
+            ...predictionRow(group, nomogram, snapshot),
             probability,
             ciLow: ci?.[0] ?? null,
             ciHigh: ci?.[1] ?? null,
-            riskGroup: group,
-            nomogram: nomogram as unknown as Prisma.InputJsonValue,
-            inputSnapshot: snapshot,
-            createdById: actor.userId,
           },
         });
         return {
@@ -291,14 +295,7 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
         const nomogram = nomogramPoints(defs, x, prm.coefficients);
         const row = await prisma.prediction.create({
           data: {
-            modelId: model.id,
-            modelVersion: model.version,
-            patientId: patient.id,
-            lesionId: input.lesionId ?? null,
-            riskGroup: group,
-            nomogram: nomogram as unknown as Prisma.InputJsonValue,
-            inputSnapshot: snapshot,
-            createdById: actor.userId,
+            ...predictionRow(group, nomogram, snapshot),
             survival: {
               create: {
                 curve: curve as unknown as Prisma.InputJsonValue,
@@ -335,16 +332,7 @@ export function createPredictionsService(deps: ResolvedDeps, access: Access) {
         const grade = gradeOf(eta, prm.grades);
         const nomogram = nomogramPoints(defs, x, prm.coefficients);
         const row = await prisma.prediction.create({
-          data: {
-            modelId: model.id,
-            modelVersion: model.version,
-            patientId: patient.id,
-            lesionId: input.lesionId ?? null,
-            riskGroup: grade,
-            nomogram: nomogram as unknown as Prisma.InputJsonValue,
-            inputSnapshot: { ...(snapshot as object), score: eta } as Prisma.InputJsonValue,
-            createdById: actor.userId,
-          },
+          data: predictionRow(grade, nomogram, { ...(snapshot as object), score: eta } as Prisma.InputJsonValue),
         });
         return {
           kind: 'score' as const,
