@@ -5,6 +5,7 @@ import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import type { Access } from './access';
 import { resolveStorageUri } from './files';
+import { enqueueJobRow, requireQueue } from './jobs';
 
 export interface FeatureRow {
   featureSetId: string;
@@ -130,11 +131,7 @@ export function createFeaturesService(deps: ResolvedDeps, access: Access) {
           );
         image = other;
       }
-      if (!deps.enqueue)
-        throw new DomainError(
-          'UNAVAILABLE',
-          'The job queue is not running in this API process; start the worker (apps/worker) with the same database',
-        );
+      const enqueue = requireQueue(deps);
       const labels = (seg.labels ?? {}) as Record<string, string>;
       const tumourLabel = Object.entries(labels).find(([, n]) => /tumou?r/i.test(n))?.[0];
       const payload: Record<string, unknown> = {
@@ -156,19 +153,7 @@ export function createFeaturesService(deps: ResolvedDeps, access: Access) {
           createdById: actor.userId,
         },
       });
-      try {
-        const bossId = await deps.enqueue('feature-extraction', payload, { id: job.id });
-        await prisma.job.update({ where: { id: job.id }, data: { bossJobId: bossId ?? job.id } });
-      } catch (e) {
-        await prisma.job.update({
-          where: { id: job.id },
-          data: { state: 'FAILED', error: `could not be queued: ${(e as Error).message}`, finishedAt: deps.now() },
-        });
-        throw new DomainError(
-          'UNAVAILABLE',
-          `The extraction job could not be queued (${(e as Error).message}); is the worker running?`,
-        );
-      }
+      await enqueueJobRow(deps, enqueue, job.id, 'feature-extraction', payload, 'extraction');
       return { jobId: job.id };
     },
 

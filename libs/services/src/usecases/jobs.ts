@@ -37,3 +37,43 @@ export function publicResult(r: unknown): unknown {
 }
 
 export type JobsService = ReturnType<typeof createJobsService>;
+
+type Enqueue = NonNullable<ResolvedDeps['enqueue']>;
+
+/** The job queue of this API process, or UNAVAILABLE saying how to get one. */
+export function requireQueue(deps: ResolvedDeps): Enqueue {
+  if (!deps.enqueue)
+    throw new DomainError(
+      'UNAVAILABLE',
+      'The job queue is not running in this API process; start the worker (apps/worker) with the same database',
+    );
+  return deps.enqueue;
+}
+
+/**
+ * Sends `payload` to the worker `queue` under the id of its Job row, then records pg-boss's id on the row. When it
+ * cannot be queued, the row is marked FAILED and UNAVAILABLE names the job (`what`, e.g. "segmentation").
+ */
+export async function enqueueJobRow(
+  deps: ResolvedDeps,
+  enqueue: Enqueue,
+  jobId: string,
+  queue: string,
+  payload: Record<string, unknown>,
+  what: string,
+): Promise<void> {
+  let bossId: string | null;
+  try {
+    bossId = await enqueue(queue, payload, { id: jobId });
+  } catch (e) {
+    await deps.prisma.job.update({
+      where: { id: jobId },
+      data: { state: 'FAILED', error: `could not be queued: ${(e as Error).message}`, finishedAt: deps.now() },
+    });
+    throw new DomainError(
+      'UNAVAILABLE',
+      `The ${what} job could not be queued (${(e as Error).message}); is the worker running?`,
+    );
+  }
+  await deps.prisma.job.update({ where: { id: jobId }, data: { bossJobId: bossId ?? jobId } });
+}

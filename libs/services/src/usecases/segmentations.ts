@@ -11,6 +11,7 @@ import type { Actor } from '../types';
 import type { Access } from './access';
 import { resolveStorageUri } from './files';
 import { segmentationUrl } from './mappers';
+import { enqueueJobRow, requireQueue } from './jobs';
 import { createOnnxUpload } from './models-onnx';
 
 /** Largest mask upload accepted (compressed bytes). */
@@ -120,11 +121,7 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
       });
       if (!series) throw new DomainError('NOT_FOUND', `Series ${seriesId} was not found`);
       await access.assertPatient(actor, series.study.patientId);
-      if (!deps.enqueue)
-        throw new DomainError(
-          'UNAVAILABLE',
-          'The job queue is not running in this API process; start the worker (apps/worker) with the same database',
-        );
+      const enqueue = requireQueue(deps);
       const imagePath = resolveStorageUri(deps.filesDir, series.storageUri);
       // An uploaded ONNX liver model (models.uploadOnnx) instead of the bundled liver → tumour cascade.
       const chosen = modelId ? await createOnnxUpload(deps).segmentationModelDir(modelId) : null;
@@ -137,24 +134,8 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
           createdById: actor.userId,
         },
       });
-      let bossId: string | null;
-      try {
-        bossId = await deps.enqueue(
-          'segmentation',
-          chosen ? { imagePath, modelDir: chosen.modelDir, liverOnly: true } : { imagePath },
-          { id: job.id },
-        );
-      } catch (e) {
-        await prisma.job.update({
-          where: { id: job.id },
-          data: { state: 'FAILED', error: `could not be queued: ${(e as Error).message}`, finishedAt: deps.now() },
-        });
-        throw new DomainError(
-          'UNAVAILABLE',
-          `The segmentation job could not be queued (${(e as Error).message}); is the worker running?`,
-        );
-      }
-      await prisma.job.update({ where: { id: job.id }, data: { bossJobId: bossId ?? job.id } });
+      const payload = chosen ? { imagePath, modelDir: chosen.modelDir, liverOnly: true } : { imagePath };
+      await enqueueJobRow(deps, enqueue, job.id, 'segmentation', payload, 'segmentation');
       return { jobId: job.id };
     },
 
