@@ -3,7 +3,7 @@ import { CoxPH, fromRows, harrellC } from '@hepatoscope/stats';
 import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
-import { featureRanges, stratifiedFolds, trainedModelCard } from './lab';
+import { featureRanges, stratifiedFolds, trainingRecord } from './lab';
 import { clinicalValue } from './predictions';
 import { kmByRiskTertile } from './survival-groups';
 
@@ -154,19 +154,14 @@ export async function trainCox(
         ...(riskThresholds ? { riskThresholds } : {}),
         outcome: which,
       } as Prisma.InputJsonValue,
-      trainingCohortId: cohort.id,
-      validationMetrics: metrics as unknown as Prisma.InputJsonValue,
-      modelCard: trainedModelCard(
+      ...trainingRecord(
         cohort,
+        metrics,
         { n, events, excluded },
         actor,
         `Research: ${which === 'os' ? 'overall' : 'recurrence-free'} survival from ${features.join(', ')}.`,
         `Cox proportional hazards (Efron ties, Newton–Raphson), @hepatoscope/stats; ${input.cvFolds}-fold CV stratified by event, seed ${input.seed}; risk groups = tertiles of the out-of-fold linear predictor.`,
       ),
-      createdById: actor.userId,
-      validations: {
-        create: { cohortId: cohort.id, split: 'cv', metrics: metrics as unknown as Prisma.InputJsonValue },
-      },
     },
     select: { id: true },
   });

@@ -79,6 +79,28 @@ export function trainedModelCard(
 }
 
 /**
+ * What every lab-trained model row records about its training: the cohort, the cross-validated metrics (also as its
+ * first validation, split `cv`), the model card and who trained it.
+ */
+export function trainingRecord(
+  cohort: { id: string; name: string; synthetic: boolean },
+  metrics: object,
+  counts: { n: number; events: number; excluded: number },
+  actor: Actor,
+  intendedUse: string,
+  method: string,
+) {
+  const json = metrics as unknown as Prisma.InputJsonValue;
+  return {
+    trainingCohortId: cohort.id,
+    validationMetrics: json,
+    modelCard: trainedModelCard(cohort, counts, actor, intendedUse, method),
+    createdById: actor.userId,
+    validations: { create: { cohortId: cohort.id, split: 'cv', metrics: json } },
+  };
+}
+
+/**
  * Observed range of each of the first `count` columns of `rows` (the model's input ranges); a constant column
  * gets `[v, v + 1]` so that the range is never empty.
  */
@@ -329,19 +351,14 @@ export function createLabService(deps: ResolvedDeps) {
             ...(lambda !== undefined ? { lambda } : {}),
             outcome: input.outcome,
           },
-          trainingCohortId: cohort.id,
-          validationMetrics: metrics as unknown as Prisma.InputJsonValue,
-          modelCard: trainedModelCard(
+          ...trainingRecord(
             cohort,
+            metrics,
             { n, events, excluded },
             actor,
             `Research: predicts ${input.outcome} from ${features.join(', ')}.`,
             `${input.estimator === 'lasso' ? 'L1-penalised logistic regression (glmnet coordinate descent, λ_min by inner CV)' : 'Logistic regression (IRLS)'}, @hepatoscope/stats; ${input.cvFolds}-fold stratified CV, seed ${input.seed}.`,
           ),
-          createdById: actor.userId,
-          validations: {
-            create: { cohortId: cohort.id, split: 'cv', metrics: metrics as unknown as Prisma.InputJsonValue },
-          },
         },
         select: { id: true },
       });
