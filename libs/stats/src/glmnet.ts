@@ -185,6 +185,17 @@ export function solveLambda(
   // Newton (outer) step. `d.scale` holds null deviance / n.
   const innerTol = thresh * d.scale;
   let total = 0;
+  /** η = β₀ + X̃β (over the non-zero coefficients), then the weights and working residuals at η. */
+  const refreshWorkingResponse = () => {
+    eta.fill(b0 ? b0.v : 0);
+    for (let j = 0; j < p; j++) {
+      const bj = b[j];
+      if (bj === 0) continue;
+      const col = j * n;
+      for (let i = 0; i < n; i++) eta[i] += xs[col + i] * bj;
+    }
+    work(eta, w, r);
+  };
   // sequential strong rule (Tibshirani et al. 2012): only columns with |∇_j(λ_prev)| ≥ α(2λ − λ_prev) or already
   // non-zero are cycled; a KKT check over all columns at the end adds any violators and re-solves.
   const strong = new Uint8Array(p);
@@ -195,14 +206,7 @@ export function solveLambda(
   const grad = new Float64Array(p);
   for (let round = 0; round < 100; round++) {
     for (let outer = 0; outer < 1000; outer++) {
-      eta.fill(b0 ? b0.v : 0);
-      for (let j = 0; j < p; j++) {
-        const bj = b[j];
-        if (bj === 0) continue;
-        const col = j * n;
-        for (let i = 0; i < n; i++) eta[i] += xs[col + i] * bj;
-      }
-      work(eta, w, r);
+      refreshWorkingResponse();
       let sw = 0;
       for (let i = 0; i < n; i++) sw += w[i];
       // Σ wᵢx̃ᵢⱼ² is computed lazily: only for columns that are (or become) non-zero
@@ -264,14 +268,7 @@ export function solveLambda(
       if (change < innerTol || outer === 999) break;
     }
     // KKT check over every column at the solution
-    eta.fill(b0 ? b0.v : 0);
-    for (let j = 0; j < p; j++) {
-      const bj = b[j];
-      if (bj === 0) continue;
-      const col = j * n;
-      for (let i = 0; i < n; i++) eta[i] += xs[col + i] * bj;
-    }
-    work(eta, w, r);
+    refreshWorkingResponse();
     let violated = false;
     for (let j = 0; j < p; j++) {
       if (d.sds[j] === 0) continue;
