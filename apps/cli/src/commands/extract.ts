@@ -7,7 +7,9 @@ import { CliError, type Command } from '../command';
  *
  * Settings: `--preset NAME` or `--params FILE.json` (the radiomics `ExtractSettings` schema, or a
  * PyRadiomics-style JSON with a `setting` section: binWidth, binCount, resampledPixelSpacing, interpolator,
- * resegmentRange, resegmentMode, label), or the defaults (FBS 25, 3D texture, no resampling).
+ * resegmentRange, resegmentMode, label, force2D, voxelArrayShift, gldm_a, padDistance, and the texture settings
+ * distances, symmetricalGLCM, weightingNorm → `pyradiomicsTexture`), or the defaults (FBS 25, 3D texture, no resampling).
+ * `HEPATOSCOPE_TIMING=1` prints the phase times of the run on stderr (start-up, reading, features, total).
  * Output: JSON (default) `{provenance, features:[{name,family,feature,ibsiCode,aggregation,imageType,value,reason?}]}`
  * or, with `--all-labels`, `{provenance, rows:[{label, component, voxels, features:[…]}]}`; CSV: one row per ROI.
  */
