@@ -16,6 +16,42 @@ const DIMS = [512, 512, 100];
 const SPACING = [0.75, 0.75, 2.5];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
+/**
+ * Where the time went in one run (ms after `start`): navigation (document, scripts), the tRPC case query, the
+ * series downloads (first phase, all phases, bytes on the wire) and the viewer's own marks (`window.__hsTimings`:
+ * mount, cornerstone init, inflate, volume, first render …). Resource timings come from the page's performance
+ * entries; a value the page did not record is left out.
+ */
+async function breakdown(page, start) {
+  return page.evaluate((start) => {
+    const out = {};
+    const rel = (t) => Math.round(t - start);
+    const nav = performance.getEntriesByType('navigation')[0];
+    if (nav && !start) {
+      out['html'] = rel(nav.responseEnd);
+      out['domContentLoaded'] = rel(nav.domContentLoadedEventEnd);
+    }
+    const res = performance.getEntriesByType('resource').filter((r) => r.startTime >= start);
+    const js = res.filter((r) => /\.js(\?|$)/.test(r.name));
+    if (js.length) out['js loaded'] = rel(Math.max(...js.map((r) => r.responseEnd)));
+    const q = res.filter((r) => r.name.includes('patients.get'));
+    if (q.length) {
+      out['case query sent'] = rel(q[0].startTime);
+      out['case query done'] = rel(q[0].responseEnd);
+    }
+    const files = res.filter((r) => r.name.includes('/api/files/series/'));
+    if (files.length) {
+      out['series fetch sent'] = rel(Math.min(...files.map((r) => r.startTime)));
+      out['series first done'] = rel(Math.min(...files.map((r) => r.responseEnd)));
+      out['series all done'] = rel(Math.max(...files.map((r) => r.responseEnd)));
+      out['series requests'] = files.length;
+      out['series MB'] = Math.round(files.reduce((a, r) => a + (r.encodedBodySize || r.transferSize || 0), 0) / 1e5) / 10;
+    }
+    for (const [label, at] of window.__hsTimings ?? []) if (at >= start && !(label in out)) out[label] = rel(at);
+    return out;
+  }, start);
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -50,6 +86,8 @@ try {
   for (const mode of ['cold-512', 'warm-512', 'cold-seeded']) {
     const firsts = [];
     const alls = [];
+    const parts = [];
+    const volumes = [];
     for (let run = 0; run < RUNS; run++) {
       const page = await newPage(browser);
       await login(page, stack.baseUrl, stack.logins.CLINICIAN);
@@ -73,25 +111,34 @@ try {
       }
       await page.waitForFunction(() => typeof window.__hsFirstRenderAt === 'number', null, { timeout: 120_000 });
       const first = (await page.evaluate(() => window.__hsFirstRenderAt)) - start;
+      const bd = await breakdown(page, start);
       await page.waitForSelector('[data-testid=viewer][data-loaded=true]', { timeout: 180_000 });
       const all = (await page.evaluate(() => window.__hsAllRenderedAt)) - start;
+      // the first phase rendered by cornerstone (interactive); the first image may be the middle-slice preview before it
+      const firstVolume = (await page.evaluate(() => window.__hsFirstVolumeAt ?? window.__hsFirstRenderAt)) - start;
       const stats = await viewportStats(page);
       const blank = stats.filter((s) => !(s.nonDark > 0.05 && s.levels > 16));
       if (blank.length) throw new Error(`bench: blank viewport(s) ${JSON.stringify(blank)}`);
       firsts.push(first);
       alls.push(all);
-      console.log(`${mode} run ${run + 1}: first image ${first.toFixed(0)} ms after ${start ? 'the click' : 'navigation start'}; all ${stats.length} phases ${all.toFixed(0)} ms`);
+      volumes.push(firstVolume);
+      parts.push(bd);
+      console.log(`${mode} run ${run + 1}: first image ${first.toFixed(0)} ms after ${start ? 'the click' : 'navigation start'}; all ${stats.length} phases ${all.toFixed(0)} ms; first volume (interactive) ${firstVolume.toFixed(0)} ms`);
+      console.log(`  ${Object.entries(bd).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
       await page.context().close();
     }
-    results.push({ mode, first: median(firsts), all: median(alls), min: Math.min(...firsts), max: Math.max(...firsts) });
+    const keys = [...new Set(parts.flatMap((p) => Object.keys(p)))];
+    const bdMedian = Object.fromEntries(keys.map((k) => [k, median(parts.map((p) => p[k]).filter((v) => v !== undefined))]));
+    results.push({ mode, first: median(firsts), all: median(alls), min: Math.min(...firsts), max: Math.max(...firsts), volume: median(volumes), bd: bdMedian });
   }
   console.log('');
   console.log(`case ${patient.pseudoId}; seeded series: ${realDims.join(', ')}`);
   console.log('cold = case URL opened directly (incl. page load); warm = opened from the worklist (SPA navigation)');
   for (const r of results) {
     console.log(
-      `${r.mode.padEnd(14)} open case → first rendered image: median ${r.first.toFixed(0)} ms (min ${r.min.toFixed(0)}, max ${r.max.toFixed(0)}, ${RUNS} runs); → all phases: median ${r.all.toFixed(0)} ms`,
+      `${r.mode.padEnd(14)} open case → first rendered image: median ${r.first.toFixed(0)} ms (min ${r.min.toFixed(0)}, max ${r.max.toFixed(0)}, ${RUNS} runs); → first volume (interactive): median ${r.volume.toFixed(0)} ms; → all phases: median ${r.all.toFixed(0)} ms`,
     );
+    console.log(`${''.padEnd(14)} breakdown (median ms): ${Object.entries(r.bd).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
   }
   console.log(`(target for 512×512×100: < 1500 ms; headless chromium, SwiftShader WebGL, ${os.cpus().length} CPU cores, load average now ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')})`);
 } finally {

@@ -27,47 +27,21 @@ async function fetchBytes(path: string, signal?: AbortSignal): Promise<Uint8Arra
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** Prefetched downloads not yet claimed by `download`, by path. */
-const prefetched = new Map<string, Promise<Uint8Array>>();
-/** Paths downloaded recently (not prefetched again while the viewer holds them). */
-const recent = new Set<string>();
 const PREFETCH_TTL_MS = 60_000;
 
-function remember(path: string): void {
-  recent.add(path);
-  setTimeout(() => recent.delete(path), PREFETCH_TTL_MS);
-}
-
 /**
- * Starts downloading series files before the viewer (a large code chunk) has loaded, so the transfers overlap the
- * chunk download and cornerstone's start-up. Call it while rendering the case (before the viewer's effects run).
- * Paths already prefetched or downloaded within the last minute are skipped; unclaimed prefetches are dropped after
- * a minute.
+ * Starts loading series files (download, then inflation one series at a time in this order, with the middle-slice
+ * preview on the way; see `seriesLoad`) before the viewer (a large code chunk) has loaded, so the transfers overlap
+ * the chunk download and cornerstone's start-up. Call it while rendering the case (before the viewer's effects run).
+ * Paths loading or loaded within the last minute are not loaded again.
  */
 export function prefetch(paths: readonly string[]): void {
   if (typeof window === 'undefined') return;
-  for (const p of paths) {
-    if (prefetched.has(p) || recent.has(p)) continue;
-    const pr = fetchBytes(p);
-    pr.catch(() => undefined);
-    prefetched.set(p, pr);
-    setTimeout(() => {
-      if (prefetched.get(p) === pr) prefetched.delete(p);
-    }, PREFETCH_TTL_MS);
-  }
+  for (const p of paths) seriesLoad(p);
 }
 
-/**
- * Downloads an API file (absolute URL from the path, session cookie); returns the bytes as sent (maybe gzipped).
- * Takes a prefetch of the same path when there is one (each prefetch is handed out once).
- */
+/** Downloads an API file (absolute URL from the path, session cookie); returns the bytes as sent (maybe gzipped). */
 export async function download(path: string, signal?: AbortSignal): Promise<Uint8Array> {
-  const pre = prefetched.get(path);
-  remember(path);
-  if (pre) {
-    prefetched.delete(path);
-    return pre;
-  }
   return fetchBytes(path, signal);
 }
 
@@ -178,4 +152,249 @@ export function affineToLps(affine: number[][], dims: [number, number, number]):
     origin: [-affine[0][3], -affine[1][3], affine[2][3]],
     direction: [...axis(0), ...axis(1), ...axis(2)],
   };
+}
+
+// ── progressive loading: streaming inflate + a preview of the middle axial slice ──
+
+/**
+ * Gunzips (native DecompressionStream) into one buffer sized from the gzip trailer (ISIZE), calling `onProgress`
+ * with the buffer and the bytes written so far after each chunk, so a caller can use the first slices before the
+ * rest is inflated. No concatenation copy at the end (the buffer is returned as is when ISIZE was right; it grows
+ * when a file holds more, e.g. multi-member gzip). Raw (non-gzip) bytes are copied once and reported at once.
+ */
+export async function inflateProgressive(bytes: Uint8Array, onProgress?: (buf: Uint8Array, written: number) => void): Promise<ArrayBuffer> {
+  if (!isGzip(bytes)) {
+    const copy = new Uint8Array(bytes);
+    onProgress?.(copy, copy.length);
+    return copy.buffer;
+  }
+  const isize = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
+  let out = new Uint8Array(Math.max(isize, 1024));
+  let written = 0;
+  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (written + value.length > out.length) {
+      const bigger = new Uint8Array(Math.max(out.length * 2, written + value.length));
+      bigger.set(out.subarray(0, written));
+      out = bigger;
+    }
+    out.set(value, written);
+    written += value.length;
+    onProgress?.(out, written);
+  }
+  return written === out.length ? (out.buffer as ArrayBuffer) : (out.buffer.slice(0, written) as ArrayBuffer);
+}
+
+/** How an axial slice (i = row axis, j = column axis of the file) maps onto the screen of an axial view. */
+export interface AxialLayout {
+  /** True when screen x follows j (the file's axes are swapped relative to LPS x/y). */
+  transpose: boolean;
+  flipX: boolean;
+  flipY: boolean;
+}
+
+/**
+ * Screen layout of the file's slices in cornerstone's axial view (screen right = LPS +x, screen down = LPS +y), from
+ * the row-major LPS direction cosines (see `affineToLps`); null when the slices are not axial or the in-plane axes
+ * are oblique (no cheap preview then).
+ */
+export function axialLayout(direction: readonly number[]): AxialLayout | null {
+  const [ix, iy, iz, jx, jy, jz, , , kz] = direction;
+  const near = (v: number) => Math.abs(v) > 0.99;
+  if (!near(kz) || Math.abs(iz) > 0.01 || Math.abs(jz) > 0.01) return null;
+  if (near(ix) && near(jy)) return { transpose: false, flipX: ix < 0, flipY: jy < 0 };
+  if (near(iy) && near(jx)) return { transpose: true, flipX: jx < 0, flipY: iy < 0 };
+  return null;
+}
+
+/** The middle axial slice of a volume in screen orientation, in modality units (HU for CT). */
+export interface PreviewSlice {
+  width: number;
+  height: number;
+  /** Row-major, screen orientation (row 0 at the top). */
+  values: Float32Array;
+  /** Physical size of a screen pixel (mm): [x, y]. */
+  spacing: [number, number];
+  /** Slice index (k) it was taken from. */
+  slice: number;
+}
+
+const VOXEL_READERS: Record<number, { bytes: number; get(dv: DataView, off: number, le: boolean): number }> = {
+  2: { bytes: 1, get: (dv, o) => dv.getUint8(o) },
+  4: { bytes: 2, get: (dv, o, le) => dv.getInt16(o, le) },
+  8: { bytes: 4, get: (dv, o, le) => dv.getInt32(o, le) },
+  16: { bytes: 4, get: (dv, o, le) => dv.getFloat32(o, le) },
+  64: { bytes: 8, get: (dv, o, le) => dv.getFloat64(o, le) },
+  256: { bytes: 1, get: (dv, o) => dv.getInt8(o) },
+  512: { bytes: 2, get: (dv, o, le) => dv.getUint16(o, le) },
+};
+
+/** The NIfTI-1 header fields a preview needs (as nifti-reader-js reads them). */
+export interface Nifti1Basics {
+  littleEndian: boolean;
+  dims: number[];
+  datatypeCode: number;
+  vox_offset: number;
+  scl_slope: number;
+  scl_inter: number;
+  /** RAS affine (4×4 row-major): sform when sform_code > 0, else qform when qform_code > 0, else pixdim scaling. */
+  affine: number[][];
+}
+
+/** Reads a NIfTI-1 header (either byte order); null when `head` is not one (NIfTI-2 included: no preview then). */
+export function readNifti1Header(head: Uint8Array): Nifti1Basics | null {
+  if (head.length < 348) return null;
+  const dv = new DataView(head.buffer, head.byteOffset, 348);
+  const le = dv.getInt32(0, true) === 348;
+  if (!le && dv.getInt32(0, false) !== 348) return null;
+  const i16 = (o: number) => dv.getInt16(o, le);
+  const f32 = (o: number) => dv.getFloat32(o, le);
+  const dims = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => i16(40 + 2 * i));
+  const pix = [0, 1, 2, 3].map((i) => f32(76 + 4 * i));
+  let affine: number[][];
+  if (i16(254) > 0) {
+    affine = [0, 1, 2].map((r) => [0, 1, 2, 3].map((c) => f32(280 + 16 * r + 4 * c)));
+  } else if (i16(252) > 0) {
+    // nifti1_io's quatern_to_mat44
+    let [b, c, d] = [f32(256), f32(260), f32(264)];
+    let a = 1 - (b * b + c * c + d * d);
+    if (a < 1e-7) {
+      a = 1 / Math.sqrt(b * b + c * c + d * d);
+      b *= a;
+      c *= a;
+      d *= a;
+      a = 0;
+    } else a = Math.sqrt(a);
+    const xd = pix[1] > 0 ? pix[1] : 1;
+    const yd = pix[2] > 0 ? pix[2] : 1;
+    const zd = (pix[3] > 0 ? pix[3] : 1) * (pix[0] < 0 ? -1 : 1);
+    affine = [
+      [(a * a + b * b - c * c - d * d) * xd, 2 * (b * c - a * d) * yd, 2 * (b * d + a * c) * zd, f32(268)],
+      [2 * (b * c + a * d) * xd, (a * a + c * c - b * b - d * d) * yd, 2 * (c * d - a * b) * zd, f32(272)],
+      [2 * (b * d - a * c) * xd, 2 * (c * d + a * b) * yd, (a * a + d * d - c * c - b * b) * zd, f32(276)],
+    ];
+  } else {
+    affine = [0, 1, 2].map((r) => [0, 1, 2, 3].map((c) => (c === r ? pix[r + 1] || 1 : 0)));
+  }
+  affine.push([0, 0, 0, 1]);
+  return { littleEndian: le, dims, datatypeCode: i16(70), vox_offset: f32(108), scl_slope: f32(112), scl_inter: f32(116), affine };
+}
+
+/**
+ * Plans the preview of a NIfTI whose first bytes (at least the header) are `head`: how many bytes of the
+ * uncompressed file must be in before the middle axial slice is complete, and how to cut it out. Null when the file
+ * has no preview (not NIfTI, unsupported datatype, not axial, 2D/4D data).
+ */
+export function planPreview(head: Uint8Array): { needed: number; take(buf: Uint8Array): PreviewSlice } | null {
+  const header = readNifti1Header(head);
+  if (!header) return null;
+  const reader = VOXEL_READERS[header.datatypeCode];
+  const [nx, ny, nz] = [header.dims[1], header.dims[2], Math.max(1, header.dims[3])];
+  if (!reader || !(nx > 0 && ny > 0) || (header.dims[0] > 3 && header.dims[4] > 1)) return null;
+  const geo = affineToLps(header.affine, [nx, ny, nz]);
+  const layout = axialLayout(geo.direction);
+  if (!layout) return null;
+  const k = Math.floor(nz / 2);
+  const off = Math.round(header.vox_offset) + k * nx * ny * reader.bytes;
+  const needed = off + nx * ny * reader.bytes;
+  const slope = header.scl_slope && Number.isFinite(header.scl_slope) ? header.scl_slope : 1;
+  const inter = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
+  const le = header.littleEndian;
+  const [width, height] = layout.transpose ? [ny, nx] : [nx, ny];
+  const spacing: [number, number] = layout.transpose ? [geo.spacing[1], geo.spacing[0]] : [geo.spacing[0], geo.spacing[1]];
+  return {
+    needed,
+    take(buf) {
+      if (buf.length < needed) throw new Error(`planPreview: ${buf.length} bytes in, ${needed} needed`);
+      const dv = new DataView(buf.buffer, buf.byteOffset + off, nx * ny * reader.bytes);
+      const values = new Float32Array(width * height);
+      for (let j = 0; j < ny; j++) {
+        for (let i = 0; i < nx; i++) {
+          const v = reader.get(dv, (j * nx + i) * reader.bytes, le) * slope + inter;
+          let sx = layout.transpose ? j : i;
+          let sy = layout.transpose ? i : j;
+          if (layout.flipX) sx = width - 1 - sx;
+          if (layout.flipY) sy = height - 1 - sy;
+          values[sy * width + sx] = v;
+        }
+      }
+      return { width, height, values, spacing, slice: k };
+    },
+  };
+}
+
+/** Grey levels (RGBA, opaque) of a preview slice under a VOI window [lower, upper] (linear, clamped). */
+export function windowPixels(p: PreviewSlice, voi: { lower: number; upper: number }): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(p.width * p.height * 4);
+  const scale = 255 / Math.max(1e-6, voi.upper - voi.lower);
+  for (let n = 0, o = 0; n < p.values.length; n++, o += 4) {
+    const g = (p.values[n] - voi.lower) * scale;
+    out[o] = out[o + 1] = out[o + 2] = g;
+    out[o + 3] = 255;
+  }
+  return out;
+}
+
+/** One series being loaded: raw NIfTI bytes (inflated) and the middle-slice preview as soon as its bytes are in. */
+export interface SeriesLoad {
+  raw: Promise<ArrayBuffer>;
+  /** Null when the file has no preview (see `planPreview`) or failed to load. */
+  preview: Promise<PreviewSlice | null>;
+}
+
+const loads = new Map<string, SeriesLoad>();
+/** Inflation runs one series at a time, in the order loads were started (display order): the first image first. */
+let inflateTurn: Promise<void> = Promise.resolve();
+
+/**
+ * The load of an API series file: started on the first call (download at once; inflation after the loads started
+ * before it), shared by later calls (the case's prefetch, the preview, the viewer) for a minute or until `release`.
+ */
+export function seriesLoad(path: string): SeriesLoad {
+  const have = loads.get(path);
+  if (have) return have;
+  const bytes = fetchBytes(path);
+  const before = inflateTurn;
+  let done!: () => void;
+  inflateTurn = new Promise<void>((r) => (done = r));
+  let showPreview!: (p: PreviewSlice | null) => void;
+  const preview = new Promise<PreviewSlice | null>((r) => (showPreview = r));
+  const raw = (async () => {
+    try {
+      const b = await bytes;
+      await before;
+      let plan: ReturnType<typeof planPreview> | undefined;
+      const buf = await inflateProgressive(b, (out, written) => {
+        if (plan === null) return;
+        if (plan === undefined && (written >= 544 || written === out.length)) {
+          plan = planPreview(out.subarray(0, Math.min(written, 544)));
+          if (!plan) return showPreview(null);
+        }
+        if (plan && written >= plan.needed) {
+          try {
+            showPreview(plan.take(out));
+          } catch {
+            showPreview(null);
+          }
+          plan = null;
+        }
+      });
+      showPreview(null); // no-op when it was shown
+      return buf;
+    } catch (e) {
+      showPreview(null);
+      throw e;
+    } finally {
+      done();
+    }
+  })();
+  raw.catch(() => undefined);
+  const load = { raw, preview };
+  loads.set(path, load);
+  setTimeout(() => {
+    if (loads.get(path) === load) loads.delete(path);
+  }, PREFETCH_TTL_MS);
+  return load;
 }
