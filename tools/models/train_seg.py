@@ -1,12 +1,20 @@
 #!/usr/bin/python3
 """Train the tiny 2.5D liver -> tumour segmentation cascade on synthetic phantoms and export it to ONNX.
 
-Run with Debian's python (torch 1.13, onnx, numpy, scipy):
-    /usr/bin/python3 tools/models/train_seg.py --out libs/inference/models [--iters 1200] [--train 60]
+Run with Debian's python (python3-torch 1.13, python3-onnx, python3-numpy, python3-scipy, python3-nibabel):
+    tools/models/make_phantoms.sh /tmp/seg-train 5000 40          # the project's phantoms (libs/phantoms)
+    /usr/bin/python3 tools/models/train_seg.py --out libs/inference/models --phantom-dirs /tmp/seg-train/p5* \
+        --stage liver|tumour|finish [--minutes 30] [--init libs/inference/models]
 
-Training data: `phantom_np.make_phantom` (a simplified numpy phantom, see that file) and, optionally, NIfTI
-phantoms written by `hepatoscope phantom` (`--phantom-dirs DIR...`, each with manifest.json; the
-PORTAL_VENOUS image, liverMask and lesionMask are read with nibabel). Everything is synthetic.
+Training data: NIfTI phantoms written by `hepatoscope phantom` (libs/phantoms; `--phantom-dirs DIR...`, each
+with manifest.json): every phase image (NATIVE, ARTERIAL, PORTAL_VENOUS, DELAYED), liverMask and lesionMask,
+read with nibabel and brought into the models' axis order (x → patient left, y → posterior, as
+libs/inference/src/orientation.ts does). `--numpy-phantoms N` adds the older simplified numpy phantom
+(`phantom_np.py`, seeds 0..N-1; off by default). `--init DIR` starts from the weights of the models in DIR
+(read back from their ONNX files, BatchNorm folded into the convolutions). Everything is synthetic.
+Training is bounded by wall time (`--minutes`, cosine learning-rate decay over that time). The held-out
+metrics in the manifests and model card are measured by the TypeScript pipeline
+(`npx tsx libs/inference/src/bench.ts --size 0 --heldout-dirs ...`), not here.
 
 The preprocessing here is the contract implemented by `libs/inference/src/preprocess.ts`; keep them equal:
 - 2.5D input: slices z-1, z, z+1 (clamped at the volume ends) as 3 channels;
@@ -35,7 +43,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from phantom_np import make_phantom  # noqa: E402
 
 S = 128
 WINDOW = (-200.0, 300.0)
@@ -119,7 +126,12 @@ def liver_region(mask: np.ndarray, jitter: np.random.Generator | None = None):
 
 
 # ---------------------------------------------------------------- model
-def block(cin: int, cout: int) -> nn.Sequential:
+def block(cin: int, cout: int, bn: bool = True) -> nn.Sequential:
+    if not bn:  # the exported graph's form (BatchNorm folded): used when fine-tuning from ONNX weights
+        return nn.Sequential(
+            nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(cout, cout, 3, padding=1), nn.ReLU(inplace=True),
+        )
     return nn.Sequential(
         nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
         nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
@@ -129,11 +141,11 @@ def block(cin: int, cout: int) -> nn.Sequential:
 class TinyUNet(nn.Module):
     """4-level 2D U-Net, widths w, 2w, 4w, 8w; nearest upsampling; 3 input channels (2.5D), 2 classes."""
 
-    def __init__(self, cin: int = 3, cout: int = 2, w: int = 8):
+    def __init__(self, cin: int = 3, cout: int = 2, w: int = 8, bn: bool = True):
         super().__init__()
-        self.e1, self.e2, self.e3 = block(cin, w), block(w, 2 * w), block(2 * w, 4 * w)
-        self.b = block(4 * w, 8 * w)
-        self.d3, self.d2, self.d1 = block(12 * w, 4 * w), block(6 * w, 2 * w), block(3 * w, w)
+        self.e1, self.e2, self.e3 = block(cin, w, bn), block(w, 2 * w, bn), block(2 * w, 4 * w, bn)
+        self.b = block(4 * w, 8 * w, bn)
+        self.d3, self.d2, self.d1 = block(12 * w, 4 * w, bn), block(6 * w, 2 * w, bn), block(3 * w, w, bn)
         self.head = nn.Conv2d(w, cout, 1)
 
     def forward(self, x):
@@ -158,28 +170,46 @@ def loss_fn(logits, target, fg_weight: float):
 
 
 # ---------------------------------------------------------------- data
-def load_volumes(seeds, phantom_dirs):
+def to_lps(img):
+    """nibabel image -> array [z, y, x] with x along patient left and y along posterior (orientation.ts)."""
+    import nibabel as nib
+    from nibabel.orientations import apply_orientation, axcodes2ornt, io_orientation, ornt_transform
+    src = io_orientation(img.affine)
+    codes = nib.aff2axcodes(img.affine)
+    z_code = "S" if "S" in codes else ("I" if "I" in codes else None)
+    target = axcodes2ornt(("L", "P", z_code or "S"))
+    arr = apply_orientation(np.asarray(img.dataobj), ornt_transform(src, target))
+    return np.ascontiguousarray(arr.transpose(2, 1, 0))
+
+
+def load_volumes(phantom_dirs, numpy_seeds=()):
+    """[(image HU [z, y, x] float32, labels uint8 0/1 liver/2 tumour, info)], one per phase image."""
+    import nibabel as nib
     vols = []
-    for s in seeds:
-        nx = int(np.random.default_rng(s + 7).choice([96, 128, 160, 192]))
-        img, lab, info = make_phantom(s, nx=nx, nz=int(np.random.default_rng(s + 9).integers(28, 48)))
-        vols.append((img, lab, info))
     for d in phantom_dirs:
-        import nibabel as nib
         man = json.load(open(os.path.join(d, "manifest.json")))
         entries = man if isinstance(man, list) else man.get("timepoints", [man])
         for e in entries:
-            for ph in ("PORTAL_VENOUS", "ARTERIAL", "NATIVE", "DELAYED"):
-                if ph not in e.get("phases", {}):
-                    continue
-                img = np.asarray(nib.load(os.path.join(d, e["phases"][ph])).dataobj, np.float32).transpose(2, 1, 0)
-                liver = np.asarray(nib.load(os.path.join(d, e["liverMask"])).dataobj).transpose(2, 1, 0) > 0
-                les = np.asarray(nib.load(os.path.join(d, e["lesionMask"])).dataobj).transpose(2, 1, 0) > 0
-                lab = np.zeros(img.shape, np.uint8)
-                lab[liver | les] = 1
-                lab[les] = 2
-                vols.append((img, lab, dict(phase=ph, source=d)))
+            liver = to_lps(nib.load(os.path.join(d, e["liverMask"]))) > 0
+            les = to_lps(nib.load(os.path.join(d, e["lesionMask"]))) > 0
+            lab = np.zeros(liver.shape, np.uint8)
+            lab[liver | les] = 1
+            lab[les] = 2
+            for ph in ("NATIVE", "ARTERIAL", "PORTAL_VENOUS", "DELAYED"):
+                if ph in e.get("phases", {}):
+                    img = to_lps(nib.load(os.path.join(d, e["phases"][ph]))).astype(np.float32)
+                    vols.append((img, lab, dict(phase=ph, source=d, seed=man.get("seed"))))
+    if numpy_seeds:
+        from phantom_np import make_phantom
+        for s in numpy_seeds:
+            nx = int(np.random.default_rng(s + 7).choice([96, 128, 160, 192]))
+            vols.append(make_phantom(s, nx=nx, nz=int(np.random.default_rng(s + 9).integers(28, 48))))
     return vols
+
+
+def q8(x: np.ndarray) -> np.ndarray:
+    """Window units [0, 1] stored as uint8 (1/255 of the 500 HU window ~ 2 HU, below the 12 HU noise)."""
+    return np.round(np.clip(x, 0, 1) * 255).astype(np.uint8)
 
 
 def liver_samples(vols):
@@ -189,15 +219,15 @@ def liver_samples(vols):
         w = window(img)
         region = (0, 0, nx, ny)
         for z in range(nz):
-            xs.append(resample_region(stack25d(w, z), region))
+            xs.append(q8(resample_region(stack25d(w, z), region)))
             ys.append(resample_labels((lab[z] > 0).astype(np.uint8), region))
-    return np.stack(xs).astype(np.float32), np.stack(ys).astype(np.int64)
+    return np.stack(xs), np.stack(ys).astype(np.uint8)
 
 
 def tumour_samples(vols, rng, copies=2):
+    """Slices of the liver's (jittered) square bounding region, as the cascade's second stage sees them."""
     xs, ys = [], []
     for img, lab, _ in vols:
-        nz = img.shape[0]
         w = window(img)
         zs = np.nonzero((lab > 0).any(axis=(1, 2)))[0]
         for _ in range(copies):
@@ -205,110 +235,94 @@ def tumour_samples(vols, rng, copies=2):
             if region is None:
                 continue
             for z in zs:
-                xs.append(resample_region(stack25d(w, z), region))
+                xs.append(q8(resample_region(stack25d(w, z), region)))
                 ys.append(resample_labels((lab[z] == 2).astype(np.uint8), region))
-    return np.stack(xs).astype(np.float32), np.stack(ys).astype(np.int64)
+    return np.stack(xs), np.stack(ys).astype(np.uint8)
 
 
-def train(model, x, y, iters, fg_weight, batch=16, lr=3e-3, seed=0, label="", pos_frac=0.0):
-    """pos_frac: share of each batch drawn from samples that contain foreground (class balance for tumours)."""
+def crop_batch(x, y, idx, rng, crop, centre_on_fg):
+    """crop x crop windows of samples idx; where centre_on_fg, centred on a random foreground pixel (+-crop/4)."""
+    n, _, h, w = x.shape
+    xb = np.empty((len(idx), x.shape[1], crop, crop), np.uint8)
+    yb = np.empty((len(idx), crop, crop), np.uint8)
+    for k, (i, fg) in enumerate(zip(idx, centre_on_fg)):
+        pts = np.argwhere(y[i]) if fg else ()
+        if len(pts):
+            cy, cx = pts[rng.integers(len(pts))] + rng.integers(-crop // 4, crop // 4 + 1, size=2)
+        else:
+            cy, cx = rng.integers(crop // 2, h - crop // 2 + 1), rng.integers(crop // 2, w - crop // 2 + 1)
+        y0 = int(np.clip(cy - crop // 2, 0, h - crop))
+        x0 = int(np.clip(cx - crop // 2, 0, w - crop))
+        xb[k] = x[i, :, y0:y0 + crop, x0:x0 + crop]
+        yb[k] = y[i, y0:y0 + crop, x0:x0 + crop]
+    return xb, yb
+
+
+def train(model, x, y, minutes, fg_weight, batch=16, lr=3e-3, seed=0, label="", pos_frac=0.0, crop=0,
+          flips=False, max_iters=100000):
+    """Trains for `minutes` of wall time (cosine learning-rate decay over that time, 3 % warm-up).
+    pos_frac: share of each batch drawn from samples that contain foreground (class balance for tumours);
+    crop > 0: random crop x crop windows, the positive ones centred on foreground (lesion-centred crops);
+    flips: random x/y flips (the tumour model; the liver model keeps its position cue)."""
     rng = np.random.default_rng(seed)
     pos = np.nonzero(y.reshape(len(y), -1).max(1) > 0)[0]
     n_pos = int(round(pos_frac * batch)) if len(pos) else 0
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=iters)
     model.train()
     t0 = time.time()
-    for it in range(iters):
+    budget = minutes * 60
+    it = 0
+    while it < max_iters:
+        frac = (time.time() - t0) / budget
+        if frac >= 1:
+            break
+        for g in opt.param_groups:
+            g["lr"] = lr * (frac / 0.03 if frac < 0.03 else 0.5 * (1 + math.cos(math.pi * (frac - 0.03) / 0.97)))
         idx = np.concatenate([rng.choice(pos, size=n_pos), rng.integers(0, len(x), size=batch - n_pos)])
-        xb = torch.from_numpy(x[idx])
+        if crop:
+            xq, yq = crop_batch(x, y, idx, rng, crop, np.arange(batch) < n_pos)
+        else:
+            xq, yq = x[idx], y[idx]
+        xb = torch.from_numpy(xq.astype(np.float32) / 255)
+        yb = torch.from_numpy(yq.astype(np.int64))
+        if flips:
+            if rng.random() < 0.5:
+                xb, yb = xb.flip(-1), yb.flip(-1)
+            if rng.random() < 0.5:
+                xb, yb = xb.flip(-2), yb.flip(-2)
         # intensity augmentation: +-15 HU offset and +-10 % contrast, applied in window units
         shift = torch.from_numpy(rng.uniform(-0.03, 0.03, size=(batch, 1, 1, 1)).astype(np.float32))
         scale = torch.from_numpy(rng.uniform(0.9, 1.1, size=(batch, 1, 1, 1)).astype(np.float32))
         xb = ((xb - 0.5) * scale + 0.5 + shift).clamp(0, 1)
-        yb = torch.from_numpy(y[idx])
         loss = loss_fn(model(xb), yb, fg_weight)
         opt.zero_grad()
         loss.backward()
         opt.step()
-        sched.step()
-        if it % 25 == 0 or it == iters - 1:
-            print(f"[{label}] iter {it}/{iters} loss {loss.item():.4f} ({time.time() - t0:.0f}s)", flush=True)
+        if it % 10 == 0:
+            print(f"[{label}] iter {it} loss {loss.item():.4f} lr {opt.param_groups[0]['lr']:.2e} "
+                  f"({time.time() - t0:.0f}s)", flush=True)
+        it += 1
+    print(f"[{label}] done: {it} iterations in {time.time() - t0:.0f}s", flush=True)
     model.eval()
-    return model
+    return model, it
 
 
-# ---------------------------------------------------------------- evaluation (same pipeline as TS)
-@torch.no_grad()
-def predict_stack(model, stack: np.ndarray, batch=16) -> np.ndarray:
-    out = []
-    for i in range(0, len(stack), batch):
-        out.append(torch.softmax(model(torch.from_numpy(stack[i:i + batch])), 1)[:, 1].numpy())
-    return np.concatenate(out)
-
-
-def largest_component(mask: np.ndarray) -> np.ndarray:
-    from scipy import ndimage
-    lab, n = ndimage.label(mask)  # 6-connectivity in 3D (the default structure)
-    if n <= 1:
-        return mask
-    sizes = np.bincount(lab.ravel())
-    sizes[0] = 0
-    return lab == sizes.argmax()
-
-
-def cascade(liver_model, tumour_model, img: np.ndarray) -> np.ndarray:
-    nz, ny, nx = img.shape
-    w = window(img)
-    full = (0, 0, nx, ny)
-    stack = np.stack([resample_region(stack25d(w, z), full) for z in range(nz)]).astype(np.float32)
-    p = back_to_grid(predict_stack(liver_model, stack), full, nx, ny)
-    liver = largest_component(p > 0.5)
-    labels = liver.astype(np.uint8)
-    region = liver_region(liver)
-    if region is None:
-        return labels
-    zs = np.nonzero(liver.any(axis=(1, 2)))[0]
-    stack = np.stack([resample_region(stack25d(w, z), region) for z in zs]).astype(np.float32)
-    pt = back_to_grid(predict_stack(tumour_model, stack), region, nx, ny)
-    tum = np.zeros_like(liver)
-    tum[zs] = pt > 0.5
-    labels[tum & liver] = 2
-    return labels
-
-
-def dice(a: np.ndarray, b: np.ndarray) -> float:
-    s = a.sum() + b.sum()
-    return 1.0 if s == 0 else float(2 * (a & b).sum() / s)
-
-
-def hd95(a: np.ndarray, b: np.ndarray, spacing_zyx) -> float:
-    """95th percentile symmetric surface distance (mm); surfaces = mask minus its 6-neighbour erosion."""
-    from scipy import ndimage
-    if a.sum() == 0 or b.sum() == 0:
-        return float("nan")
-    sa = a & ~ndimage.binary_erosion(a)
-    sb = b & ~ndimage.binary_erosion(b)
-    da = ndimage.distance_transform_edt(~sb, sampling=spacing_zyx)[sa]
-    db = ndimage.distance_transform_edt(~sa, sampling=spacing_zyx)[sb]
-    return float(np.percentile(np.concatenate([da, db]), 95))
-
-
-def evaluate(liver_model, tumour_model, seeds):
-    rows = []
-    for s in seeds:
-        img, lab, info = make_phantom(s, nx=128, nz=40)
-        pred = cascade(liver_model, tumour_model, img)
-        sx, _, sz = info["spacing"]
-        gl, pl = lab > 0, pred > 0
-        gt, pt = lab == 2, pred == 2
-        rows.append(dict(seed=s, phase=info["phase"], liverDice=dice(gl, pl), liverHd95Mm=hd95(gl, pl, (sz, sx, sx)),
-                         tumourDice=dice(gt, pt) if gt.any() else None,
-                         tumourHd95Mm=hd95(gt, pt, (sz, sx, sx)) if gt.any() and pt.any() else None))
-        print(rows[-1], flush=True)
-    mean = lambda k: float(np.nanmean([r[k] for r in rows if r[k] is not None]))  # noqa: E731
-    return dict(seeds=list(seeds), n=len(rows), liverDice=mean("liverDice"), liverHd95Mm=mean("liverHd95Mm"),
-                tumourDice=mean("tumourDice"), tumourHd95Mm=mean("tumourHd95Mm"), perCase=rows)
+def load_onnx_weights(model: TinyUNet, onnx_path: str) -> None:
+    """Copies the Conv weights of an exported TinyUNet (BatchNorm folded) into a bn=False TinyUNet."""
+    import onnx
+    from onnx import numpy_helper
+    g = onnx.load(onnx_path).graph
+    init = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    convs = [n for n in g.node if n.op_type == "Conv"]
+    mods = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    if len(convs) != len(mods):
+        raise SystemExit(f"--init: {onnx_path} has {len(convs)} Conv nodes, the model {len(mods)}")
+    for node, m in zip(convs, mods):
+        w, b = init[node.input[1]], init[node.input[2]]
+        if tuple(w.shape) != tuple(m.weight.shape):
+            raise SystemExit(f"--init: {onnx_path} {node.input[1]} has shape {w.shape}, expected {tuple(m.weight.shape)}")
+        m.weight.data = torch.from_numpy(w.copy())
+        m.bias.data = torch.from_numpy(b.copy())
 
 
 # ---------------------------------------------------------------- export
@@ -333,10 +347,10 @@ def finite(o):
     return o
 
 
-def manifest(model_id, task, classes, crop, sha, metrics, args, n_train_slices):
-    return {
+def manifest(model_id, task, classes, crop, sha, args, info, metrics=None):
+    m = {
         "id": model_id,
-        "version": "1.0.0",
+        "version": args.version,
         "task": task,
         "file": "model.onnx",
         "sha256": sha,
@@ -350,56 +364,110 @@ def manifest(model_id, task, classes, crop, sha, metrics, args, n_train_slices):
         },
         "output": {"name": "logits", "dtype": "float32", "shape": [-1, 2, S, S], "activation": "softmax",
                    "classes": classes, "threshold": 0.5},
-        "training": {"data": "synthetic", "generator": "tools/models/phantom_np.py (numpy phantom)",
-                     "phantomDirs": args.phantom_dirs, "trainSeeds": [0, args.train], "slices": n_train_slices,
-                     "iterations": args.iters if task == "liver-segmentation" else (args.iters_tumour or args.iters), "batch": args.batch, "optimizer": "AdamW + one-cycle",
-                     "loss": "cross-entropy (foreground weight 2 liver, 10 tumour) + soft Dice",
-                     "tumourBatches": "75 % of each batch from slices with tumour", "script": "tools/models/train_seg.py"},
-        "metrics": {"heldOut": metrics},
+        "training": {"data": "synthetic", **info, "script": "tools/models/train_seg.py"},
+    }
+    if task == "tumour-segmentation":
+        m["input"]["ttaFlips"] = ["y"]
+    if metrics:
+        m["metrics"] = {"heldOut": metrics}
+    return m
+
+
+def split_metrics(bench):
+    """The bench's --json (libs/inference/src/bench.ts --heldout-dirs) -> held-out metrics per manifest."""
+    common = {k: bench[k] for k in ("measuredBy", "generator", "seeds", "phases", "n")}
+    pick = lambda keys: {t: {k: bench[t][k] for k in keys} for t in ("withoutTta", "withTta")}  # noqa: E731
+    return {
+        # the liver manifest lists no TTA flips: its figures are the same with and without --tta
+        "liver": {**common, **{k: bench["withoutTta"][k] for k in ("liverDice", "liverHd95Mm")}},
+        "tumour": {**common, **pick(("tumourDice", "tumourHd95Mm", "tumourHd95Undefined"))},
+        "cascade": {**common, **pick(("liverDice", "liverHd95Mm", "tumourDice", "tumourHd95Mm", "tumourHd95Undefined"))},
     }
 
 
-def write_model_card(args, metrics, counts):
-    """README.md of the models directory: the model card (numbers from this run)."""
+def phase_means(bench):
+    out = []
+    for ph in bench["phases"]:
+        for tta in (False, True):
+            rows = [r for r in bench["perCase"] if r["phase"] == ph and r["tta"] == tta]
+            mean = lambda k: float(np.nanmean([np.nan if r[k] is None else r[k] for r in rows]))  # noqa: E731
+            out.append((ph, tta, mean("liverDice"), mean("liverHd95Mm"), mean("tumourDice"), mean("tumourHd95Mm")))
+    return out
+
+
+def write_model_card(args, infos, bench):
+    """README.md of the models directory: the model card (training facts of this run, bench metrics)."""
     f = lambda v: "n/a" if v is None or (isinstance(v, float) and not math.isfinite(v)) else f"{v:.3f}"  # noqa: E731
-    rows = "\n".join(
-        f"| {r['seed']} | {r['phase']} | {f(r['liverDice'])} | {f(r['liverHd95Mm'])} | {f(r['tumourDice'])} | {f(r['tumourHd95Mm'])} |"
-        for r in metrics["perCase"])
+    li, tu = infos.get("liver", {}), infos.get("tumour", {})
+    seeds = li.get("trainSeeds") or []
+    seed_text = f"{seeds[0]}–{seeds[-1]} ({len(seeds)} phantoms)" if seeds else "n/a"
     params = sum(p.numel() for p in TinyUNet(w=args.width).parameters())
+    wo, wi = bench["withoutTta"], bench["withTta"]
+    rows = "\n".join(f"| {ph} | {'y' if t else 'n'} | {f(a)} | {f(b)} | {f(c)} | {f(d)} |"
+                     for ph, t, a, b, c, d in phase_means(bench))
     text = f"""# Bundled segmentation models (model card)
 
 **Synthetic training data only — not for clinical use.** Two tiny 2.5D 2D-convolution U-Nets, exported to ONNX
-(opset 17) and run by `@hepatoscope/inference` as a liver → tumour cascade (`liver-tumour-cascade/`).
+(opset 17) and run by `@hepatoscope/inference` as a liver → tumour cascade (`liver-tumour-cascade/`), version
+{args.version}.
 
-| | liver-seg-2p5d 1.0.0 | tumour-seg-2p5d 1.0.0 |
+| | liver-seg-2p5d {args.version} | tumour-seg-2p5d {args.version} |
 | --- | --- | --- |
 | task | liver (incl. lesions) vs background | tumour vs background, inside the liver region |
 | input | `image` float32 [N, 3, 128, 128]: slices z-1, z, z+1 | same, from the liver's square bounding region (+10 % + 4 voxels) |
-| input region / spacing | whole slice resampled to 128×128 (any in-plane spacing; trained on 180–330 mm fields of view) | liver region resampled to 128×128 |
+| input region / spacing | whole slice resampled to 128×128 (any in-plane spacing) | liver region resampled to 128×128 |
 | intensity | HU window [-200, 300] → [0, 1] (clip, then (hu + 200) / 500) | same |
 | output | `logits` [N, 2, 128, 128], softmax, foreground p > 0.5 | same |
-| post-processing | probabilities resampled back bilinearly; largest 6-connected 3D component | tumour kept only inside the liver mask |
-| architecture | 4-level U-Net, widths {args.width}/{2 * args.width}/{4 * args.width}/{8 * args.width}, BatchNorm, nearest upsampling, {params} parameters | same |
-| training | {counts.get('liver')} slices of {args.train} numpy phantoms, {args.iters} iterations × batch {args.batch} | {counts.get('tumour')} region crops (2 jitters per phantom), {args.iters_tumour or args.iters} iterations × batch {args.batch}, 75 % of each batch with tumour |
+| post-processing | largest 6-connected 3D component | tumour kept only inside the liver mask |
+| test-time augmentation (`--tta`) | none (flips break the position cue that separates liver from spleen) | `ttaFlips: ["y"]` |
+| architecture | 4-level U-Net, widths {args.width}/{2 * args.width}/{4 * args.width}/{8 * args.width}, nearest upsampling, {params} parameters (BatchNorm folded into the convolutions) | same |
+| training data | {li.get('samples')} slices of {li.get('phaseVolumes')} phase images | {tu.get('samples')} liver-region slices (2 jittered regions per image) |
+| training | {li.get('iterations')} iterations × batch {li.get('batch')}, {li.get('minutes')} min; {li.get('sampling')} | {tu.get('iterations')} iterations × batch {tu.get('batch')}, {tu.get('minutes')} min; {tu.get('sampling')} |
+| initialised from | {li.get('initialisedFrom') or 'random'} | {tu.get('initialisedFrom') or 'random'} |
 
-Training: `/usr/bin/python3 tools/models/train_seg.py --out libs/inference/models --train {args.train} --batch {args.batch} --iters {args.iters} --iters-tumour {args.iters_tumour or args.iters}`
-(Debian torch {torch.__version__}, CPU; AdamW + one-cycle LR 3e-3, cross-entropy + soft Dice, ±15 HU / ±10 % contrast
-augmentation). Data: `tools/models/phantom_np.py`, a simplified numpy abdominal phantom (liver, vessels, spleen,
-kidneys, aorta, vertebra, bowel, 0–4 hypo/hyper-attenuating lesions with optional rim; NATIVE / ARTERIAL /
-PORTAL_VENOUS / DELAYED HU; noise and partial volume), seeds 0–{args.train - 1}.
+**Training data:** synthetic phantoms of the project's own generator (`libs/phantoms`, written by
+`hepatoscope phantom` through `tools/models/make_phantoms.sh`), seeds {seed_text}, all four phases (NATIVE,
+ARTERIAL, PORTAL_VENOUS, DELAYED) of each, four grids from 96×96×32 @ 2 mm to 160×160×40 @ 1.2 mm, 1–6 lesions
+(HCC, haemangioma, cyst, metastasis). Loss: cross-entropy (foreground weight 2 liver / 10 tumour) + soft Dice;
+AdamW, cosine learning-rate decay over a wall-time budget; ±15 HU / ±10 % contrast augmentation. Debian
+torch {torch.__version__}, CPU, 1 thread per model, the two models trained in parallel (about 27 min of wall time
+together, data loading included) on a 2-core machine shared with other work. The weights start from the 1.0.0 models (trained on the simplified
+numpy phantom `tools/models/phantom_np.py`), because the CPU budget of this run did not allow training from scratch.
 
-## Held-out evaluation (numpy phantoms, seeds {metrics['seeds'][0]}–{metrics['seeds'][-1]}, 128×128×40, full cascade)
-Mean liver Dice **{f(metrics['liverDice'])}**, liver HD95 **{f(metrics['liverHd95Mm'])} mm**; mean tumour Dice **{f(metrics['tumourDice'])}**,
-tumour HD95 **{f(metrics['tumourHd95Mm'])} mm** (over phantoms that have lesions; HD95 n/a when nothing was predicted).
+```
+tools/models/make_phantoms.sh /tmp/seg-train 5000 40
+git archive e13da9d libs/inference/models | tar -x -C /tmp/v1.0.0      # the 1.0.0 weights to start from
+/usr/bin/python3 tools/models/train_seg.py --out OUT --stage liver  --phantom-dirs /tmp/seg-train/p50?? --init /tmp/v1.0.0/libs/inference/models --minutes 24 --batch 8 --lr 1e-3
+/usr/bin/python3 tools/models/train_seg.py --out OUT --stage tumour --phantom-dirs /tmp/seg-train/p50?? --init /tmp/v1.0.0/libs/inference/models --minutes 24 --batch 16 --lr 1e-3 --crop 64
+npx tsx libs/inference/src/bench.ts --size 0 --heldout 0 --model OUT/liver-tumour-cascade --heldout-dirs DIR1001,…,DIR1005 --phases PORTAL_VENOUS,ARTERIAL,NATIVE,DELAYED --json metrics.json
+/usr/bin/python3 tools/models/train_seg.py --out OUT --stage finish --metrics metrics.json
+```
 
-| seed | phase | liver Dice | liver HD95 mm | tumour Dice | tumour HD95 mm |
+## Held-out evaluation
+
+Measured by the TypeScript pipeline (`libs/inference/src/bench.ts --heldout-dirs`: NIfTI read like any image,
+the cascade on onnxruntime-node's CPU provider) on libs/phantoms seeds {', '.join(str(x) for x in bench['seeds'])}
+(default grid 128×128×48 @ 1.5×1.5×3 mm, not among the training seeds; the seeds the classical segmentation is
+measured on), {len(bench['phases'])} phases each, {bench['n']} images. Tumour means are over images with lesions; HD95 is
+undefined where no tumour was predicted.
+
+| | liver Dice | liver HD95 mm | tumour Dice | tumour HD95 mm |
+| --- | --- | --- | --- | --- |
+| without TTA | {f(wo['liverDice'])} | {f(wo['liverHd95Mm'])} | {f(wo['tumourDice'])} | {f(wo['tumourHd95Mm'])} |
+| with TTA (tumour y-flip) | {f(wi['liverDice'])} | {f(wi['liverHd95Mm'])} | {f(wi['tumourDice'])} | {f(wi['tumourHd95Mm'])} |
+
+Per phase (mean over the {len(bench['seeds'])} seeds):
+
+| phase | TTA | liver Dice | liver HD95 mm | tumour Dice | tumour HD95 mm |
 | --- | --- | --- | --- | --- | --- |
 {rows}
 
-The tests (`libs/inference/src/model.spec.ts`) and the bench (`npm run bench -w @hepatoscope/inference`) re-measure on
-FRESH phantoms from the TypeScript port (`src/testing/simple-phantom.ts`, other seeds and generator).
+Per case: `liver-tumour-cascade/manifest.json` (`metrics.perCase`). The tests (`libs/inference/src/model.spec.ts`) and
+`bench.ts --heldout N` also run the cascade on the TypeScript port of the old numpy phantom
+(`src/testing/simple-phantom.ts`), a different generator.
 Limitations: trained and evaluated on synthetic phantoms only; the liver is found partly by position (patient's
-right), so images are reoriented to LPS axis order first; small lesions (< 5 mm radius) are often missed.
+right), so images are reoriented to LPS axis order first; the tumour model misses small and faint lesions and
+marks false positives far from the lesions (large HD95).
 """
     open(os.path.join(args.out, "README.md"), "w").write(text)
 
@@ -407,70 +475,88 @@ right), so images are reoriented to LPS axis order first; small lesions (< 5 mm 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--train", type=int, default=60, help="number of numpy phantoms (seeds 0..N-1)")
-    ap.add_argument("--iters", type=int, default=1200, help="training iterations per model (batch 16)")
-    ap.add_argument("--iters-tumour", type=int, default=None, help="iterations for the tumour model (default --iters)")
+    ap.add_argument("--phantom-dirs", nargs="*", default=[], help="hepatoscope phantom output directories")
+    ap.add_argument("--numpy-phantoms", type=int, default=0, help="also N numpy phantoms (phantom_np.py), seeds 0..N-1")
+    ap.add_argument("--stage", choices=["liver", "tumour", "finish"], required=True,
+                    help="liver / tumour: train one model (separate processes can run in parallel); finish: export")
+    ap.add_argument("--minutes", type=float, default=25, help="wall-time budget of one stage's training")
+    ap.add_argument("--max-iters", type=int, default=100000)
+    ap.add_argument("--init", default=None, help="start from the ONNX weights of the models in this directory")
     ap.add_argument("--width", type=int, default=8)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--eval-seeds", type=int, nargs="*", default=list(range(10000, 10008)))
-    ap.add_argument("--phantom-dirs", nargs="*", default=[])
-    ap.add_argument("--stage", choices=["all", "liver", "tumour", "finish"], default="all")
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--crop", type=int, default=64, help="tumour training crop (lesion-centred); 0 = whole region")
+    ap.add_argument("--version", default="1.1.0")
+    ap.add_argument("--metrics", default=None, help="finish: JSON of held-out metrics measured by the TS bench")
     args = ap.parse_args()
     torch.manual_seed(0)
-    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
     t0 = time.time()
     os.makedirs(args.out, exist_ok=True)
-    n_path = os.path.join(args.out, "train-counts.json")
-    counts = json.load(open(n_path)) if os.path.exists(n_path) else {}
-    # --stage liver / tumour train one model and save its weights (so both can run as parallel processes);
-    # --stage finish evaluates and exports; --stage all does everything in one process.
-    if args.stage in ("all", "liver", "tumour"):
-        vols = load_volumes(range(args.train), args.phantom_dirs)
-        print(f"data: {len(vols)} volumes ({time.time() - t0:.0f}s)", flush=True)
-    if args.stage in ("all", "liver"):
-        xl, yl = liver_samples(vols)
-        counts["liver"] = len(xl)
-        model = train(TinyUNet(w=args.width), xl, yl, args.iters, 2.0, batch=args.batch, seed=1, label="liver")
-        torch.save(model.state_dict(), os.path.join(args.out, "liver.pt"))
-        del xl, yl
-    if args.stage in ("all", "tumour"):
-        xt, yt = tumour_samples(vols, np.random.default_rng(1))
-        counts["tumour"] = len(xt)
-        model = train(TinyUNet(w=args.width), xt, yt, args.iters_tumour or args.iters, 10.0, batch=args.batch, seed=2, label="tumour",
-                      pos_frac=0.75)
-        torch.save(model.state_dict(), os.path.join(args.out, "tumour.pt"))
-        del xt, yt
+    info_path = os.path.join(args.out, "train-info.json")
+    infos = json.load(open(info_path)) if os.path.exists(info_path) else {}
     if args.stage in ("liver", "tumour"):
-        counts_now = json.load(open(n_path)) if os.path.exists(n_path) else {}
-        counts_now.update({k: v for k, v in counts.items() if k == args.stage})
-        json.dump(counts_now, open(n_path, "w"))
+        vols = load_volumes(args.phantom_dirs, range(args.numpy_phantoms))
+        seeds = sorted({v[2].get("seed") for v in vols if v[2].get("seed") is not None})
+        print(f"data: {len(vols)} phase volumes ({time.time() - t0:.0f}s)", flush=True)
+        bn = args.init is None
+        model = TinyUNet(w=args.width, bn=bn)
+        name = "liver-seg-2p5d" if args.stage == "liver" else "tumour-seg-2p5d"
+        if args.init:
+            load_onnx_weights(model, os.path.join(args.init, name, "model.onnx"))
+        if args.stage == "liver":
+            x, y = liver_samples(vols)
+            model, iters = train(model, x, y, args.minutes, 2.0, batch=args.batch, lr=args.lr, seed=1,
+                                 label="liver", max_iters=args.max_iters)
+            sampling = "uniform over slices, no flips"
+        else:
+            x, y = tumour_samples(vols, np.random.default_rng(1))
+            model, iters = train(model, x, y, args.minutes, 10.0, batch=args.batch, lr=args.lr, seed=2,
+                                 label="tumour", pos_frac=0.75, crop=args.crop, flips=True, max_iters=args.max_iters)
+            sampling = (f"75 % of each batch from slices with tumour, {args.crop}x{args.crop} crops centred on a "
+                        f"tumour pixel (+-{args.crop // 4} px), random x/y flips" if args.crop else
+                        "75 % of each batch from slices with tumour, random x/y flips")
+        torch.save({"state": model.state_dict(), "bn": bn}, os.path.join(args.out, f"{args.stage}.pt"))
+        infos[args.stage] = {
+            "generator": "libs/phantoms via `hepatoscope phantom` (tools/models/make_phantoms.sh)"
+                         + (f" + {args.numpy_phantoms} numpy phantoms (tools/models/phantom_np.py)" if args.numpy_phantoms else ""),
+            "trainSeeds": seeds, "phaseVolumes": len(vols), "samples": int(len(x)),
+            "phases": ["NATIVE", "ARTERIAL", "PORTAL_VENOUS", "DELAYED"],
+            "initialisedFrom": f"{name} 1.0.0 (numpy phantoms, tools/models/phantom_np.py)" if args.init else None,
+            "iterations": iters, "batch": args.batch, "minutes": round((time.time() - t0) / 60, 1),
+            "optimizer": f"AdamW, lr {args.lr:g}, cosine decay over the wall-time budget",
+            "loss": f"cross-entropy (foreground weight {2 if args.stage == 'liver' else 10}) + soft Dice",
+            "sampling": sampling, "augmentation": "+-15 HU offset, +-10 % contrast",
+            "torchThreads": torch.get_num_threads(),
+        }
+        infos_now = json.load(open(info_path)) if os.path.exists(info_path) else {}
+        infos_now[args.stage] = infos[args.stage]
+        json.dump(infos_now, open(info_path, "w"), indent=2)
         return
-    json.dump(counts, open(n_path, "w"))
-    liver, tumour = TinyUNet(w=args.width), TinyUNet(w=args.width)
-    liver.load_state_dict(torch.load(os.path.join(args.out, "liver.pt")))
-    tumour.load_state_dict(torch.load(os.path.join(args.out, "tumour.pt")))
-    liver.eval()
-    tumour.eval()
-    n_liver, n_tumour = counts.get("liver"), counts.get("tumour")
-    metrics = evaluate(liver, tumour, args.eval_seeds)
-    liver_m = {k: metrics[k] for k in ("seeds", "n", "liverDice", "liverHd95Mm")}
-    tumour_m = {k: metrics[k] for k in ("seeds", "n", "tumourDice", "tumourHd95Mm")}
-    for name, model, task, classes, crop, m, n in (
-        ("liver-seg-2p5d", liver, "liver-segmentation", ["background", "liver"], "full-slice", liver_m, n_liver),
-        ("tumour-seg-2p5d", tumour, "tumour-segmentation", ["background", "tumour"], "liver-bbox", tumour_m, n_tumour),
+    bench = json.load(open(args.metrics)) if args.metrics else None
+    metrics = split_metrics(bench) if bench else {}
+    for stage, name, task, classes, crop in (
+        ("liver", "liver-seg-2p5d", "liver-segmentation", ["background", "liver"], "full-slice"),
+        ("tumour", "tumour-seg-2p5d", "tumour-segmentation", ["background", "tumour"], "liver-bbox"),
     ):
+        ck = torch.load(os.path.join(args.out, f"{stage}.pt"))
+        model = TinyUNet(w=args.width, bn=ck["bn"])
+        model.load_state_dict(ck["state"])
         d = os.path.join(args.out, name)
         os.makedirs(d, exist_ok=True)
         sha = export(model, os.path.join(d, "model.onnx"))
-        json.dump(finite(manifest(name, task, classes, crop, sha, m, args, n)), open(os.path.join(d, "manifest.json"), "w"), indent=2, allow_nan=False)
+        m = finite(manifest(name, task, classes, crop, sha, args, infos.get(stage, {}), metrics.get(stage)))
+        json.dump(m, open(os.path.join(d, "manifest.json"), "w"), indent=2, allow_nan=False)
     d = os.path.join(args.out, "liver-tumour-cascade")
     os.makedirs(d, exist_ok=True)
-    json.dump(finite({"id": "liver-tumour-cascade", "version": "1.0.0", "task": "cascade",
-               "stages": {"liver": "../liver-seg-2p5d", "tumour": "../tumour-seg-2p5d"},
-               "metrics": {"heldOut": {k: v for k, v in metrics.items() if k != "perCase"}, "perCase": metrics["perCase"]}}),
-              open(os.path.join(d, "manifest.json"), "w"), indent=2, allow_nan=False)
-    write_model_card(args, metrics, counts)
-    print(json.dumps({k: v for k, v in metrics.items() if k != "perCase"}), f"total {time.time() - t0:.0f}s")
+    casc = {"id": "liver-tumour-cascade", "version": args.version, "task": "cascade",
+            "stages": {"liver": "../liver-seg-2p5d", "tumour": "../tumour-seg-2p5d"}}
+    if bench:
+        casc["metrics"] = {"heldOut": metrics["cascade"], "perCase": bench["perCase"]}
+    json.dump(finite(casc), open(os.path.join(d, "manifest.json"), "w"), indent=2, allow_nan=False)
+    if bench:
+        write_model_card(args, infos, bench)
+    print(f"exported ({time.time() - t0:.0f}s)")
 
 
 if __name__ == "__main__":

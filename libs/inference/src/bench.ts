@@ -3,18 +3,26 @@
  *
  *   npx tsx libs/inference/src/bench.ts [--providers cpu,webgpu] [--size 512] [--slices 100] [--heldout 8] [--batch 8]
  *     [--repeat 3] [--tta]   (--size 0 skips the CT-sized part)
+ *     [--heldout-dirs DIR,DIR… [--phases PORTAL_VENOUS,…] [--json FILE]]
  *
  * 1. Per provider: the bundled liver → tumour cascade on one CT-sized phantom (default 512×512×100):
  *    total time, time inside session.run and the share outside it, slices/s, Dice against the phantom's
  *    ground truth. Each provider is loaded strictly (no CPU fallback), so a provider that is not available
  *    is reported with its error instead of silently measuring the CPU.
  * 2. Dice and HD95 of the cascade on `--heldout` fresh 128×128×40 phantoms (seeds 20000…), CPU.
- * Phantoms: src/testing/simple-phantom.ts (synthetic).
+ * 3. With `--heldout-dirs`: Dice and HD95 on phantoms of the project's generator (libs/phantoms, written by
+ *    `hepatoscope phantom --out DIR --seed N`; the model cards use seeds 1001–1005, which are not in the
+ *    training seeds), read from NIfTI like any image, without and with flip TTA, per phase; `--json FILE`
+ *    writes the means (the held-out metrics of the manifests: tools/models/train_seg.py --metrics).
+ * Phantoms: src/testing/simple-phantom.ts (synthetic) and libs/phantoms output (synthetic).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { SegmentationCascade } from './cascade';
 import { DEFAULT_CASCADE_DIR } from './manifest';
+import { readImage } from './files';
 import { dice, hd95 } from './postprocess';
 import { parseProviders } from './providers';
 import { simplePhantom } from './testing/simple-phantom';
@@ -33,6 +41,9 @@ async function main() {
       threads: { type: 'string' },
       repeat: { type: 'string', default: '3' },
       tta: { type: 'boolean', default: false },
+      'heldout-dirs': { type: 'string' },
+      phases: { type: 'string', default: 'PORTAL_VENOUS' },
+      json: { type: 'string' },
     },
   });
   const size = Number(values.size);
@@ -75,6 +86,111 @@ async function main() {
     };
     console.log(`| mean | | | ${mean(0)} | ${mean(1)} | ${mean(2)} | ${mean(3)} |`);
   }
+  if (values['heldout-dirs']) {
+    const dirs = values['heldout-dirs'].split(',').filter(Boolean);
+    const phases = values.phases.split(',').filter(Boolean);
+    await heldOutDirs(dirs, phases, values.model, threads, values.json);
+  }
+}
+
+type Row = { seed: number; phase: string; lesions: number; tta: boolean; m: [number, number, number, number] };
+
+/** Part 3: phantoms of libs/phantoms (NIfTI + manifest.json), without and with flip TTA. */
+async function heldOutDirs(
+  dirs: string[],
+  phases: string[],
+  model: string,
+  threads: number | undefined,
+  json: string | undefined,
+): Promise<void> {
+  console.log(`\n## held-out libs/phantoms phantoms (${dirs.length} dirs, phases ${phases.join(', ')}, CPU)`);
+  const cascade = await SegmentationCascade.load(model, { providers: ['cpu'], intraOpNumThreads: threads });
+  const rows: Row[] = [];
+  console.log('| seed | phase | lesions | TTA | liver Dice | liver HD95 mm | tumour Dice | tumour HD95 mm |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const dir of dirs) {
+    const man = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      seed: number;
+      phases: Record<string, string>;
+      liverMask: string;
+      lesionMask: string;
+      lesions: unknown[];
+    };
+    const liver = (await readImage(join(dir, man.liverMask))).data;
+    const lesion = (await readImage(join(dir, man.lesionMask))).data;
+    const gl = bin(
+      Uint8Array.from(liver, (v, i) => (v > 0 || lesion[i] > 0 ? 1 : 0)),
+      (v) => v > 0,
+    );
+    const gt = Uint8Array.from(lesion, (v) => (v > 0 ? 1 : 0));
+    const hasT = gt.some((v) => v === 1);
+    for (const phase of phases) {
+      if (!man.phases[phase]) throw new Error(`bench: ${dir}/manifest.json has no ${phase} phase`);
+      const image = await readImage(join(dir, man.phases[phase]));
+      for (const tta of [false, true]) {
+        const r = await cascade.segment(image, { tta });
+        const pl = bin(r.labels, (v) => v > 0);
+        const pt = bin(r.labels, (v) => v === 2);
+        const m: Row['m'] = [
+          dice(pl, gl),
+          hd95(pl, gl, image.dims, image.spacing),
+          hasT ? dice(pt, gt) : NaN,
+          hasT ? hd95(pt, gt, image.dims, image.spacing) : NaN,
+        ];
+        rows.push({ seed: man.seed, phase, lesions: man.lesions.length, tta, m });
+        console.log(
+          `| ${man.seed} | ${phase} | ${man.lesions.length} | ${tta ? 'y' : 'n'} | ${m.map((v) => (Number.isNaN(v) ? '—' : v.toFixed(3))).join(' | ')} |`,
+        );
+      }
+    }
+  }
+  const summary = (tta: boolean) => {
+    const rs = rows.filter((r) => r.tta === tta);
+    const mean = (k: number) => {
+      const v = rs.map((r) => r.m[k]).filter((x) => Number.isFinite(x));
+      return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+    };
+    return {
+      liverDice: mean(0),
+      liverHd95Mm: mean(1),
+      tumourDice: mean(2),
+      tumourHd95Mm: mean(3),
+      // HD95 is undefined where no tumour was predicted; these cases count in the Dice (as 0) only
+      tumourHd95Undefined: rs.filter((r) => Number.isNaN(r.m[3]) && !Number.isNaN(r.m[2])).length,
+    };
+  };
+  const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+  for (const tta of [false, true]) {
+    const s = summary(tta);
+    console.log(
+      `mean ${tta ? 'with' : 'without'} TTA: liver Dice ${f(s.liverDice)}, HD95 ${f(s.liverHd95Mm)} mm; tumour Dice ${f(s.tumourDice)}, HD95 ${f(s.tumourHd95Mm)} mm (${s.tumourHd95Undefined} without a predicted tumour)`,
+    );
+  }
+  if (json) {
+    const seeds = [...new Set(rows.map((r) => r.seed))];
+    const out = {
+      generator: 'libs/phantoms (hepatoscope phantom --seed N, default grid 128×128×48 @ 1.5×1.5×3 mm)',
+      measuredBy: 'libs/inference/src/bench.ts --heldout-dirs (TypeScript cascade, onnxruntime-node CPU)',
+      seeds,
+      phases,
+      n: rows.length / 2,
+      withoutTta: summary(false),
+      withTta: summary(true),
+      perCase: rows.map((r) => ({
+        seed: r.seed,
+        phase: r.phase,
+        tta: r.tta,
+        liverDice: r.m[0],
+        liverHd95Mm: r.m[1],
+        tumourDice: Number.isNaN(r.m[2]) ? null : r.m[2],
+        tumourHd95Mm: Number.isNaN(r.m[3]) ? null : r.m[3],
+      })),
+    };
+    writeFileSync(json, JSON.stringify(out, null, 2));
+    console.log(`wrote ${json}`);
+  }
+  await cascade.liver.release();
+  await cascade.tumour?.release();
 }
 
 /** Part 1: the CT-sized phantom per provider (skipped with --size 0). */

@@ -63,7 +63,7 @@ test('infer writes a LiTS mask and lesion instances on the image grid', async ()
   expect(maxLabel).toBe(printed.lesions.length);
   for (let i = 0; i < labels.length; i++) if (instances.data[i] > 0) expect(labels[i]).toBe(2);
   expect(printed.provider).toBe('cpu');
-  expect(printed.model).toBe('liver-tumour-cascade@1.0.0');
+  expect(printed.model).toBe('liver-tumour-cascade@1.1.0');
 }, 300_000);
 
 test('--tta averages the flips the tumour manifest lists; the liver (no flips) is unchanged', async () => {

@@ -1,6 +1,7 @@
 /**
- * A TypeScript port of `tools/models/phantom_np.py`, the simplified abdominal CT phantom the bundled
- * models were trained on — used by the tests and the bench to generate FRESH held-out phantoms (other
+ * A TypeScript port of `tools/models/phantom_np.py`, the simplified abdominal CT phantom the 1.0.0 bundled
+ * models were trained on (1.1.0 is trained on libs/phantoms, starting from those weights) — used by the tests
+ * and the bench to generate FRESH phantoms of a second, independent generator (other
  * seeds, another random generator, any size) with ground-truth LiTS labels. Same anatomy and phase HU
  * table as the numpy version; random draws differ (mulberry32 + Box–Muller instead of numpy's PCG64), so
  * no phantom is shared with the training set. Low-frequency noise scales are in mm (as for a 128² phantom),
