@@ -3,26 +3,31 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVolume, encodeNifti, gzip, parseNifti } from '@hepatoscope/imaging-io';
-import { dice, simplePhantom } from '@hepatoscope/inference';
+import { dice } from '@hepatoscope/inference';
 import { CliError } from '../command';
 import infer from './infer';
 
 let dir: string;
 let image: string;
 let truth: Uint8Array;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hs-infer-'));
-  const ph = simplePhantom(91001, 96, 28, 'PORTAL_VENOUS');
-  truth = ph.labels;
+  // a phantom of the project's generator (the bundled models are trained on libs/phantoms seeds 5000–5039)
+  const { generatePhantom } = await import('@hepatoscope/phantoms');
+  const tp = generatePhantom({ seed: 91001, lesions: 3, dims: [96, 96, 28], spacing: [2, 2, 4.5] }).timepoints[0];
+  const pv = tp.phases.PORTAL_VENOUS;
+  truth = Uint8Array.from(tp.liverMask.data, (v, i) => (tp.lesionMask.data[i] > 0 ? 2 : v > 0 ? 1 : 0));
   image = join(dir, 'portal.nii.gz');
   const vol = createVolume({
-    data: Int16Array.from(ph.data, (v) => Math.round(v)),
-    dims: ph.dims,
-    spacing: ph.spacing,
+    data: Int16Array.from(pv.data, (v) => Math.round(v)),
+    dims: pv.dims,
+    spacing: pv.spacing,
+    origin: pv.origin,
+    direction: pv.direction,
     metadata: { synthetic: true },
   });
   writeFileSync(image, gzip(encodeNifti(vol)));
-});
+}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('infer writes a LiTS mask and lesion instances on the image grid', async () => {
