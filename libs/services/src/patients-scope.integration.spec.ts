@@ -1,6 +1,6 @@
 /**
- * The one-statement reads of the hot path: patients.get checks the scope in the WHERE of its read, and
- * patients.list loads cohort names, study counts and the synthetic flag in the page query. Every way into a
+ * The hot path: patients.get checks the scope in the WHERE of its one read, and patients.list derives cohort
+ * names, study counts and the synthetic flag for its page. Every way into a
  * clinician's scope (care assignment, cohort access), the board's (agenda), and every way out (other clinician,
  * unknown id, admin) is checked on the case detail, and each source of the synthetic flag on the list.
  * PostgreSQL when DATABASE_URL is set, else PGlite.
@@ -78,7 +78,7 @@ describe('patients.get scope (in the WHERE of the read)', () => {
   });
 });
 
-describe('patients.list extras (in the page query)', () => {
+describe('patients.list extras', () => {
   it('sorts cohort names, counts studies and takes the synthetic flag from a study or a cohort', async () => {
     const prisma = t.db.prisma;
     const clin = fx.users.clinician.id;

@@ -67,6 +67,9 @@ export class PatientRepository {
         orderBy: { pseudoId: 'asc' },
         skip: (page - 1) * pageSize,
         take: pageSize,
+        // One statement per relation, as before relationJoins: with LATERAL joins PostgreSQL would load the
+        // relations of every skipped row too (deep pages 4-5x the database CPU).
+        relationLoadStrategy: 'query',
         select: {
           ...PATIENT_LIST_COLUMNS,
           cohortMemberships: { select: { cohort: { select: { name: true } } } },

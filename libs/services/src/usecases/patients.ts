@@ -44,18 +44,26 @@ export interface TimelineEntry {
   label: string;
 }
 
-/** A list row: the scalar columns plus what cohortNames, studyCount and synthetic derive from. */
-const PATIENT_LIST_EXTRAS = {
-  ...PATIENT_LIST_COLUMNS,
-  cohortMemberships: { select: { cohort: { select: { name: true, synthetic: true } } } },
-  _count: { select: { studies: true } },
-  studies: { where: { synthetic: true }, select: { id: true }, take: 1 },
-} as const satisfies Prisma.PatientSelect;
-
 /** Patients: list (filter/search/paginate within the caller's scope) and the case detail with its timeline. */
 export function createPatientsService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
   const totals = createTtlCache<number>(deps.listTotalCacheMs);
+
+  /** Cohort names, study count and synthetic flag (synthetic study or synthetic cohort) of a page of patients. */
+  async function pageExtras(ids: string[]) {
+    if (!ids.length) return [];
+    return prisma.$queryRawUnsafe<Array<{ id: string; cohortNames: string[]; studyCount: number; synthetic: boolean }>>(
+      `SELECT p.id,
+         COALESCE((SELECT array_agg(c.name) FROM "CohortMembership" m JOIN "Cohort" c ON c.id = m."cohortId"
+                   WHERE m."patientId" = p.id), ARRAY[]::text[]) AS "cohortNames",
+         (SELECT count(*) FROM "Study" s WHERE s."patientId" = p.id)::int AS "studyCount",
+         (EXISTS (SELECT 1 FROM "Study" s WHERE s."patientId" = p.id AND s.synthetic)
+          OR EXISTS (SELECT 1 FROM "CohortMembership" m JOIN "Cohort" c ON c.id = m."cohortId"
+                     WHERE m."patientId" = p.id AND c.synthetic)) AS synthetic
+       FROM "Patient" p WHERE p.id = ANY($1::text[])`,
+      ids,
+    );
+  }
 
   return {
     async list(actor: Actor, q: PatientListQuery): Promise<Page<PatientListItem>> {
@@ -74,16 +82,16 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
       if (q.pendingReview)
         and.push({ studies: { some: { series: { some: { segmentations: { some: { status: 'DRAFT' } } } } } } });
       const where: Prisma.PatientWhereInput = { AND: and };
-      // The page and the total in parallel. The page's cohort names, study counts and synthetic flags load in the
-      // same statement (LATERAL joins, preview feature relationJoins; with one query per relation Prisma's nested
-      // select cost 4 statements, one of them a GROUP BY over every study of every patient).
+      // The page (scalar columns only) and the total in parallel; then one query for the page's cohort names, study
+      // counts and synthetic flags. (Prisma's nested select cost 4 queries per page, one of them a GROUP BY over
+      // every study of every patient.)
       const skip = (q.page - 1) * q.pageSize;
       const rowsP = prisma.patient.findMany({
         where,
         orderBy: { pseudoId: 'asc' },
         skip,
         take: q.pageSize,
-        select: PATIENT_LIST_EXTRAS,
+        select: PATIENT_LIST_COLUMNS,
       });
       // The total: exact when this page is the last one; otherwise counted, or reused for listTotalCacheMs
       // (default 2 s) for the same user and filter — unless the page contradicts the cached value.
@@ -97,22 +105,25 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
       if (rows.length < q.pageSize && (rows.length > 0 || skip === 0)) total = seen;
       else if (total < seen || (rows.length === 0 && total > skip)) total = await count();
       totals.put(key, total, deps.now().getTime());
+      const extra = new Map((await pageExtras(rows.map((r) => r.id))).map((e) => [e.id, e]));
       return {
         total,
-        items: rows.map((r) => ({
-          id: r.id,
-          pseudoId: r.pseudoId,
-          sex: r.sex,
-          age: r.age,
-          aetiology: r.aetiology,
-          bclc: bclcLabel(r.bclc),
-          childPugh: r.childPugh,
-          afp: r.afp,
-          cohortNames: r.cohortMemberships.map((m) => m.cohort.name).sort(),
-          studyCount: r._count.studies,
-          // a synthetic study or a synthetic cohort
-          synthetic: r.studies.length > 0 || r.cohortMemberships.some((m) => m.cohort.synthetic),
-        })),
+        items: rows.map((r) => {
+          const e = extra.get(r.id);
+          return {
+            id: r.id,
+            pseudoId: r.pseudoId,
+            sex: r.sex,
+            age: r.age,
+            aetiology: r.aetiology,
+            bclc: bclcLabel(r.bclc),
+            childPugh: r.childPugh,
+            afp: r.afp,
+            cohortNames: [...(e?.cohortNames ?? [])].sort(),
+            studyCount: e?.studyCount ?? 0,
+            synthetic: e?.synthetic ?? false,
+          };
+        }),
       };
     },
 
