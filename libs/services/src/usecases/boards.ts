@@ -3,7 +3,7 @@ import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import { patientScope, type Access } from './access';
-import { bclcLabel, iso, predictionDto, predictionInclude } from './mappers';
+import { bclcLabel, clinicalHeader, iso, latestPredictionPerModel, lesionSummary, predictionInclude } from './mappers';
 
 /**
  * Tumour boards: meetings, agenda, a frozen snapshot of what is presented (taken when the case is put on the
@@ -23,32 +23,18 @@ export function createBoardsService(deps: ResolvedDeps, access: Access) {
         predictions: { orderBy: { createdAt: 'desc' }, include: predictionInclude },
       },
     });
-    const latest = new Map<string, ReturnType<typeof predictionDto>>();
-    for (const pr of p.predictions) if (!latest.has(pr.modelId)) latest.set(pr.modelId, predictionDto(pr));
+    const latest = latestPredictionPerModel(p.predictions);
     return {
       takenAt: deps.now().toISOString(),
       patient: {
-        pseudoId: p.pseudoId,
-        sex: p.sex,
-        age: p.age,
-        aetiology: p.aetiology,
-        cirrhosis: p.cirrhosis,
-        childPugh: p.childPugh,
-        bclc: bclcLabel(p.bclc),
+        ...clinicalHeader(p),
         ecog: p.ecog,
         afp: p.afp,
         bilirubin: p.bilirubin,
         albumin: p.albumin,
         platelets: p.platelets,
       },
-      lesions: p.lesions.map((l) => ({
-        label: l.label,
-        type: l.type,
-        diameterMm: l.diameterMm,
-        volumeMl: l.volumeMl,
-        enhancementPattern: l.enhancementPattern,
-        liRads: l.liRads,
-      })),
+      lesions: p.lesions.map(lesionSummary),
       treatments: p.treatments.map((t) => ({ type: t.type, date: iso(t.date), response: t.response })),
       predictions: [...latest.values()].map((d) => ({
         model: d.modelName,

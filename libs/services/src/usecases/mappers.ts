@@ -57,3 +57,40 @@ export function predictionDto(p: Prisma.PredictionGetPayload<{ include: typeof p
     createdAt: p.createdAt.toISOString(),
   };
 }
+
+/** The latest prediction of each model, from predictions ordered newest first. */
+export function latestPredictionPerModel(
+  newestFirst: Prisma.PredictionGetPayload<{ include: typeof predictionInclude }>[],
+): Map<string, PredictionDto> {
+  const latest = new Map<string, PredictionDto>();
+  for (const pr of newestFirst) if (!latest.has(pr.modelId)) latest.set(pr.modelId, predictionDto(pr));
+  return latest;
+}
+
+/**
+ * The clinical header of a patient that a board snapshot and a report both begin with: pseudonym, demographics, liver
+ * status and BCLC stage (callers add their own fields after it; key order is part of stored snapshots).
+ */
+export function clinicalHeader(p: Prisma.PatientGetPayload<object>) {
+  return {
+    pseudoId: p.pseudoId,
+    sex: p.sex,
+    age: p.age,
+    aetiology: p.aetiology,
+    cirrhosis: p.cirrhosis,
+    childPugh: p.childPugh,
+    bclc: bclcLabel(p.bclc),
+  };
+}
+
+/** A lesion as a board snapshot and a report list it. */
+export function lesionSummary(l: Prisma.LesionGetPayload<object>) {
+  return {
+    label: l.label,
+    type: l.type,
+    diameterMm: l.diameterMm,
+    volumeMl: l.volumeMl,
+    enhancementPattern: l.enhancementPattern,
+    liRads: l.liRads,
+  };
+}

@@ -4,7 +4,7 @@ import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor } from '../types';
 import type { Access } from './access';
-import { bclcLabel, iso, predictionDto, predictionInclude } from './mappers';
+import { clinicalHeader, iso, latestPredictionPerModel, lesionSummary, predictionInclude } from './mappers';
 import { htmlToText } from './llm';
 import { renderTextPdf } from './pdf';
 
@@ -163,29 +163,15 @@ export function createReportsService(deps: ResolvedDeps, access: Access) {
           });
       if (input.discussionId && !d)
         throw new DomainError('NOT_FOUND', `Case discussion ${input.discussionId} is not one of patient ${p.pseudoId}`);
-      const latest = new Map<string, ReturnType<typeof predictionDto>>();
-      for (const pr of p.predictions) if (!latest.has(pr.modelId)) latest.set(pr.modelId, predictionDto(pr));
+      const latest = latestPredictionPerModel(p.predictions);
       const content: ReportContent = {
         patient: {
-          pseudoId: p.pseudoId,
-          sex: p.sex,
-          age: p.age,
-          aetiology: p.aetiology,
-          cirrhosis: p.cirrhosis,
-          childPugh: p.childPugh,
-          bclc: bclcLabel(p.bclc),
+          ...clinicalHeader(p),
           afp: p.afp,
           bilirubin: p.bilirubin,
           albumin: p.albumin,
         },
-        lesions: p.lesions.map((l) => ({
-          label: l.label,
-          type: l.type,
-          diameterMm: l.diameterMm,
-          volumeMl: l.volumeMl,
-          enhancementPattern: l.enhancementPattern,
-          liRads: l.liRads,
-        })),
+        lesions: p.lesions.map(lesionSummary),
         predictions: [...latest.values()]
           .sort((a, b) => a.modelName.localeCompare(b.modelName))
           .map((m) => ({
