@@ -2,7 +2,7 @@
  * Use cases against a real database: PostgreSQL when DATABASE_URL is set (fresh schema), else PGlite.
  */
 import type { TestDatabase } from '@hepatoscope/testing';
-import { createFixtureServices, fixtureActor, loginMeta } from '@hepatoscope/testing/fixtures';
+import { createFixtureServices, createPublishedModel, fixtureActor, loginMeta } from '@hepatoscope/testing/fixtures';
 import type { Services } from './index';
 import { FIXTURE_PASSWORD, type Fixture } from './fixture';
 import type { Actor } from './types';
@@ -207,28 +207,22 @@ describe('predictions', () => {
   });
 
   it('scores a linear-score model (ALBI-style) into a graded score', async () => {
-    const m = await t.db.prisma.model.create({
-      data: {
-        name: 'ALBI test',
-        task: 'SURVIVAL',
-        kind: 'linear-score',
-        version: '1.0.0',
-        status: 'VALIDATED',
-        origin: 'PUBLISHED',
-        inputs: [
-          { name: 'bilirubin', field: 'bilirubin', transform: 'log10' },
-          { name: 'albumin', field: 'albumin' },
+    const m = await createPublishedModel(t.db.prisma, {
+      name: 'ALBI test',
+      task: 'SURVIVAL',
+      kind: 'linear-score',
+      inputs: [
+        { name: 'bilirubin', field: 'bilirubin', transform: 'log10' },
+        { name: 'albumin', field: 'albumin' },
+      ],
+      parameters: {
+        intercept: 0.8138,
+        coefficients: { bilirubin: 0.66, albumin: -0.85 },
+        grades: [
+          { label: 'ALBI grade 1', upTo: -2.6 },
+          { label: 'ALBI grade 2', upTo: -1.39 },
+          { label: 'ALBI grade 3', upTo: null },
         ],
-        parameters: {
-          intercept: 0.8138,
-          coefficients: { bilirubin: 0.66, albumin: -0.85 },
-          grades: [
-            { label: 'ALBI grade 1', upTo: -2.6 },
-            { label: 'ALBI grade 2', upTo: -1.39 },
-            { label: 'ALBI grade 3', upTo: null },
-          ],
-        },
-        modelCard: {},
       },
     });
     const r = await services.predictions.run(actor('clinician'), { patientId: fx.patients.p1, modelId: m.id });

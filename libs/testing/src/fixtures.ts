@@ -19,6 +19,7 @@ import {
   type Services,
 } from '@hepatoscope/services';
 import type { RequestInfo } from '@hepatoscope/api-trpc';
+import type { Db, Prisma } from '@hepatoscope/db';
 import { createTestDatabase, type CreateTestDatabaseOptions, type TestDatabase } from './database';
 
 /** A test database with the services fixture in it. */
@@ -44,6 +45,16 @@ export async function createFixtureServices(
 ): Promise<FixtureDatabase & { services: Services }> {
   const { t, fx } = await createFixtureDatabase();
   return { t, fx, services: servicesFor(t, deps) };
+}
+
+/** A scoring model as published models are stored: version 1.0.0, VALIDATED, origin PUBLISHED, empty card. */
+export function createPublishedModel(
+  prisma: Db,
+  data: Omit<Prisma.ModelUncheckedCreateInput, 'version' | 'status' | 'origin' | 'modelCard'>,
+) {
+  return prisma.model.create({
+    data: { version: '1.0.0', status: 'VALIDATED', origin: 'PUBLISHED', modelCard: {}, ...data },
+  });
 }
 
 export type FixtureUser = keyof Fixture['users'];

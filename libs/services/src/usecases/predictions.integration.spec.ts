@@ -4,7 +4,7 @@
  * feature set were used and by which rule. PostgreSQL when DATABASE_URL is set, else PGlite.
  */
 import type { TestDatabase } from '@hepatoscope/testing';
-import { createFixtureServices, fixtureActor } from '@hepatoscope/testing/fixtures';
+import { createFixtureServices, createPublishedModel, fixtureActor } from '@hepatoscope/testing/fixtures';
 import type { Services } from '../index';
 import type { Fixture } from '../fixture';
 import { DomainError } from '../errors';
@@ -79,21 +79,15 @@ beforeAll(async () => {
   await lesionWithFeatures(pv.id, 'L4', 99, { [MEAN]: 300, [SPH]: 0.9 });
 
   modelId = (
-    await prisma.model.create({
-      data: {
-        name: 'radiomic prediction test',
-        task: 'MVI',
-        kind: 'logistic',
-        version: '1.0.0',
-        status: 'VALIDATED',
-        origin: 'PUBLISHED',
-        inputs: [
-          { name: 'enh', source: 'feature', field: MEAN },
-          { name: 'sph', source: 'feature', field: SPH },
-        ],
-        parameters: { ...PRM, featurePhase: 'ARTERIAL' },
-        modelCard: {},
-      },
+    await createPublishedModel(prisma, {
+      name: 'radiomic prediction test',
+      task: 'MVI',
+      kind: 'logistic',
+      inputs: [
+        { name: 'enh', source: 'feature', field: MEAN },
+        { name: 'sph', source: 'feature', field: SPH },
+      ],
+      parameters: { ...PRM, featurePhase: 'ARTERIAL' },
     })
   ).id;
 }, 120_000);
@@ -153,22 +147,16 @@ describe('predictions.run with radiomic predictors', () => {
   });
 
   it('names the missing radiomic features', async () => {
-    const m = await t.db.prisma.model.create({
-      data: {
-        name: 'radiomic prediction test (missing)',
-        task: 'MVI',
-        kind: 'logistic',
-        version: '1.0.0',
-        status: 'VALIDATED',
-        origin: 'PUBLISHED',
-        inputs: [
-          { name: 'enh', source: 'feature', field: MEAN },
-          { name: 'contrast', source: 'feature', field: 'original_glcm_Contrast' },
-          { name: 'zone', source: 'feature', field: 'original_glszm_ZoneEntropy' },
-        ],
-        parameters: { intercept: 0, coefficients: { enh: 1, contrast: 1, zone: 1 }, featurePhase: 'ARTERIAL' },
-        modelCard: {},
-      },
+    const m = await createPublishedModel(t.db.prisma, {
+      name: 'radiomic prediction test (missing)',
+      task: 'MVI',
+      kind: 'logistic',
+      inputs: [
+        { name: 'enh', source: 'feature', field: MEAN },
+        { name: 'contrast', source: 'feature', field: 'original_glcm_Contrast' },
+        { name: 'zone', source: 'feature', field: 'original_glszm_ZoneEntropy' },
+      ],
+      parameters: { intercept: 0, coefficients: { enh: 1, contrast: 1, zone: 1 }, featurePhase: 'ARTERIAL' },
     });
     const e = await services.predictions.run(clinician(), { patientId: fx.patients.p1, modelId: m.id }).then(
       () => null,
