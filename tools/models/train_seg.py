@@ -437,8 +437,8 @@ numpy phantom `tools/models/phantom_np.py`), because the CPU budget of this run 
 ```
 tools/models/make_phantoms.sh /tmp/seg-train 5000 40
 git archive e13da9d libs/inference/models | tar -x -C /tmp/v1.0.0      # the 1.0.0 weights to start from
-/usr/bin/python3 tools/models/train_seg.py --out OUT --stage liver  --phantom-dirs /tmp/seg-train/p50?? --init /tmp/v1.0.0/libs/inference/models --minutes 24 --batch 8 --lr 1e-3
-/usr/bin/python3 tools/models/train_seg.py --out OUT --stage tumour --phantom-dirs /tmp/seg-train/p50?? --init /tmp/v1.0.0/libs/inference/models --minutes 24 --batch 16 --lr 1e-3 --crop 64
+/usr/bin/python3 tools/models/train_seg.py --out OUT --stage liver  --phantom-dirs /tmp/seg-train/p50[0-3]? --init /tmp/v1.0.0/libs/inference/models --minutes 24 --batch 8 --lr 1e-3
+/usr/bin/python3 tools/models/train_seg.py --out OUT --stage tumour --phantom-dirs /tmp/seg-train/p50[0-3]? --init /tmp/v1.0.0/libs/inference/models --minutes 24 --batch 16 --lr 1e-3 --crop 64
 npx tsx libs/inference/src/bench.ts --size 0 --heldout 0 --model OUT/liver-tumour-cascade --heldout-dirs DIR1001,…,DIR1005 --phases PORTAL_VENOUS,ARTERIAL,NATIVE,DELAYED --json metrics.json
 /usr/bin/python3 tools/models/train_seg.py --out OUT --stage finish --metrics metrics.json
 ```
