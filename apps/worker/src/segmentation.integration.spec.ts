@@ -1,12 +1,11 @@
 /** @jest-environment @hepatoscope/inference/jest-ort-env.js */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgBoss } from 'pg-boss';
-import { createVolume, encodeNifti, gzip, parseNifti } from '@hepatoscope/imaging-io';
+import { parseNifti } from '@hepatoscope/imaging-io';
 import { BUNDLED_MODELS_DIR, dice, simplePhantom } from '@hepatoscope/inference';
-import { openBoss } from './queue';
-import { startWorker, type RunningWorker } from './worker';
+import { finishedJob, openPgliteBoss, startTestWorker, writeNiftiGz, type PgliteBoss } from './spec-helpers';
+import type { RunningWorker } from './worker';
 import type { SegmentationJobResult } from './jobs/segmentation';
 
 /**
@@ -14,52 +13,29 @@ import type { SegmentationJobResult } from './jobs/segmentation';
  * mask + instances + result.json out, written once under the job id; bad inputs fail with their reason
  * and leave nothing behind.
  */
+let q: PgliteBoss;
 let dir: string;
 let boss: PgBoss;
-let pglite: { close(): Promise<void> };
 let worker: RunningWorker;
 let image: string;
 let truth: Uint8Array;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hs-seg-job-'));
+  q = await openPgliteBoss('hs-seg-job-');
+  ({ dir, boss } = q);
   const ph = simplePhantom(92001, 80, 24, 'PORTAL_VENOUS');
   truth = ph.labels;
   image = join(dir, 'portal.nii.gz');
-  writeFileSync(
-    image,
-    gzip(
-      encodeNifti(createVolume({ data: ph.data, dims: ph.dims, spacing: ph.spacing, metadata: { synthetic: true } })),
-    ),
-  );
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(join(dir, 'pgdata'));
-  pglite = db;
-  boss = await openBoss({ pglite: db });
-  worker = await startWorker({
-    boss,
-    resultsDir: join(dir, 'results'),
-    providers: 'cpu',
-    retry: { retryLimit: 0 },
-    pollingIntervalSeconds: 0.5,
-    log: () => {},
-  });
+  writeNiftiGz(image, { data: ph.data, dims: ph.dims, spacing: ph.spacing, metadata: { synthetic: true } });
+  worker = await startTestWorker(boss, dir, { providers: 'cpu' });
 }, 180_000);
 
 afterAll(async () => {
   await worker?.stop({ graceMs: 1000 });
-  await boss?.stop({ graceful: false, close: false });
-  await pglite?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await q?.close();
 }, 60_000);
 
-async function finished(id: string) {
-  for (const t0 = Date.now(); Date.now() - t0 < 240_000; await new Promise((r) => setTimeout(r, 300))) {
-    const j = await boss.getJobById('segmentation', id);
-    if (j && (j.state === 'completed' || j.state === 'failed')) return j;
-  }
-  throw new Error(`job ${id} did not finish`);
-}
+const finished = (id: string) => finishedJob(boss, 'segmentation', id);
 
 test('segmentation job writes the mask once, keyed by job id', async () => {
   const id = (await boss.send('segmentation', { imagePath: image }))!;

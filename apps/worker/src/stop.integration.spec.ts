@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { PgBoss } from 'pg-boss';
-import { openBoss } from './queue';
+import { openPgliteBoss, type PgliteBoss } from './spec-helpers';
 import { startWorker } from './worker';
 import type { JobDefinition } from './types';
 
@@ -11,23 +9,15 @@ import type { JobDefinition } from './types';
  * Stopping a worker (what SIGTERM does in main.ts) with a job in hand: a job that does not finish within the
  * grace period is aborted and released; pg-boss retries it and another worker completes it.
  */
-let dir: string;
+let q: PgliteBoss;
 let boss: PgBoss;
-let pglite: { close(): Promise<void> };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hs-worker-stop-'));
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(join(dir, 'pgdata'));
-  pglite = db;
-  boss = await openBoss({ pglite: db });
+  q = await openPgliteBoss('hs-worker-stop-');
+  boss = q.boss;
 }, 120_000);
 
-afterAll(async () => {
-  await boss?.stop({ graceful: false, close: false });
-  await pglite?.close();
-  rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => q?.close(), 60_000);
 
 test('a running job is released on stop and completed by the next worker', async () => {
   const attempts: number[] = [];
@@ -49,7 +39,7 @@ test('a running job is released on stop and completed by the next worker', async
   };
   const opts = {
     boss,
-    resultsDir: join(dir, 'results'),
+    resultsDir: join(q.dir, 'results'),
     jobs: [slow],
     retry: { retryLimit: 2, retryDelay: 1, retryBackoff: false },
     pollingIntervalSeconds: 0.5,

@@ -10,7 +10,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findPgBinDir } from '@hepatoscope/testing';
+import type { PgBoss } from 'pg-boss';
+import { openDatabase, type Database } from '@hepatoscope/db';
+import { findPgBinDir, makeTempDir, removeDir, startPgCluster, type PgCluster } from '@hepatoscope/testing';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 /** Children run as `node --import tsx <script>`: ONE process (the tsx CLI would fork a second, and a signal to the
@@ -240,4 +242,44 @@ export async function trpcMutation<T = unknown>(
   });
   const body = (await r.json()) as { result?: { data?: T }; error?: unknown };
   return { status: r.status, data: body.result?.data as T, error: body.error };
+}
+
+/**
+ * The test's own clients on the database of the processes under test: the app schema (incl. "Job", migrated by
+ * `openDatabase`) and a pg-boss client that neither supervises nor schedules (errors ignored).
+ */
+export async function openTestClients(url: string): Promise<{ db: Database; boss: PgBoss }> {
+  const db = await openDatabase({ databaseUrl: url, env: {} });
+  const { PgBoss } = await import('pg-boss');
+  const boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: false, schedule: false });
+  boss.on('error', () => undefined);
+  await boss.start();
+  return { db, boss };
+}
+
+/** After the children are stopped: closes the test clients (errors ignored), destroys the cluster, removes `dir`. */
+export async function closeTestSetup(s: { boss?: PgBoss; db?: Database; pg?: PgCluster; dir?: string }): Promise<void> {
+  await s.boss?.stop({ graceful: false }).catch(() => undefined);
+  await s.db?.close().catch(() => undefined);
+  await s.pg?.destroy();
+  if (s.dir) removeDir(s.dir);
+}
+
+/**
+ * A temp dir (`fault-<name>`), a private PostgreSQL cluster with database `faults`, and the test clients on it
+ * (`openTestClients`). On failure, what was started is closed again.
+ */
+export async function startFaultDatabase(
+  name: string,
+): Promise<{ dir: string; pg: PgCluster; db: Database; boss: PgBoss }> {
+  const dir = makeTempDir(`fault-${name}`);
+  let pg: PgCluster | undefined;
+  try {
+    pg = await startPgCluster();
+    await pg.createDatabase('faults');
+    return { dir, pg, ...(await openTestClients(pg.url('faults'))) };
+  } catch (err) {
+    await closeTestSetup({ pg, dir });
+    throw err;
+  }
 }

@@ -9,11 +9,20 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgBoss } from 'pg-boss';
-import { openDatabase, type Database } from '@hepatoscope/db';
-import { createVolume, encodeNifti, gzip } from '@hepatoscope/imaging-io';
-import { simplePhantom } from '@hepatoscope/inference';
-import { makeTempDir, removeDir, startPgCluster, type PgCluster } from '@hepatoscope/testing';
-import { describeFaults, figure, readFaultLog, resultDirs, startFaultWorker, waitUntil, type Child } from './harness';
+import type { Database } from '@hepatoscope/db';
+import type { PgCluster } from '@hepatoscope/testing';
+import { lesionPhantomFiles } from '../spec-helpers';
+import {
+  closeTestSetup,
+  describeFaults,
+  figure,
+  readFaultLog,
+  resultDirs,
+  startFaultDatabase,
+  startFaultWorker,
+  waitUntil,
+  type Child,
+} from './harness';
 
 describeFaults('fault: kill -9 a worker mid-job', () => {
   let pg: PgCluster;
@@ -23,32 +32,16 @@ describeFaults('fault: kill -9 a worker mid-job', () => {
   const children: Child[] = [];
 
   beforeAll(async () => {
-    dir = makeTempDir('fault-kill');
-    pg = await startPgCluster();
-    await pg.createDatabase('faults');
-    db = await openDatabase({ databaseUrl: pg.url('faults'), env: {} }); // the app schema, incl. "Job"
-    const { PgBoss } = await import('pg-boss');
-    boss = new PgBoss({ connectionString: pg.url('faults'), schema: 'pgboss', supervise: false, schedule: false });
-    boss.on('error', () => undefined);
-    await boss.start();
+    ({ dir, pg, db, boss } = await startFaultDatabase('kill'));
   }, 120_000);
 
   afterAll(async () => {
     for (const c of children) await c.stop(2000).catch(() => undefined);
-    await boss?.stop({ graceful: false }).catch(() => undefined);
-    await db?.close().catch(() => undefined);
-    await pg?.destroy();
-    removeDir(dir);
+    await closeTestSetup({ boss, db, pg, dir });
   }, 60_000);
 
   test('the job is retried on another worker and its result is written exactly once', async () => {
-    let seed = 93001;
-    let ph = simplePhantom(seed, 48, 16, 'ARTERIAL');
-    while (ph.lesions.length === 0) ph = simplePhantom(++seed, 48, 16, 'ARTERIAL');
-    const imagePath = join(dir, 'arterial.nii.gz');
-    const maskPath = join(dir, 'mask.nii.gz');
-    writeFileSync(imagePath, gzip(encodeNifti(createVolume({ data: ph.data, dims: ph.dims, spacing: ph.spacing }))));
-    writeFileSync(maskPath, gzip(encodeNifti(createVolume({ data: ph.labels, dims: ph.dims, spacing: ph.spacing }))));
+    const { imagePath, maskPath } = lesionPhantomFiles(dir, 48, 16);
     const faultLog = join(dir, 'fault.log');
     const env = {
       DATABASE_URL: pg.url('faults'),

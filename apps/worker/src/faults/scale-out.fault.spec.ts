@@ -13,13 +13,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { PgBoss } from 'pg-boss';
-import { openDatabase, type Database } from '@hepatoscope/db';
-import { freePort, makeTempDir, removeDir, startPgCluster, type PgCluster } from '@hepatoscope/testing';
+import type { Database } from '@hepatoscope/db';
+import { freePort, makeTempDir, startPgCluster, type PgCluster } from '@hepatoscope/testing';
 import {
+  closeTestSetup,
   DEMO_PASSWORD,
   describeFaults,
   figure,
   login,
+  openTestClients,
   readFaultLog,
   resultDirs,
   startApi,
@@ -70,19 +72,12 @@ describeFaults('scale-out: 2 APIs + 2 workers on one PostgreSQL', () => {
     apis.push(api2);
     workers.push(...ws);
     timings.rest = Date.now() - t;
-    db = await openDatabase({ databaseUrl: pg.url('hepatoscope'), env: {} });
-    const { PgBoss } = await import('pg-boss');
-    boss = new PgBoss({ connectionString: pg.url('hepatoscope'), schema: 'pgboss', supervise: false, schedule: false });
-    boss.on('error', () => undefined);
-    await boss.start();
+    ({ db, boss } = await openTestClients(pg.url('hepatoscope')));
   }, 300_000);
 
   afterAll(async () => {
     await Promise.all(children().map((c) => c.stop(5000).catch(() => undefined)));
-    await boss?.stop({ graceful: false }).catch(() => undefined);
-    await db?.close().catch(() => undefined);
-    await pg?.destroy();
-    removeDir(dir);
+    await closeTestSetup({ boss, db, pg, dir });
   }, 60_000);
 
   test('a session from API #1 works on API #2; a job sent through API #2 is done by a worker and read through API #1', async () => {

@@ -7,13 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgBoss } from 'pg-boss';
-import { openDatabase, type Database } from '@hepatoscope/db';
-import { makeTempDir, removeDir, startPgCluster, type PgCluster } from '@hepatoscope/testing';
+import type { Database } from '@hepatoscope/db';
+import type { PgCluster } from '@hepatoscope/testing';
 import {
+  closeTestSetup,
   describeFaults,
   figure,
   readFaultLog,
   resultDirs,
+  startFaultDatabase,
   startFaultWorker,
   tally,
   waitUntil,
@@ -31,22 +33,12 @@ describeFaults('fault: three workers on one queue', () => {
   const workers: Child[] = [];
 
   beforeAll(async () => {
-    dir = makeTempDir('fault-three');
-    pg = await startPgCluster();
-    await pg.createDatabase('faults');
-    db = await openDatabase({ databaseUrl: pg.url('faults'), env: {} });
-    const { PgBoss } = await import('pg-boss');
-    boss = new PgBoss({ connectionString: pg.url('faults'), schema: 'pgboss', supervise: false, schedule: false });
-    boss.on('error', () => undefined);
-    await boss.start();
+    ({ dir, pg, db, boss } = await startFaultDatabase('three'));
   }, 120_000);
 
   afterAll(async () => {
     for (const w of workers) await w.stop(5000).catch(() => undefined);
-    await boss?.stop({ graceful: false }).catch(() => undefined);
-    await db?.close().catch(() => undefined);
-    await pg?.destroy();
-    removeDir(dir);
+    await closeTestSetup({ boss, db, pg, dir });
   }, 60_000);
 
   test(`${JOBS} jobs, ${WORKERS} workers: every job completed exactly once`, async () => {
