@@ -66,7 +66,9 @@ run() {
     echo "# gpu-check $(date -u +%FT%TZ)"
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || echo "nvidia-smi unavailable"
     echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-<not found>}; cores: $(nproc)"
-    NODE_PATH="$work/node_modules" "$work/node" "$dist/bench.cjs" --providers "${PROVIDERS:-webgpu,cpu}" \
+    # ESM import() ignores NODE_PATH: run the bundle from the folder that holds node_modules/
+    cp "$dist/bench.cjs" "$work/bench.cjs"
+    NODE_PATH="$work/node_modules" "$work/node" "$work/bench.cjs" --providers "${PROVIDERS:-webgpu,cpu}" \
       --size "${SIZE:-512}" --slices "${SLICES:-100}" --heldout 0 --batch "${BATCH:-16}" \
       --model "$dist/models/liver-tumour-cascade" 2>&1
   } | tee "$out/gpu-check.txt"
