@@ -3,8 +3,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createFixture, FIXTURE_PASSWORD, type Fixture } from '@hepatoscope/services';
+import { httpLogin, type TestDatabase } from '@hepatoscope/testing';
+import { createFixtureDatabase } from '@hepatoscope/testing/fixtures';
+import { FIXTURE_PASSWORD, type Fixture } from '@hepatoscope/services';
 import { createApiServer, type ApiServer } from './server';
 
 let t: TestDatabase;
@@ -24,8 +25,7 @@ const seen: Array<{
 const json = (r: Response): Promise<any> => r.json();
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
+  ({ t, fx } = await createFixtureDatabase());
   api = createApiServer({ db: t.db, filesDir: t.filesDir, bcryptCost: 4, logError: () => {} });
   base = await api.listen(0);
   stub = http.createServer((req, res) => {
@@ -53,15 +53,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function session(email: string) {
-  const r = await fetch(`${base}/api/trpc/auth.login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: FIXTURE_PASSWORD }),
-  });
-  const body = await json(r);
-  return { cookie: r.headers.getSetCookie()[0]!.split(';')[0]!, csrf: body.result.data.csrfToken as string };
-}
+const session = (email: string) => httpLogin(base, email, FIXTURE_PASSWORD);
 const post = (s: { cookie: string; csrf: string }, proc: string, input: unknown) =>
   fetch(`${base}/api/trpc/${proc}`, {
     method: 'POST',

@@ -8,8 +8,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createFixture, FIXTURE_PASSWORD, type Fixture } from '@hepatoscope/services';
+import { httpLogin, type TestDatabase } from '@hepatoscope/testing';
+import { createFixtureDatabase } from '@hepatoscope/testing/fixtures';
+import { FIXTURE_PASSWORD, type Fixture } from '@hepatoscope/services';
 import { createVolume, encodeNifti, gzip, parseNifti } from '@hepatoscope/imaging-io';
 import { BUNDLED_MODELS_DIR, dice, ModelRegistry, simplePhantom } from '@hepatoscope/inference';
 import { ResultStore, segmentationJob } from '@hepatoscope/worker';
@@ -28,8 +29,7 @@ const onnxBytes = () => fs.readFileSync(path.join(LIVER_DIR, 'model.onnx'));
 const committedManifest = () => JSON.parse(fs.readFileSync(path.join(LIVER_DIR, 'manifest.json'), 'utf8'));
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
+  ({ t, fx } = await createFixtureDatabase());
   api = createApiServer({
     db: t.db,
     filesDir: t.filesDir,
@@ -47,16 +47,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function login(email: string) {
-  const r = await fetch(`${base}/api/trpc/auth.login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: FIXTURE_PASSWORD }),
-  });
-  const body = await json(r);
-  const cookie = r.headers.getSetCookie()[0]!.split(';')[0]!;
-  return { cookie, csrf: body.result.data.csrfToken as string };
-}
+const login = (email: string) => httpLogin(base, email, FIXTURE_PASSWORD);
 
 function form(manifest: unknown, bytes: Uint8Array, card?: unknown) {
   const f = new FormData();

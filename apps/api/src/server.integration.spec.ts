@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@hepatoscope/testing';
-import { createFixture, FIXTURE_PASSWORD, type Fixture } from '@hepatoscope/services';
+import type { TestDatabase } from '@hepatoscope/testing';
+import { createFixtureDatabase } from '@hepatoscope/testing/fixtures';
+import { FIXTURE_PASSWORD, type Fixture } from '@hepatoscope/services';
 import { createApiServer, type ApiServer } from './server';
 
 let t: TestDatabase;
@@ -18,8 +19,7 @@ let base: string;
 const json = (r: Response): Promise<any> => r.json();
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fx = await createFixture(t.db.prisma, t.filesDir);
+  ({ t, fx } = await createFixtureDatabase());
   api = createApiServer({ db: t.db, filesDir: t.filesDir, bcryptCost: 4, logError: () => {} });
   base = await api.listen(0);
 });
