@@ -45,6 +45,16 @@ export function describeFailures(failed: LesionFailure[]): string {
   return failed.map((f) => `label ${f.label} #${f.component} (${f.voxels} voxels): ${f.reason}`).join('; ');
 }
 
+/** Progress stage of the k-th lesion (0-based) of `total`: `extracting lesion 2 of 3 (label 2 #2, 812 voxels)`. */
+export function extractionStage(
+  k: number,
+  total: number,
+  l: { label: number; component: number; voxels: number },
+): string {
+  const which = l.component ? `label ${l.label} #${l.component}` : `label ${l.label}`;
+  return `extracting lesion ${k + 1} of ${total} (${which}, ${l.voxels} voxels)`;
+}
+
 export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult> = {
   queue: 'feature-extraction',
   payload: extractionPayload,
@@ -63,19 +73,26 @@ export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult
       ? rad.parseExtractSettings(data.settings)
       : rad.presetSettings(data.preset ?? 'liver-ct');
     ctx.signal.throwIfAborted();
-    await ctx.progress(0.1, 'extracting features');
+    const labelMap = { ...mask, spacing: image.spacing, origin: image.origin };
+    const lesionOptions = {
+      label: data.label,
+      exclude: data.label === undefined ? (data.exclude ?? [1]) : undefined,
+      splitComponents: data.splitComponents,
+    };
+    // A counting pass first (label scan + connected components, cheap next to extraction), so that progress
+    // can say "lesion k of n" and advance per lesion.
+    let total = 0;
+    for (const _ of rad.lesionsOf(labelMap, lesionOptions)) total++;
     const rows: import('@hepatoscope/radiomics').LabelRow[] = [];
     const failed: LesionFailure[] = [];
     // One lesion at a time (lesionsOf reuses its mask buffer, so each is extracted before the next is yielded).
-    for (const l of rad.lesionsOf(
-      { ...mask, spacing: image.spacing, origin: image.origin },
-      {
-        label: data.label,
-        exclude: data.label === undefined ? (data.exclude ?? [1]) : undefined,
-        splitComponents: data.splitComponents,
-      },
-    )) {
+    // Each progress write also yields the event loop, so an API hosting this worker in-process (embedded mode)
+    // answers requests between lesions.
+    let k = 0;
+    for (const l of rad.lesionsOf(labelMap, lesionOptions)) {
       ctx.signal.throwIfAborted();
+      await ctx.progress(0.1 + (0.85 * k) / total, extractionStage(k, total, l));
+      k++;
       try {
         rows.push({
           label: l.label,
