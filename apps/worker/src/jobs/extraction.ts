@@ -86,11 +86,12 @@ export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult
     const rows: import('@hepatoscope/radiomics').LabelRow[] = [];
     const failed: LesionFailure[] = [];
     // One lesion at a time (lesionsOf reuses its mask buffer, so each is extracted before the next is yielded).
-    // Each progress write also yields the event loop, so an API hosting this worker in-process (embedded mode)
-    // answers requests between lesions.
+    // Between lesions the loop yields a macrotask (progress writes are throttled and may not do I/O), so an
+    // API hosting this worker in-process (embedded mode) answers requests between lesions.
     let k = 0;
     for (const l of rad.lesionsOf(labelMap, lesionOptions)) {
       ctx.signal.throwIfAborted();
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await ctx.progress(0.1 + (0.85 * k) / total, extractionStage(k, total, l));
       k++;
       try {
