@@ -46,44 +46,25 @@ export function createAccess(deps: ResolvedDeps) {
       );
     },
 
-    /** The filter "this patient, if in the actor's scope" (see `patientInScope`). */
-    patientInScope,
-
-    /** The NOT_FOUND of a patient that does not exist or is outside the actor's scope (the two are not told apart). */
-    notFound,
-
-    /** Throws NOT_FOUND unless `patientId` is in the actor's scope (one statement). */
+    /** Throws NOT_FOUND unless `patientId` is in the actor's scope. */
     async assertPatient(actor: Actor, patientId: string): Promise<void> {
-      const n = await deps.prisma.patient.count({ where: patientInScope(actor, patientId) });
-      if (n === 0) throw notFound(patientId);
+      // Point lookups on the (userId, patientId) / (patientId) indexes rather than the list scope, which would make
+      // the planner build the whole in-scope set for one patient.
+      const { prisma } = deps;
+      let ok = false;
+      if (actor.role === 'CLINICIAN') {
+        ok =
+          (await prisma.careAssignment.count({ where: { userId: actor.userId, patientId } })) > 0 ||
+          (await prisma.cohortMembership.count({
+            where: { patientId, cohort: { access: { some: { userId: actor.userId } } } },
+          })) > 0;
+      } else if (actor.role === 'TUMOR_BOARD') {
+        ok = (await prisma.caseDiscussion.count({ where: { patientId } })) > 0;
+      }
+      if (!ok)
+        throw new DomainError('NOT_FOUND', `Patient ${patientId} was not found among the patients you may access`);
     },
   };
-}
-
-/**
- * The filter "this patient, if it is in the actor's scope", for a point read (`findFirst({ where })`): EXISTS clauses
- * on the (userId, patientId) / (patientId) indexes, rather than the list scope, which would make the planner build
- * the whole in-scope set for one patient.
- */
-export function patientInScope(actor: Actor, patientId: string): Prisma.PatientWhereInput {
-  switch (actor.role) {
-    case 'CLINICIAN':
-      return {
-        id: patientId,
-        OR: [
-          { careAssignments: { some: { userId: actor.userId } } },
-          { cohortMemberships: { some: { cohort: { access: { some: { userId: actor.userId } } } } } },
-        ],
-      };
-    case 'TUMOR_BOARD':
-      return { id: patientId, discussions: { some: {} } };
-    default:
-      return { id: { in: [] } };
-  }
-}
-
-function notFound(patientId: string): DomainError {
-  return new DomainError('NOT_FOUND', `Patient ${patientId} was not found among the patients you may access`);
 }
 
 export type Access = ReturnType<typeof createAccess>;

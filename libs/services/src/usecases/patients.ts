@@ -1,4 +1,5 @@
 import { PATIENT_LIST_COLUMNS, type Prisma } from '@hepatoscope/db';
+import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor, Page } from '../types';
 import type { Access } from './access';
@@ -128,11 +129,11 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
     },
 
     async get(actor: Actor, id: string) {
-      // One statement: the scope check is the WHERE of the read (EXISTS on the care/cohort-access indexes) and the
-      // relations load through LATERAL joins (preview feature relationJoins). A patient that does not exist or is
-      // out of scope reads as null: NOT_FOUND, with the message of access.assertPatient.
-      const p = await prisma.patient.findFirst({
-        where: access.patientInScope(actor, id),
+      // The scope check and the read run concurrently (two fewer sequential round trips); when the check fails the
+      // read is discarded and the caller gets NOT_FOUND, exactly as before.
+      const allowed = access.assertPatient(actor, id);
+      const read = prisma.patient.findUnique({
+        where: { id },
         include: {
           cohortMemberships: { include: { cohort: { select: { id: true, name: true, synthetic: true } } } },
           treatments: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] },
@@ -155,7 +156,8 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
           },
         },
       });
-      if (!p) throw access.notFound(id);
+      const [, p] = await Promise.all([allowed, read]);
+      if (!p) throw new DomainError('NOT_FOUND', `Patient ${id} was not found`);
 
       const studies = p.studies.map((s) => {
         const segs = s.series.flatMap((se) => se.segmentations);
