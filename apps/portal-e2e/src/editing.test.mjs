@@ -461,13 +461,15 @@ describe('segmentation editing and job progress', () => {
     assert.match(await page.textContent(`${scope} [data-testid=job-lesions]`), /\d+ (of \d+ )?lesions? extracted/);
     await shot(page, 'edit-box-extraction');
 
-    // discard: another box, then Discard (confirmed) → nothing unsaved, and the worklist link no longer asks
+    // discard: erase part of the (now saved) block, then Discard (confirmed) → nothing unsaved, and the worklist link
+    // no longer asks
     await page.focus('[data-testid=viewer]');
-    await page.keyboard.press('f');
+    await page.keyboard.press('e');
+    await page.fill('[data-testid=brush-radius]', '5');
     const c2 = await viewportCentre(page);
-    await page.mouse.move(c2.x - d, c2.y - d);
+    await page.mouse.move(c2.x - d / 2, c2.y);
     await page.mouse.down();
-    await page.mouse.move(c2.x + d, c2.y + d, { steps: 4 });
+    await page.mouse.move(c2.x + d / 2, c2.y, { steps: 6 });
     await page.mouse.up();
     await page.waitForSelector('[data-testid=edit-dirty]');
     const accepted = [];
