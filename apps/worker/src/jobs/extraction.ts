@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import type { LabelRow } from '@hepatoscope/radiomics';
 import type { JobContext, JobDefinition } from '../types';
+import { lesionRows, type LesionFailure, type LesionStart } from './extract-lesions';
+import { extractionThreadEnabled, lesionRowsInThread } from './extract-thread';
+
+export type { LesionFailure } from './extract-lesions';
 
 /**
  * `feature-extraction` job: radiomics of every lesion of a label map with `@hepatoscope/radiomics`
@@ -31,13 +36,6 @@ export interface ExtractionJobResult {
   rows: { label: number; component: number; voxels: number; features: Record<string, number | null> }[];
   /** Lesions that could not be extracted, with the reason (empty when all worked). */
   failed: LesionFailure[];
-}
-
-export interface LesionFailure {
-  label: number;
-  component: number;
-  voxels: number;
-  reason: string;
 }
 
 /** `label 2 #3 (1 voxels): reason; …` — the per-lesion failures in one line for progress/errors. */
@@ -79,30 +77,31 @@ export const extractionJob: JobDefinition<ExtractionPayload, ExtractionJobResult
       exclude: data.label === undefined ? (data.exclude ?? [1]) : undefined,
       splitComponents: data.splitComponents,
     };
-    // A counting pass first (label scan + connected components, cheap next to extraction), so that progress
-    // can say "lesion k of n" and advance per lesion.
-    let total = 0;
-    for (const _ of rad.lesionsOf(labelMap, lesionOptions)) total++;
-    const rows: import('@hepatoscope/radiomics').LabelRow[] = [];
-    const failed: LesionFailure[] = [];
-    // One lesion at a time (lesionsOf reuses its mask buffer, so each is extracted before the next is yielded).
-    // Between lesions the loop yields a macrotask (progress writes are throttled and may not do I/O), so an
-    // API hosting this worker in-process (embedded mode) answers requests between lesions.
-    let k = 0;
-    for (const l of rad.lesionsOf(labelMap, lesionOptions)) {
-      ctx.signal.throwIfAborted();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await ctx.progress(0.1 + (0.85 * k) / total, extractionStage(k, total, l));
-      k++;
-      try {
-        rows.push({
-          label: l.label,
-          component: l.component,
-          voxels: l.voxels,
-          ...rad.extractFeatures(image, l.mask, settings),
-        });
-      } catch (e) {
-        failed.push({ label: l.label, component: l.component, voxels: l.voxels, reason: (e as Error).message });
+    const stage = (l: LesionStart) => ctx.progress(0.1 + (0.85 * l.k) / l.total, extractionStage(l.k, l.total, l));
+    let rows: LabelRow[];
+    let failed: LesionFailure[];
+    if (extractionThreadEnabled()) {
+      // Off the main thread: an API hosting this worker in-process (embedded mode) keeps answering meanwhile.
+      let reported = Promise.resolve();
+      ({ rows, failed } = await lesionRowsInThread(
+        { image, labelMap, lesionOptions, settings },
+        (l) => {
+          reported = reported.then(() => stage(l)).catch(() => {});
+        },
+        ctx.signal,
+      ));
+      await reported;
+    } else {
+      // In-process: between lesions the loop yields a macrotask (progress writes are throttled and may do no I/O).
+      const it = lesionRows(rad, image, labelMap, lesionOptions, settings);
+      for (let step = it.next(); ; step = it.next()) {
+        if (step.done) {
+          ({ rows, failed } = step.value);
+          break;
+        }
+        ctx.signal.throwIfAborted();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await stage(step.value);
       }
     }
     if (!rows.length) {
