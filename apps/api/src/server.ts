@@ -564,8 +564,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       else res.destroy();
     });
   });
-  server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;
+  // Keep idle keep-alive sockets longer than the clients that pool them (the portal's proxy, load balancers: ~4–60 s).
+  // With Node's default of 5 s, a socket the server closes just as the proxy reuses it gives the proxy ECONNRESET,
+  // and the portal a 500 — most often right after the event loop was busy and the close timers fired late.
+  // (headersTimeout must stay above it, or an idle kept-alive socket can be timed out as a slow request.)
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   return {
     server,
