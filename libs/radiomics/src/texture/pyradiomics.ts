@@ -288,16 +288,31 @@ export function glcmMaximalCorrelationCoefficient(g: GlcmProbabilities, present:
   }
   // large N_g,p: the top eigenvector of M is u₁ ∝ √p_x (eigenvalue 1); power iteration on M² with u₁
   // deflated gives the second largest eigenvalue of Q = the second largest μ².
-  const u1 = Float64Array.from(levels, (l) => Math.sqrt(g.px[l - 1]));
-  const norm = (v: Float64Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
-  const n1 = norm(u1);
-  for (let a = 0; a < n; a++) u1[a] /= n1;
   const mv = (x: Float64Array, y: Float64Array) => {
     y.fill(0);
     for (let k = 0; k < vals.length; k++) y[rows[k]] += vals[k] * x[cols[k]];
   };
-  let x = Float64Array.from({ length: n }, (_, a) => Math.sin(a + 1));
   const t = new Float64Array(n);
+  return sqrtSecondEigenvalue(
+    Float64Array.from(levels, (l) => Math.sqrt(g.px[l - 1])),
+    (x, y) => {
+      mv(x, t);
+      mv(t, y);
+    },
+  );
+}
+
+/**
+ * √ of the second largest eigenvalue of a symmetric positive semi-definite operator whose top eigenvector is
+ * `u1` (any scale): power iteration from a fixed start with `u1` deflated at every step (relative tolerance 1e-13,
+ * at most 5,000 steps). `apply(x, y)` writes the operator times x into y.
+ */
+function sqrtSecondEigenvalue(u1: Float64Array, apply: (x: Float64Array, y: Float64Array) => void): number {
+  const n = u1.length;
+  const norm = (v: Float64Array) => Math.sqrt(v.reduce((acc, x) => acc + x * x, 0));
+  const n1 = norm(u1);
+  for (let a = 0; a < n; a++) u1[a] /= n1;
+  let x = Float64Array.from({ length: n }, (_, a) => Math.sin(a + 1));
   const y = new Float64Array(n);
   let lambda = 0;
   for (let it = 0; it < 5000; it++) {
@@ -307,8 +322,7 @@ export function glcmMaximalCorrelationCoefficient(g: GlcmProbabilities, present:
     const nx = norm(x);
     if (nx === 0) return 0;
     for (let a = 0; a < n; a++) x[a] /= nx;
-    mv(x, t);
-    mv(t, y);
+    apply(x, y);
     let next = 0;
     for (let a = 0; a < n; a++) next += x[a] * y[a];
     x = Float64Array.from(y);
@@ -354,34 +368,16 @@ function asymmetricMcc(g: GlcmProbabilities, present: Int32Array): number {
     return Math.sqrt(Math.max(0, ev[n - 2]));
   }
   // power iteration on M Mᵀ with its top eigenvector √p_x deflated
-  const u1 = Float64Array.from(rowsL, (l) => Math.sqrt(g.px[l - 1]));
-  const norm = (v: Float64Array) => Math.sqrt(v.reduce((acc, x) => acc + x * x, 0));
-  const n1 = norm(u1);
-  for (let a = 0; a < n; a++) u1[a] /= n1;
-  const t = new Float64Array(m), y = new Float64Array(n);
-  let x = Float64Array.from({ length: n }, (_, a) => Math.sin(a + 1));
-  let lambda = 0;
-  for (let it = 0; it < 5000; it++) {
-    let d = 0;
-    for (let a = 0; a < n; a++) d += x[a] * u1[a];
-    for (let a = 0; a < n; a++) x[a] -= d * u1[a];
-    const nx = norm(x);
-    if (nx === 0) return 0;
-    for (let a = 0; a < n; a++) x[a] /= nx;
-    t.fill(0);
-    for (let k = 0; k < nz; k++) t[cols[k]] += vals[k] * x[rows[k]]; // t = Mᵀ x
-    y.fill(0);
-    for (let k = 0; k < nz; k++) y[rows[k]] += vals[k] * t[cols[k]]; // y = M t
-    let next = 0;
-    for (let a = 0; a < n; a++) next += x[a] * y[a];
-    x = Float64Array.from(y);
-    if (Math.abs(next - lambda) <= 1e-13 * Math.max(1, next)) {
-      lambda = next;
-      break;
-    }
-    lambda = next;
-  }
-  return Math.sqrt(Math.max(0, lambda));
+  const t = new Float64Array(m);
+  return sqrtSecondEigenvalue(
+    Float64Array.from(rowsL, (l) => Math.sqrt(g.px[l - 1])),
+    (x, y) => {
+      t.fill(0);
+      for (let k = 0; k < nz; k++) t[cols[k]] += vals[k] * x[rows[k]]; // t = Mᵀ x
+      y.fill(0);
+      for (let k = 0; k < nz; k++) y[rows[k]] += vals[k] * t[cols[k]]; // y = M t
+    },
+  );
 }
 
 type GF = (c: GlcmCtx) => number;
