@@ -81,7 +81,7 @@ export function PacsSettingsForm() {
   if (q.isPending) return <Loading label="Loading PACS settings…" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
 
-  const secretLabel = authType === 'bearer' ? 'Bearer token' : 'Password';
+  const credentialLabel = authType !== 'bearer' ? 'Password' : 'Bearer token';
   const keepHint = sameType && s?.hasSecret ? 'stored · leave empty to keep it' : '';
   return (
     <div className="hs-stack">
@@ -130,7 +130,7 @@ export function PacsSettingsForm() {
           )}
           {authType !== 'none' && (
             <label>
-              {secretLabel}
+              {credentialLabel}
               <input name="secret" type="password" placeholder={keepHint} size={32} value={secret} onChange={(e) => setSecret(e.target.value)} maxLength={authType === 'bearer' ? 4000 : 500} autoComplete="new-password" />
             </label>
           )}
