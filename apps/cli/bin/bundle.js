@@ -80,6 +80,8 @@ async function build(outFile, manifestPath) {
   ].join('\n');
   const r = await esbuild.build({
     stdin: { contents: entry, resolveDir: SRC, sourcefile: 'bundle-entry.ts', loader: 'ts' },
+    // metafile input paths are relative to this directory (not to the caller's cwd, e.g. apps/cli under jest)
+    absWorkingDir: ROOT,
     bundle: true,
     platform: 'node',
     format: 'cjs',
