@@ -18,8 +18,8 @@ export function portalSourceHash() {
   const walk = (dir) => {
     if (!fs.existsSync(dir)) return;
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      // next-env.d.ts is written by next build itself
-      if (e.name === 'node_modules' || e.name === '.next' || e.name === 'next-env.d.ts') continue;
+      // next-env.d.ts is written by next build itself, *.tsbuildinfo by tsc --incremental (typecheck): not sources
+      if (e.name === 'node_modules' || e.name === '.next' || e.name === 'next-env.d.ts' || e.name.endsWith('.tsbuildinfo')) continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else {
