@@ -68,8 +68,9 @@ function forEachPair(
 }
 
 /**
- * Writes the cell codes (i − 1)·Ng + (j − 1) of both orientations of every ROI pair of offset
- * (dx, dy, dz) with first voxel in slices [zFrom, zTo) into `codes`; returns the count. Allocation-free.
+ * Writes the cell codes (i − 1)·Ng + (j − 1) of every ROI pair of offset (dx, dy, dz) with first voxel in slices
+ * [zFrom, zTo) into `codes`; returns the count. Allocation-free. `bothOrientations` (default) also writes (j, i),
+ * the symmetric matrix; without it, row = the first voxel, column = the voxel at the offset.
  */
 export function cooccurrenceCodes(
   img: DiscretisedImage,
@@ -79,6 +80,7 @@ export function cooccurrenceCodes(
   zFrom: number,
   zTo: number,
   codes: Int32Array,
+  bothOrientations = true,
 ): number {
   const [nx, ny, nz] = img.dims;
   const { levels, ng } = img;
@@ -99,7 +101,7 @@ export function cooccurrenceCodes(
         const b = levels[idx + step];
         if (b === 0) continue;
         codes[n++] = (a - 1) * ng + (b - 1);
-        codes[n++] = (b - 1) * ng + (a - 1);
+        if (bothOrientations) codes[n++] = (b - 1) * ng + (a - 1);
       }
     }
   return n;

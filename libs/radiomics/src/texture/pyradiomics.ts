@@ -105,26 +105,7 @@ export function pyradiomicsAngleWeight(
  * direction of the angle (whose first non-zero component of (z, y, x) is positive, {@link pyradiomicsAngles}).
  */
 export function pyradiomicsGlcmCounts(img: DiscretisedImage, angle: readonly [number, number, number], symmetrical: boolean, codes: Int32Array): number {
-  if (symmetrical) return cooccurrenceCodes(img, angle[0], angle[1], angle[2], 0, img.dims[2], codes);
-  const [nx, ny, nz] = img.dims;
-  const { levels, ng } = img;
-  const [dx, dy, dz] = angle;
-  const x0 = Math.max(0, -dx), x1 = Math.min(nx, nx - dx);
-  const y0 = Math.max(0, -dy), y1 = Math.min(ny, ny - dy);
-  const z0 = Math.max(0, -dz), z1 = Math.min(nz, nz - dz);
-  const step = dx + nx * (dy + ny * dz);
-  let n = 0;
-  for (let z = z0; z < z1; z++)
-    for (let y = y0; y < y1; y++) {
-      let idx = x0 + nx * (y + ny * z);
-      for (let x = x0; x < x1; x++, idx++) {
-        const a = levels[idx];
-        if (a === 0) continue;
-        const b = levels[idx + step];
-        if (b !== 0) codes[n++] = (a - 1) * ng + (b - 1);
-      }
-    }
-  return n;
+  return cooccurrenceCodes(img, angle[0], angle[1], angle[2], 0, img.dims[2], codes, symmetrical);
 }
 
 /**
