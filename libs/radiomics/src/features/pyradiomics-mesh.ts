@@ -8,21 +8,28 @@
  *    corners, corner k at (dz, dy, dx) = CORNERS[k] (arrays are (z, y, x) in PyRadiomics);
  *  - a cube whose corner 7 is inside is replaced by its complement (bits flipped) and its signed volume
  *    contribution negated, so only the 128 configurations with corner 7 outside need triangles;
- *  - those come from a Lorensen–Cline triangle table. This module uses Paul Bourke's public-domain table (rows
- *    0–127). PyRadiomics 3's own table (not reproduced here) triangulates some polygons along a different
- *    diagonal (e.g. the pentagon of configuration 30 and the quads of configuration 60). Where such a polygon is not planar the area (and, slightly, the volume)
- *    differs: 0 on brain2 and breast1, 1.2e−4 (volume) and 7.9e−4 (area) relative on brain1.
+ *  - those come from a 128-row triangle table. Ours is GENERATED from the first half of Paul Bourke's
+ *    public-domain table by one rule (`pyradiomicsRow`): a configuration whose inside corners form several
+ *    edge-connected groups is triangulated as the union of the rows of each group alone; a single group keeps
+ *    its row. Bourke's own table fans 15 multi-group rows differently from its single-group rows (e.g. the
+ *    pentagon of configuration 30 ≠ that of 14); PyRadiomics' table follows the rule in 14 of them and keeps
+ *    Bourke's row 58 (so do we: `PYRADIOMICS_KEEPS_BOURKE_ROW`). Verified offline, triangle by triangle with
+ *    orientation, against the table in PyRadiomics' `radiomics/src/cshape.c` (read, not copied): identical in
+ *    127 of 128 rows; row 51 (one planar quad) uses the other diagonal, which changes no area or volume.
  *  - volume = Σ sign · (a × b) · c / 6 with the vertex coordinates in (z, y, x) order and physical units;
  *    area = Σ |(a − c) × (b − c)| / 2.
  *  - diameters: the vertices on the three edges at corner 7 of every cube (so every lattice edge between an
  *    ROI voxel and a non-ROI 6-neighbour contributes its midpoint once); Maximum3DDiameter is the largest
  *    pairwise distance, Maximum2DDiameterSlice/Column/Row the largest between vertices with equal z/y/x.
  *
- * The triangle table is the first half of Paul Bourke's "Polygonising a scalar field" (1994) table (triangulation
- * by Cory Gene Bloyd, released into the public domain). Edge e joins corners EDGES[e].
+ * Triangle table source: Paul Bourke's "Polygonising a scalar field" (1994), triangulation by Cory Gene Bloyd,
+ * released into the public domain. Edge e joins corners EDGES[e].
  *
  * Verified against PyRadiomics' own published baseline values (brain1, brain2, breast1 of the PyRadiomics
- * repository: `src/pyradiomics-parity.spec.ts`).
+ * repository: `src/pyradiomics-parity.spec.ts`) and against a public PyRadiomics 3.1.0 run on brain1
+ * (`features/mesh.spec.ts`). brain1's MeshVolume and SurfaceArea differ from the repository baseline (1.2e−4 and
+ * 7.9e−4 relative) because that baseline was computed by a PyRadiomics 2.0.1 development build; PyRadiomics
+ * 3.1.0 gives our values (to 1e−14), and so does PyRadiomics' own table run through this module.
  */
 import type { Dims3, Mask3D } from '../types';
 
@@ -36,7 +43,7 @@ const EDGES: ReadonlyArray<readonly [number, number]> = [
   [0, 1], [1, 2], [2, 3], [3, 0], [4, 5], [5, 6], [6, 7], [7, 4], [0, 4], [1, 5], [2, 6], [3, 7],
 ];
 
-/** Bourke's triangle table, rows 0..127 (configurations with corner 7 outside); public domain. */
+/** Bourke's triangle table, rows 0..127 (configurations with corner 7 outside); public domain. Input of `pyradiomicsRow`. */
 const BOURKE_LOWER: ReadonlyArray<readonly number[]> = [
   [], [0, 8, 3], [0, 1, 9], [1, 8, 3, 9, 8, 1],
   [1, 2, 10], [0, 8, 3, 1, 2, 10], [9, 2, 10, 0, 2, 9], [2, 8, 3, 2, 10, 8, 10, 9, 8],
@@ -79,15 +86,54 @@ const EDGE_MID2: Int32Array = (() => {
   return m;
 })();
 
+/** The one multi-group configuration for which PyRadiomics keeps Bourke's row instead of the union rule. */
+export const PYRADIOMICS_KEEPS_BOURKE_ROW = 58;
+
 /**
- * Triangles for each of the 256 cube configurations (bit k = corner k inside): Bourke's row of the configuration,
- * or of its complement when corner 7 is inside (then the volume sign is −1, PyRadiomics' flip).
+ * The inside corners of configuration `c` (bit k = corner k inside) split into groups connected along cube
+ * edges, each as a corner bit mask, in order of their lowest corner. Diagonal corners of a face are separate
+ * groups. Throws for c outside 0..255.
+ */
+export function cornerGroups(c: number): number[] {
+  if (!Number.isInteger(c) || c < 0 || c > 255) throw new Error(`cornerGroups: configuration ${c} is not an integer in 0..255`);
+  const groups: number[] = [];
+  let left = c;
+  while (left) {
+    let g = left & -left; // lowest remaining corner
+    for (let grown = true; grown;) {
+      grown = false;
+      for (const [a, b] of EDGES) {
+        const ga = (g >> a) & 1, gb = (g >> b) & 1;
+        if (ga !== gb && (c >> (ga ? b : a)) & 1) { g |= 1 << (ga ? b : a); grown = true; }
+      }
+    }
+    groups.push(g);
+    left &= ~g;
+  }
+  return groups;
+}
+
+/**
+ * PyRadiomics' triangles (edge-index triples; the table of its `cshape.c`) for a configuration with corner 7
+ * outside (0..127): Bourke's row when its inside corners form one edge-connected group (or for
+ * `PYRADIOMICS_KEEPS_BOURKE_ROW`), otherwise the concatenation of Bourke's rows of each group alone.
+ * Throws for c outside 0..127.
+ */
+export function pyradiomicsRow(c: number): number[] {
+  if (!Number.isInteger(c) || c < 0 || c > 127) throw new Error(`pyradiomicsRow: configuration ${c} is not an integer in 0..127 (corner 7 outside)`);
+  const groups = cornerGroups(c);
+  if (groups.length <= 1 || c === PYRADIOMICS_KEEPS_BOURKE_ROW) return [...BOURKE_LOWER[c]];
+  return groups.flatMap((g) => BOURKE_LOWER[g]);
+}
+
+/**
+ * Triangles for each of the 256 cube configurations (bit k = corner k inside): `pyradiomicsRow` of the
+ * configuration, or of its complement when corner 7 is inside (then the volume sign is −1, PyRadiomics' flip).
  */
 export const PYRADIOMICS_TRIANGLES: ReadonlyArray<Int8Array> = (() => {
   if (BOURKE_LOWER.length !== 128) throw new Error(`pyradiomics-mesh: table has ${BOURKE_LOWER.length} rows, 128 expected`);
-  const out: Int8Array[] = [];
-  for (let c = 0; c < 256; c++) out.push(Int8Array.from(BOURKE_LOWER[c & 0x80 ? 255 - c : c]));
-  return out;
+  const lower = Array.from({ length: 128 }, (_, c) => Int8Array.from(pyradiomicsRow(c)));
+  return Array.from({ length: 256 }, (_, c) => lower[c & 0x80 ? 255 - c : c]);
 })();
 
 export interface PyradiomicsMesh {
