@@ -36,9 +36,18 @@ export function roiValues(image: { data: NumericArray }, mask: { data: ArrayLike
   return out;
 }
 
-/** Throws when any voxel of the image inside the mask (or anywhere when no mask) is NaN or ±Infinity. */
+/** True for typed arrays of integers, which cannot hold NaN or ±Infinity. */
+function isIntegerArray(d: unknown): boolean {
+  return d instanceof Int16Array || d instanceof Uint8Array || d instanceof Int32Array || d instanceof Uint16Array || d instanceof Int8Array || d instanceof Uint32Array || d instanceof Uint8ClampedArray;
+}
+
+/**
+ * Throws when any voxel of the image inside the mask (or anywhere when no mask) is NaN or ±Infinity.
+ * Integer images (Int16Array CT, …) cannot hold either and are not scanned.
+ */
 export function assertFinite(image: { data: NumericArray }, mask?: { data: ArrayLike<number> }, where = 'radiomics'): void {
   const d = image.data;
+  if (isIntegerArray(d)) return;
   for (let i = 0; i < d.length; i++) {
     if ((!mask || mask.data[i] > 0) && !Number.isFinite(d[i])) {
       throw new Error(`${where}: the image has a non-finite voxel (${d[i]}) at index ${i}; NaN/Inf intensities are not allowed`);
@@ -64,6 +73,34 @@ export function maskBoundingBox(mask: { data: ArrayLike<number>; dims: Dims3 }):
   return x1 < 0 ? null : [x0, y0, z0, x1, y1, z1];
 }
 
+/**
+ * Inclusive voxel bounding box [x0, y0, z0, x1, y1, z1] and voxel count of `mask > 0` in one pass, or null for an
+ * empty mask (same box as {@link maskBoundingBox}). A Uint8Array mask is read four voxels at a time (a zero 32-bit
+ * word has no ROI voxel), so the pass over a whole image around a small ROI is cheap even before the JIT compiles it.
+ */
+export function maskExtent(mask: { data: ArrayLike<number>; dims: Dims3 }): { box: [number, number, number, number, number, number]; count: number } | null {
+  const d = mask.data;
+  const e = { x0: Infinity, y0: Infinity, z0: Infinity, x1: -1, y1: -1, z1: -1, count: 0 };
+  const [nx, ny] = mask.dims;
+  if (d instanceof Uint8Array && d.byteOffset % 4 === 0) {
+    const words = new Uint32Array(d.buffer, d.byteOffset, d.length >> 2);
+    for (let w = 0; w < words.length; w++) if (words[w] !== 0) for (let i = 4 * w; i < 4 * w + 4; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
+    for (let i = 4 * words.length; i < d.length; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
+  } else {
+    for (let i = 0; i < d.length; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
+  }
+  return e.count ? { box: [e.x0, e.y0, e.z0, e.x1, e.y1, e.z1], count: e.count } : null;
+}
+
+/** Adds voxel index i (grid nx × ny × …) to a running bounding box and count. */
+function addVoxel(e: { x0: number; y0: number; z0: number; x1: number; y1: number; z1: number; count: number }, i: number, nx: number, ny: number): void {
+  const x = i % nx, r = (i - x) / nx, y = r % ny, z = (r - y) / ny;
+  if (x < e.x0) e.x0 = x; if (x > e.x1) e.x1 = x;
+  if (y < e.y0) e.y0 = y; if (y > e.y1) e.y1 = y;
+  if (z < e.z0) e.z0 = z; if (z > e.z1) e.z1 = z;
+  e.count++;
+}
+
 /** Sorted distinct non-zero values of a label map. */
 export function labelsPresent(labels: { data: ArrayLike<number> }): number[] {
   const seen = new Set<number>();
@@ -74,9 +111,14 @@ export function labelsPresent(labels: { data: ArrayLike<number> }): number[] {
 
 /** Binary mask of the voxels equal to `label`; throws listing the labels present when it is absent. */
 export function maskForLabel(labels: { data: ArrayLike<number>; dims: Dims3; spacing: readonly [number, number, number]; origin?: readonly [number, number, number] }, label: number): Mask3D {
-  const out = new Uint8Array(labels.data.length);
+  const d = labels.data;
+  const out = new Uint8Array(d.length);
   let n = 0;
-  for (let i = 0; i < out.length; i++) if (labels.data[i] === label) { out[i] = 1; n++; }
+  if ((ArrayBuffer.isView(d) && !(d instanceof DataView)) || Array.isArray(d)) {
+    // the label's voxels by the native indexOf (=== comparison): a small lesion in a large label map costs little
+    const find = d as unknown as { indexOf(v: number, from?: number): number };
+    for (let i = find.indexOf(label); i >= 0; i = find.indexOf(label, i + 1)) { out[i] = 1; n++; }
+  } else for (let i = 0; i < out.length; i++) if (d[i] === label) { out[i] = 1; n++; }
   if (n === 0) {
     const present = labelsPresent(labels);
     throw new Error(`maskForLabel: label ${label} is not in the mask; labels present: ${present.length ? present.join(', ') : 'none (empty mask)'}`);

@@ -21,7 +21,7 @@ import { fractalDimensionBoxCounting } from '../hcc/fractal';
 import { discretiseFixedBinNumber, discretiseFixedBinSize, discretiseNone } from '../processing/discretise';
 import { resampleData, resampleGrid, roundIntensities, type ResampleGrid } from '../processing/resample';
 import { roiMasks } from '../processing/resegment';
-import { assertFinite, assertSameGrid, connectedComponents, labelsPresent, maskBoundingBox, roiValues } from '../roi';
+import { assertFinite, assertSameGrid, connectedComponents, labelsPresent, maskBoundingBox, maskExtent, roiValues } from '../roi';
 import type { DiscretisedImage, Dims3, Image3D, Mask3D, Vec3 } from '../types';
 import { parseExtractSettings, settingsHash, type ExtractSettings, type ExtractSettingsInput } from './settings';
 
@@ -121,9 +121,9 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
   const settings = parseExtractSettings(settingsInput);
   assertSameGrid(image, mask, 'extractFeatures');
   assertFinite(image, undefined, 'extractFeatures');
-  const bbox = maskBoundingBox(mask);
-  if (!bbox) throw new Error(`extractFeatures: the mask is empty (no voxel > 0); labels present: none`);
-  const roiVoxels = countPositive(mask.data);
+  const extent = maskExtent(mask); // the only pass over the whole mask: everything below runs on the ROI's crop
+  if (!extent) throw new Error(`extractFeatures: the mask is empty (no voxel > 0); labels present: none`);
+  const { box: bbox, count: roiVoxels } = extent;
 
   // crop with a margin that covers the peak sphere, interpolation support and B-spline prefilter decay
   const it = settings.imageTypes;
