@@ -6,10 +6,10 @@
  * when its code is in and keeps the previews up until each phase's volume is rendered.
  */
 import { lazy, Suspense, useState } from 'react';
-import { Badge } from '@hepatoscope/ui';
-import { phaseLabel, PHASES, type SeriesView } from '../lib/contract';
+import { PHASES, type SeriesView } from '../lib/contract';
 import type { MultiPhaseViewerProps } from './MultiPhaseViewerCore';
 import { SlicePreview } from './SlicePreview';
+import { ViewportLabel } from './ViewportLabel';
 import { resetFirstImage } from './timing';
 
 export type { MultiPhaseViewerProps, SavedVersion } from './MultiPhaseViewerCore';
@@ -37,17 +37,7 @@ function Placeholder({ series, synthetic }: { series: SeriesView[]; synthetic?: 
       <div className="hs-viewer-grid">
         {ordered.map((s, i) => (
           <div key={s.id} className="hs-viewport" data-phase={s.phase} data-status="loading">
-            <div className="hs-vp-label">
-              {i + 1} · {phaseLabel(String(s.phase))}
-            </div>
-            {synthetic && (
-              <span className="hs-synthetic">
-                <Badge tone="warn" title="Generated phantom data, not a real patient">SYNTHETIC</Badge>
-              </span>
-            )}
-            <div className="hs-vp-info">
-              {s.dims?.join('×')} · loading…
-            </div>
+            <ViewportLabel index={i} phase={String(s.phase)} synthetic={synthetic} info={`${s.dims?.join('×') ?? ''} · loading…`} />
             <SlicePreview path={s.url} phase={String(s.phase)} />
           </div>
         ))}

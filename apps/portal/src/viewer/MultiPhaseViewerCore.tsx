@@ -16,10 +16,10 @@ import { helpers as niftiHelpers } from '@cornerstonejs/nifti-volume-loader';
 import * as NiftiReader from 'nifti-reader-js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getCsrfToken } from '../lib/trpc';
-import { Badge } from '@hepatoscope/ui';
 import { phaseLabel, PHASES, type LesionView, type SegmentationView, type SeriesView } from '../lib/contract';
 import { affineToLps, fetchNifti, readNiftiLabels, seriesLoad, voxelView } from './nifti';
 import { SlicePreview } from './SlicePreview';
+import { ViewportLabel } from './ViewportLabel';
 import { allRendered, firstImage, mark } from './timing';
 import { labelCentroid, overlayIndex, segmentationsFor } from './overlay';
 import { LESION_COLOURS, LIVER_COLOUR, voiRange, WINDOW_PRESETS } from './presets';
@@ -1006,19 +1006,18 @@ export default function MultiPhaseViewer({ studyId, series: seriesProp, segmenta
               data-phase={s.phase}
               data-status={st.status}
             >
-              <div className="hs-vp-label">
-                {i + 1} · {phaseLabel(String(s.phase))}
-              </div>
-              {synthetic && (
-                <span className="hs-synthetic">
-                  <Badge tone="warn" title="Generated phantom data, not a real patient">SYNTHETIC</Badge>
-                </span>
-              )}
-              <div className="hs-vp-info">
-                {overlayFrom[s.id] === 'error' ? 'overlay failed · ' : overlayFrom[s.id] ? `overlay from ${phaseLabel(overlayFrom[s.id])} · ` : ''}
-                {s.dims?.join('×')}
-                {st.status === 'loading' && ' · loading…'}
-              </div>
+              <ViewportLabel
+                index={i}
+                phase={String(s.phase)}
+                synthetic={synthetic}
+                info={
+                  <>
+                    {overlayFrom[s.id] === 'error' ? 'overlay failed · ' : overlayFrom[s.id] ? `overlay from ${phaseLabel(overlayFrom[s.id])} · ` : ''}
+                    {s.dims?.join('×')}
+                    {st.status === 'loading' && ' · loading…'}
+                  </>
+                }
+              />
               {st.status === 'error' && (
                 <div className="hs-state hs-error" style={{ position: 'absolute', inset: 'auto 8px 30px 8px', zIndex: 3 }}>
                   {st.error}
