@@ -3,7 +3,7 @@ import { validatePacsCriteria, validatePacsSettings } from './validate';
 const empty = { patientId: '', patientName: '', dateFrom: '', dateTo: '', modality: '', accessionNumber: '' };
 const settings = { url: 'http://pacs:8042/dicom-web', authType: 'none' as const, username: '', secret: '', hasSecret: false, sameType: false, timeoutS: '60' };
 
-describe('PACS search form checks', () => {
+describe('PACS search form checks (the API schema from @hepatoscope/domain)', () => {
   it('drops empty fields and trims the rest', () => {
     expect(validatePacsCriteria(empty)).toEqual({ criteria: {} });
     expect(validatePacsCriteria({ ...empty, patientId: ' HCC-1 ', dateFrom: '2025-01-01', dateTo: '2025-01-01', modality: 'CT' })).toEqual({
@@ -13,7 +13,9 @@ describe('PACS search form checks', () => {
   it('names the wrong field', () => {
     expect(validatePacsCriteria({ ...empty, patientName: 'A\\B' })).toEqual({ error: 'Patient name: printable text without backslashes.' });
     expect(validatePacsCriteria({ ...empty, accessionNumber: 'x'.repeat(65) })).toEqual({ error: 'Accession number: at most 64 characters.' });
-    expect(validatePacsCriteria({ ...empty, dateTo: '2025-02-30x' })).toEqual({ error: 'To date: use YYYY-MM-DD.' });
+    expect(validatePacsCriteria({ ...empty, dateTo: '2025-02-30x' })).toEqual({ error: 'To date: use YYYY-MM-DD (an existing day).' });
+    expect(validatePacsCriteria({ ...empty, dateFrom: '2025-02-30' })).toEqual({ error: 'From date: use YYYY-MM-DD (an existing day).' });
+    expect(validatePacsCriteria({ ...empty, modality: 'ct' })).toEqual({ error: 'Modality: a DICOM modality code such as CT or MR.' });
     expect(validatePacsCriteria({ ...empty, dateFrom: '2025-03-01', dateTo: '2025-02-01' })).toEqual({ error: 'The "from" date is after the "to" date.' });
   });
 });

@@ -1,17 +1,10 @@
 /** Form checks of the PACS pages, run before anything is sent (the same rules as the API's zod inputs). */
+import { pacsSearchCriteriaSchema, type PacsSearchCriteria } from '@hepatoscope/domain';
 
 export type AuthType = 'none' | 'basic' | 'bearer';
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
-
-export interface PacsCriteria {
-  patientId?: string;
-  patientName?: string;
-  dateFrom?: string;
-  dateTo?: string;
-  modality?: string;
-  accessionNumber?: string;
-}
+/** The search criteria, as `pacs.searchStudies` takes them (less the page). */
+export type PacsCriteria = PacsSearchCriteria;
 
 /** Checks the form before sending; returns the first problem or null. */
 export function validatePacsSettings(f: { url: string; authType: AuthType; username: string; secret: string; hasSecret: boolean; sameType: boolean; timeoutS: string }): string | null {
@@ -32,27 +25,31 @@ export function validatePacsSettings(f: { url: string; authType: AuthType; usern
   return null;
 }
 
+/** Field names of the search form, as its error messages say them. */
+const CRITERIA_LABELS: Record<keyof PacsCriteria, string> = {
+  patientId: 'Patient ID',
+  patientName: 'Patient name',
+  dateFrom: 'From date',
+  dateTo: 'To date',
+  modality: 'Modality',
+  accessionNumber: 'Accession number',
+};
+
 /**
- * Checks the search form before anything is sent: the same rules as the API (printable text ≤ 64 characters without
- * backslashes, ISO dates, from ≤ to). Returns the criteria (empty fields dropped) or the first problem.
+ * Checks the search form before anything is sent, with the API's own schema (`pacsSearchCriteriaSchema` of
+ * @hepatoscope/domain: printable text ≤ 64 characters without backslashes, existing YYYY-MM-DD dates, from ≤ to, a
+ * modality code). Empty fields are left out. Returns the criteria as the schema outputs them (trimmed) or the first
+ * problem, named by its field ("Patient name: printable text without backslashes.").
  */
 export function validatePacsCriteria(f: Record<keyof PacsCriteria, string>): { criteria: PacsCriteria } | { error: string } {
-  const out: PacsCriteria = {};
-  const labels: Record<string, string> = { patientId: 'Patient ID', patientName: 'Patient name', accessionNumber: 'Accession number' };
-  for (const k of ['patientId', 'patientName', 'accessionNumber'] as const) {
-    const v = f[k].trim();
-    if (!v) continue;
-    if (v.length > 64) return { error: `${labels[k]}: at most 64 characters.` };
-    if ([...v].some((c) => c === '\\' || c.charCodeAt(0) < 0x20)) return { error: `${labels[k]}: printable text without backslashes.` };
-    out[k] = v;
-  }
-  for (const k of ['dateFrom', 'dateTo'] as const) {
-    const v = f[k].trim();
-    if (!v) continue;
-    if (!ISO.test(v) || Number.isNaN(Date.parse(v))) return { error: `${k === 'dateFrom' ? 'From' : 'To'} date: use YYYY-MM-DD.` };
-    out[k] = v;
-  }
-  if (out.dateFrom && out.dateTo && out.dateFrom > out.dateTo) return { error: 'The "from" date is after the "to" date.' };
-  if (f.modality) out.modality = f.modality;
-  return { criteria: out };
+  const given = Object.fromEntries(
+    (Object.keys(CRITERIA_LABELS) as (keyof PacsCriteria)[]).map((k) => [k, f[k]?.trim() ?? '']).filter(([, v]) => v !== ''),
+  );
+  const r = pacsSearchCriteriaSchema.safeParse(given);
+  if (r.success) return { criteria: r.data };
+  const issue = r.error.issues[0];
+  const field = issue.path[0] as keyof PacsCriteria | undefined;
+  // the date-order rule names both dates itself
+  if (!field || issue.path.length !== 1 || /"from" date/.test(issue.message)) return { error: `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}.` };
+  return { error: `${CRITERIA_LABELS[field] ?? String(field)}: ${issue.message}.` };
 }

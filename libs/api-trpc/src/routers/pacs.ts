@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pacsSearchSchema } from '@hepatoscope/domain';
 import { roleProcedure, router } from '../trpc';
 import { id } from '../inputs';
 
@@ -8,16 +9,6 @@ const uid = z
   .trim()
   .max(64)
   .regex(/^[0-9]+(\.[0-9]+)*$/, 'must be a DICOM UID (digits and dots)');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
-/** QIDO matching text: printable, no backslash (the DICOM value separator), at most 64 characters. */
-const matchText = z
-  .string()
-  .trim()
-  .max(64)
-  .refine(
-    (v) => ![...v].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20),
-    'must be printable text without backslashes',
-  );
 
 export const pacsSettingsInput = z.object({
   /** DICOMweb root (`http(s)://host:port/dicom-web`), or null to remove the saved settings. */
@@ -38,21 +29,8 @@ export const pacsSettingsInput = z.object({
   timeoutMs: z.number().int().min(1000).max(600_000).optional(),
 });
 
-export const pacsSearchInput = z
-  .object({
-    patientId: matchText.optional(),
-    patientName: matchText.optional(),
-    dateFrom: isoDate.optional(),
-    dateTo: isoDate.optional(),
-    modality: z
-      .string()
-      .regex(/^[A-Z]{2,4}$/, 'must be a DICOM modality code such as CT or MR')
-      .optional(),
-    accessionNumber: matchText.optional(),
-    page: z.number().int().min(1).max(10_000).default(1),
-    pageSize: z.number().int().min(1).max(100).default(25),
-  })
-  .default({ page: 1, pageSize: 25 });
+/** The search input: one schema with the portal's form (@hepatoscope/domain). */
+export const pacsSearchInput = pacsSearchSchema;
 
 export const pacsImportInput = z.object({
   studyInstanceUid: uid,

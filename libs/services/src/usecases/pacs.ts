@@ -25,7 +25,7 @@ import {
   type SegmentInfo,
   type Vec3,
 } from '@hepatoscope/imaging-io';
-import { MODALITIES, PHASES, type Timepoint } from '@hepatoscope/domain';
+import { MODALITIES, PHASES, type PacsSearchInput, type Timepoint } from '@hepatoscope/domain';
 import { DomainError } from '../errors';
 import { StorageBatch } from '../storage/atomic-write';
 import type { ResolvedDeps } from '../deps';
@@ -84,19 +84,8 @@ export interface PacsSettingsInput {
   timeoutMs?: number;
 }
 
-export interface PacsSearchInput {
-  /** DICOM PatientID (exact, or with `*`/`?` wildcards). */
-  patientId?: string;
-  /** Patient name; prefix match unless it contains a wildcard. */
-  patientName?: string;
-  /** ISO dates (inclusive). */
-  dateFrom?: string;
-  dateTo?: string;
-  modality?: string;
-  accessionNumber?: string;
-  page: number;
-  pageSize: number;
-}
+/** `pacs.searchStudies` input: the zod schema `pacsSearchSchema` of @hepatoscope/domain (shared with the portal's form). */
+export type { PacsSearchInput };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
