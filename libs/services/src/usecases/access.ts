@@ -31,6 +31,45 @@ export function patientScope(actor: Actor, accessibleCohortIds?: readonly string
   }
 }
 
+/**
+ * How a raw SQL list applies the record scope (same rows either way; `scopeCondition`):
+ * - `walk`: per-row index probes (`CareAssignment` PK (userId, patientId), `CohortMembership(patientId)` then
+ *   `CohortAccess` PK), fenced with `OFFSET 0` so that the planner cannot hash the whole scope instead. Best when
+ *   the scope is dense: an ordered page walks `(skip + take) / density` patients and stops.
+ * - `set`: the in-scope ids first (`id IN (care assignments UNION members of accessible cohorts)`, index-only scans
+ *   on those PKs), then the patients by id. Best when the scope is a small part of all patients.
+ * - `planner`: plain EXISTS, the planner's choice (counts: it hashes the scope once, like `set`).
+ */
+export type ScopeStrategy = 'walk' | 'set' | 'planner';
+
+/**
+ * The record scope of `actor` as a SQL condition on `"Patient" p`; `bind(value)` adds a query parameter and returns
+ * its placeholder (`$n`). The same rules as `patientScope`.
+ */
+export function scopeCondition(actor: Actor, bind: (value: unknown) => string, strategy: ScopeStrategy): string {
+  switch (actor.role) {
+    case 'CLINICIAN': {
+      const userParam = bind(actor.userId);
+      if (strategy === 'set')
+        return (
+          `p.id IN (SELECT a."patientId" FROM "CareAssignment" a WHERE a."userId" = ${userParam} ` +
+          `UNION SELECT m."patientId" FROM "CohortAccess" ca JOIN "CohortMembership" m ON m."cohortId" = ca."cohortId" ` +
+          `WHERE ca."userId" = ${userParam})`
+        );
+      const fence = strategy === 'walk' ? ' OFFSET 0' : '';
+      return (
+        `(EXISTS (SELECT 1 FROM "CareAssignment" a WHERE a."userId" = ${userParam} AND a."patientId" = p.id${fence}) ` +
+        `OR EXISTS (SELECT 1 FROM "CohortMembership" m JOIN "CohortAccess" ca ON ca."cohortId" = m."cohortId" ` +
+        `AND ca."userId" = ${userParam} WHERE m."patientId" = p.id${fence}))`
+      );
+    }
+    case 'TUMOR_BOARD':
+      return `EXISTS (SELECT 1 FROM "CaseDiscussion" d WHERE d."patientId" = p.id)`;
+    default:
+      return 'FALSE';
+  }
+}
+
 export function createAccess(deps: ResolvedDeps) {
   return {
     /** The list scope with the actor's accessible cohorts resolved first (one small query). */
@@ -49,15 +88,18 @@ export function createAccess(deps: ResolvedDeps) {
     /** Throws NOT_FOUND unless `patientId` is in the actor's scope. */
     async assertPatient(actor: Actor, patientId: string): Promise<void> {
       // Point lookups on the (userId, patientId) / (patientId) indexes rather than the list scope, which would make
-      // the planner build the whole in-scope set for one patient.
+      // the planner build the whole in-scope set for one patient; both in one statement (one round trip).
       const { prisma } = deps;
       let ok = false;
       if (actor.role === 'CLINICIAN') {
-        ok =
-          (await prisma.careAssignment.count({ where: { userId: actor.userId, patientId } })) > 0 ||
-          (await prisma.cohortMembership.count({
-            where: { patientId, cohort: { access: { some: { userId: actor.userId } } } },
-          })) > 0;
+        const [row] = await prisma.$queryRawUnsafe<Array<{ ok: boolean }>>(
+          `SELECT (EXISTS (SELECT 1 FROM "CareAssignment" a WHERE a."userId" = $1 AND a."patientId" = $2)
+                OR EXISTS (SELECT 1 FROM "CohortMembership" m JOIN "CohortAccess" ca ON ca."cohortId" = m."cohortId"
+                           AND ca."userId" = $1 WHERE m."patientId" = $2)) AS ok`,
+          actor.userId,
+          patientId,
+        );
+        ok = row?.ok === true;
       } else if (actor.role === 'TUMOR_BOARD') {
         ok = (await prisma.caseDiscussion.count({ where: { patientId } })) > 0;
       }
