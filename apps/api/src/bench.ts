@@ -6,7 +6,9 @@
  * autocannon together — when the API runs in it; and of the local PostgreSQL backends of the database, via /proc). Backend: DATABASE_URL (fresh schema) or in-memory PGlite.
  * Env: BENCH_PATIENTS (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_API_PROCESSES (PostgreSQL: API
  * processes beside the autocannon process, default 0 = the API in the autocannon process, as in earlier figures),
- * BENCH_WARMUP_SECONDS (2: unmeasured load before each scenario), BENCH_SCENARIOS (comma-separated subset of list1,search,deep,get; default all).
+ * BENCH_WARMUP_SECONDS (2: unmeasured load before each scenario), BENCH_SCENARIOS (comma-separated subset of list1,search,deep,get; default all),
+ * BENCH_CPU_PROF (a directory: with BENCH_API_PROCESSES ≥ 1, each API process writes a V8 CPU profile there at the end,
+ * `--cpu-prof`; open it in Chrome DevTools).
  */
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
@@ -46,7 +48,9 @@ async function startClusterApi(n: number, env: Record<string, string>): Promise<
       srv.close(() => resolve(p));
     });
   });
-  cluster.setupPrimary({ exec: __filename, execArgv: process.execArgv, args: ['--bench-worker'] });
+  const prof = process.env.BENCH_CPU_PROF;
+  const execArgv = prof ? [...process.execArgv, '--cpu-prof', '--cpu-prof-dir', path.resolve(prof)] : process.execArgv;
+  cluster.setupPrimary({ exec: __filename, execArgv, args: ['--bench-worker'] });
   const ready = Array.from(
     { length: n },
     () =>
@@ -65,6 +69,8 @@ async function worker() {
   const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL!, schema: process.env.BENCH_SCHEMA! });
   const api = createApiServer({ db, filesDir: process.env.BENCH_FILES!, logError: () => {} });
   await api.listen(Number(process.env.BENCH_PORT));
+  // A clean exit on SIGTERM (cluster's kill) so that --cpu-prof writes its profile.
+  process.on('SIGTERM', () => process.exit(0));
   process.send!('ready');
 }
 
@@ -205,7 +211,16 @@ async function main() {
       );
     }
     await api?.close();
-    for (const w of Object.values(cluster.workers ?? {})) w?.kill();
+    // SIGTERM, and wait for the exits (their CPU profiles are written then).
+    await Promise.all(
+      Object.values(cluster.workers ?? {}).map(
+        (w) =>
+          new Promise((resolve) => {
+            w!.once('exit', resolve);
+            w!.kill();
+          }),
+      ),
+    );
   } finally {
     if (schema) await db.sql.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await db.close();
