@@ -2,12 +2,12 @@
  * Inference benchmark (prints figures; never run by the tests):
  *
  *   npx tsx libs/inference/src/bench.ts [--providers cpu,webgpu] [--size 512] [--slices 100] [--heldout 8] [--batch 8]
- *     [--repeat 3] [--tta]   (--size 0 skips the CT-sized part)
+ *     [--repeat 3] [--tta] [--fresh-labels]   (--size 0 skips the CT-sized part)
  *     [--heldout-dirs DIR,DIR… [--phases PORTAL_VENOUS,…] [--json FILE]]
  *
- * 1. Per provider: the bundled liver → tumour cascade on one CT-sized phantom (default 512×512×100):
- *    total time, time inside session.run and the share outside it, slices/s, Dice against the phantom's
- *    ground truth. Each provider is loaded strictly (no CPU fallback), so a provider that is not available
+ * 1. Per provider: the bundled liver → tumour cascade on one CT-sized phantom (default 512×512×100), sequential
+ *    (main-thread sessions) and pipelined (worker-thread sessions) alternately: total time, Σ session.run, the
+ *    time with no run in flight ("outside"), per stage, slices/s, Dice against the phantom's ground truth. Each provider is loaded strictly (no CPU fallback), so a provider that is not available
  *    is reported with its error instead of silently measuring the CPU.
  * 2. Dice and HD95 of the cascade on `--heldout` fresh 128×128×40 phantoms (seeds 20000…), CPU.
  * 3. With `--heldout-dirs`: Dice and HD95 on phantoms of the project's generator (libs/phantoms, written by
@@ -41,6 +41,7 @@ async function main() {
       threads: { type: 'string' },
       repeat: { type: 'string', default: '3' },
       tta: { type: 'boolean', default: false },
+      'fresh-labels': { type: 'boolean', default: false },
       'heldout-dirs': { type: 'string' },
       phases: { type: 'string', default: 'PORTAL_VENOUS' },
       json: { type: 'string' },
@@ -193,13 +194,20 @@ async function heldOutDirs(
   await cascade.tumour?.release();
 }
 
-/** Part 1: the CT-sized phantom per provider (skipped with --size 0). */
+/**
+ * Part 1: the CT-sized phantom per provider (skipped with --size 0). Two modes, alternated run by run so that both
+ * see the same machine load: `sequential` (sessions on the main thread, prepare → run → post-process one batch
+ * after another: the path before pipelining) and `pipelined` (sessions in worker threads; batch k+1 prepared and
+ * batch k-1 post-processed while batch k runs). "outside" = wall time with no session.run in flight
+ * (total − Σ session.run; per stage: stage wall − its Σ session.run). One reused label array (`labelsOut`, as a
+ * warm worker) unless --fresh-labels.
+ */
 async function ctSized(
   size: number,
   nz: number,
   batch: number,
   threads: number | undefined,
-  values: { providers: string; model: string; repeat: string; tta: boolean },
+  values: { providers: string; model: string; repeat: string; tta: boolean; 'fresh-labels': boolean },
 ): Promise<void> {
   const t0 = performance.now();
   const ph = simplePhantom(424242, size, nz, 'PORTAL_VENOUS');
@@ -209,61 +217,85 @@ async function ctSized(
   const volume = { data: ph.data, dims: ph.dims, spacing: ph.spacing };
   const gtLiver = bin(ph.labels, (v) => v > 0);
   const gtTumour = bin(ph.labels, (v) => v === 2);
+  const f0 = (v: number) => v.toFixed(0);
 
   console.log('\n## per provider (CT-sized phantom)');
   console.log(
-    '| provider | run | total s | session.run s | outside run | of which preprocess / postprocess / other ms | slices/s (both stages) | liver Dice | tumour Dice |',
+    '| provider | mode | run | total ms | process CPU ms | Σ session.run ms | outside ms (%) | liver: wall / run / outside / pre / post ms | tumour: wall / run / outside / pre / post ms | slices/s | liver Dice | tumour Dice | load |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const p of parseProviders(values.providers)) {
-    let cascade: SegmentationCascade;
+    const modes = [
+      { name: 'sequential', thread: false, pipeline: false },
+      { name: 'pipelined', thread: true, pipeline: true },
+    ];
+    const cascades: SegmentationCascade[] = [];
     try {
-      cascade = await SegmentationCascade.load(values.model, {
-        providers: [p],
-        strict: true,
-        intraOpNumThreads: threads,
-      });
+      for (const m of modes)
+        cascades.push(
+          await SegmentationCascade.load(values.model, {
+            providers: [p],
+            strict: true,
+            intraOpNumThreads: threads,
+            thread: m.thread,
+          }),
+        );
     } catch (e) {
-      console.log(`| ${p} | unavailable: ${(e as Error).message.slice(0, 160)} | | | | | |`);
+      console.log(`| ${p} | unavailable: ${(e as Error).message.slice(0, 160)} | | | | | | | | | | | |`);
+      for (const c of cascades) {
+        await c.liver.release();
+        await c.tumour?.release();
+      }
       continue;
     }
+    const small = {
+      data: ph.data.subarray(0, size * size * 4),
+      dims: [size, size, 4] as [number, number, number],
+      spacing: ph.spacing,
+    };
     // warm-up on a few slices (first-run kernel compilation / allocations)
-    await cascade.segment(
-      { data: ph.data.subarray(0, size * size * 4), dims: [size, size, 4], spacing: ph.spacing },
-      { batchSize: batch },
-    );
-    const shares: number[] = [];
-    const reusedShares: number[] = [];
+    for (const [i, c] of cascades.entries()) await c.segment(small, { batchSize: batch, pipeline: modes[i].pipeline });
+    const shares: number[][] = modes.map(() => []);
     const reuse = new Uint8Array(ph.data.length).fill(1); // a warm worker's buffer: pages already mapped
     const reps = Number(values.repeat);
-    for (let rep = 1; rep <= 2 * reps; rep++) {
-      // first half: a fresh label array per run; second half: one reused array (labelsOut)
-      const fresh = rep <= reps;
-      const r = await cascade.segment(volume, {
-        batchSize: batch,
-        tta: values.tta,
-        labelsOut: fresh ? undefined : reuse,
-      });
-      const t = r.timings;
-      (fresh ? shares : reusedShares).push(t.outsideRunMs / t.totalMs);
-      const slices = nz + countSlicesWithLiver(r.labels, ph.dims);
-      const other = t.outsideRunMs - t.preprocessMs - t.postprocessMs;
-      console.log(
-        `| ${r.provider} | ${rep} (${fresh ? 'fresh labels' : 'labelsOut reused'}) | ${(t.totalMs / 1000).toFixed(2)} | ${(t.sessionRunMs / 1000).toFixed(2)} | ${((100 * t.outsideRunMs) / t.totalMs).toFixed(1)} % | ${t.preprocessMs.toFixed(0)} / ${t.postprocessMs.toFixed(0)} / ${other.toFixed(0)} | ${(slices / (t.sessionRunMs / 1000)).toFixed(1)} | ${dice(
-          bin(r.labels, (v) => v > 0),
-          gtLiver,
-        ).toFixed(3)} | ${dice(
-          bin(r.labels, (v) => v === 2),
-          gtTumour,
-        ).toFixed(3)} |`,
-      );
+    for (let rep = 1; rep <= reps; rep++) {
+      for (const [i, mode] of modes.entries()) {
+        const cpu0 = process.cpuUsage();
+        const r = await cascades[i].segment(volume, {
+          batchSize: batch,
+          tta: values.tta,
+          pipeline: mode.pipeline,
+          labelsOut: values['fresh-labels'] ? undefined : reuse,
+        });
+        const cpu = process.cpuUsage(cpu0);
+        const t = r.timings;
+        shares[i].push(t.outsideRunMs / t.totalMs);
+        const slices = nz + countSlicesWithLiver(r.labels, ph.dims);
+        const st = (name: string) => {
+          const s = t.stages.find((x) => x.stage === name);
+          return s
+            ? `${f0(s.wallMs)} / ${f0(s.sessionRunMs)} / ${f0(s.outsideMs)} / ${f0(s.preprocessMs)} / ${f0(s.postprocessMs)}`
+            : '—';
+        };
+        console.log(
+          `| ${r.provider} | ${mode.name} | ${rep} | ${f0(t.totalMs)} | ${f0((cpu.user + cpu.system) / 1000)} | ${f0(t.sessionRunMs)} | ${f0(t.outsideRunMs)} (${((100 * t.outsideRunMs) / t.totalMs).toFixed(1)} %) | ${st('liver')} | ${st('tumour')} | ${(slices / (t.totalMs / 1000)).toFixed(1)} | ${dice(
+            bin(r.labels, (v) => v > 0),
+            gtLiver,
+          ).toFixed(3)} | ${dice(
+            bin(r.labels, (v) => v === 2),
+            gtTumour,
+          ).toFixed(3)} | ${loadavg()[0].toFixed(1)} |`,
+        );
+      }
     }
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
     console.log(
-      `share of time outside session.run (${p}, median of ${reps}): fresh label array ${(100 * median(shares)).toFixed(1)} %, reused label array ${(100 * median(reusedShares)).toFixed(1)} % (target ≤ 10 %); load average ${loadavg()[0].toFixed(1)}`,
+      `share of the time outside session.run (${p}, median of ${reps}, ${values['fresh-labels'] ? 'fresh' : 'reused'} label array): ${modes.map((m, i) => `${m.name} ${(100 * median(shares[i])).toFixed(1)} %`).join(', ')} (target ≤ 10 %); load average ${loadavg()[0].toFixed(1)}`,
     );
-    await cascade.liver.release();
-    await cascade.tumour?.release();
+    for (const c of cascades) {
+      await c.liver.release();
+      await c.tumour?.release();
+    }
   }
 }
 

@@ -10,7 +10,8 @@ import {
 } from './preprocess';
 import { RunList, backMap, fillRuns, largestRunComponent, planeToRuns, runExtent, runScratch } from './runs';
 import { accumulateWindow, flipCopy, gaussianWeights, normaliseBlend, windowStarts, type Flip } from './sliding';
-import type { CreateSessionOptions, ProviderName } from './providers';
+import type { ModelLoadOptions } from './model';
+import type { ProviderName } from './providers';
 import { checkVolume, type VolumeLike } from './volume';
 import { canonicalMapping, fromCanonical, toCanonical } from './orientation';
 
@@ -51,6 +52,12 @@ export interface CascadeOptions {
   labelsOut?: Uint8Array;
   /** Blend even a single window (tests/diagnostics: must give the same labels as the direct path). */
   alwaysBlend?: boolean;
+  /**
+   * Overlap input preparation and post-processing with session.run (default true; it only overlaps when the
+   * models run in a worker thread, `load(..., { thread: true })`, the default of `SegmentationCascade.load`).
+   * false: the sequential path (same labels).
+   */
+  pipeline?: boolean;
 }
 
 export interface CascadeResult {
@@ -72,6 +79,8 @@ export interface CascadeResult {
     slices: number;
     preprocessMs: number;
     postprocessMs: number;
+    /** Per stage (liver, tumour when run): wall, Σ session.run, outside, pre/post-processing. */
+    stages: StageTiming[];
   };
 }
 
@@ -88,16 +97,25 @@ export class SegmentationCascade {
     }
   }
 
-  /** Loads a cascade (or a lone liver model) directory; sessions come from `registry` when given (warm reuse). */
+  /**
+   * Loads a cascade (or a lone liver model) directory; sessions come from `registry` when given (warm reuse).
+   * `tumourDir` replaces (or adds) the tumour stage: an uploaded tumour model behind the bundled or another
+   * liver stage; the cascade's id then names both stages (`liver-id@v+tumour-id@v`).
+   * Sessions run in worker threads (`thread`, default true unless HEPATOSCOPE_ORT_THREAD=0), so that batches
+   * are prepared and post-processed while another runs.
+   */
   static async load(
     dir: string,
-    opts: CreateSessionOptions & { registry?: ModelRegistry } = {},
+    opts: ModelLoadOptions & { registry?: ModelRegistry; tumourDir?: string } = {},
   ): Promise<SegmentationCascade> {
     const c = resolveCascade(dir);
-    const get = (d: string) => (opts.registry ? opts.registry.get(d, opts) : SegmentationModel.load(d, opts));
+    const lo: ModelLoadOptions = { ...opts, thread: opts.thread ?? process.env.HEPATOSCOPE_ORT_THREAD !== '0' };
+    const get = (d: string) => (opts.registry ? opts.registry.get(d, lo) : SegmentationModel.load(d, lo));
+    const tumourDir = opts.tumourDir ?? c.tumourDir;
     const liver = await get(c.liverDir);
-    const tumour = c.tumourDir ? await get(c.tumourDir) : undefined;
-    return new SegmentationCascade(liver, tumour, `${c.id}@${c.version}`);
+    const tumour = tumourDir ? await get(tumourDir) : undefined;
+    const id = opts.tumourDir && tumour ? `${liver.key}+${tumour.key}` : `${c.id}@${c.version}`;
+    return new SegmentationCascade(liver, tumour, id);
   }
 
   async segment(volume: VolumeLike, opts: CascadeOptions = {}): Promise<CascadeResult> {
@@ -121,21 +139,37 @@ export class SegmentationCascade {
     const useTumour = !!this.tumour && !opts.liverOnly;
     const liverShare = useTumour ? 0.6 : 0.95;
     const times = { pre: 0, post: 0 };
-    const stageOpts = (): StageOptions => ({
-      times,
-      batch,
-      spacing,
-      tta: !!opts.tta,
-      overlap: opts.overlap ?? 0.5,
-      alwaysBlend: opts.alwaysBlend,
-      signal: opts.signal,
-    });
+    const stages: StageTiming[] = [];
+    const stageOpts = (name: string): StageOptions => {
+      const st: StageTiming = {
+        stage: name,
+        wallMs: 0,
+        sessionRunMs: 0,
+        outsideMs: 0,
+        preprocessMs: 0,
+        postprocessMs: 0,
+        runs: 0,
+        items: 0,
+      };
+      stages.push(st);
+      return {
+        stage: st,
+        pipeline: opts.pipeline,
+        times,
+        batch,
+        spacing,
+        tta: !!opts.tta,
+        overlap: opts.overlap ?? 0.5,
+        alwaysBlend: opts.alwaysBlend,
+        signal: opts.signal,
+      };
+    };
 
     // Stage 1: liver on every slice; probabilities stay on the model plane and come back as runs.
     const full: Region = { x0: 0, y0: 0, x1: nx, y1: ny };
     const allZ = Array.from({ length: nz }, (_, z) => z);
     const liverRuns = await runStage(this.liver, volume.data, dims, allZ, full, {
-      ...stageOpts(),
+      ...stageOpts('liver'),
       onBatch: (done) =>
         progress({ stage: 'liver', fraction: (liverShare * done) / nz, slicesDone: done, slicesTotal: nz }),
     });
@@ -157,7 +191,7 @@ export class SegmentationCascade {
       const region = regionAroundBox(ext.xmin, ext.xmax, ext.ymin, ext.ymax);
       const zs = ext.zs;
       const tum = await runStage(this.tumour, volume.data, dims, zs, region, {
-        ...stageOpts(),
+        ...stageOpts('tumour'),
         onBatch: (done) =>
           progress({
             stage: 'tumour',
@@ -199,6 +233,7 @@ export class SegmentationCascade {
         slices: nz,
         preprocessMs: times.pre,
         postprocessMs: times.post + ccMs,
+        stages,
       },
     };
   }
@@ -224,6 +259,28 @@ export interface StageOptions {
   onPlane?: (z: number, prob: Float32Array, PH: number, PW: number) => void;
   /** Accumulates milliseconds spent building inputs (`pre`) and turning outputs into runs (`post`). */
   times?: { pre: number; post: number };
+  /**
+   * Overlap preparation and post-processing with session.run (default true; a worker-thread session): two batches
+   * are queued at the session; while batch k runs, batch k-1's output becomes runs and batch k+1's input is
+   * built. Same result as false (the sequential order).
+   */
+  pipeline?: boolean;
+  /** Filled with this stage's timings. */
+  stage?: StageTiming;
+}
+
+/** Timings of one stage (liver or tumour). outsideMs = wallMs - sessionRunMs: wall time with no run in flight. */
+export interface StageTiming {
+  stage: string;
+  wallMs: number;
+  /** Σ session.run wall time (measured where it runs: this thread or the session's worker thread). */
+  sessionRunMs: number;
+  outsideMs: number;
+  /** Main-thread time building inputs / turning outputs into runs (overlaps session.run when pipelined). */
+  preprocessMs: number;
+  postprocessMs: number;
+  runs: number;
+  items: number;
 }
 
 const MAX_ITEMS = 64;
@@ -291,20 +348,38 @@ export async function runStage(
   const offsets = m.input.sliceOffsets;
   const clampZ = (z: number) => (z < 0 ? 0 : z > nz - 1 ? nz - 1 : z);
 
-  const input = new Float32Array(spb * perSlice * C * hw);
-  const prob = new Float32Array(spb * perSlice * hw);
+  const full = spb * perSlice;
+  const prob = new Float32Array(full * hw);
   const item = direct ? null : new Float32Array(C * hw);
   const back = direct ? null : new Float32Array(hw);
   const weights = !direct && (ys.length * xs.length > 1 || o.alwaysBlend) ? gaussianWeights(H, W) : null;
   const acc = direct ? null : new Float64Array(P);
   const wsum = direct ? null : new Float64Array(P);
   const blended = direct ? null : new Float32Array(P);
+  // Input and output buffers, reused across batches: two of each when pipelining (one in flight, one being
+  // filled or read). A worker-thread session moves a buffer to its thread and back; `run` hands it back.
+  const pipeline = o.pipeline ?? true;
+  const inLen = full * C * hw;
+  const outItem = m.output.shape.slice(1).every((d) => d > 0) ? m.output.shape.slice(1).reduce((a, b) => a * b, 1) : 0;
+  const inFree: ArrayBuffer[] = [];
+  const outFree: ArrayBuffer[] = [];
+  const takeIn = () => inFree.pop() ?? new ArrayBuffer(inLen * 4);
+  const takeOut = () => (outItem ? (outFree.pop() ?? new ArrayBuffer(full * outItem * 4)) : null);
+  const giveBack = (free: ArrayBuffer[], bytes: number, a: Float32Array | undefined) => {
+    if (a && a.buffer.byteLength === bytes && !free.includes(a.buffer as ArrayBuffer))
+      free.push(a.buffer as ArrayBuffer);
+  };
+  const st = o.stage;
+  const tStage = performance.now();
+  let preMs = 0;
+  let postMs = 0;
+  const nChunks = Math.ceil(zs.length / spb);
 
-  for (let s = 0; s < zs.length; s += spb) {
+  /** Fills an input buffer with batch `ci` (2.5D stacks, windows, flips); returns the item count. */
+  const prepare = (ci: number, input: Float32Array): number => {
     const tPre = performance.now();
+    const s = ci * spb;
     const chunk = zs.slice(s, s + spb);
-    const n = chunk.length * perSlice;
-    // 1. inputs
     let k = 0;
     for (const z of chunk) {
       if (direct) {
@@ -332,27 +407,42 @@ export async function runStage(
         cache.delete(z);
         pool.push(p);
       }
-    // 2. one session.run for every window and flip of the chunk
-    const batchInput = n === spb * perSlice ? input : input.slice(0, n * C * hw);
-    const tRun = performance.now();
-    if (o.times) o.times.pre += tRun - tPre;
-    const out = await model.run(batchInput, n);
+    preMs += performance.now() - tPre;
+    return k;
+  };
+
+  /** Prepares batch `ci` and starts its session.run (not awaited). */
+  const launch = (ci: number) => {
+    const inBuf = takeIn();
+    const n = prepare(ci, new Float32Array(inBuf));
+    const outBuf = takeOut();
+    const sentAt = performance.now();
+    const promise = model.run(
+      new Float32Array(inBuf, 0, n * C * hw),
+      n,
+      outBuf ? new Float32Array(outBuf, 0, n * outItem) : undefined,
+    );
+    return { ci, n, sentAt, promise, inBuf, outBuf };
+  };
+
+  /** Probabilities → (blend) → runs for batch `ci`'s output. */
+  const finish = (ci: number, n: number, logits: Float32Array) => {
     const tPost = performance.now();
-    // 3. probabilities → (blend) → runs
+    const chunk = zs.slice(ci * spb, ci * spb + spb);
     if (lazy) {
       for (let b = 0; b < n; b++) {
-        if (twoClassProbabilityNearHot(out.data, b, H, W, cls, t, prob, b * hw, scratch.lo, scratch.hi) > 0)
+        if (twoClassProbabilityNearHot(logits, b, H, W, cls, t, prob, b * hw, scratch.lo, scratch.hi) > 0)
           planeToRuns(prob, b * hw, map, chunk[b], t, runs, scratch);
       }
     } else {
-      foregroundProbability(out.data, n, K, hw, m.output.activation, cls, prob);
+      foregroundProbability(logits, n, K, hw, m.output.activation, cls, prob);
       if (direct) {
         for (let b = 0; b < n; b++) {
           o.onPlane?.(chunk[b], prob.subarray(b * hw, (b + 1) * hw), PH, PW);
           planeToRuns(prob, b * hw, map, chunk[b], t, runs, scratch);
         }
       } else {
-        k = 0;
+        let k = 0;
         for (const z of chunk) {
           acc!.fill(0);
           wsum!.fill(0);
@@ -368,9 +458,48 @@ export async function runStage(
         }
       }
     }
-    if (o.times) o.times.post += performance.now() - tPost;
-    o.onBatch?.(Math.min(zs.length, s + chunk.length));
-    o.signal?.throwIfAborted();
+    postMs += performance.now() - tPost;
+  };
+
+  // Pipelined (a worker-thread session): two batches are handed to the session at a time, so it never waits for
+  // this thread between runs; while batch k+1 runs, batch k's output becomes runs and batch k+2 is prepared.
+  // Sequential (pipeline false, or a main-thread session, which runs the graph on this thread anyway): one batch
+  // at a time. Runs are appended in batch order either way, so both give the same labels.
+  const inThread = (model as { inThread?: boolean }).inThread;
+  const depth = pipeline && inThread !== false ? 2 : 1;
+  const inflight: ReturnType<typeof launch>[] = [];
+  let next = 0;
+  try {
+    while (next < nChunks && inflight.length < depth) inflight.push(launch(next++));
+    for (let ci = 0; ci < nChunks; ci++) {
+      const c = inflight.shift()!;
+      const res = await c.promise;
+      const resolvedAt = performance.now();
+      if (st) {
+        st.sessionRunMs += res.runMs ?? resolvedAt - c.sentAt;
+        st.runs++;
+        st.items += c.n;
+      }
+      giveBack(inFree, inLen * 4, res.input ?? new Float32Array(c.inBuf));
+      finish(ci, c.n, res.data);
+      if (outItem) giveBack(outFree, full * outItem * 4, res.data);
+      while (next < nChunks && inflight.length < depth) inflight.push(launch(next++));
+      o.onBatch?.(Math.min(zs.length, (ci + 1) * spb));
+      o.signal?.throwIfAborted();
+    }
+  } finally {
+    // an error or abort with batches in flight: let them finish (and fail) quietly
+    for (const c of inflight) c.promise.catch(() => {});
+    if (o.times) {
+      o.times.pre += preMs;
+      o.times.post += postMs;
+    }
+    if (st) {
+      st.wallMs += performance.now() - tStage;
+      st.outsideMs = st.wallMs - st.sessionRunMs;
+      st.preprocessMs += preMs;
+      st.postprocessMs += postMs;
+    }
   }
   return runs;
 }

@@ -1,6 +1,35 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { loadStage, type LoadedStage, type StageManifest } from './manifest';
-import { createSession, type CreateSessionOptions, type ProviderAttempt, type ProviderName } from './providers';
+import {
+  createSession,
+  sessionOptions,
+  type CreateSessionOptions,
+  type ProviderAttempt,
+  type ProviderName,
+} from './providers';
+import { ThreadedSession, type SessionInfo } from './session-thread';
+
+export interface ModelLoadOptions extends CreateSessionOptions {
+  /**
+   * Run the session in a worker thread (`session-thread.ts`): `run` then leaves the JavaScript thread free, so a
+   * caller can prepare the next batch and post-process the previous one while a batch runs. The provider is
+   * chosen (and the graph checked) on this thread first; that session is then released. Default false.
+   */
+  thread?: boolean;
+}
+
+/** What `SegmentationModel.run` returns. */
+export interface ModelRunResult {
+  /** Output logits n×K×H×W (the `out` buffer when one was passed). */
+  data: Float32Array;
+  dims: readonly number[];
+  /** The input, handed back when its buffer was moved to a worker thread and back (reuse this one). */
+  input?: Float32Array;
+  /** Milliseconds inside session.run. */
+  runMs?: number;
+  /** When session.run returned (`performance.now()` clock of the caller's thread). */
+  doneAt?: number;
+}
 
 /**
  * The onnxruntime-node Tensor constructor, imported once: a dynamic import per batch goes through the module
@@ -20,10 +49,21 @@ export class SegmentationModel {
 
   private constructor(
     readonly stage: LoadedStage,
-    readonly session: InferenceSession,
+    private readonly main: InferenceSession | null,
     readonly provider: ProviderName,
     readonly attempts: ProviderAttempt[],
+    private readonly threaded: ThreadedSession | null = null,
   ) {}
+
+  /** The session's names and metadata (a worker-thread session mirrors them). */
+  get session(): SessionInfo {
+    return (this.threaded ?? this.main)!;
+  }
+
+  /** True when session.run happens in a worker thread. */
+  get inThread(): boolean {
+    return this.threaded !== null;
+  }
 
   get manifest(): StageManifest {
     return this.stage.manifest;
@@ -33,12 +73,20 @@ export class SegmentationModel {
   }
 
   /** Loads DIR (manifest.json + model.onnx), verifies the checksum and creates the session. */
-  static async load(dir: string, opts: CreateSessionOptions = {}): Promise<SegmentationModel> {
+  static async load(dir: string, opts: ModelLoadOptions = {}): Promise<SegmentationModel> {
     const stage = loadStage(dir);
     const choice = await createSession(stage.modelBytes, opts);
     const model = new SegmentationModel(stage, choice.session, choice.provider, choice.attempts);
-    model.checkSessionAgainstManifest();
-    return model;
+    try {
+      model.checkSessionAgainstManifest();
+    } catch (e) {
+      await choice.session.release();
+      throw e;
+    }
+    if (!opts.thread) return model;
+    await choice.session.release();
+    const threaded = await ThreadedSession.create(stage.modelBytes, sessionOptions(choice.provider, opts));
+    return new SegmentationModel(stage, null, choice.provider, choice.attempts, threaded);
   }
 
   /** The session's input/output names (and shapes where the model declares them) must match the manifest. */
@@ -83,30 +131,60 @@ export class SegmentationModel {
     return [m.sliceOffsets.length, m.size[0], m.size[1]];
   }
 
+  /** Values of one output item (K×H×W), or null when the manifest leaves a dimension dynamic. */
+  get outputItemSize(): number | null {
+    const [, ...rest] = this.manifest.output.shape;
+    return rest.every((d) => d > 0) ? rest.reduce((a, b) => a * b, 1) : null;
+  }
+
   /**
    * Runs a batch: `data` holds n items of C×H×W float32 (NCHW). Returns the output logits (n×K×H×W).
-   * Errors name the expected and actual shape.
+   * `out` (optional, exactly n·K·H·W values) receives the output instead of a fresh array. In a worker thread
+   * (`thread: true`) the buffers of `data` and `out` are moved to the thread while it runs: use the returned
+   * `input` and `data` afterwards. Errors name the expected and actual shape.
    */
-  async run(data: Float32Array, n: number): Promise<{ data: Float32Array; dims: readonly number[] }> {
-    const OrtTensor = ortTensor ?? (ortTensor = (await import('onnxruntime-node')).Tensor);
+  async run(data: Float32Array, n: number, out?: Float32Array): Promise<ModelRunResult> {
     const shape = [n, ...this.itemShape];
     validateInput(this.manifest, data, shape, this.key);
+    const outShape = this.manifest.output.shape.map((d, i) => (i === 0 ? n : d));
+    if (out && (outShape.some((d) => d < 0) || out.length !== outShape.reduce((a, b) => a * b, 1)))
+      throw new Error(
+        `model ${this.key}: output buffer holds ${out.length} values, the output [${outShape.join(', ')}] needs another size`,
+      );
+    const what = `model ${this.key}: output "${this.manifest.output.name}"`;
+    if (this.threaded) {
+      const r = await this.threaded
+        .run(this.manifest.input.name, data, shape, this.manifest.output.name, out && { data: out, shape: outShape })
+        .catch((e: Error) => {
+          throw new Error(`model ${this.key}: ${e.message}`);
+        });
+      this.runMs += r.runMs;
+      this.runs++;
+      if (r.type !== 'float32') throw new Error(`${what} is ${r.type}, expected float32`);
+      checkShape(r.dims, outShape, what);
+      return { data: r.data, dims: r.dims, input: r.input, runMs: r.runMs, doneAt: r.doneAt };
+    }
+    const OrtTensor = ortTensor ?? (ortTensor = (await import('onnxruntime-node')).Tensor);
     const feeds: Record<string, Tensor> = { [this.manifest.input.name]: new OrtTensor('float32', data, shape) };
+    const fetches = out ? { [this.manifest.output.name]: new OrtTensor('float32', out, outShape) } : undefined;
+    // onnxruntime-node runs the graph synchronously in a setImmediate: yield first, so that whatever the caller
+    // does before awaiting this promise is not timed as session.run
+    await new Promise<void>((r) => setImmediate(r));
     const t0 = performance.now();
-    const out = await this.session.run(feeds);
-    this.runMs += performance.now() - t0;
+    const res = fetches ? await this.main!.run(feeds, fetches) : await this.main!.run(feeds);
+    const doneAt = performance.now();
+    const runMs = doneAt - t0;
+    this.runMs += runMs;
     this.runs++;
-    const t = out[this.manifest.output.name] as Tensor | undefined;
+    const t = res[this.manifest.output.name] as Tensor | undefined;
     if (!t) throw new Error(`model ${this.key}: session returned no output "${this.manifest.output.name}"`);
-    if (t.type !== 'float32')
-      throw new Error(`model ${this.key}: output "${this.manifest.output.name}" is ${t.type}, expected float32`);
-    const expect = this.manifest.output.shape.map((d, i) => (i === 0 ? n : d));
-    checkShape(t.dims, expect, `model ${this.key}: output "${this.manifest.output.name}"`);
-    return { data: t.data as Float32Array, dims: t.dims };
+    if (t.type !== 'float32') throw new Error(`${what} is ${t.type}, expected float32`);
+    checkShape(t.dims, outShape, what);
+    return { data: out ?? (t.data as Float32Array), dims: t.dims, runMs, doneAt };
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    await (this.threaded ?? this.main)!.release();
   }
 }
 
@@ -138,11 +216,11 @@ function checkShape(actual: readonly number[], expected: readonly number[], what
  */
 export class ModelRegistry {
   private readonly cache = new Map<string, Promise<SegmentationModel>>();
-  constructor(private readonly defaults: CreateSessionOptions = {}) {}
+  constructor(private readonly defaults: ModelLoadOptions = {}) {}
 
-  get(dir: string, opts: CreateSessionOptions = {}): Promise<SegmentationModel> {
+  get(dir: string, opts: ModelLoadOptions = {}): Promise<SegmentationModel> {
     const merged = { ...this.defaults, ...opts };
-    const key = `${dir}|${String(merged.providers ?? process.env.HEPATOSCOPE_ORT_PROVIDERS ?? 'cpu')}`;
+    const key = `${dir}|${String(merged.providers ?? process.env.HEPATOSCOPE_ORT_PROVIDERS ?? 'cpu')}|${merged.thread ? 'thread' : 'main'}`;
     let p = this.cache.get(key);
     if (!p) {
       p = SegmentationModel.load(dir, merged);

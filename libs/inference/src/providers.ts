@@ -61,6 +61,18 @@ export interface CreateSessionOptions {
   log?: Logger;
 }
 
+/** The session options used for one provider (also by the worker-thread session, `session-thread.ts`). */
+export function sessionOptions(
+  provider: ProviderName,
+  opts: CreateSessionOptions = {},
+): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
+  };
+}
+
 /**
  * Creates an onnxruntime-node session on the first provider that works.
  * Throws (listing every provider's error) when none does.
@@ -80,11 +92,7 @@ export async function createSession(
       continue;
     }
     try {
-      const options: InferenceSession.SessionOptions = {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
-      };
+      const options = sessionOptions(provider, opts);
       const session =
         typeof model === 'string'
           ? await ort.InferenceSession.create(model, options)
