@@ -14,7 +14,7 @@ const os = require('node:os');
 const BUNDLED_COMMANDS = ['extract', 'delta'];
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SRC = path.join(__dirname, '..', 'src');
-const FORMAT = 1; // bump when the bundle layout changes
+const FORMAT = 2; // bump when the bundle layout changes (2: no dynamic import(), run through loadBundle)
 
 function cacheDir() {
   const preferred = path.join(ROOT, 'node_modules', '.cache', 'hepatoscope-cli');
@@ -92,6 +92,9 @@ async function build(outFile, manifestPath) {
     write: false,
     metafile: true,
     plugins: [registry],
+    // `await import('node:fs')` becomes require(): the bundle runs as a vm.Script (code cache, loadBundle), which
+    // has no dynamic-import hook
+    supported: { 'dynamic-import': false },
     logLevel: 'silent',
     sourcemap: false,
   });
@@ -106,6 +109,7 @@ async function build(outFile, manifestPath) {
   // written under temporary names, then renamed: concurrent processes see the old or the new bundle, never half of one
   const tmp = `${outFile}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, r.outputFiles[0].contents);
+  removeCodeCaches(outFile); // a code cache is only valid for the bundle it was made from
   fs.renameSync(tmp, outFile);
   const mtmp = `${manifestPath}.${process.pid}.tmp`;
   fs.writeFileSync(mtmp, JSON.stringify({ format: FORMAT, node: process.version, commands: BUNDLED_COMMANDS, inputs }));
@@ -130,4 +134,69 @@ async function bundleFor(command) {
   }
 }
 
-module.exports = { bundleFor, fresh, BUNDLED_COMMANDS, FORMAT };
+/**
+ * Name of the V8 code cache of `bundle`: tied to the bundle's size and mtime (V8 itself only checks the source
+ * length, V8 version and flags, so a rebuilt bundle of the same length must not find the old cache).
+ */
+function codeCachePath(bundle, st = fs.statSync(bundle)) {
+  return `${bundle}.${st.size}-${Math.round(st.mtimeMs)}.v8cache`;
+}
+
+/** Removes every code cache made for `bundle` (any version). */
+function removeCodeCaches(bundle) {
+  const dir = path.dirname(bundle), base = `${path.basename(bundle)}.`;
+  for (const f of fs.readdirSync(dir)) if (f.startsWith(base) && f.endsWith('.v8cache')) fs.rmSync(path.join(dir, f), { force: true });
+}
+
+/**
+ * Loads the bundle as CommonJS through vm.Script with V8's code cache (bytecode of every function a previous run
+ * compiled), so a run neither parses the 1.3 MB bundle nor compiles the functions it calls; without a usable cache it
+ * compiles as `require` would. Returns the module's exports and `saveCodeCache()`, which writes the cache (atomically)
+ * when there was none or V8 rejected it: call it after a full run, when the functions that run has used are compiled.
+ * `codeCache: false` (or HEPATOSCOPE_CLI_CODE_CACHE=0) neither reads nor writes the cache.
+ */
+function loadBundle(file, { codeCache = process.env.HEPATOSCOPE_CLI_CODE_CACHE !== '0' } = {}) {
+  const vm = require('node:vm');
+  const Module = require('node:module');
+  // source and its size/mtime from one open file (a concurrent rebuild renames a new file into place)
+  const fd = fs.openSync(file, 'r');
+  let source, cacheFile;
+  try {
+    cacheFile = codeCachePath(file, fs.fstatSync(fd));
+    source = fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+  let cachedData;
+  try {
+    cachedData = codeCache ? fs.readFileSync(cacheFile) : undefined;
+  } catch {
+    cachedData = undefined;
+  }
+  const wrapper = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+  const script = new vm.Script(wrapper, { filename: file, cachedData });
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  mod.loaded = true;
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  const stale = cachedData === undefined || script.cachedDataRejected === true;
+  return {
+    exports: mod.exports,
+    cacheUsed: !stale,
+    saveCodeCache() {
+      if (!stale || !codeCache) return false;
+      try {
+        removeCodeCaches(file);
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, cacheFile);
+        return true;
+      } catch {
+        return false; // a read-only cache folder: run without a code cache
+      }
+    },
+  };
+}
+
+module.exports = { bundleFor, fresh, loadBundle, codeCachePath, BUNDLED_COMMANDS, FORMAT };

@@ -243,6 +243,10 @@ setting:
     const a = JSON.parse(fs.readFileSync(ref, 'utf8')), b = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(b.features).toHaveLength(a.features.length);
     expect(b).toEqual(a);
+    // the first successful run left a V8 code cache beside the bundle; the second ran with it
+    const { bundleFor, codeCachePath } = require('../../bin/bundle') as { bundleFor: (c: string) => Promise<string | null>; codeCachePath: (f: string) => string };
+    const bundle = await bundleFor('extract');
+    expect(bundle && fs.existsSync(codeCachePath(bundle))).toBe(true);
     // --jobs 2: the parent starts its workers through bin/hepatoscope.js as well
     const csv = path.join(dir, 'bin-batch.csv');
     fs.writeFileSync(csv, `Image,Mask\n${IMAGE},${MASK}\n${IMAGE},${MASK}\n`);
@@ -274,6 +278,35 @@ setting:
     write({ inputs: { [path.join(dir, 'gone.ts')]: 1 } });
     expect(fresh(manifest)).toBe(false);
     expect(fresh(path.join(dir, 'no-manifest.json'))).toBe(false);
+  });
+
+  it('loadBundle: runs a CommonJS file through vm.Script, writes its V8 code cache once, uses it, and never for another version', async () => {
+    const { loadBundle, codeCachePath } = require('../../bin/bundle') as {
+      loadBundle: (f: string, o?: { codeCache?: boolean }) => { exports: { twice: (x: number) => number; file: string; fs: boolean }; cacheUsed: boolean; saveCodeCache: () => boolean };
+      codeCachePath: (f: string) => string;
+    };
+    const file = path.join(dir, 'mini.cjs');
+    const source = (k: number) => `'use strict';\nexports.twice = (x) => ${k} * x;\nexports.file = __filename;\nexports.fs = typeof require('node:fs').readFileSync === 'function';\n`;
+    fs.writeFileSync(file, source(2));
+    const first = loadBundle(file);
+    expect(first.cacheUsed).toBe(false);
+    expect([first.exports.twice(21), first.exports.file, first.exports.fs]).toEqual([42, file, true]);
+    expect(first.saveCodeCache()).toBe(true);
+    expect(fs.existsSync(codeCachePath(file))).toBe(true);
+    const second = loadBundle(file);
+    expect(second.cacheUsed).toBe(true);
+    expect(second.exports.twice(21)).toBe(42);
+    expect(second.saveCodeCache()).toBe(false); // nothing to refresh
+    expect(loadBundle(file, { codeCache: false }).cacheUsed).toBe(false);
+    // a new version of the same length (V8 alone would accept the old cache): another cache name, old caches removed on save
+    const oldCache = codeCachePath(file);
+    fs.writeFileSync(file, source(3));
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(codeCachePath(file)).not.toBe(oldCache);
+    const third = loadBundle(file);
+    expect([third.cacheUsed, third.exports.twice(21)]).toEqual([false, 63]);
+    expect(third.saveCodeCache()).toBe(true);
+    expect([fs.existsSync(oldCache), fs.existsSync(codeCachePath(file))]).toEqual([false, true]);
   });
 
   it('reports user errors as CliError with what was wrong', async () => {

@@ -391,7 +391,7 @@ const extract: Command = {
           for (const l of rad.lesionsOf(mask, { exclude })) emit(l.label, l.component, 'lesion', l.voxels, l.mask);
         } else if (lbl !== undefined) {
           const m = rad.maskForLabel(mask, lbl);
-          emit(lbl, 0, 'lesion', m.data.reduce((a: number, b: number) => a + b, 0), m);
+          emit(lbl, 0, 'lesion', rad.maskExtent(m)?.count ?? 0, m);
         } else {
           const present = rad.labelsPresent(mask).filter((l) => !exclude.includes(l));
           if (!present.length) throw new Error(`the mask has no lesion voxel; labels present: ${rad.labelsPresent(mask).join(', ') || 'none'}`);
