@@ -4,7 +4,8 @@
  * a committed model from libs/inference/models registered as a new id@version (DRAFT, sha256, card), refused
  * uploads (not ONNX, manifest ≠ graph, oversize, duplicate version, wrong role), then a clinician's segmentation
  * request with that model id run by the real worker job (onnxruntime on CPU) and imported as an AUTO segmentation
- * linked to the model. PostgreSQL when DATABASE_URL is set, else PGlite.
+ * linked to the model; an uploaded tumour model run as the cascade's tumour stage behind the bundled (or an uploaded)
+ * liver stage, with both stages in the segmentation's provenance. PostgreSQL when DATABASE_URL is set, else PGlite.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,14 @@ import { httpLogin, type TestDatabase } from '@hepatoscope/testing';
 import { createFixtureDatabase } from '@hepatoscope/testing/fixtures';
 import { FIXTURE_PASSWORD, type Fixture } from '@hepatoscope/services';
 import { createVolume, encodeNifti, gzip, parseNifti } from '@hepatoscope/imaging-io';
-import { BUNDLED_MODELS_DIR, dice, ModelRegistry, simplePhantom } from '@hepatoscope/inference';
+import {
+  BUNDLED_MODELS_DIR,
+  DEFAULT_CASCADE_DIR,
+  dice,
+  ModelRegistry,
+  SegmentationCascade,
+  simplePhantom,
+} from '@hepatoscope/inference';
 import { ResultStore, segmentationJob } from '@hepatoscope/worker';
 import { createApiServer, type ApiServer } from './server';
 
@@ -274,4 +282,161 @@ describe('a segmentation with the uploaded model', () => {
     expect(refused.error.data.code).toBe('BAD_REQUEST');
     expect(refused.error.message).toMatch(/RETIRED/);
   }, 180_000);
+});
+
+describe('an uploaded tumour-segmentation model', () => {
+  const TUMOUR_DIR = path.join(BUNDLED_MODELS_DIR, 'tumour-seg-2p5d');
+  const bundledLiverKey = () => {
+    const m = JSON.parse(fs.readFileSync(path.join(LIVER_DIR, 'manifest.json'), 'utf8'));
+    return `${m.id}@${m.version}`;
+  };
+  const bin = (a: ArrayLike<number>, v: number) => Uint8Array.from(a, (x) => (x === v ? 1 : 0));
+
+  it('runs as the cascade tumour stage behind the bundled or an uploaded liver stage; both stages are in the provenance', async () => {
+    const admin = await login(fx.users.admin.email);
+    const clin = await login(fx.users.clinician.email);
+    const trpc = (proc: string, input: unknown, who = clin) =>
+      fetch(`${base}/api/trpc/${proc}`, {
+        method: 'POST',
+        headers: { cookie: who.cookie, 'x-hepatoscope-csrf': who.csrf, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      }).then(json);
+
+    // 1. upload the committed tumour model under a new id@version, and a liver model under another
+    const tm = JSON.parse(fs.readFileSync(path.join(TUMOUR_DIR, 'manifest.json'), 'utf8'));
+    const tumourBytes = fs.readFileSync(path.join(TUMOUR_DIR, 'model.onnx'));
+    const upT = await upload(admin, form({ ...tm, id: 'uploaded-tumour', version: '1.0.0' }, tumourBytes));
+    expect(upT.status).toBe(201);
+    expect(upT.body.card.manifest.task).toBe('tumour-segmentation');
+    const upL = await upload(
+      admin,
+      form({ ...committedManifest(), id: 'uploaded-liver', version: '2.1.0' }, onnxBytes()),
+    );
+    expect(upL.status).toBe(201);
+    const tumourId = upT.body.id as string;
+    const liverId = upL.body.id as string;
+
+    // 2. a phantom CT with a lesion, uploaded as a series
+    const ph = simplePhantom(92004, 80, 24, 'PORTAL_VENOUS');
+    const nii = gzip(
+      encodeNifti(createVolume({ data: ph.data, dims: ph.dims, spacing: ph.spacing, metadata: { synthetic: true } })),
+    );
+    const up = await fetch(`${base}/api/files/series?patientId=${fx.patients.p1}&phase=PORTAL_VENOUS`, {
+      method: 'POST',
+      headers: { cookie: clin.cookie, 'x-hepatoscope-csrf': clin.csrf },
+      body: nii,
+    });
+    expect(up.status).toBe(201);
+    const seriesId = (await json(up)).id as string;
+
+    // the bundled cascade on the same image: the uploaded stages carry the same weights, so the masks must agree
+    const bundled = await SegmentationCascade.load(DEFAULT_CASCADE_DIR, { providers: 'cpu' });
+    const image = parseNifti(nii, 'series.nii.gz');
+    let expected: Uint8Array;
+    try {
+      expected = (await bundled.segment(image)).labels;
+    } finally {
+      await bundled.liver.release();
+      await bundled.tumour?.release();
+    }
+
+    const models = new ModelRegistry({ providers: 'cpu' });
+    const runJob = async (jobId: string) => {
+      const sent = queued.find((q) => q.id === jobId)!;
+      expect(sent.queue).toBe('segmentation');
+      const out = await segmentationJob.run(segmentationJob.payload.parse(sent.payload), {
+        jobId,
+        queue: 'segmentation',
+        attempt: 0,
+        signal: new AbortController().signal,
+        progress: async () => {},
+        store: new ResultStore(path.join(t.filesDir, 'jobs')),
+        models,
+        providers: 'cpu',
+      });
+      await t.db.prisma.job.update({
+        where: { id: jobId },
+        data: { state: 'COMPLETED', progress: 1, message: 'done', result: JSON.parse(JSON.stringify(out)) },
+      });
+      const job = await json(
+        await fetch(`${base}/api/trpc/jobs.get?input=${encodeURIComponent(JSON.stringify({ id: jobId }))}`, {
+          headers: { cookie: clin.cookie },
+        }),
+      );
+      const segId = job.result.data.result.segmentationId as string;
+      return { sent, out, seg: await t.db.prisma.segmentation.findUniqueOrThrow({ where: { id: segId } }) };
+    };
+    try {
+      // 3. tumour model alone → bundled liver stage + uploaded tumour stage
+      const a = await trpc('segmentations.request', { seriesId, modelId: tumourId });
+      const ra = await runJob(a.result.data.jobId);
+      expect(ra.sent.payload).toEqual({
+        imagePath: expect.any(String),
+        tumourModelDir: path.join(t.filesDir, 'models', 'uploaded-tumour@1.0.0'),
+      });
+      expect(ra.out.summary.models).toEqual([bundledLiverKey(), 'uploaded-tumour@1.0.0']);
+      const maskA = parseNifti(fs.readFileSync(ra.out.maskPath), ra.out.maskPath);
+      expect(Buffer.from(maskA.data as Uint8Array).equals(Buffer.from(expected))).toBe(true);
+      expect(bin(maskA.data, 2).some((v) => v === 1)).toBe(true);
+      expect(dice(bin(maskA.data, 2), bin(ph.labels, 2))).toBeGreaterThan(0.4);
+      expect(ra.seg).toMatchObject({
+        modelId: tumourId,
+        source: 'AUTO',
+        status: 'DRAFT',
+        labels: { '1': 'liver', '2': 'tumour' },
+        provenance: {
+          cascade: `${bundledLiverKey()}+uploaded-tumour@1.0.0`,
+          provider: 'cpu',
+          stages: [
+            { stage: 'liver', model: bundledLiverKey(), modelId: null, origin: 'BUNDLED' },
+            { stage: 'tumour', model: 'uploaded-tumour@1.0.0', modelId: tumourId, origin: 'UPLOADED' },
+          ],
+        },
+      });
+      // the API shows it (segmentations.history)
+      const hist = await json(
+        await fetch(
+          `${base}/api/trpc/segmentations.history?input=${encodeURIComponent(JSON.stringify({ id: ra.seg.id }))}`,
+          { headers: { cookie: clin.cookie } },
+        ),
+      );
+      expect(hist.result.data[0].provenance.stages.map((s: { model: string }) => s.model)).toEqual([
+        bundledLiverKey(),
+        'uploaded-tumour@1.0.0',
+      ]);
+
+      // 4. with an explicitly chosen uploaded liver stage
+      const b = await trpc('segmentations.request', { seriesId, modelId: tumourId, liverModelId: liverId });
+      const rb = await runJob(b.result.data.jobId);
+      expect(rb.sent.payload).toMatchObject({
+        modelDir: path.join(t.filesDir, 'models', 'uploaded-liver@2.1.0'),
+        tumourModelDir: path.join(t.filesDir, 'models', 'uploaded-tumour@1.0.0'),
+      });
+      expect(rb.sent.payload.liverOnly).toBeUndefined();
+      const maskB = parseNifti(fs.readFileSync(rb.out.maskPath), rb.out.maskPath);
+      expect(Buffer.from(maskB.data as Uint8Array).equals(Buffer.from(expected))).toBe(true);
+      expect(rb.seg.provenance).toMatchObject({
+        cascade: 'uploaded-liver@2.1.0+uploaded-tumour@1.0.0',
+        stages: [
+          { stage: 'liver', model: 'uploaded-liver@2.1.0', modelId: liverId, origin: 'UPLOADED' },
+          { stage: 'tumour', model: 'uploaded-tumour@1.0.0', modelId: tumourId, origin: 'UPLOADED' },
+        ],
+      });
+      expect(rb.seg.labels).toEqual({ '1': 'liver', '2': 'tumour' });
+    } finally {
+      await models.close();
+    }
+
+    // 5. wrong combinations are refused with a reason
+    const wrongFirst = await trpc('segmentations.request', { seriesId, modelId: tumourId, liverModelId: tumourId });
+    expect(wrongFirst.error.data.code).toBe('BAD_REQUEST');
+    expect(wrongFirst.error.message).toMatch(/is a tumour-segmentation model; the first stage needs a liver/);
+    const liverWithLiver = await trpc('segmentations.request', { seriesId, modelId: liverId, liverModelId: liverId });
+    expect(liverWithLiver.error.message).toMatch(/liverModelId is only for a tumour-segmentation model/);
+    const noModel = await trpc('segmentations.request', { seriesId, liverModelId: liverId });
+    expect(noModel.error.message).toMatch(/liverModelId needs modelId/);
+    await trpc('models.retire', { id: tumourId, reason: 'test' }, admin);
+    const retired = await trpc('segmentations.request', { seriesId, modelId: tumourId });
+    expect(retired.error.message).toMatch(/RETIRED/);
+  }, 300_000);
 });

@@ -179,8 +179,13 @@ export const modelValidateInput = z.object({
 
 export const segRequestInput = z.object({
   seriesId: id,
-  /** An uploaded ONNX liver-segmentation model (models.uploadOnnx); default: the bundled cascade. */
+  /**
+   * An uploaded ONNX model (models.uploadOnnx): a liver-segmentation model runs alone, a tumour-segmentation model
+   * as the tumour stage behind the bundled liver stage (or `liverModelId`); default: the bundled cascade.
+   */
   modelId: id.optional(),
+  /** With a tumour-segmentation `modelId`: an uploaded liver-segmentation model as the first stage. */
+  liverModelId: id.optional(),
 });
 export const segReviewInput = z.object({
   id,

@@ -11,6 +11,8 @@ export const segmentationPayload = z.object({
   imagePath: z.string().min(1),
   /** Cascade or liver-model directory; default: the cascade bundled with @hepatoscope/inference. */
   modelDir: z.string().min(1).optional(),
+  /** A tumour-segmentation model directory: replaces (or adds) the tumour stage behind `modelDir`'s liver stage. */
+  tumourModelDir: z.string().min(1).optional(),
   /** Provider order for this job, e.g. "webgpu,cpu"; default: the worker's. */
   providers: z.string().optional(),
   batchSize: z.number().int().min(1).max(64).optional(),
@@ -39,6 +41,7 @@ export const segmentationJob: JobDefinition<SegmentationPayload, SegmentationJob
     const cascade = await inf.SegmentationCascade.load(data.modelDir ?? inf.DEFAULT_CASCADE_DIR, {
       registry: ctx.models,
       providers: data.providers ?? ctx.providers,
+      tumourDir: data.tumourModelDir,
     });
     const result = await cascade.segment(image, {
       batchSize: data.batchSize,

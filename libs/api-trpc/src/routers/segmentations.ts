@@ -13,7 +13,9 @@ export const segmentationsRouter = router({
       },
     })
     .input(segRequestInput)
-    .mutation(({ ctx, input }) => ctx.services.segmentations.request(ctx.actor, input.seriesId, input.modelId)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.segmentations.request(ctx.actor, input.seriesId, input.modelId, input.liverModelId),
+    ),
 
   /** Accept or reject a version (CONFLICT when it changed since `expectedUpdatedAt`). */
   review: roleProcedure('CLINICIAN')

@@ -47,6 +47,7 @@ const ROW = {
   sha256: true,
   labels: true,
   volumeMl: true,
+  provenance: true,
   reviewNote: true,
   createdAt: true,
   updatedAt: true,

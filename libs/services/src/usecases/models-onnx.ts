@@ -174,8 +174,8 @@ export function createOnnxUpload(deps: ResolvedDeps) {
     }
   }
 
-  /** Directory of a registered ONNX segmentation model usable by the `segmentation` job (payload `modelDir`). */
-  async function segmentationModelDir(modelId: string) {
+  /** A registered, not RETIRED ONNX segmentation model: its directory and stage task. */
+  async function onnxStage(modelId: string) {
     const m = await prisma.model.findUnique({
       where: { id: modelId },
       select: { id: true, name: true, version: true, kind: true, status: true, artefactUri: true, parameters: true },
@@ -185,13 +185,61 @@ export function createOnnxUpload(deps: ResolvedDeps) {
       throw new DomainError('INVALID', `Model ${m.name} v${m.version} is not an ONNX segmentation model`);
     if (m.status === 'RETIRED') throw new DomainError('INVALID', `Model ${m.name} v${m.version} is RETIRED`);
     const task = (m.parameters as { segmentationTask?: string } | null)?.segmentationTask;
-    if (task !== 'liver-segmentation')
-      throw new DomainError(
-        'INVALID',
-        `Model ${m.name} v${m.version} is a ${task} stage; only liver-segmentation models run on their own`,
-      );
-    return { modelId: m.id, modelDir: path.dirname(resolveStorageUri(deps.filesDir, m.artefactUri)) };
+    return {
+      modelId: m.id,
+      key: `${m.name}@${m.version}`,
+      task,
+      modelDir: path.dirname(resolveStorageUri(deps.filesDir, m.artefactUri)),
+    };
   }
 
-  return { upload, segmentationModelDir };
+  /**
+   * The stages of a segmentation with an uploaded model (`segmentations.request`):
+   * - a liver-segmentation model runs alone (`liverOnly`); `liverModelId` is then refused;
+   * - a tumour-segmentation model runs as the tumour stage of the cascade behind the bundled liver stage, or behind
+   *   the uploaded liver-segmentation model `liverModelId`.
+   * Returns the job payload's model fields (`modelDir` absent = the bundled cascade's liver stage) and which
+   * registered model runs each stage (null = bundled).
+   */
+  async function segmentationStages(modelId: string, liverModelId?: string) {
+    const chosen = await onnxStage(modelId);
+    if (chosen.task === 'liver-segmentation') {
+      if (liverModelId)
+        throw new DomainError(
+          'INVALID',
+          `liverModelId is only for a tumour-segmentation model; ${chosen.key} is itself a liver-segmentation model`,
+        );
+      return {
+        modelId: chosen.modelId,
+        payload: { modelDir: chosen.modelDir, liverOnly: true },
+        stages: { liver: chosen.modelId, tumour: null as string | null },
+      };
+    }
+    if (chosen.task !== 'tumour-segmentation')
+      throw new DomainError('INVALID', `Model ${chosen.key} has an unknown segmentation task ${String(chosen.task)}`);
+    const liver = liverModelId ? await onnxStage(liverModelId) : null;
+    if (liver && liver.task !== 'liver-segmentation')
+      throw new DomainError(
+        'INVALID',
+        `liverModelId ${liver.key} is a ${liver.task} model; the first stage needs a liver-segmentation model`,
+      );
+    return {
+      modelId: chosen.modelId,
+      payload: { ...(liver ? { modelDir: liver.modelDir } : {}), tumourModelDir: chosen.modelDir },
+      stages: { liver: liver?.modelId ?? null, tumour: chosen.modelId as string | null },
+    };
+  }
+
+  /** Directory of a registered ONNX liver-segmentation model usable alone by the `segmentation` job (`modelDir`). */
+  async function segmentationModelDir(modelId: string) {
+    const s = await onnxStage(modelId);
+    if (s.task !== 'liver-segmentation')
+      throw new DomainError(
+        'INVALID',
+        `Model ${s.key.replace('@', ' v')} is a ${s.task} stage; only liver-segmentation models run on their own`,
+      );
+    return { modelId: s.modelId, modelDir: s.modelDir };
+  }
+
+  return { upload, segmentationModelDir, segmentationStages };
 }

@@ -64,6 +64,39 @@ export function checkMask(bytes: Uint8Array, dims: readonly number[]): { voxels:
   return { voxels, labels: [...seen].sort((a, b) => a - b) };
 }
 
+/** What produced an AUTO mask: the cascade, provider and each stage's model (`Segmentation.provenance`). */
+export interface SegmentationProvenance {
+  cascade: string | null;
+  provider: string | null;
+  jobId: string;
+  stages: { stage: 'liver' | 'tumour'; model: string; modelId: string | null; origin: 'BUNDLED' | 'UPLOADED' }[];
+}
+
+/**
+ * Provenance of a finished segmentation job: the stage keys (`id@version`, liver first) come from the worker's
+ * summary (`summary.models`); the registered model of each stage from the job's input (`stages`, written by
+ * `request`; absent = the bundled cascade; a pre-`stages` job with `modelId` ran that liver model alone).
+ */
+export function segmentationProvenance(
+  jobId: string,
+  input: unknown,
+  summary: { model?: string; models?: string[]; provider?: string } | undefined,
+): SegmentationProvenance {
+  const i = (input ?? {}) as { modelId?: string; stages?: { liver?: string | null; tumour?: string | null } };
+  const ids = i.stages ?? (i.modelId ? { liver: i.modelId, tumour: null } : { liver: null, tumour: null });
+  const keys = Array.isArray(summary?.models) ? summary.models : [];
+  const roles = ['liver', 'tumour'] as const;
+  return {
+    cascade: summary?.model ?? null,
+    provider: summary?.provider ?? null,
+    jobId,
+    stages: keys.slice(0, 2).map((model, k) => {
+      const modelId = ids[roles[k]] ?? null;
+      return { stage: roles[k], model, modelId, origin: modelId ? 'UPLOADED' : 'BUNDLED' };
+    }),
+  };
+}
+
 /**
  * Segmentations: request an automatic segmentation (pg-boss job for the worker), import the worker's mask as an
  * AUTO DRAFT version when the job completes, review (accept/reject) with an optimistic version check, and new
@@ -94,6 +127,7 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
     labels: unknown;
     volumeMl: number | null;
     reviewNote: string | null;
+    provenance?: unknown;
     updatedAt: Date;
   }) => ({
     id: s.id,
@@ -107,14 +141,21 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
     labels: s.labels,
     volumeMl: s.volumeMl,
     reviewNote: s.reviewNote,
+    /** AUTO masks: cascade, provider and each stage's model id@version (`SegmentationProvenance`); else null. */
+    provenance: (s.provenance ?? null) as SegmentationProvenance | null,
     url: segmentationUrl(s.id),
     /** Pass back as `expectedUpdatedAt` to review: a concurrent change makes the review fail with CONFLICT. */
     updatedAt: s.updatedAt.toISOString(),
   });
 
   return {
-    /** Queue the ONNX segmentation of a series; returns the job to poll with `jobs.get`. */
-    async request(actor: Actor, seriesId: string, modelId?: string) {
+    /**
+     * Queue the ONNX segmentation of a series; returns the job to poll with `jobs.get`. Default: the bundled liver →
+     * tumour cascade. `modelId`: an uploaded liver-segmentation model runs alone; an uploaded tumour-segmentation
+     * model runs as the cascade's tumour stage behind the bundled liver stage, or behind the uploaded liver model
+     * `liverModelId`.
+     */
+    async request(actor: Actor, seriesId: string, modelId?: string, liverModelId?: string) {
       const series = await prisma.series.findUnique({
         where: { id: seriesId },
         select: { storageUri: true, study: { select: { patientId: true } } },
@@ -123,18 +164,20 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
       await access.assertPatient(actor, series.study.patientId);
       const enqueue = requireQueue(deps);
       const imagePath = resolveStorageUri(deps.filesDir, series.storageUri);
-      // An uploaded ONNX liver model (models.uploadOnnx) instead of the bundled liver → tumour cascade.
-      const chosen = modelId ? await createOnnxUpload(deps).segmentationModelDir(modelId) : null;
+      if (liverModelId && !modelId)
+        throw new DomainError('INVALID', 'liverModelId needs modelId (the uploaded tumour-segmentation model)');
+      // Uploaded ONNX stages (models.uploadOnnx) instead of the bundled ones.
+      const chosen = modelId ? await createOnnxUpload(deps).segmentationStages(modelId, liverModelId) : null;
       const job = await prisma.job.create({
         data: {
           type: 'segmentation',
-          input: chosen ? { seriesId, modelId: chosen.modelId } : { seriesId },
+          input: chosen ? { seriesId, modelId: chosen.modelId, stages: chosen.stages } : { seriesId },
           entityType: 'Series',
           entityId: seriesId,
           createdById: actor.userId,
         },
       });
-      const payload = chosen ? { imagePath, modelDir: chosen.modelDir, liverOnly: true } : { imagePath };
+      const payload = chosen ? { imagePath, ...chosen.payload } : { imagePath };
       await enqueueJobRow(deps, enqueue, job.id, 'segmentation', payload, 'segmentation');
       return { jobId: job.id };
     },
@@ -154,7 +197,10 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
         !job.entityId
       )
         return null;
-      const result = job.result as { maskPath?: string; summary?: unknown } | null;
+      const result = job.result as {
+        maskPath?: string;
+        summary?: { model?: string; models?: string[]; provider?: string };
+      } | null;
       if (!result?.maskPath) return null;
       const claimed = await prisma.job.updateMany({
         where: { id: jobId, state: 'COMPLETED', NOT: { message: 'imported' } },
@@ -166,6 +212,7 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
       if (!src.startsWith(root + path.sep))
         throw new DomainError('FORBIDDEN', `Job ${jobId} wrote its mask outside the data directory`);
       const bytes = await fs.promises.readFile(src);
+      const provenance = segmentationProvenance(jobId, job.input, result.summary);
       const id = randomUUID();
       const rel = `segmentations/${id}.nii.gz`;
       try {
@@ -186,9 +233,15 @@ export function createSegmentationsService(deps: ResolvedDeps, access: Access) {
                   authorId: job.createdById,
                   maskUri: `file:${rel}`,
                   sha256: sha256(bytes),
-                  labels: (job.input as { modelId?: string } | null)?.modelId
-                    ? { '1': 'liver' }
-                    : { '1': 'liver', '2': 'tumour' },
+                  // a tumour stage ran → 1/2; a result without the stage list: a liver model alone when one was chosen
+                  labels: (
+                    provenance.stages.length
+                      ? provenance.stages.some((st) => st.stage === 'tumour')
+                      : !(job.input as { modelId?: string } | null)?.modelId
+                  )
+                    ? { '1': 'liver', '2': 'tumour' }
+                    : { '1': 'liver' },
+                  provenance: provenance as unknown as Prisma.InputJsonValue,
                   status: 'DRAFT',
                   reviewNote: null,
                 },
