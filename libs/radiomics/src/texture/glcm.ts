@@ -12,7 +12,7 @@
  * cells, never with Ng² per slice — thousands of grey levels (undiscretised CT) stay fast. The 3D
  * matrices of the 4 in-plane directions are the slice-merged 2D matrices.
  */
-import type { CooccurrenceMatrix, DiscretisedImage, DirectionalAggregation } from './types';
+import type { CooccurrenceMatrix, DiscretisedImage, DirectionalAggregation, RoiVoxels } from './types';
 import type { FeatureValue } from '../types';
 import { GLCM_FEATURES, glcmProbabilitiesSparse, type SparseCounts } from './glcm-features';
 import { DIRECTIONS_2D, DIRECTIONS_OUT_OF_PLANE, FeatureAverager, checkDiscretised, evaluate, writeFeatures } from './matrix-utils';
@@ -104,6 +104,29 @@ export function cooccurrenceCodes(
         if (bothOrientations) codes[n++] = (b - 1) * ng + (a - 1);
       }
     }
+  return n;
+}
+
+/**
+ * {@link cooccurrenceCodes} over the whole volume, visiting only the listed ROI voxels (same codes, same order): the
+ * cell codes of every ROI pair (x, x + (dx, dy, dz)) in voxel order of x, with (j, i) too when `bothOrientations`.
+ */
+export function cooccurrenceCodesOfRoi(img: DiscretisedImage, roi: RoiVoxels, dx: number, dy: number, dz: number, codes: Int32Array, bothOrientations = true): number {
+  const [nx, ny, nz] = img.dims;
+  const { levels, ng } = img;
+  const { index, x, y, z, count } = roi;
+  const step = dx + nx * (dy + ny * dz);
+  let n = 0;
+  for (let k = 0; k < count; k++) {
+    const xx = x[k] + dx, yy = y[k] + dy, zz = z[k] + dz;
+    if (xx < 0 || xx >= nx || yy < 0 || yy >= ny || zz < 0 || zz >= nz) continue;
+    const idx = index[k];
+    const b = levels[idx + step];
+    if (b === 0) continue;
+    const a = levels[idx];
+    codes[n++] = (a - 1) * ng + (b - 1);
+    if (bothOrientations) codes[n++] = (b - 1) * ng + (a - 1);
+  }
   return n;
 }
 

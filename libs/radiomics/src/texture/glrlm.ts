@@ -9,7 +9,7 @@
  * Every voxel is visited once per direction: O(N) time, O(13 · Ng · L) memory with L the longest
  * image axis.
  */
-import type { DiscretisedImage, DirectionalAggregation, RunLikeMatrix } from './types';
+import type { DiscretisedImage, DirectionalAggregation, RoiVoxels, RunLikeMatrix } from './types';
 import type { FeatureValue } from '../types';
 import { GLRLM_FEATURES, runLikeStats } from './runlike-features';
 import {
@@ -68,19 +68,54 @@ export function accumulateRuns(
   }
 }
 
-/** The GLRLM of one direction over the whole volume (or slices [zFrom, zTo) for in-plane directions). */
+/**
+ * {@link accumulateRuns} over the whole volume, visiting only the listed ROI voxels: every ROI voxel whose predecessor
+ * along (dx, dy, dz) is outside the image, the ROI or its level starts a run, which is followed to its end. Same
+ * counts as scanning every voxel.
+ */
+export function accumulateRunsOfRoi(img: DiscretisedImage, roi: RoiVoxels, dx: number, dy: number, dz: number, out: Float64Array, width: number): void {
+  const [nx, ny, nz] = img.dims;
+  const { levels } = img;
+  const { index, x, y, z, count } = roi;
+  const step = dx + nx * (dy + ny * dz);
+  for (let k = 0; k < count; k++) {
+    const idx = index[k];
+    const g = levels[idx];
+    const px = x[k] - dx, py = y[k] - dy, pz = z[k] - dz;
+    if (px >= 0 && px < nx && py >= 0 && py < ny && pz >= 0 && pz < nz && levels[idx - step] === g) continue;
+    let len = 1;
+    let cx = x[k] + dx, cy = y[k] + dy, cz = z[k] + dz, c = idx + step;
+    while (cx >= 0 && cx < nx && cy >= 0 && cy < ny && cz >= 0 && cz < nz && levels[c] === g) {
+      len++;
+      cx += dx;
+      cy += dy;
+      cz += dz;
+      c += step;
+    }
+    out[(g - 1) * width + len - 1] += 1;
+  }
+}
+
+/**
+ * The GLRLM of one direction over the whole volume (or slices [zFrom, zTo) for in-plane directions). `roiVoxels`: the
+ * number of ROI voxels in those slices (N_v) when the caller knows it — e.g. 13 directions over the same volume —
+ * instead of counting them again; `roi`: the image's ROI voxel list, visited instead of every voxel (whole volume only).
+ */
 export function glrlmMatrix(
   img: DiscretisedImage,
   direction: readonly [number, number, number],
   zFrom = 0,
   zTo = img.dims[2],
+  roiVoxels?: number,
+  roi?: RoiVoxels,
 ): RunLikeMatrix {
   const [nx, ny, nz] = img.dims;
   const width = Math.max(nx, ny, nz);
   const counts = new Float64Array(img.ng * width);
-  accumulateRuns(img, direction[0], direction[1], direction[2], zFrom, zTo, counts, width);
+  if (roi && zFrom === 0 && zTo === nz) accumulateRunsOfRoi(img, roi, direction[0], direction[1], direction[2], counts, width);
+  else accumulateRuns(img, direction[0], direction[1], direction[2], zFrom, zTo, counts, width);
   const nxy = nx * ny;
-  return runLikeFromDense(counts, img.ng, width, countNonZero(img.levels, zFrom * nxy, zTo * nxy));
+  return runLikeFromDense(counts, img.ng, width, roiVoxels ?? countNonZero(img.levels, zFrom * nxy, zTo * nxy));
 }
 
 /**

@@ -4,7 +4,12 @@
  */
 import type { DiscretisedImage } from '../types';
 import {
+  accumulateRuns,
+  accumulateRunsOfRoi,
   computeTextureFeatures,
+  cooccurrenceCodes,
+  cooccurrenceCodesOfRoi,
+  glrlmMatrix,
   glcmMaximalCorrelationCoefficient,
   glcmProbabilities,
   pyradiomicsAngles,
@@ -355,5 +360,44 @@ describe('weightingNorm (PyRadiomics distance weighting: angles merged into one 
     expect(m.glrlm_GrayLevelNonUniformity.value).toBeCloseTo((15 * 15 + 15 * 15) / 30, 12);
     const mean = pyradiomicsTextureFeatures(img, { classes: ['glrlm'] });
     expect(mean.glrlm_ShortRunEmphasis.value).toBeCloseTo((1 + 1 + 0.75 + 0.75) / 4, 14);
+  });
+});
+
+describe('ROI-list kernels (visit only the ROI voxels)', () => {
+  /** A random discretised image with a random ROI (levels 0 outside), and its ROI voxel list. */
+  function randomImage(seed: number, dims: [number, number, number], ng: number, density: number) {
+    let s = seed;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648);
+    const n = dims[0] * dims[1] * dims[2];
+    const levels = Int32Array.from({ length: n }, () => (rnd() < density ? 1 + Math.floor(rnd() * ng) : 0));
+    const list = { count: 0, index: new Int32Array(n), x: new Int32Array(n), y: new Int32Array(n), z: new Int32Array(n) };
+    for (let z = 0, i = 0; z < dims[2]; z++) for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++, i++) if (levels[i]) {
+      list.index[list.count] = i; list.x[list.count] = x; list.y[list.count] = y; list.z[list.count] = z; list.count++;
+    }
+    return { img: { levels, dims, ng, spacing: [1, 1, 2] } as DiscretisedImage, roi: list };
+  }
+  const offsets: [number, number, number][] = [[1, 0, 0], [0, 1, 0], [1, 1, 0], [1, -1, 0], [0, 0, 1], [1, 0, 1], [-1, 1, 1], [1, 1, 1], [2, 0, -1], [0, -2, 2]];
+
+  it('co-occurrence codes and run-length counts equal the full scans, code for code', () => {
+    for (let t = 0; t < 12; t++) {
+      const { img, roi } = randomImage(100 + t, [7 + (t % 3), 6, 3 + (t % 4)], 1 + (t % 5), [0.2, 0.6, 0.95][t % 3]);
+      const n = img.levels.length;
+      for (const [dx, dy, dz] of offsets) {
+        for (const both of [true, false]) {
+          const a = new Int32Array(2 * n), b = new Int32Array(2 * n);
+          const na = cooccurrenceCodes(img, dx, dy, dz, 0, img.dims[2], a, both);
+          const nb = cooccurrenceCodesOfRoi(img, roi, dx, dy, dz, b, both);
+          expect(nb).toBe(na);
+          expect(b.subarray(0, nb)).toEqual(a.subarray(0, na));
+        }
+        if (Math.max(Math.abs(dx), Math.abs(dy), Math.abs(dz)) > 1) continue; // runs: unit directions
+        const width = Math.max(...img.dims);
+        const ra = new Float64Array(img.ng * width), rb = new Float64Array(img.ng * width);
+        accumulateRuns(img, dx, dy, dz, 0, img.dims[2], ra, width);
+        accumulateRunsOfRoi(img, roi, dx, dy, dz, rb, width);
+        expect(rb).toEqual(ra);
+        expect(glrlmMatrix(img, [dx, dy, dz], 0, img.dims[2], roi.count, roi)).toEqual(glrlmMatrix(img, [dx, dy, dz]));
+      }
+    }
   });
 });

@@ -32,7 +32,7 @@
  */
 import type { DiscretisedImage } from '../types';
 import type { FeatureValue } from '../types';
-import { CooccurrenceAggregator, cooccurrenceCodes } from './glcm';
+import { CooccurrenceAggregator, cooccurrenceCodes, cooccurrenceCodesOfRoi } from './glcm';
 import { glrlmMatrix } from './glrlm';
 import { findZones, glszmFromZones } from './zones';
 import { neighbourhoodMatrices, type Offsets } from './neighbourhood';
@@ -42,7 +42,7 @@ import { type GlcmProbabilities, type SparseCounts, glcmProbabilitiesSparse } fr
 import * as R from './runlike-features';
 import { type RunLikeStats, runLikeStats } from './runlike-features';
 import * as T from './ngtdm-features';
-import type { NgtdmMatrix, RunLikeMatrix } from './types';
+import type { NgtdmMatrix, RoiVoxels, RunLikeMatrix } from './types';
 
 export type PyradiomicsTextureClass = 'glcm' | 'glrlm' | 'glszm' | 'gldm' | 'ngtdm';
 
@@ -103,8 +103,10 @@ export function pyradiomicsAngleWeight(
  * ROI. `symmetrical` (PyRadiomics `symmetricalGLCM: true`) also writes (j, i) for every pair — PyRadiomics'
  * P + Pᵀ. Without it the matrix is PyRadiomics' asymmetrical one: row = centre voxel, column = neighbour in the
  * direction of the angle (whose first non-zero component of (z, y, x) is positive, {@link pyradiomicsAngles}).
+ * `roi` (the image's ROI voxel list): the same codes, visiting only those voxels.
  */
-export function pyradiomicsGlcmCounts(img: DiscretisedImage, angle: readonly [number, number, number], symmetrical: boolean, codes: Int32Array): number {
+export function pyradiomicsGlcmCounts(img: DiscretisedImage, angle: readonly [number, number, number], symmetrical: boolean, codes: Int32Array, roi?: RoiVoxels): number {
+  if (roi) return cooccurrenceCodesOfRoi(img, roi, angle[0], angle[1], angle[2], codes, symmetrical);
   return cooccurrenceCodes(img, angle[0], angle[1], angle[2], 0, img.dims[2], codes, symmetrical);
 }
 
@@ -590,20 +592,15 @@ function nanMean(values: number[]): number {
   return n ? s / n : Number.NaN;
 }
 
-/** Number of ROI voxels (level > 0). */
-function countRoi(levels: Int32Array): number {
-  let nv = 0;
-  for (let k = 0; k < levels.length; k++) if (levels[k]) nv++;
-  return nv;
-}
-
 /**
- * ROI bounding box [x0, y0, z0, x1, y1, z1] of a discretised image, marking the grey levels present in `seen`
- * (no per-voxel allocation). Its own function so that V8 optimises this loop alone, not the long caller.
+ * ROI bounding box [x0, y0, z0, x1, y1, z1] of a discretised image and its ROI voxels (level > 0) in voxel order
+ * (`roi`, filled), marking the grey levels present in `seen` (no per-voxel allocation). Its own function so that V8
+ * optimises this loop alone, not the long caller.
  */
-function roiBoxAndLevels(img: DiscretisedImage, seen: Uint8Array): [number, number, number, number, number, number] {
+function roiBoxAndLevels(img: DiscretisedImage, seen: Uint8Array, roi: RoiVoxels): [number, number, number, number, number, number] {
   const [nx, ny, nz] = img.dims;
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+  let count = 0;
   const lv = img.levels;
   for (let z = 0, i = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
@@ -611,11 +608,22 @@ function roiBoxAndLevels(img: DiscretisedImage, seen: Uint8Array): [number, numb
         const g = lv[i];
         if (!g) continue;
         seen[g] = 1;
+        roi.index[count] = i;
+        roi.x[count] = x;
+        roi.y[count] = y;
+        roi.z[count] = z;
+        count++;
         if (x < x0) x0 = x; if (x > x1) x1 = x;
         if (y < y0) y0 = y; if (y > y1) y1 = y;
         if (z < z0) z0 = z; if (z > z1) z1 = z;
       }
+  roi.count = count;
   return [x0, y0, z0, x1, y1, z1];
+}
+
+/** An empty ROI voxel list with room for `n` voxels. */
+function roiVoxelList(n: number): RoiVoxels {
+  return { count: 0, index: new Int32Array(n), x: new Int32Array(n), y: new Int32Array(n), z: new Int32Array(n) };
 }
 
 /**
@@ -628,9 +636,11 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
     throw new Error(`pyradiomicsTextureFeatures: weightingNorm must be one of ${PYRADIOMICS_WEIGHTING_NORMS.join(', ')} or null, got ${JSON.stringify(weightingNorm)}`);
   if (!distances.length || distances.some((d) => !Number.isInteger(d) || d < 1))
     throw new Error(`pyradiomicsTextureFeatures: distances must be positive integers, got [${distances.join(', ')}]`);
-  checkDiscretised(img, 'pyradiomicsTextureFeatures');
+  const { nRoi } = checkDiscretised(img, 'pyradiomicsTextureFeatures');
   const seen = new Uint8Array(img.ng + 1);
-  const [x0, y0, z0, x1, y1, z1] = roiBoxAndLevels(img, seen);
+  const roi = roiVoxelList(nRoi);
+  const [x0, y0, z0, x1, y1, z1] = roiBoxAndLevels(img, seen, roi);
+  const roiCount = roi.count;
   const lo = [x0, y0, z0], hi = [x1, y1, z1];
   const present = Int32Array.from(Array.from(seen).flatMap((v, l) => (v ? [l] : [])));
   const ngMax = present[present.length - 1];
@@ -651,7 +661,7 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
     const codes = new Int32Array(2 * img.levels.length);
     const merged = weightingNorm === null ? null : new Map<number, number>();
     for (const d of distAngles) {
-      const m = agg.aggregate(codes, pyradiomicsGlcmCounts(img, d, symmetricalGLCM, codes));
+      const m = agg.aggregate(codes, pyradiomicsGlcmCounts(img, d, symmetricalGLCM, codes, roi));
       if (merged) {
         // weightingNorm: Σ_a w_a P_a, features on the one merged matrix
         const w = pyradiomicsAngleWeight(d, img.spacing, weightingNorm!, 'glcm');
@@ -678,7 +688,7 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
     const per: number[][] = glrlmPy.map(() => []);
     let merged: RunLikeMatrix | null = null;
     for (const d of angles) {
-      const m = glrlmMatrix(img, d);
+      const m = glrlmMatrix(img, d, 0, img.dims[2], roiCount, roi);
       if (weightingNorm !== null) {
         // weightingNorm: Σ_a w_a P_a; N_p of RunPercentage becomes Σ_j j Σ_i P(i, j) of the merged matrix
         const w = pyradiomicsAngleWeight(d, img.spacing, weightingNorm, 'glrlm');
@@ -700,8 +710,8 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
     glrlmPy.forEach(([name], k) => put('glrlm', name, nanMean(per[k]), 'no run in any angle'));
   }
   if (classes.includes('glszm')) {
-    const zones = findZones(img, force2D ? '2D' : '3D');
-    const s = runLikeStats(glszmFromZones(zones, img.ng, countRoi(img.levels)));
+    const zones = findZones(img, force2D ? '2D' : '3D', undefined, roi);
+    const s = runLikeStats(glszmFromZones(zones, img.ng, roiCount));
     glszmPy.forEach(([name, f]) => put('glszm', name, f(s), 'undefined for this matrix'));
   }
   if (classes.includes('gldm') || classes.includes('ngtdm')) {

@@ -8,6 +8,18 @@ import type { DiscretisedImage } from '../types';
 
 export type { DiscretisedImage };
 
+/**
+ * The ROI voxels (level > 0) of a discretised image in voxel order: linear index and x, y, z of each. Kernels that
+ * visit only these (not every voxel of the box) cost little on a cold run, where loops are interpreted.
+ */
+export interface RoiVoxels {
+  count: number;
+  index: Int32Array;
+  x: Int32Array;
+  y: Int32Array;
+  z: Int32Array;
+}
+
 /** The six texture families of IBSI 1 chapter 3. */
 export type TextureFamily = 'glcm' | 'glrlm' | 'glszm' | 'gldzm' | 'ngtdm' | 'ngldm';
 
