@@ -83,11 +83,14 @@ export function maskExtent(mask: { data: ArrayLike<number>; dims: Dims3 }): { bo
   const e = { x0: Infinity, y0: Infinity, z0: Infinity, x1: -1, y1: -1, z1: -1, count: 0 };
   const [nx, ny] = mask.dims;
   if (d instanceof Uint8Array && d.byteOffset % 4 === 0) {
+    // lengths in locals: an interpreted loop would otherwise load `.length` at every iteration
     const words = new Uint32Array(d.buffer, d.byteOffset, d.length >> 2);
-    for (let w = 0; w < words.length; w++) if (words[w] !== 0) for (let i = 4 * w; i < 4 * w + 4; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
-    for (let i = 4 * words.length; i < d.length; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
+    const nw = words.length, len = d.length;
+    for (let w = 0; w < nw; w++) if (words[w] !== 0) for (let i = 4 * w; i < 4 * w + 4; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
+    for (let i = 4 * nw; i < len; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
   } else {
-    for (let i = 0; i < d.length; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
+    const len = d.length;
+    for (let i = 0; i < len; i++) if (d[i] > 0) addVoxel(e, i, nx, ny);
   }
   return e.count ? { box: [e.x0, e.y0, e.z0, e.x1, e.y1, e.z1], count: e.count } : null;
 }

@@ -47,8 +47,19 @@ function fanArea(pts: number[][], s0: number, scale: readonly number[]): number 
   return ar;
 }
 
-/** Oriented iso-polygons per configuration, with the fan apexes of largest unit-cube area (ties kept). */
-const LOOPS: ReadonlyArray<Loop[]> = (() => {
+let loopTable: ReadonlyArray<Loop[]> | null = null;
+
+/**
+ * Oriented iso-polygons per configuration, with the fan apexes of largest unit-cube area (ties kept); generated on
+ * first use, so that loading the library (e.g. a one-case `hepatoscope extract` without IBSI morphology) does not pay
+ * for it.
+ */
+function cubeLoops(): ReadonlyArray<Loop[]> {
+  return (loopTable ??= generateLoops());
+}
+
+/** Generates the iso-polygons of the 256 cube configurations (see the module comment). */
+function generateLoops(): ReadonlyArray<Loop[]> {
   const faces: number[][] = [];
   for (let axis = 0; axis < 3; axis++) {
     const b = [1, 2, 4][(axis + 1) % 3], c = [1, 2, 4][(axis + 2) % 3], a = [1, 2, 4][axis];
@@ -119,7 +130,7 @@ const LOOPS: ReadonlyArray<Loop[]> = (() => {
     table.push(loops);
   }
   return table;
-})();
+}
 
 const tableCache = new Map<string, ReadonlyArray<Int8Array>>();
 
@@ -133,7 +144,7 @@ export function triTable(spacing: readonly number[] = [1, 1, 1]): ReadonlyArray<
   const key = spacing.join(',');
   let t = tableCache.get(key);
   if (t) return t;
-  t = LOOPS.map((loops) => {
+  t = cubeLoops().map((loops) => {
     const tris: number[] = [];
     for (const { edges, pts, apexes } of loops) {
       let best = apexes[0], bestA = -1;
@@ -148,8 +159,29 @@ export function triTable(spacing: readonly number[] = [1, 1, 1]): ReadonlyArray<
   return t;
 }
 
-/** The triangle table at isotropic spacing. */
-export const TRI_TABLE: ReadonlyArray<Int8Array> = triTable([1, 1, 1]);
+/**
+ * An array computed on first access (any index, `length`, iteration): a read-only view of `make()`'s result.
+ * Keeps exported tables cheap to import.
+ */
+function lazyArray<T>(make: () => ReadonlyArray<T>): ReadonlyArray<T> {
+  let value: ReadonlyArray<T> | null = null;
+  const get = () => (value ??= make());
+  return new Proxy([] as T[], {
+    get: (_t, k) => {
+      const a = get();
+      const v: unknown = Reflect.get(a, k);
+      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(a) : v;
+    },
+    has: (_t, k) => Reflect.has(get(), k),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor(get(), k),
+    set: () => false,
+    deleteProperty: () => false,
+  });
+}
+
+/** The triangle table at isotropic spacing (generated on first access). */
+export const TRI_TABLE: ReadonlyArray<Int8Array> = lazyArray(() => triTable([1, 1, 1]));
 
 /** Mesh measures of a binary mask: volume (mm³) and area (mm²) of the marching-cubes surface. */
 export interface MeshMeasures {

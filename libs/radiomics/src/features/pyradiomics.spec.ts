@@ -1,7 +1,7 @@
 import golden from './__goldens__/pyradiomics-numpy.json';
 import type { Dims3, Vec3 } from '../types';
 import { roiValues } from '../roi';
-import { pyradiomicsFirstOrder, pyradiomicsShape } from './pyradiomics';
+import { maximumDiameters, pyradiomicsFirstOrder, pyradiomicsShape } from './pyradiomics';
 
 describe.each(golden.cases.map((c, k) => [k, c] as const))('PyRadiomics definitions vs the NumPy re-implementation (case %i)', (_k, c) => {
   const dims = c.dims as unknown as Dims3;
@@ -26,6 +26,35 @@ describe.each(golden.cases.map((c, k) => [k, c] as const))('PyRadiomics definiti
       if (name.includes('Diameter')) continue;
       const v = f[`shape_${name}`];
       expect(Math.abs(v - ref)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref)));
+    }
+  });
+});
+
+describe('maximumDiameters', () => {
+  /** All-pairs reference: [same z, same y, same x, any] largest scaled distances. */
+  function bruteForce(p: Int32Array, s: readonly [number, number, number]): number[] {
+    const best = [0, 0, 0, 0];
+    for (let i = 0; i < p.length; i += 3)
+      for (let j = i + 3; j < p.length; j += 3) {
+        const d = ((p[i] - p[j]) * s[0]) ** 2 + ((p[i + 1] - p[j + 1]) * s[1]) ** 2 + ((p[i + 2] - p[j + 2]) * s[2]) ** 2;
+        if (p[i + 2] === p[j + 2]) best[0] = Math.max(best[0], d);
+        if (p[i + 1] === p[j + 1]) best[1] = Math.max(best[1], d);
+        if (p[i] === p[j]) best[2] = Math.max(best[2], d);
+        best[3] = Math.max(best[3], d);
+      }
+    return best.map(Math.sqrt);
+  }
+
+  it('equals the all-pairs maxima on random integer point sets (negative coordinates, duplicates, anisotropic scale)', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let trial = 0; trial < 30; trial++) {
+      const n = 2 + rnd(120);
+      const p = Int32Array.from({ length: 3 * n }, (_, k) => rnd([9, 15, 4][k % 3]) - [1, 3, 0][k % 3]);
+      const scale: [number, number, number] = [0.39, 0.39, 3.25];
+      const got = maximumDiameters(p, scale);
+      const ref = bruteForce(p, scale);
+      for (let k = 0; k < 4; k++) expect(got[k]).toBeCloseTo(ref[k], 12);
     }
   });
 });

@@ -22,7 +22,7 @@
  */
 import type { Mask3D, Vec3 } from '../types';
 import { convexHull3D } from './convex-hull';
-import { percentileSorted, statMean } from './intensity-statistics';
+import { float64Copy, percentileSorted, statMean } from './intensity-statistics';
 import { symmetricEigen3 } from './linalg';
 import { pyradiomicsMesh } from './pyradiomics-mesh';
 
@@ -64,7 +64,7 @@ export function pyradiomicsHistogram(x: ArrayLike<number>, options: { binWidth?:
 /** PyRadiomics `firstorder` features (19 incl. StandardDeviation), keyed `firstorder_<Name>`. */
 export function pyradiomicsFirstOrder(x: ArrayLike<number>, options: PyRadiomicsFirstOrderOptions): Record<string, number> {
   const n = x.length;
-  const s = Float64Array.from(x).sort();
+  const s = float64Copy(x).sort();
   const c = options.voxelArrayShift ?? 0;
   const mu = statMean(s);
   let m2 = 0, m3 = 0, m4 = 0, energy = 0, mad = 0;
@@ -129,6 +129,42 @@ function maxDist2D(pts: number[], sa: number, sb: number): number {
   return Math.sqrt(best);
 }
 
+/** Per-axis minimum and maximum of integer points (flat [x, y, z, …]; at least one point). */
+function coordinateRange(p: Int32Array): [Int32Array, Int32Array] {
+  const min = Int32Array.of(p[0], p[1], p[2]), max = Int32Array.of(p[0], p[1], p[2]);
+  for (let i = 3; i < p.length; i += 3) {
+    for (let a = 0; a < 3; a++) {
+      const v = p[i + a];
+      if (v < min[a]) min[a] = v;
+      if (v > max[a]) max[a] = v;
+    }
+  }
+  return [min, max];
+}
+
+/**
+ * Marks in `out` the points that are the minimum or maximum along `axis` of their line (the points sharing the other
+ * two coordinates). The lines are indexed in dense tables over the points' coordinate range (no hashing).
+ */
+function markLineExtremes(p: Int32Array, axis: number, min: Int32Array, max: Int32Array, out: Uint8Array): void {
+  const a1 = (axis + 1) % 3, a2 = (axis + 2) % 3;
+  const w2 = max[a2] - min[a2] + 1;
+  const cells = (max[a1] - min[a1] + 1) * w2;
+  const lo = new Int32Array(cells).fill(0x7fffffff), hi = new Int32Array(cells).fill(-0x80000000);
+  const n = p.length / 3;
+  for (let i = 0; i < n; i++) {
+    const key = (p[3 * i + a1] - min[a1]) * w2 + p[3 * i + a2] - min[a2];
+    const v = p[3 * i + axis];
+    if (v < lo[key]) lo[key] = v;
+    if (v > hi[key]) hi[key] = v;
+  }
+  for (let i = 0; i < n; i++) {
+    const key = (p[3 * i + a1] - min[a1]) * w2 + p[3 * i + a2] - min[a2];
+    const v = p[3 * i + axis];
+    if (v === lo[key] || v === hi[key]) out[i] = 1;
+  }
+}
+
 /**
  * Maximum distances of a point set given in integer grid units (flat [x, y, z, …]) scaled by `scale` per axis:
  * [largest with equal z (Slice), equal y (Column), equal x (Row), overall (3D)]. Exact, via 2D/3D convex hulls
@@ -140,21 +176,8 @@ export function maximumDiameters(all: Int32Array, scale: readonly [number, numbe
   // the minimum or maximum of their x-line and of their y-line and of their z-line… per plane type below
   const na = all.length / 3;
   const ext = [new Uint8Array(na), new Uint8Array(na), new Uint8Array(na)];
-  for (let axis = 0; axis < 3; axis++) {
-    const a1 = (axis + 1) % 3, a2 = (axis + 2) % 3;
-    const lo = new Map<number, number>(), hi = new Map<number, number>();
-    for (let i = 0; i < na; i++) {
-      const key = all[3 * i + a1] * 1048576 + all[3 * i + a2];
-      const v = all[3 * i + axis];
-      const l = lo.get(key); if (l === undefined || v < l) lo.set(key, v);
-      const h = hi.get(key); if (h === undefined || v > h) hi.set(key, v);
-    }
-    for (let i = 0; i < na; i++) {
-      const key = all[3 * i + a1] * 1048576 + all[3 * i + a2];
-      const v = all[3 * i + axis];
-      if (v === lo.get(key) || v === hi.get(key)) ext[axis][i] = 1;
-    }
-  }
+  const [min, max] = coordinateRange(all);
+  for (let axis = 0; axis < 3; axis++) markLineExtremes(all, axis, min, max, ext[axis]);
   const keepIdx: number[] = [];
   for (let i = 0; i < na; i++) if (ext[0][i] || ext[1][i] || ext[2][i]) keepIdx.push(i);
   const b = new Int32Array(3 * keepIdx.length);
@@ -199,20 +222,23 @@ export function pyradiomicsDiameters(mask: Mask3D): [number, number, number, num
 
 /**
  * Number of ROI voxels and the (un-normalised) covariance sums of their physical coordinates x·s (about the
- * centroid): two passes in voxel order. The passes only visit the nz×ny rows with plain counters (no per-voxel
- * division), which keeps the first (not yet JIT-compiled) call of a one-case run cheap.
+ * centroid), both sums in voxel order. The first pass visits the nz×ny rows with plain counters (no per-voxel
+ * division) and lists the ROI voxels; the second visits only those. Few iterations keep the first (not yet
+ * JIT-compiled) call of a one-case run cheap.
  */
 function voxelCovariance(mask: Mask3D): { n: number; cxx: number; cxy: number; cxz: number; cyy: number; cyz: number; czz: number } {
   const sp: Vec3 = mask.spacing;
   const [nx, ny, nz] = mask.dims;
   const d = mask.data;
+  const list = new Int32Array(d.length);
   let n = 0, m0 = 0, m1 = 0, m2 = 0;
   for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) if (d[i]) {
-    m0 += x * sp[0]; m1 += y * sp[1]; m2 += z * sp[2]; n++;
+    m0 += x * sp[0]; m1 += y * sp[1]; m2 += z * sp[2]; list[n++] = i;
   }
   m0 /= n; m1 /= n; m2 /= n;
   let cxx = 0, cxy = 0, cxz = 0, cyy = 0, cyz = 0, czz = 0;
-  for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) if (d[i]) {
+  for (let k = 0; k < n; k++) {
+    const i = list[k], x = i % nx, r = (i - x) / nx, y = r % ny, z = (r - y) / ny;
     const a = x * sp[0] - m0, b = y * sp[1] - m1, c = z * sp[2] - m2;
     cxx += a * a; cxy += a * b; cxz += a * c; cyy += b * b; cyz += b * c; czz += c * c;
   }
