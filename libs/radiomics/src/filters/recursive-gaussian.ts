@@ -142,6 +142,13 @@ export function recursiveGaussianAxis(a: Float64Array, dims: Dims3, axis: 0 | 1 
   const lines = a.length / n;
   for (let l = 0; l < lines; l++) {
     const base = axis === 0 ? l * nx : axis === 1 ? (l % nx) + nx * ny * Math.floor(l / nx) : l;
+    if (stride === 1) {
+      // contiguous lines: native copies (cheap before the JIT compiles the element loops)
+      data.set(a.subarray(base, base + n));
+      filterLine(outs, data, s2, n, c);
+      a.set(outs, base);
+      continue;
+    }
     for (let i = 0; i < n; i++) data[i] = a[base + i * stride];
     filterLine(outs, data, s2, n, c);
     for (let i = 0; i < n; i++) a[base + i * stride] = outs[i];
@@ -166,11 +173,16 @@ export function recursiveLogFilter(
   if (!(sigmaMm > 0)) throw new Error(`recursiveLogFilter: sigma must be > 0, got ${sigmaMm}`);
   const src = toFloat(img, 'recursiveLogFilter');
   const out = new Float64Array(src.length);
+  // float32 rounding (= Math.fround of every value) by a native round trip through a Float32Array
+  const f32 = float32Intermediates ? new Float32Array(src.length) : null;
   const round = (a: Float64Array) => {
-    if (float32Intermediates) for (let k = 0; k < a.length; k++) a[k] = Math.fround(a[k]);
+    if (f32) {
+      f32.set(a);
+      a.set(f32);
+    }
   };
   for (let dim = 0 as 0 | 1 | 2; dim < 3; dim = (dim + 1) as 0 | 1 | 2) {
-    const t = Float64Array.from(src);
+    const t = src.slice(); // (not Float64Array.from: its generic iterator path is slow before the JIT)
     recursiveGaussianAxis(t, img.dims, dim, recursiveGaussianCoefficients(sigmaMm, img.spacing[dim], 2, normalizeAcrossScale));
     round(t);
     for (let a = 0 as 0 | 1 | 2; a < 3; a = (a + 1) as 0 | 1 | 2)
