@@ -56,23 +56,9 @@ after(async () => {
   await orthanc?.stop();
 });
 
-/**
- * The page's problems, less two kinds not about PACS: renderer noise, and a 5xx of the session check `auth.me`, which
- * the busy shared test machine has been seen to answer now and then (printed, with the browser's matching console
- * line, instead of failing this test).
- */
+/** The page's problems (console errors, page errors, 5xx answers), less renderer noise. */
 function problems(page) {
-  const flaky = page.problems.filter((p) => /^HTTP 5\d\d \S*\/api\/trpc\/auth\.me\b/.test(p));
-  if (flaky.length) console.log(`ignored (not PACS): ${flaky.join('; ')}`);
-  let consoleLines = flaky.length;
-  return page.problems.filter((p) => {
-    if (flaky.includes(p)) return false;
-    if (consoleLines > 0 && /Failed to load resource: the server responded with a status of 5\d\d/.test(p)) {
-      consoleLines--;
-      return false;
-    }
-    return !/GPU stall due to ReadPixels|favicon|Fetch aborted/i.test(p);
-  });
+  return page.problems.filter((p) => !/GPU stall due to ReadPixels|favicon|Fetch aborted/i.test(p));
 }
 
 describe('PACS (DICOMweb) in the portal', { skip: !available && 'Orthanc is not installed' }, () => {
