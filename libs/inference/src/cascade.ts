@@ -58,6 +58,8 @@ export interface CascadeOptions {
    * false: the sequential path (same labels).
    */
   pipeline?: boolean;
+  /** Tumour probability threshold instead of the tumour manifest's `output.threshold` (post-processing studies). */
+  tumourThreshold?: number;
 }
 
 export interface CascadeResult {
@@ -192,6 +194,7 @@ export class SegmentationCascade {
       const zs = ext.zs;
       const tum = await runStage(this.tumour, volume.data, dims, zs, region, {
         ...stageOpts('tumour'),
+        threshold: opts.tumourThreshold,
         onBatch: (done) =>
           progress({
             stage: 'tumour',
@@ -267,6 +270,8 @@ export interface StageOptions {
   pipeline?: boolean;
   /** Filled with this stage's timings. */
   stage?: StageTiming;
+  /** Probability threshold instead of the manifest's `output.threshold`. */
+  threshold?: number;
 }
 
 /** Timings of one stage (liver or tumour). outsideMs = wallMs - sessionRunMs: wall time with no run in flight. */
@@ -309,7 +314,8 @@ export async function runStage(
   const m = model.manifest;
   const [C, H, W] = model.itemShape;
   const K = m.output.classes.length;
-  const t = m.output.threshold;
+  const t = o.threshold ?? m.output.threshold;
+  if (!(t > 0 && t < 1)) throw new Error(`runStage: threshold must be in (0, 1), got ${t}`);
   const cls = K === 1 ? 0 : 1;
   let PH = H;
   let PW = W;
