@@ -112,6 +112,12 @@ describe('hepatoscope extract', () => {
     expect(j.provenance.settings.discretisation).toEqual({ method: 'fbs', binWidth: 1, lowerBound: 'pyradiomics' });
     expect(fromPyRadiomicsSettings({ binCount: 32, resampledPixelSpacing: [1, 1, 0], interpolator: 'sitkLinear' }).settings).toMatchObject({ discretisation: { method: 'fbn', binCount: 32 }, resampling: { spacing: [1, 1, null], interpolator: 'linear' } });
     expect(() => fromPyRadiomicsSettings({ normalize: true })).toThrow(/not supported/);
+    // PyRadiomics' example Params.yaml leaves resampledPixelSpacing and weightingNorm empty (YAML null)
+    const example = parseYamlSubset(['setting:', '  binWidth: 25', '  label: 1', "  interpolator: 'sitkBSpline' # enumerated", '  resampledPixelSpacing: # None: no resampling', '  weightingNorm: # None', ''].join('\n'));
+    const m = fromPyRadiomicsSettings(example.setting as Record<string, unknown>);
+    expect(m.label).toBe(1);
+    expect(m.settings).not.toHaveProperty('resampling');
+    expect(m.settings).not.toHaveProperty('pyradiomicsTexture');
     expect(fromPyRadiomicsImageTypes({ Original: {}, LoG: { sigma: [1, 3] }, Wavelet: {}, Square: {} })).toEqual({
       original: true, log: { sigmaMm: [1, 3], implementation: 'pyradiomics' }, wavelet: { wavelet: 'coif1', level: 1, startLevel: 0 }, square: true,
     });

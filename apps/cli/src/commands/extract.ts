@@ -56,8 +56,16 @@ const OPTIONS = {
   'internal-rows': { type: 'boolean' },
 } as const;
 
+/** True for `{}` (a plain object without keys). */
+function isEmptyMapping(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0;
+}
+
 /** Maps a PyRadiomics `setting` section to ExtractSettings input (the subset that has an IBSI meaning here). */
-export function fromPyRadiomicsSettings(setting: Record<string, unknown>): { settings: Record<string, unknown>; label?: number } {
+export function fromPyRadiomicsSettings(settingIn: Record<string, unknown>): { settings: Record<string, unknown>; label?: number } {
+  // a key with nothing after it (`weightingNorm:` in PyRadiomics' example Params.yaml) is YAML null; the YAML subset
+  // parser reads it as an empty mapping
+  const setting = Object.fromEntries(Object.entries(settingIn).map(([k, v]) => [k, isEmptyMapping(v) ? null : v]));
   const known = new Set(['binWidth', 'binCount', 'resampledPixelSpacing', 'interpolator', 'resegmentRange', 'resegmentMode', 'label', 'force2D', 'correctMask', 'additionalInfo', 'geometryTolerance', 'preCrop', 'padDistance', 'minimumROIDimensions', 'minimumROISize', 'voxelArrayShift', 'gldm_a', 'distances', 'symmetricalGLCM', 'weightingNorm', 'verbose']);
   for (const k of Object.keys(setting)) if (!known.has(k)) throw new CliError(`extract: PyRadiomics setting "${k}" is not supported (supported: ${[...known].join(', ')})`);
   // PyRadiomics texture settings (GLCM/GLRLM/NGTDM/GLDM): validated here, applied by the pyradiomics texture classes
