@@ -115,6 +115,26 @@ describe('runStage pipelining (stand-in model)', () => {
     expect(new Set(seq.outputs).size).toBe(1);
   });
 
+  test('a threshold option replaces the manifest threshold; outside (0, 1) it is refused', async () => {
+    const voxels = async (threshold?: number) => {
+      const r = await runStage(gatedModel(16, 16).model, ph.data, dims, zs, full, {
+        batch: 4,
+        spacing: ph.spacing,
+        threshold,
+      });
+      let v = 0;
+      for (let i = 0; i < r.length; i++) v += r.data[i * 4 + 3] - r.data[i * 4 + 2];
+      return v;
+    };
+    const low = await voxels(0.05);
+    const def = await voxels();
+    const high = await voxels(0.95);
+    expect(def).toBe(await voxels(0.5)); // the manifest's default threshold
+    expect(low).toBeGreaterThan(def);
+    expect(high).toBeLessThan(def);
+    await expect(voxels(1)).rejects.toThrow(/threshold must be in \(0, 1\), got 1/);
+  });
+
   test('an abort with a batch in flight stops the stage with the reason', async () => {
     const g = gatedModel(16, 16);
     const ac = new AbortController();
