@@ -3,6 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '@hepatoscope/config';
 import { pgBackend, pgliteBackend } from './backends';
+import { recurringSelectNames } from './statement-names';
 import { createPrismaClient, type Db } from './client';
 import { DatabaseStartupError, causeText, redactUrl } from './errors';
 import { MIGRATION_LOCK_KEY, applyMigrations, loadMigrations, type MigrationReport } from './migrations';
@@ -410,7 +411,13 @@ async function openPostgres(url: string, options: OpenDatabaseOptions, migration
   }
   const tMig = performance.now();
   const { PrismaPg } = await import('@prisma/adapter-pg');
-  const prisma = createPrismaClient(new PrismaPg(pool, schema ? { schema } : undefined));
+  const prisma = createPrismaClient(
+    new PrismaPg(pool, {
+      ...(schema ? { schema } : {}),
+      // recurring SELECTs as named (per-connection prepared) statements: no re-planning of the case-detail read
+      statementNameGenerator: recurringSelectNames() as (q: { sql: string }) => string,
+    }),
+  );
   let closed = false;
   return {
     prisma,
