@@ -10,7 +10,7 @@
  *   |X_m − i| ≤ α; s(i, j) += 1. Every ROI voxel counts, so N_s = N_v.
  * One pass over the voxels, a fixed offset table, no allocation per voxel.
  */
-import type { DiscretisedImage, NgtdmMatrix, RunLikeMatrix, ZoneAggregation } from './types';
+import type { DiscretisedImage, NgtdmMatrix, RoiVoxels, RunLikeMatrix, ZoneAggregation } from './types';
 import type { FeatureValue } from '../types';
 import { NGLDM_FEATURES, runLikeStats } from './runlike-features';
 import { NGTDM_FEATURES } from './ngtdm-features';
@@ -42,8 +42,9 @@ export function chebyshevOffsets(radius: number, is3D: boolean): Offsets {
 }
 
 /**
- * Accumulates NGTDM (n_i, s_i) and NGLDM counts for the ROI voxels of slices [zFrom, zTo).
+ * Accumulates NGTDM (n_i, s_i) and NGLDM counts for the ROI voxels of slices [zFrom, zTo), in voxel order.
  * @param ngtdm target NGTDM or null; @param ngldm target dense NGLDM (ng × (offsets + 1)) or null
+ * @param roi optional ROI voxel list of the whole image: visited instead of scanning every voxel (whole volume only)
  */
 export function accumulateNeighbourhood(
   img: DiscretisedImage,
@@ -53,6 +54,7 @@ export function accumulateNeighbourhood(
   alpha: number,
   ngtdm: NgtdmMatrix | null,
   ngldm: Float64Array | null,
+  roi?: RoiVoxels,
 ): void {
   const [nx, ny, nz] = img.dims;
   const { levels } = img;
@@ -65,49 +67,60 @@ export function accumulateNeighbourhood(
     r = Math.max(r, Math.abs(o.dx[q]), Math.abs(o.dy[q]));
     rz = Math.max(rz, Math.abs(o.dz[q]));
   }
+  /** The neighbourhood of ROI voxel k = (x, y, z) of level g into the matrices. */
+  const visit = (k: number, x: number, y: number, z: number, g: number): void => {
+    const interior = x >= r && x < nx - r && y >= r && y < ny - r && z >= rz && z < nz - rz;
+    let w = 0;
+    let sum = 0;
+    let dep = 0;
+    for (let q = 0; q < o.count; q++) {
+      if (!interior) {
+        const xx = x + o.dx[q];
+        const yy = y + o.dy[q];
+        const zz = z + o.dz[q];
+        if (xx < 0 || xx >= nx || yy < 0 || yy >= ny || zz < 0 || zz >= nz) continue;
+      }
+      const h = levels[k + step[q]];
+      if (h === 0) continue;
+      w++;
+      sum += h;
+      if (Math.abs(h - g) <= alpha) dep++;
+    }
+    if (ngtdm && w > 0) {
+      ngtdm.n[g - 1] += 1;
+      ngtdm.s[g - 1] += Math.abs(g - sum / w);
+    }
+    if (ngldm) ngldm[(g - 1) * width + dep] += 1;
+  };
+  if (roi && zFrom === 0 && zTo === nz) {
+    for (let j = 0; j < roi.count; j++) visit(roi.index[j], roi.x[j], roi.y[j], roi.z[j], levels[roi.index[j]]);
+    return;
+  }
   for (let z = zFrom; z < zTo; z++)
     for (let y = 0; y < ny; y++) {
       let k = nx * (y + ny * z);
       for (let x = 0; x < nx; x++, k++) {
         const g = levels[k];
-        if (g === 0) continue;
-        const interior = x >= r && x < nx - r && y >= r && y < ny - r && z >= rz && z < nz - rz;
-        let w = 0;
-        let sum = 0;
-        let dep = 0;
-        for (let q = 0; q < o.count; q++) {
-          if (!interior) {
-            const xx = x + o.dx[q];
-            const yy = y + o.dy[q];
-            const zz = z + o.dz[q];
-            if (xx < 0 || xx >= nx || yy < 0 || yy >= ny || zz < 0 || zz >= nz) continue;
-          }
-          const h = levels[k + step[q]];
-          if (h === 0) continue;
-          w++;
-          sum += h;
-          if (Math.abs(h - g) <= alpha) dep++;
-        }
-        if (ngtdm && w > 0) {
-          ngtdm.n[g - 1] += 1;
-          ngtdm.s[g - 1] += Math.abs(g - sum / w);
-        }
-        if (ngldm) ngldm[(g - 1) * width + dep] += 1;
+        if (g !== 0) visit(k, x, y, z, g);
       }
     }
 }
 
-/** The NGTDM and NGLDM (dense, j = 1 … offsets + 1) of slices [zFrom, zTo) for an arbitrary neighbourhood. */
+/**
+ * The NGTDM and NGLDM (dense, j = 1 … offsets + 1) of slices [zFrom, zTo) for an arbitrary neighbourhood (`roi`: the
+ * image's ROI voxel list, see {@link accumulateNeighbourhood}).
+ */
 export function neighbourhoodMatrices(
   img: DiscretisedImage,
   o: Offsets,
   alpha = 0,
   zFrom = 0,
   zTo = img.dims[2],
+  roi?: RoiVoxels,
 ): { ngtdm: NgtdmMatrix; ngldm: RunLikeMatrix } {
   const t: NgtdmMatrix = { ng: img.ng, n: new Float64Array(img.ng), s: new Float64Array(img.ng) };
   const counts = new Float64Array(img.ng * (o.count + 1));
-  accumulateNeighbourhood(img, o, zFrom, zTo, alpha, t, counts);
+  accumulateNeighbourhood(img, o, zFrom, zTo, alpha, t, counts, roi);
   let nv = 0;
   for (let k = 0; k < counts.length; k++) nv += counts[k];
   return { ngtdm: t, ngldm: runLikeFromDense(counts, img.ng, o.count + 1, nv) };

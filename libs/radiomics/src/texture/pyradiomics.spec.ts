@@ -6,11 +6,13 @@ import type { DiscretisedImage } from '../types';
 import {
   accumulateRuns,
   accumulateRunsOfRoi,
+  chebyshevOffsets,
   computeTextureFeatures,
   cooccurrenceCodes,
   cooccurrenceCodesOfRoi,
   glrlmMatrix,
   glcmMaximalCorrelationCoefficient,
+  neighbourhoodMatrices,
   glcmProbabilities,
   pyradiomicsAngles,
   pyradiomicsGlcmAngle,
@@ -398,6 +400,26 @@ describe('ROI-list kernels (visit only the ROI voxels)', () => {
         expect(rb).toEqual(ra);
         expect(glrlmMatrix(img, [dx, dy, dz], 0, img.dims[2], roi.count, roi)).toEqual(glrlmMatrix(img, [dx, dy, dz]));
       }
+    }
+  });
+});
+
+describe('neighbourhood matrices from the ROI voxel list', () => {
+  it('equal the full scan (NGTDM n, s and NGLDM counts bit for bit)', () => {
+    for (let t = 0; t < 10; t++) {
+      let s = 300 + t;
+      const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648);
+      const dims: [number, number, number] = [6 + (t % 3), 5, 3 + (t % 3)];
+      const n = dims[0] * dims[1] * dims[2];
+      const ng = 1 + (t % 6);
+      const levels = Int32Array.from({ length: n }, () => (rnd() < [0.3, 0.7, 1][t % 3] ? 1 + Math.floor(rnd() * ng) : 0));
+      const roi = { count: 0, index: new Int32Array(n), x: new Int32Array(n), y: new Int32Array(n), z: new Int32Array(n) };
+      for (let z = 0, i = 0; z < dims[2]; z++) for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++, i++) if (levels[i]) {
+        roi.index[roi.count] = i; roi.x[roi.count] = x; roi.y[roi.count] = y; roi.z[roi.count] = z; roi.count++;
+      }
+      const img = { levels, dims, ng, spacing: [1, 1, 1] } as DiscretisedImage;
+      const o = chebyshevOffsets(1 + (t % 2), true);
+      for (const alpha of [0, 1]) expect(neighbourhoodMatrices(img, o, alpha, 0, dims[2], roi)).toEqual(neighbourhoodMatrices(img, o, alpha));
     }
   });
 });

@@ -722,7 +722,7 @@ export function pyradiomicsTextureFeatures(img: DiscretisedImage, options: Pyrad
       dz: Int32Array.from([...distAngles.map((a) => a[2]), ...distAngles.map((a) => -a[2])]),
       count: 2 * distAngles.length,
     };
-    const mats = neighbourhoodMatrices(img, o, gldmAlpha);
+    const mats = neighbourhoodMatrices(img, o, gldmAlpha, 0, img.dims[2], roi);
     if (classes.includes('gldm')) {
       const s = runLikeStats(mats.ngldm);
       gldmPy.forEach(([name, f]) => put('gldm', name, f(s), 'undefined for this matrix'));
