@@ -1,17 +1,44 @@
 'use client';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useState, type MouseEvent } from 'react';
 import { Badge, Empty, ErrorState, Loading, Pagination } from '@hepatoscope/ui';
 import { RequireRole } from '../../src/components/AppShell';
 import { BCLC_STAGES, fmtNum, type PatientRow } from '../../src/lib/contract';
 import { useTRPC } from '../../src/lib/trpc';
+import { startCaseLoad } from '../../src/case/openCase';
 
 const PAGE_SIZE = 25;
+
+/**
+ * Opens a case from a list: starts the case query and then its series downloads (startCaseLoad) while Next fetches
+ * the case route, instead of after it; hovering a row prefetches the route.
+ */
+function useOpenCase() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const qc = useQueryClient();
+  return {
+    open(id: string) {
+      startCaseLoad(qc, trpc.patients.get.queryOptions({ id }));
+      router.push(`/cases/${id}`);
+    },
+    prefetch(id: string) {
+      router.prefetch(`/cases/${id}`);
+    },
+  };
+}
+
+/** A link's own click: a plain left click is left to the row (one navigation); modified clicks open a tab as usual. */
+function linkClick(e: MouseEvent) {
+  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) e.stopPropagation();
+  else e.preventDefault();
+}
 
 function Worklist() {
   const trpc = useTRPC();
   const router = useRouter();
+  const openCase = useOpenCase();
   const params = useSearchParams();
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
   const cohortId = params.get('cohort') ?? '';
@@ -43,7 +70,7 @@ function Worklist() {
   // warm the viewer's code (cornerstone3D, ~1 MB gzipped) while the user reads the list, so opening a case
   // from here does not wait for it to download and compile
   useEffect(() => {
-    const t = setTimeout(() => void import('../../src/viewer/MultiPhaseViewer'), 800);
+    const t = setTimeout(() => void import('../../src/viewer/MultiPhaseViewer').then((m) => m.preloadViewerCore()), 800);
     return () => clearTimeout(t);
   }, []);
 
@@ -58,6 +85,16 @@ function Worklist() {
   };
   const list = useQuery({ ...trpc.patients.list.queryOptions(input), placeholderData: keepPreviousData });
   const data = list.data as { items: PatientRow[]; total: number } | undefined;
+
+  // the case route's code (its chunks are the same for every case) is fetched with the first row's route, after the
+  // viewer's code has started
+  const firstId = data?.items[0]?.id;
+  useEffect(() => {
+    if (!firstId) return;
+    const t = setTimeout(() => openCase.prefetch(firstId), 1200);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [firstId]);
   const cohortList = (cohorts.data ?? []) as { id: string; name: string }[];
 
   return (
@@ -143,9 +180,9 @@ function Worklist() {
               </thead>
               <tbody>
                 {data.items.map((p) => (
-                  <tr key={p.id} className="clickable" onClick={() => router.push(`/cases/${p.id}`)}>
+                  <tr key={p.id} className="clickable" onClick={() => openCase.open(p.id)} onMouseEnter={() => openCase.prefetch(p.id)}>
                     <td>
-                      <a href={`/cases/${p.id}`} onClick={(e) => { e.preventDefault(); router.push(`/cases/${p.id}`); }}>
+                      <a href={`/cases/${p.id}`} onClick={linkClick}>
                         {p.pseudoId}
                       </a>
                       {p.synthetic && (p.studyCount ?? 0) > 0 && (
@@ -186,7 +223,7 @@ interface AgendaRow {
 /** The agenda of the next scheduled meeting (search and BCLC filters apply to it). */
 function NextBoard({ search, bclc }: { search: string; bclc: string }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const openCase = useOpenCase();
   const meetings = useQuery(trpc.boards.meetings.queryOptions());
   const next = ((meetings.data ?? []) as { id: string; title: string; scheduledAt: string; status?: string }[])
     .filter((m) => new Date(m.scheduledAt).getTime() >= Date.now() - 12 * 3600_000 && m.status !== 'CANCELLED' && m.status !== 'CLOSED')
@@ -221,7 +258,7 @@ function NextBoard({ search, bclc }: { search: string; bclc: string }) {
           </thead>
           <tbody>
             {rows.map((a) => (
-              <tr key={a.discussionId} className="clickable" onClick={() => router.push(`/cases/${a.patient.id}`)}>
+              <tr key={a.discussionId} className="clickable" onClick={() => openCase.open(a.patient.id)} onMouseEnter={() => openCase.prefetch(a.patient.id)}>
                 <td>{a.patient.pseudoId}</td>
                 <td>{a.patient.sex ?? '—'}</td>
                 <td className="num">{a.patient.age ?? '—'}</td>

@@ -2,24 +2,26 @@
 import { useQuery } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Badge, Empty, ErrorState, Loading } from '@hepatoscope/ui';
-import { fmtDate, fmtNum, PHASES, type LesionView, type StudyView } from '../lib/contract';
+import { fmtDate, fmtNum, type LesionView, type StudyView } from '../lib/contract';
 import { useTRPC } from '../lib/trpc';
 import { useSession } from '../lib/session';
 import { SegmentationEditorPanel } from './SegmentationEditorPanel';
 import { lesionCss } from '../viewer/presets';
 import { prefetch } from '../viewer/nifti';
+import { onFirstImage } from '../viewer/timing';
 import { confirmDiscardUnsavedEdits } from '../viewer/editing';
 import { PatientSummary, Timeline } from './PatientSummary';
 import { PredictionsPanel, RecentPredictions } from './PredictionsPanel';
 import { RadiomicsPanel } from './RadiomicsPanel';
 import { BoardPanel } from './BoardPanel';
 import { DeltaPanel } from './DeltaPanel';
+import { studiesNewestFirst, viewerSeriesPaths } from './openCase';
 
 const loadViewer = () => import('../viewer/MultiPhaseViewer');
-// start fetching the (large) cornerstone chunk as soon as this module loads, in parallel with the session and
-// patient queries, instead of after the patient arrives
+// fetch the viewer's small entry (previews) as soon as this module loads, in parallel with the session and patient
+// queries; the cornerstone core follows it (see MultiPhaseViewer.tsx)
 if (typeof window !== 'undefined') void loadViewer();
 
 const MultiPhaseViewer = dynamic(loadViewer, {
@@ -36,6 +38,31 @@ export interface PatientDetail {
   [k: string]: unknown;
 }
 
+/** Longest wait of the secondary panels for the viewer's first image (ms). */
+const PANELS_MAX_WAIT_MS = 2500;
+
+/**
+ * False until the viewer's first image is on screen (or `PANELS_MAX_WAIT_MS` passed, or there is no image to wait
+ * for: `image` false), then true for good. The case page holds back its secondary panels (predictions, segmentations:
+ * their queries, charts and server work) until then, so they do not compete with the first image for the CPU.
+ * `image` null: not known yet (the case is loading).
+ */
+export function useAfterFirstImage(image: boolean | null): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (ready || image === null) return;
+    if (!image) return setReady(true);
+    const done = () => setReady(true);
+    const off = onFirstImage(done);
+    const t = setTimeout(done, PANELS_MAX_WAIT_MS);
+    return () => {
+      off();
+      clearTimeout(t);
+    };
+  }, [ready, image]);
+  return ready;
+}
+
 /** The case page: summary + timeline | multi-phase viewer + lesions | predictions, radiomics, board. */
 export function CaseView({ patientId, presentation }: { patientId: string; presentation?: boolean }) {
   const trpc = useTRPC();
@@ -46,18 +73,17 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
   const refetch = q.refetch;
   const refresh = useCallback(() => void refetch(), [refetch]);
   const patient = q.data as PatientDetail | undefined;
-  const studies = useMemo(
-    () => [...(patient?.studies ?? [])].sort((a, b) => String(b.date).localeCompare(String(a.date))),
-    [patient],
-  );
+  const studies = useMemo(() => studiesNewestFirst(patient?.studies ?? []), [patient]);
   const [studyId, setStudyId] = useState<string | null>(null);
   const [tab, setTab] = useState<'pred' | 'rad' | 'delta' | 'board'>('pred');
   const study = studies.find((s) => s.id === studyId) ?? studies[0];
   // start the series downloads while the viewer's code is still loading (once per study; display order)
   useMemo(() => {
-    if (study) prefetch(PHASES.map((p) => study.series.find((s) => s.phase === p)?.url).filter((u): u is string => !!u));
+    if (study) prefetch(viewerSeriesPaths(study));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [study?.id]);
+
+  const panelsReady = useAfterFirstImage(q.isPending ? null : !!study?.series.length);
 
   if (q.isPending) return <Loading label="Loading case…" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
@@ -109,7 +135,8 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
             </select>
           </label>
         )}
-        <Link href={`/cases/${patient.id}/report`} style={{ marginLeft: 'auto' }} data-testid="report-link">
+        {/* no prefetch: it would render the report route on the server while the first image loads */}
+        <Link href={`/cases/${patient.id}/report`} prefetch={false} style={{ marginLeft: 'auto' }} data-testid="report-link">
           Report
         </Link>
         <Link href="/worklist">← Worklist</Link>
@@ -125,7 +152,7 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
         <div className="hs-stack">
           {viewer}
           <LesionTable lesions={study?.lesions ?? []} />
-          {study && <SegmentationEditorPanel study={study} canEdit={canEdit} onChanged={refresh} />}
+          {study && (panelsReady ? <SegmentationEditorPanel study={study} canEdit={canEdit} onChanged={refresh} /> : <PanelPending title="Segmentations" />)}
         </div>
         <div className="hs-case-right hs-panel">
           <div className="hs-tabs" role="tablist">
@@ -142,13 +169,24 @@ export function CaseView({ patientId, presentation }: { patientId: string; prese
               Tumour board
             </button>
           </div>
-          {tab === 'pred' && <PredictionsPanel patientId={patient.id} lesions={study?.lesions ?? []} />}
-          {tab === 'rad' && <RadiomicsPanel patientId={patient.id} />}
-          {tab === 'delta' && <DeltaPanel patientId={patient.id} studies={studies} />}
-          {tab === 'board' && <BoardPanel patient={patient} />}
+          {!panelsReady && <Loading label="Loading…" />}
+          {panelsReady && tab === 'pred' && <PredictionsPanel patientId={patient.id} lesions={study?.lesions ?? []} />}
+          {panelsReady && tab === 'rad' && <RadiomicsPanel patientId={patient.id} />}
+          {panelsReady && tab === 'delta' && <DeltaPanel patientId={patient.id} studies={studies} />}
+          {panelsReady && tab === 'board' && <BoardPanel patient={patient} />}
         </div>
       </div>
     </div>
+  );
+}
+
+/** The frame of a panel that waits for the first image (same box, so the page does not jump). */
+function PanelPending({ title }: { title: string }) {
+  return (
+    <section className="hs-panel">
+      <h3>{title}</h3>
+      <Loading label="Loading…" />
+    </section>
   );
 }
 

@@ -2,23 +2,22 @@ import { gzipSync } from 'node:zlib';
 import { axialLayout, inflateProgressive, planPreview, windowPixels } from './nifti';
 
 /** A NIfTI-1 (.nii) int16 volume with an sform of the given diagonal/axes and voxel value f(i, j, k). */
-function nifti(dims: [number, number, number], srow: number[][], f: (i: number, j: number, k: number) => number, slope = 1, inter = 0): Uint8Array {
+function nifti(dims: [number, number, number], srow: number[][], f: (i: number, j: number, k: number) => number, slope = 1, inter = 0, le = true): Uint8Array {
   const [nx, ny, nz] = dims;
   const buf = new ArrayBuffer(352 + nx * ny * nz * 2);
   const dv = new DataView(buf);
-  dv.setInt32(0, 348, true);
-  [3, nx, ny, nz, 1, 1, 1, 1].forEach((d, i) => dv.setInt16(40 + 2 * i, d, true));
-  dv.setInt16(70, 4, true); // int16
-  dv.setInt16(72, 16, true);
-  [1, 1, 1, 1].forEach((p, i) => dv.setFloat32(76 + 4 * i, p, true));
-  dv.setFloat32(108, 352, true);
-  dv.setFloat32(112, slope, true);
-  dv.setFloat32(116, inter, true);
-  dv.setInt16(254, 1, true); // sform_code
-  srow.forEach((row, r) => row.forEach((v, c) => dv.setFloat32(280 + 16 * r + 4 * c, v, true)));
+  dv.setInt32(0, 348, le);
+  [3, nx, ny, nz, 1, 1, 1, 1].forEach((d, i) => dv.setInt16(40 + 2 * i, d, le));
+  dv.setInt16(70, 4, le); // int16
+  dv.setInt16(72, 16, le);
+  [1, 1, 1, 1].forEach((p, i) => dv.setFloat32(76 + 4 * i, p, le));
+  dv.setFloat32(108, 352, le);
+  dv.setFloat32(112, slope, le);
+  dv.setFloat32(116, inter, le);
+  dv.setInt16(254, 1, le); // sform_code
+  srow.forEach((row, r) => row.forEach((v, c) => dv.setFloat32(280 + 16 * r + 4 * c, v, le)));
   new Uint8Array(buf, 344, 4).set([0x6e, 0x2b, 0x31, 0]); // "n+1\0"
-  const vox = new Int16Array(buf, 352);
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) vox[(k * ny + j) * nx + i] = f(i, j, k);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) dv.setInt16(352 + 2 * ((k * ny + j) * nx + i), f(i, j, k), le);
   return new Uint8Array(buf);
 }
 
@@ -70,6 +69,26 @@ describe('planPreview', () => {
     const p = planPreview(nifti([3, 2, 1], swapped, f))!.take(nifti([3, 2, 1], swapped, f));
     expect([p.width, p.height, ...p.spacing]).toEqual([2, 3, 2, 0.5]);
     expect(Array.from(p.values)).toEqual([0, 10, 1, 11, 2, 12]);
+  });
+  it('reads big-endian files the same', () => {
+    const ras = [
+      [0.5, 0, 0, 0],
+      [0, 2, 0, 0],
+      [0, 0, 3, 0],
+    ];
+    const f2 = (i: number, j: number, k: number) => 1000 * k + 10 * j + i - 1500; // negative values too
+    const p = planPreview(nifti([3, 2, 4], ras, f2, 1, 0, false))!.take(nifti([3, 2, 4], ras, f2, 1, 0, false));
+    expect(Array.from(p.values)).toEqual([2012, 2011, 2010, 2002, 2001, 2000].map((v) => v - 1500));
+  });
+  it('flips the swapped axes too', () => {
+    const swappedRas = [
+      [0, 2, 0, 0],
+      [0.5, 0, 0, 0],
+      [0, 0, 3, 0],
+    ]; // i → LPS −y, j → LPS −x: transposed and flipped both ways
+    const p = planPreview(nifti([3, 2, 1], swappedRas, f))!.take(nifti([3, 2, 1], swappedRas, f));
+    expect([p.width, p.height]).toEqual([2, 3]);
+    expect(Array.from(p.values)).toEqual([12, 2, 11, 1, 10, 0]);
   });
   it('says when the bytes are not there yet, and has no plan for other files', () => {
     const bytes = nifti([3, 2, 5], LPS_STORED, f);

@@ -13,9 +13,28 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/**
+ * A stream of bytes already in memory, handed out in `chunk`-byte pieces as the consumer pulls (a decompressor then
+ * inflates piece by piece, so the first bytes come out before the whole file is inflated). Not
+ * `new Blob([bytes]).stream()`: a Blob's stream is read back from the browser process, one IPC round trip and task
+ * per 64 KB, each delayed on a busy machine.
+ */
+export function memoryStream(bytes: Uint8Array, chunk = 65536): ReadableStream<BufferSource> {
+  let at = 0;
+  return new ReadableStream<BufferSource>(
+    {
+      pull(c) {
+        if (at < bytes.length) c.enqueue(bytes.subarray(at, (at += chunk)) as Uint8Array<ArrayBuffer>);
+        if (at >= bytes.length) c.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** Gunzips with the native streaming decoder (much faster than a JS inflate for 50 MB volumes). */
 export async function gunzip(bytes: Uint8Array): Promise<ArrayBuffer> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const stream = memoryStream(bytes).pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream).arrayBuffer();
 }
 
@@ -171,7 +190,9 @@ export async function inflateProgressive(bytes: Uint8Array, onProgress?: (buf: U
   const isize = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
   let out = new Uint8Array(Math.max(isize, 1024));
   let written = 0;
-  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const reader = memoryStream(bytes)
+    .pipeThrough(new DecompressionStream('gzip'))
+    .getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -221,15 +242,38 @@ export interface PreviewSlice {
   slice: number;
 }
 
-const VOXEL_READERS: Record<number, { bytes: number; get(dv: DataView, off: number, le: boolean): number }> = {
-  2: { bytes: 1, get: (dv, o) => dv.getUint8(o) },
-  4: { bytes: 2, get: (dv, o, le) => dv.getInt16(o, le) },
-  8: { bytes: 4, get: (dv, o, le) => dv.getInt32(o, le) },
-  16: { bytes: 4, get: (dv, o, le) => dv.getFloat32(o, le) },
-  64: { bytes: 8, get: (dv, o, le) => dv.getFloat64(o, le) },
-  256: { bytes: 1, get: (dv, o) => dv.getInt8(o) },
-  512: { bytes: 2, get: (dv, o, le) => dv.getUint16(o, le) },
-};
+/** Bytes per voxel of the datatypes a preview reads (uint8, int16, int32, float32, float64, int8, uint16). */
+const VOXEL_BYTES: Record<number, number> = { 2: 1, 4: 2, 8: 4, 16: 4, 64: 8, 256: 1, 512: 2 };
+
+/**
+ * The voxels of one slice (`bytes`: its raw bytes in the file) as a typed array of the file's datatype, in file order:
+ * a copy (the slice is small; the copy is aligned) swapped to the platform's byte order when the file's differs.
+ */
+function sliceValues(bytes: Uint8Array, datatype: number, littleEndian: boolean): ArrayLike<number> {
+  const size = VOXEL_BYTES[datatype];
+  const copy = bytes.slice();
+  const platformLe = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  if (size > 1 && littleEndian !== platformLe) for (let o = 0; o < copy.length; o += size) copy.subarray(o, o + size).reverse();
+  const b = copy.buffer;
+  switch (datatype) {
+    case 2:
+      return copy;
+    case 4:
+      return new Int16Array(b);
+    case 8:
+      return new Int32Array(b);
+    case 16:
+      return new Float32Array(b);
+    case 64:
+      return new Float64Array(b);
+    case 256:
+      return new Int8Array(b);
+    case 512:
+      return new Uint16Array(b);
+    default:
+      throw new Error(`sliceValues: datatype ${datatype} is not supported`);
+  }
+}
 
 /** The NIfTI-1 header fields a preview needs (as nifti-reader-js reads them). */
 export interface Nifti1Basics {
@@ -290,15 +334,15 @@ export function readNifti1Header(head: Uint8Array): Nifti1Basics | null {
 export function planPreview(head: Uint8Array): { needed: number; take(buf: Uint8Array): PreviewSlice } | null {
   const header = readNifti1Header(head);
   if (!header) return null;
-  const reader = VOXEL_READERS[header.datatypeCode];
+  const bytesPer = VOXEL_BYTES[header.datatypeCode];
   const [nx, ny, nz] = [header.dims[1], header.dims[2], Math.max(1, header.dims[3])];
-  if (!reader || !(nx > 0 && ny > 0) || (header.dims[0] > 3 && header.dims[4] > 1)) return null;
+  if (!bytesPer || !(nx > 0 && ny > 0) || (header.dims[0] > 3 && header.dims[4] > 1)) return null;
   const geo = affineToLps(header.affine, [nx, ny, nz]);
   const layout = axialLayout(geo.direction);
   if (!layout) return null;
   const k = Math.floor(nz / 2);
-  const off = Math.round(header.vox_offset) + k * nx * ny * reader.bytes;
-  const needed = off + nx * ny * reader.bytes;
+  const off = Math.round(header.vox_offset) + k * nx * ny * bytesPer;
+  const needed = off + nx * ny * bytesPer;
   const slope = header.scl_slope && Number.isFinite(header.scl_slope) ? header.scl_slope : 1;
   const inter = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
   const le = header.littleEndian;
@@ -308,17 +352,19 @@ export function planPreview(head: Uint8Array): { needed: number; take(buf: Uint8
     needed,
     take(buf) {
       if (buf.length < needed) throw new Error(`planPreview: ${buf.length} bytes in, ${needed} needed`);
-      const dv = new DataView(buf.buffer, buf.byteOffset + off, nx * ny * reader.bytes);
+      const src = sliceValues(buf.subarray(off, needed), header.datatypeCode, le);
       const values = new Float32Array(width * height);
-      for (let j = 0; j < ny; j++) {
-        for (let i = 0; i < nx; i++) {
-          const v = reader.get(dv, (j * nx + i) * reader.bytes, le) * slope + inter;
-          let sx = layout.transpose ? j : i;
-          let sy = layout.transpose ? i : j;
-          if (layout.flipX) sx = width - 1 - sx;
-          if (layout.flipY) sy = height - 1 - sy;
-          values[sy * width + sx] = v;
-        }
+      // screen index of voxel (i, j): sx = a0 + ai·i + aj·j (+ the same for sy·width), one multiply-add per voxel
+      const [xi, xj] = layout.transpose ? [0, 1] : [1, 0];
+      const [yi, yj] = layout.transpose ? [1, 0] : [0, 1];
+      const ax = layout.flipX ? -1 : 1;
+      const ay = layout.flipY ? -1 : 1;
+      const base = (layout.flipX ? width - 1 : 0) + (layout.flipY ? height - 1 : 0) * width;
+      const di = ax * xi + ay * yi * width;
+      const dj = ax * xj + ay * yj * width;
+      for (let j = 0, n = 0; j < ny; j++) {
+        let o = base + dj * j;
+        for (let i = 0; i < nx; i++, n++, o += di) values[o] = src[n] * slope + inter;
       }
       return { width, height, values, spacing, slice: k };
     },

@@ -32,13 +32,33 @@ export function resetFirstImage(): void {
   delete t.__hsAllRenderedAt;
 }
 
-/** Records the first image on screen (only the first call after `resetFirstImage` counts). */
+const FIRST_IMAGE_EVENT = 'hs:first-image';
+
+/** Records the first image on screen (only the first call after `resetFirstImage` counts) and tells `onFirstImage`. */
 export function firstImage(kind: 'preview' | 'volume'): void {
   const t = w();
   if (!t) return;
   const now = performance.now();
+  const first = t.__hsFirstRenderAt === undefined;
   t.__hsFirstRenderAt ??= now;
   if (kind === 'volume') t.__hsFirstVolumeAt ??= now;
+  if (first) window.dispatchEvent(new Event(FIRST_IMAGE_EVENT));
+}
+
+/**
+ * Calls `cb` once the current viewer's first image is on screen (at once when it already is); returns the
+ * unsubscribe function.
+ */
+export function onFirstImage(cb: () => void): () => void {
+  const t = w();
+  if (!t) return () => {};
+  if (t.__hsFirstRenderAt !== undefined) {
+    cb();
+    return () => {};
+  }
+  const once = () => cb();
+  window.addEventListener(FIRST_IMAGE_EVENT, once, { once: true });
+  return () => window.removeEventListener(FIRST_IMAGE_EVENT, once);
 }
 
 /** Records that every phase is rendered. */
