@@ -6,7 +6,8 @@
  * (gzip NIfTI, generated here) and a matching lesion mask, so the figure is for that size whatever the demo seed
  * generates. Everything else (login, patients.get, the viewer code) is real. Prints per-run figures and the median.
  *
- * Env: BENCH_RUNS (default 5).
+ * Env: BENCH_RUNS (default 5); BENCH_PROFILE=1 also samples the page's main thread (CDP Profiler) from the start of
+ * each run to its first image and prints where that time went (self time by function and script, idle included).
  */
 import os from 'node:os';
 import { findPatientWithImaging, launchBrowser, login, newPage, startStack, viewportStats } from './harness.mjs';
@@ -50,6 +51,22 @@ async function breakdown(page, start) {
     for (const [label, at] of window.__hsTimings ?? []) if (at >= start && !(label in out)) out[label] = rel(at);
     return out;
   }, start);
+}
+
+/**
+ * Main-thread time of a CDP CPU profile by function (self time, ms): `(idle)` is the thread waiting, `(program)`
+ * native work outside JS (layout, paint, parsing, inflating), `(garbage collector)` GC; the rest `name script:line`.
+ */
+function profileSelfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const cf = byId.get(id).callFrame;
+    const key = cf.url ? `${cf.functionName || '(anonymous)'} ${cf.url.split('/').pop()}:${cf.lineNumber + 1}` : cf.functionName;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]);
 }
 
 function median(xs) {
@@ -99,17 +116,26 @@ try {
         });
         await page.route('**/api/files/segmentations/*', (route) => route.fulfill({ status: 200, contentType: 'application/gzip', body: mask }));
       }
+      let cdp = null;
+      if (process.env.BENCH_PROFILE === '1') {
+        cdp = await page.context().newCDPSession(page);
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      }
       let start = 0;
       if (mode.startsWith('warm')) {
         await page.goto(`${stack.baseUrl}/worklist?q=${encodeURIComponent(patient.pseudoId)}`);
         await page.waitForSelector(`[data-testid=worklist-table] a[href="/cases/${patient.id}"]`);
         await page.waitForTimeout(3000); // the worklist preloads the viewer code after 0.8 s
+        await cdp?.send('Profiler.start');
         start = await page.evaluate(() => performance.now());
         await page.click(`[data-testid=worklist-table] a[href="/cases/${patient.id}"]`);
       } else {
+        await cdp?.send('Profiler.start');
         await page.goto(`${stack.baseUrl}/cases/${patient.id}`);
       }
       await page.waitForFunction(() => typeof window.__hsFirstRenderAt === 'number', null, { timeout: 120_000 });
+      const profile = cdp ? (await cdp.send('Profiler.stop')).profile : null;
       const first = (await page.evaluate(() => window.__hsFirstRenderAt)) - start;
       const bd = await breakdown(page, start);
       await page.waitForSelector('[data-testid=viewer][data-loaded=true]', { timeout: 180_000 });
@@ -125,6 +151,13 @@ try {
       parts.push(bd);
       console.log(`${mode} run ${run + 1}: first image ${first.toFixed(0)} ms after ${start ? 'the click' : 'navigation start'}; all ${stats.length} phases ${all.toFixed(0)} ms; first volume (interactive) ${firstVolume.toFixed(0)} ms`);
       console.log(`  ${Object.entries(bd).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
+      if (profile) {
+        // (sampled until the bench saw the first image: a little past it)
+        const top = profileSelfTimes(profile);
+        const total = top.reduce((a, [, ms]) => a + ms, 0);
+        const idle = top.find(([k]) => k === '(idle)')?.[1] ?? 0;
+        console.log(`  main thread until the first image: ${total.toFixed(0)} ms sampled, ${(total - idle).toFixed(0)} busy; top self times: ${top.filter(([k]) => k !== '(idle)').slice(0, 10).map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(' · ')}`);
+      }
       await page.context().close();
     }
     const keys = [...new Set(parts.flatMap((p) => Object.keys(p)))];
