@@ -186,12 +186,13 @@ export function extractFeatures(image: Image3D, mask: { data: ArrayLike<number>;
   const reasons: ReasonMap = {};
   const fam = new Set(settings.families);
   let ng = 0;
-  const morphVoxels = countPositive(morphMask.data), intensityVoxels = countPositive(intensityMask.data);
-  if (!morphVoxels) throw new Error(`extractFeatures: the ROI has no voxel left after resampling (mask threshold ${settings.resampling?.maskThreshold}); ${roiVoxels} voxels before`);
+  const morphExtent = maskExtent(morphMask);
+  const morphVoxels = morphExtent?.count ?? 0, intensityVoxels = countPositive(intensityMask.data);
+  if (!morphExtent) throw new Error(`extractFeatures: the ROI has no voxel left after resampling (mask threshold ${settings.resampling?.maskThreshold}); ${roiVoxels} voxels before`);
 
   // the intensity-based families only see ROI voxels (and ROI neighbours): run them on the ROI bounding box + 1
   // voxel, not on the crop with the filter margin (up to ~10× fewer voxels for LoG/wavelet images)
-  const rbox = maskBoundingBox(morphMask)!;
+  const rbox = morphExtent.box;
   const tbox = [0, 1, 2].map((a) => Math.max(0, rbox[a] - 1)).concat([0, 1, 2].map((a) => Math.min(img.dims[a] - 1, rbox[a + 3] + 1)));
   const tdims = [tbox[3] - tbox[0] + 1, tbox[4] - tbox[1] + 1, tbox[5] - tbox[2] + 1] as unknown as Dims3;
   const whole = tdims.every((d, a) => d === img.dims[a]);
