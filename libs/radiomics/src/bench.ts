@@ -119,7 +119,8 @@ async function batchWall(jobs: number, cases: number): Promise<number> {
 
 /**
  * Cold single-case CLI figure: `hepatoscope extract` of brain1 (pyradiomics-default) in fresh processes, as a user
- * runs it (apps/cli/bin/hepatoscope.js: the cached bundle, or tsx with HEPATOSCOPE_CLI_TSX=1); medians of `n` runs of
+ * runs it (apps/cli/bin/hepatoscope.js: the cached bundle with its V8 code cache, the bundle without it, or tsx with
+ * HEPATOSCOPE_CLI_TSX=1); medians of `n` runs of
  * the whole command's wall time and of the extraction inside it (HEPATOSCOPE_TIMING). Skipped without the CLI.
  */
 async function cliCold(n: number): Promise<void> {
@@ -142,8 +143,8 @@ async function cliCold(n: number): Promise<void> {
         resolve({ wall: Number(process.hrtime.bigint() - t0) / 1e9, features: Number(m[1]), cpu: Number(m[3]) });
       });
     });
-  for (const [label, env] of [['bundle (default)', {}], ['tsx (HEPATOSCOPE_CLI_TSX=1)', { HEPATOSCOPE_CLI_TSX: '1' }]] as const) {
-    await once(env); // builds the bundle / fills tsx's cache; not counted
+  for (const [label, env] of [['bundle + V8 code cache (default)', {}], ['bundle, no code cache (HEPATOSCOPE_CLI_CODE_CACHE=0)', { HEPATOSCOPE_CLI_CODE_CACHE: '0' }], ['tsx (HEPATOSCOPE_CLI_TSX=1)', { HEPATOSCOPE_CLI_TSX: '1' }]] as const) {
+    await once(env); // builds the bundle and its code cache / fills tsx's cache; not counted
     const runs: { wall: number; features: number; cpu: number }[] = [];
     for (let k = 0; k < n; k++) runs.push(await once(env));
     const med = (f: (r: (typeof runs)[0]) => number) => median(runs.map(f));
