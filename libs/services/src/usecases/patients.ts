@@ -358,20 +358,8 @@ function lesionDto(l: {
 
 export type PatientsService = ReturnType<typeof createPatientsService>;
 
-/** One row of the raw list query. */
-interface ListRow {
-  id: string;
-  pseudoId: string;
-  sex: string | null;
-  age: number | null;
-  aetiology: string | null;
-  bclc: string | null;
-  childPugh: string | null;
-  afp: number | null;
-  cohortNames: string[];
-  studyCount: number;
-  synthetic: boolean;
-}
+/** One row of the raw list query: a list item whose BCLC is still the database enum text. */
+type ListRow = Omit<PatientListItem, 'bclc'> & { bclc: string | null };
 
 /** How long a user's scope size is reused as a plan hint (it never changes which rows are returned). */
 export const SCOPE_SIZE_CACHE_MS = 30_000;
