@@ -4,7 +4,7 @@
  * version (the API then lists one more version whose mask has a different voxel count), meets the "someone else
  * saved" conflict without losing the edits, accepts the new version; a tumour-board member sees no editing tools;
  * a feature-extraction job shows its progress until done (or its failure reason). The box threshold fill (F) fills a
- * dragged rectangle over ± N slices and saves exactly those voxels; unsaved edits make in-app links, back and reload
+ * dragged rectangle over ± N slices and saves exactly those voxels; unsaved edits make in-app links, back, sign-out and reload
  * ask first (saving or discarding clears that); extracting the saved mask shows the worker's intermediate stages
  * (every rendered progress state is recorded by a MutationObserver in the page). Screenshots:
  * apps/portal-e2e/screenshots/edit-*.png.
@@ -410,6 +410,15 @@ describe('segmentation editing and job progress', () => {
       assert.equal(dialogs.length, 2, 'switching study asked');
       assert.ok(await page.$('[data-testid=edit-dirty]'), 'the edits are still there');
     }
+    // sign out asks too; "cancel" keeps the session and the edits
+    const nSignOut = dialogs.length;
+    await page.click('button:has-text("Sign out")');
+    await page.waitForTimeout(300);
+    assert.equal(dialogs.length, nSignOut + 1, 'sign out asked');
+    assert.match(dialogs[nSignOut].message, /unsaved segmentation edits/);
+    assert.equal(page.url(), caseUrl, 'still on the case after the cancelled sign-out');
+    assert.ok(await page.$('[data-testid=current-user]'), 'still signed in');
+    assert.ok(await page.$('[data-testid=edit-dirty]'), 'the edits are still there');
     // reload: the browser's own "leave site?" (beforeunload), dismissed → the page stays
     const n0 = dialogs.length;
     await page.reload({ timeout: 5000 }).catch(() => {});

@@ -5,6 +5,7 @@ import { useEffect, type ReactNode } from 'react';
 import { Loading } from '@hepatoscope/ui';
 import type { Role } from '../lib/contract';
 import { useSession } from '../lib/session';
+import { confirmDiscardUnsavedEdits } from '../viewer/editing';
 
 const NAV: { href: string; label: string; roles: Role[] }[] = [
   { href: '/worklist', label: 'Worklist', roles: ['CLINICIAN', 'TUMOR_BOARD'] },
@@ -48,7 +49,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="hs-user">
             <span data-testid="current-user">{user.name}</span>
             <span className="hs-role">{user.role.replace('_', ' ')}</span>
-            <button type="button" onClick={() => void logout()}>
+            <button type="button" onClick={() => confirmDiscardUnsavedEdits() && void logout()}>
               Sign out
             </button>
           </div>
