@@ -102,7 +102,7 @@ export class ThreadedSession implements SessionInfo {
       if (m.kind !== 'result' && m.kind !== 'error') return;
       const p = this.pending.get(m.id!);
       if (!p) return;
-      this.pending.delete(m.id!);
+      this.settle(m.id!);
       if (m.kind === 'error') p.reject(new Error(String(m.message)));
       else
         p.resolve({
@@ -118,9 +118,20 @@ export class ThreadedSession implements SessionInfo {
       this.dead = e;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
+      worker.unref();
     };
     worker.on('error', (e) => fail(new Error(`onnxruntime worker thread failed: ${e.message}`)));
     worker.on('exit', (code) => fail(new Error(`onnxruntime worker thread exited (code ${code})`)));
+    // adding a 'message' listener refs the worker's port again (Node refs a MessagePort when it gains one):
+    // unref after the listeners, or an idle unreleased session keeps the process (a CLI run, a test runner)
+    // alive; `run` refs it while a batch is in flight, or the process could exit awaiting its result
+    worker.unref();
+  }
+
+  /** Keeps the process alive exactly while a batch is in flight (an idle session never holds it open). */
+  private settle(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
   }
 
   /** Creates the session in a new worker thread with exactly these session options (one provider). */
@@ -171,6 +182,7 @@ export class ThreadedSession implements SessionInfo {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<ThreadRunResult>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
       const transfer: ArrayBuffer[] = [data.buffer as ArrayBuffer];
       if (out && out.data.buffer !== data.buffer) transfer.push(out.data.buffer as ArrayBuffer);
@@ -201,6 +213,7 @@ export class ThreadedSession implements SessionInfo {
         }
       };
       this.worker.on('message', onMsg);
+      this.worker.ref(); // until released
       this.worker.once('exit', () => resolve());
       this.worker.postMessage({ kind: 'release' });
     });
