@@ -24,23 +24,13 @@ import { discretiseFixedBinSize } from './processing/discretise';
 import { pyradiomicsTextureFeatures, type PyradiomicsTextureClass } from './texture';
 import { loadBrain1 } from './testing/pyradiomics-cases';
 import type { Dims3, Image3D, Mask3D, Vec3 } from './types';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './random';
 
 /** CT-like synthetic volume: smooth background + noise, an ellipsoidal "tumour" ROI. */
 function synthetic(dims: Dims3, spacing: Vec3, centre: Vec3, radiiMm: Vec3): { image: Image3D; mask: Mask3D } {
   const [nx, ny, nz] = dims;
   const n = nx * ny * nz;
-  const r = rng(7);
+  const r = mulberry32(7);
   const data = new Float64Array(n);
   const m = new Uint8Array(n);
   for (let z = 0, i = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) {
@@ -227,7 +217,7 @@ async function main() {
     const dims: Dims3 = [512, 512, 600];
     const n = dims[0] * dims[1] * dims[2];
     const data = new Int16Array(n);
-    const r = rng(3);
+    const r = mulberry32(3);
     for (let i = 0; i < n; i += 1) data[i] = 40 + ((i * 2654435761) >>> 28);
     const m = new Uint8Array(n);
     let nv = 0;

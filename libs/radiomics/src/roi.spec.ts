@@ -1,24 +1,13 @@
 import { assertFinite, countMask, maskBoundingBox, maskExtent, maskForLabel } from './roi';
 import type { Dims3 } from './types';
-
-/** Deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './random';
 
 describe('maskExtent', () => {
   const dims: Dims3 = [13, 7, 5]; // 455 voxels: not a multiple of 4, so the word scan has a tail
   const n = 13 * 7 * 5;
 
   it('equals maskBoundingBox and countMask for byte masks (aligned, unaligned, any byte value) and other arrays', () => {
-    const r = rng(11);
+    const r = mulberry32(11);
     for (let trial = 0; trial < 40; trial++) {
       const density = [0.002, 0.02, 0.3][trial % 3];
       const backing = new Uint8Array(n + 3);

@@ -15,6 +15,7 @@
  * learning, and habitats, Cancer 2018;124:4633–4649; Arthur D, Vassilvitskii S, k-means++, SODA 2007.
  */
 import type { Dims3, Image3D, Mask3D } from '../types';
+import { mulberry32 } from '../random';
 
 export interface HabitatOptions {
   /** number of habitats, or 'auto' (silhouette over kRange) */
@@ -37,17 +38,6 @@ export interface HabitatResult {
   centroids: number[][];
   /** mean silhouette per k tried */
   silhouettes: Record<number, number>;
-}
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Local features [X, local mean, local sd] of each ROI voxel (z-scored), as a flat Float64Array (3 per voxel). */

@@ -6,23 +6,13 @@
 import type { DiscretisedImage } from '../types';
 import { computeTextureFeatures } from './compute';
 import { TEXTURE_FAMILIES } from './types';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random';
 
 /** 128³, 32 levels: `noise` is i.i.d. (worst case: tiny zones and runs); `smooth` is box-blurred noise. */
 function volume(kind: 'noise' | 'smooth', roi: 'full' | 'sphere'): DiscretisedImage {
   const n = 128;
   const ng = 32;
-  const r = rng(42);
+  const r = mulberry32(42);
   let v = new Float64Array(n * n * n);
   for (let k = 0; k < v.length; k++) v[k] = r();
   if (kind === 'smooth') {
@@ -83,7 +73,7 @@ console.log(`peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   const [nx, ny, nz] = [48, 48, 30];
   const ng = 2000;
   const levels = new Int32Array(nx * ny * nz);
-  const r = rng(7);
+  const r = mulberry32(7);
   for (let k = 0; k < levels.length; k++) levels[k] = 1 + Math.floor(r() * ng);
   const img: DiscretisedImage = { levels, dims: [nx, ny, nz], spacing: [1, 1, 1], ng };
   const parts: string[] = [];
