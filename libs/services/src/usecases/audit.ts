@@ -1,4 +1,4 @@
-import type { Prisma } from '@hepatoscope/db';
+import type { AuditRecord as StoredAuditEvent, Prisma } from '@hepatoscope/db';
 import type { ResolvedDeps } from '../deps';
 import type { AuditEventView, Page, Role } from '../types';
 
@@ -134,20 +134,8 @@ export function createAuditService(deps: ResolvedDeps) {
 
 export type AuditService = ReturnType<typeof createAuditService>;
 
-/** One AuditEvent row as the raw INSERT takes it (`details` JSON text or null, `at` an ISO timestamp). */
-interface AuditRow {
-  userId: string | null;
-  userEmail: string | null;
-  userRole: Role | null;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  outcome: AuditOutcome;
-  ipAddress: string | null;
-  userAgent: string | null;
-  details: string | null;
-  at: string;
-}
+/** One AuditEvent row as the raw INSERT takes it: the stored event (@hepatoscope/db) less `seq`, with `details` as JSON text or null and `at` an ISO timestamp. */
+type AuditRow = Omit<StoredAuditEvent, 'seq' | 'details' | 'at'> & { details: string | null; at: string };
 
 const AUDIT_COLUMNS = [
   ['userId', 'text'],
