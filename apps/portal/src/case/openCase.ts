@@ -4,7 +4,7 @@
  * route, then the case query, then the downloads one after the other.
  */
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
-import { PHASES, type StudyView } from '../lib/contract';
+import { seriesInPhaseOrder, type StudyView } from '../lib/contract';
 import { prefetch } from '../viewer/nifti';
 
 /** Studies newest first (the case view opens the first). */
@@ -14,7 +14,9 @@ export function studiesNewestFirst<T extends Pick<StudyView, 'date'>>(studies: r
 
 /** The series files the viewer loads first, in its display order (NATIVE, ARTERIAL, PORTAL_VENOUS, DELAYED). */
 export function viewerSeriesPaths(study: Pick<StudyView, 'series'>): string[] {
-  return PHASES.map((p) => study.series.find((s) => s.phase === p)?.url).filter((u): u is string => !!u);
+  return seriesInPhaseOrder(study.series)
+    .map((s) => s.url)
+    .filter((u): u is string => !!u);
 }
 
 /**

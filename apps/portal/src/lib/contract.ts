@@ -151,6 +151,11 @@ export interface TrainResult {
   };
 }
 
+/** The series of the four standard phases, in display order (NATIVE, ARTERIAL, PORTAL_VENOUS, DELAYED; the first of each). */
+export function seriesInPhaseOrder<T extends Pick<SeriesView, 'phase'>>(series: readonly T[]): T[] {
+  return PHASES.map((p) => series.find((s) => s.phase === p)).filter((s): s is T => !!s);
+}
+
 /** Human label of an acquisition phase. */
 export function phaseLabel(p: string): string {
   return (

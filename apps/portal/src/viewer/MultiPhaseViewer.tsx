@@ -11,7 +11,7 @@
  * preview.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { PHASES, type SeriesView } from '../lib/contract';
+import { PHASES, seriesInPhaseOrder, type SeriesView } from '../lib/contract';
 import type { MultiPhaseViewerProps } from './MultiPhaseViewerCore';
 import { SlicePreview } from './SlicePreview';
 import { ViewportLabel } from './ViewportLabel';
@@ -52,9 +52,7 @@ function useCoreWanted(): boolean {
 
 /** Display order: NATIVE, ARTERIAL, PORTAL_VENOUS, DELAYED, then any other phase. */
 export function orderSeries(series: SeriesView[]): SeriesView[] {
-  return PHASES.map((p) => series.find((s) => s.phase === p))
-    .filter((s): s is SeriesView => !!s)
-    .concat(series.filter((s) => !PHASES.includes(s.phase as never)));
+  return seriesInPhaseOrder(series).concat(series.filter((s) => !PHASES.includes(s.phase as never)));
 }
 
 /** What shows while the core's code loads: the viewport boxes with their previews. */
