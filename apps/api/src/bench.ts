@@ -34,7 +34,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 0);
 /** Seconds of unmeasured load before each scenario. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-const SCENARIO_KEYS = ['list1', 'search', 'deep', 'get'];
+const SCENARIO_KEYS = ['list1', 'search', 'deep', 'get', 'health', 'me'];
+/** Run unless BENCH_SCENARIOS names others; `health` and `me` are floors (no database work, session only). */
+const DEFAULT_SCENARIOS = ['list1', 'search', 'deep', 'get'];
 const ONLY = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
 for (const k of ONLY ?? [])
   if (!SCENARIO_KEYS.includes(k))
@@ -166,8 +168,10 @@ async function main() {
       ['patients.list search "BENCH-0999"', q('patients.list', { search: 'BENCH-0999', page: 1, pageSize: 25 })],
       ['patients.list bclc=C page 40', q('patients.list', { bclc: 'C', page: 40, pageSize: 25 })],
       ['patients.get (case detail)', q('patients.get', { id: fx.patients.p1 })],
+      ['GET /api/health (floor: HTTP only)', '/api/health'],
+      ['auth.me (floor: tRPC + session)', q('auth.me', {})],
     ];
-    const scenarios = all.filter((_, i) => !ONLY || ONLY.includes(SCENARIO_KEYS[i]!));
+    const scenarios = all.filter((_, i) => (ONLY ?? DEFAULT_SCENARIOS).includes(SCENARIO_KEYS[i]!));
     console.log(
       `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${db.kind}, ` +
         `${api ? 'API in the autocannon process' : `${PROCESSES} API process(es)`}, node ${process.version}, ` +
@@ -184,6 +188,7 @@ async function main() {
         'p99 ms'.padStart(9) +
         'cpu ms/req'.padStart(12) +
         'db cpu ms/req'.padStart(15) +
+        (api ? '' : 'client cpu ms/req'.padStart(19)) +
         '  non-2xx',
     );
     for (const [name, p] of scenarios) {
@@ -195,7 +200,9 @@ async function main() {
       inst.on('response', (_c, _s, _b, ms) => times.push(ms));
       const cpu0 = cpuMs(workerPids);
       const db0 = pgBackendCpuMs(dbName);
+      const client0 = cpuMs([]);
       const res = await inst;
+      const clientPerReq = (cpuMs([]) - client0) / Math.max(1, times.length);
       const cpuPerReq = (cpuMs(workerPids) - cpu0) / Math.max(1, times.length);
       const dbPerReq = (pgBackendCpuMs(dbName) - db0) / Math.max(1, times.length);
       times.sort((a, b) => a - b);
@@ -207,6 +214,7 @@ async function main() {
           pct(times, 99).toFixed(1).padStart(9) +
           cpuPerReq.toFixed(2).padStart(12) +
           dbPerReq.toFixed(2).padStart(15) +
+          (api ? '' : clientPerReq.toFixed(2).padStart(19)) +
           `  ${res.non2xx + res.errors + res.timeouts}`,
       );
     }
