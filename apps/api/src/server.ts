@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter, createContext, type RequestInfo } from '@hepatoscope/api-trpc';
 import type { Database } from '@hepatoscope/db';
@@ -34,6 +35,7 @@ import {
 } from '@hepatoscope/services';
 import pkg from '../package.json';
 import { verifyOnnxModelDir } from './onnx';
+import { createTrpcGetHandler } from './trpc-get';
 import {
   appendSetCookie,
   clearedSessionCookie,
@@ -69,6 +71,11 @@ export interface ApiServerOptions {
   maxModelUploadBytes?: number;
   /** Logger for unexpected errors (default console.error). */
   logError?: (message: string, err?: unknown) => void;
+  /**
+   * Serve single tRPC GET queries by the direct path of trpc-get.ts (default: on unless
+   * HEPATOSCOPE_TRPC_FAST_GET=0); everything else, and everything when off, goes to tRPC's standard handler.
+   */
+  trpcFastGet?: boolean;
 }
 
 export interface ApiServer {
@@ -110,17 +117,30 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     };
   };
 
+  const onTrpcError = ({ error, path: p }: { error: TRPCError; path?: string }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      logError(`tRPC ${p ?? '?'} failed: ${error.message}`, error.cause ?? error);
+  };
+  const trpcHeaders = { 'Cache-Control': 'no-store' };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
     maxBodySize: options.maxBodyBytes ?? 8 * 1024 * 1024,
     createContext: ({ req, res }) => createContext(services, requestInfo(req, res)),
-    onError: ({ error, path: p }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        logError(`tRPC ${p ?? '?'} failed: ${error.message}`, error.cause ?? error);
-    },
-    responseMeta: () => ({ headers: { 'Cache-Control': 'no-store' } }),
+    onError: onTrpcError,
+    responseMeta: () => ({ headers: trpcHeaders }),
   });
+  // single GET queries without the Fetch API conversion (same responses; see trpc-get.ts)
+  const trpcGet =
+    (options.trpcFastGet ?? process.env.HEPATOSCOPE_TRPC_FAST_GET !== '0')
+      ? createTrpcGetHandler({
+          router: appRouter,
+          basePath: '/api/trpc/',
+          createContext: (req, res) => createContext(services, requestInfo(req, res)),
+          onError: onTrpcError,
+          responseHeaders: () => trpcHeaders,
+        })
+      : null;
 
   async function actorFor(req: http.IncomingMessage): Promise<{ actor: Actor; session: SessionInfo } | null> {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -553,7 +573,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
       return serveFile(req, res, file[1] as 'series' | 'segmentations', id);
     }
-    if (p.startsWith('/api/trpc/')) return trpc(req, res);
+    if (p.startsWith('/api/trpc/')) {
+      if (trpcGet && (await trpcGet(req, res))) return;
+      return trpc(req, res);
+    }
     return sendJson(res, 404, { error: 'NOT_FOUND', message: `No route for ${method} ${p}` });
   }
 
