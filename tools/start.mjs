@@ -5,7 +5,7 @@
 //    on the embedded PGlite database, hosts the job worker in the same process (PGlite is single-process);
 // 2. meanwhile builds the portal when its build is missing or older than its sources (npm ci already
 //    built it: see tools/portal-build.mjs), then `next start`;
-// 3. waits until the portal answers and /api/health answers through it, then prints the URL and the
+// 3. waits until the API answers, then the portal, and /api/health through it, then prints the URL and the
 //    demo logins (the API prints them once the seed is in). Ctrl-C stops everything.
 //
 // Environment: PORT (portal, default 3000), API_PORT (default 3001), HEPATOSCOPE_DATA_DIR, DATABASE_URL.
@@ -98,6 +98,9 @@ async function main() {
   });
 
   const base = `http://localhost:${PORT}`;
+  // the API directly first: asking through the portal while the API still seeds makes the portal's proxy log a
+  // connection error per try
+  await waitFor(`http://127.0.0.1:${API_PORT}/api/health`, 180_000);
   await waitFor(`${base}/login`, 120_000, (r) => r.status < 500);
   const health = await (await waitFor(`${base}/api/health`, 180_000)).json();
   log(`ready: portal ${base}  (health: ${JSON.stringify(health)})`);

@@ -5,7 +5,8 @@
  * Prints p50/p95/p99 in ms, requests/s and CPU ms per request (of the API processes, or of this process — API and
  * autocannon together — when the API runs in it; and of the local PostgreSQL backends of the database, via /proc). Backend: DATABASE_URL (fresh schema) or in-memory PGlite.
  * Env: BENCH_PATIENTS (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_API_PROCESSES (PostgreSQL: API
- * processes beside the autocannon process, default 0 = the API in the autocannon process, as in earlier figures),
+ * processes beside the autocannon process, default 1; 0 = the API in the autocannon process, as in figures before
+ * 2026-11-28),
  * BENCH_WARMUP_SECONDS (2: unmeasured load before each scenario), BENCH_SCENARIOS (comma-separated subset of list1,search,deep,get; default all),
  * BENCH_CPU_PROF (a directory: with BENCH_API_PROCESSES ≥ 1, each API process writes a V8 CPU profile there at the end,
  * `--cpu-prof`; open it in Chrome DevTools).
@@ -30,8 +31,11 @@ interface AutocannonInstance {
 const N = Number(process.env.BENCH_PATIENTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-/** API processes (PostgreSQL only; 0 = the API in this process, next to autocannon; PGlite is always in-process). */
-const PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 0);
+/**
+ * API processes (PostgreSQL only; PGlite is always in-process): default 1, the API in its own process as deployed and
+ * autocannon alone in this one; 0 = the API in this process, next to autocannon (earlier sessions' figures).
+ */
+const PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 /** Seconds of unmeasured load before each scenario. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const SCENARIO_KEYS = ['list1', 'search', 'deep', 'get', 'health', 'me'];
