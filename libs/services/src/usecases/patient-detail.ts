@@ -1,0 +1,200 @@
+/**
+ * The case detail read (`patients.get`) as one hand-written SQL statement instead of Prisma's `findUnique` with
+ * nested includes.
+ *
+ * Why: Prisma 7 already sends that include as one relationJoins statement, but interpreting the query and mapping
+ * its JSONB result costs about 1.05–1.35 ms of Node CPU per call, most of the API's CPU per case-detail request.
+ * Here the database builds the whole case as one JSON text (json_build_object / json_agg of ordered subqueries,
+ * PostgreSQL 15 and PGlite alike), Node parses it once and turns the timestamps back into Dates.
+ *
+ * Same result as `prisma.patient.findUnique({ where: { id }, include: patientDetailInclude })`: the same rows, the
+ * same keys in the same order, the same JS types (Date, enum strings, parsed Json, numbers, null). Ordering mirrors
+ * the SQL Prisma generates (no tie-breakers beyond the `orderBy` fields, cohort memberships unordered, each list an
+ * ORDER BY in a subquery aggregated by json_agg), so rows with equal sort keys come back in the same order.
+ * Nested floats keep Prisma's JSONB behaviour (-0 becomes 0, see `nestedFloat`). Held to the Prisma call by
+ * patient-detail.integration.spec.ts on PGlite and PostgreSQL.
+ */
+import type { Prisma } from '@hepatoscope/db';
+import { predictionInclude } from './mappers';
+
+/** The include of the Prisma reference (copied from `patients.get`); the spec compares against it. */
+export const patientDetailInclude = {
+  cohortMemberships: { include: { cohort: { select: { id: true, name: true, synthetic: true } } } },
+  treatments: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] },
+  lesions: { orderBy: { label: 'asc' } },
+  studies: {
+    orderBy: [{ date: 'asc' }, { createdAt: 'asc' }],
+    include: {
+      series: {
+        orderBy: { createdAt: 'asc' },
+        include: {
+          segmentations: { orderBy: [{ structure: 'asc' }, { version: 'asc' }], include: { lesion: true } },
+        },
+      },
+    },
+  },
+  predictions: { orderBy: { createdAt: 'desc' }, include: predictionInclude },
+  discussions: {
+    orderBy: { createdAt: 'desc' },
+    include: { meeting: { select: { id: true, title: true, scheduledAt: true } } },
+  },
+} satisfies Prisma.PatientInclude;
+
+/** What `readPatientDetail` returns: exactly the payload type of the Prisma reference. */
+export type PatientDetailRow = Prisma.PatientGetPayload<{ include: typeof patientDetailInclude }>;
+
+/**
+ * Runs one parameterised statement and returns its rows: `prisma.$queryRawUnsafe(text, ...values)` today, a
+ * lighter raw path of the Db client later. The one column read (`j`) is text, so any driver's type parsing agrees.
+ */
+export type RawQuery = (text: string, values: unknown[]) => Promise<unknown[]>;
+
+// Columns in Prisma's field order (the order of the keys of its result objects).
+const PATIENT = ['id', 'pseudoId', 'sourceDataset', 'sourceId', 'centre', 'sex', 'age', 'diagnosisDate', 'aetiology',
+  'cirrhosis', 'childPugh', 'childPughScore', 'bclc', 'ecog', 'pathologyGrade', 'tumourCount', 'maxTumourDiameterMm',
+  'vascularInvasion', 'portalVeinThrombosis', 'extrahepaticSpread', 'afp', 'bilirubin', 'albumin', 'platelets', 'inr',
+  'alt', 'ast', 'osMonths', 'osEvent', 'rfsMonths', 'rfsEvent', 'taceResponse', 'extra', 'createdAt', 'updatedAt'];
+const MEMBERSHIP = ['cohortId', 'patientId', 'split', 'addedAt'];
+const TREATMENT = ['id', 'patientId', 'type', 'date', 'description', 'response', 'details', 'createdAt'];
+const LESION = ['id', 'patientId', 'label', 'type', 'couinaudSegment', 'liRads', 'diameterMm', 'volumeMl',
+  'enhancementPattern', 'notes', 'createdAt'];
+const STUDY = ['id', 'patientId', 'studyInstanceUid', 'date', 'modality', 'timepoint', 'description', 'synthetic',
+  'origin', 'createdAt'];
+const SERIES = ['id', 'studyId', 'seriesInstanceUid', 'phase', 'description', 'dims', 'spacing', 'origin', 'direction',
+  'storageUri', 'format', 'sha256', 'sizeBytes', 'synthetic', 'createdAt'];
+const SEGMENTATION = ['id', 'seriesId', 'structure', 'lesionId', 'source', 'modelId', 'authorId', 'version',
+  'previousId', 'status', 'maskUri', 'sha256', 'labels', 'volumeMl', 'provenance', 'reviewNote', 'createdAt',
+  'updatedAt'];
+const PREDICTION = ['id', 'modelId', 'modelVersion', 'patientId', 'lesionId', 'probability', 'ciLow', 'ciHigh',
+  'riskGroup', 'nomogram', 'inputSnapshot', 'createdById', 'createdAt'];
+const SURVIVAL = ['id', 'predictionId', 'curve', 'medianMonths', 'horizons'];
+const DISCUSSION = ['id', 'meetingId', 'patientId', 'position', 'question', 'status', 'presentedSnapshot', 'findings',
+  'decision', 'recommendation', 'attendees', 'decidedAt', 'signedOffById', 'signedOffAt', 'createdAt', 'updatedAt'];
+
+/** `json_build_object('c', a."c", …, 'rel', <sql>, …)`: the columns of alias `a`, then computed members. */
+function obj(a: string, cols: string[], more: Record<string, string> = {}): string {
+  const parts = cols.map((c) => `'${c}', ${a}."${c}"`);
+  for (const [k, sql] of Object.entries(more)) parts.push(`'${k}', ${sql}`);
+  return `json_build_object(${parts.join(', ')})`;
+}
+
+/** A to-many relation: the JSON array of `json` over `from` (a WHERE and an optional ORDER BY), `[]` when empty. */
+function many(json: string, from: string): string {
+  return `COALESCE((SELECT json_agg(x.j) FROM (SELECT ${json} AS j FROM ${from}) x), '[]')`;
+}
+
+/** A to-one relation: the object, or null when there is none. */
+function one(json: string, from: string): string {
+  return `(SELECT ${json} FROM ${from})`;
+}
+
+const SEGMENTATIONS = many(
+  obj('sg', SEGMENTATION, { lesion: one(obj('l', LESION), `"Lesion" l WHERE l.id = sg."lesionId"`) }),
+  `"Segmentation" sg WHERE sg."seriesId" = se.id ORDER BY sg.structure ASC, sg.version ASC`,
+);
+const SERIES_LIST = many(
+  obj('se', SERIES, { segmentations: SEGMENTATIONS }),
+  `"Series" se WHERE se."studyId" = st.id ORDER BY se."createdAt" ASC`,
+);
+
+/** The statement: one row, one text column `j`, for the patient `$1`; no row when there is no such patient. */
+export const PATIENT_DETAIL_SQL = `SELECT ${obj('p', PATIENT, {
+  cohortMemberships: many(
+    obj('m', MEMBERSHIP, {
+      cohort: one(`json_build_object('id', c.id, 'name', c.name, 'synthetic', c.synthetic)`,
+        `"Cohort" c WHERE c.id = m."cohortId"`),
+    }),
+    `"CohortMembership" m WHERE m."patientId" = p.id`,
+  ),
+  treatments: many(obj('t', TREATMENT), `"Treatment" t WHERE t."patientId" = p.id ORDER BY t.date ASC, t."createdAt" ASC`),
+  lesions: many(obj('l', LESION), `"Lesion" l WHERE l."patientId" = p.id ORDER BY l.label ASC`),
+  studies: many(
+    obj('st', STUDY, { series: SERIES_LIST }),
+    `"Study" st WHERE st."patientId" = p.id ORDER BY st.date ASC, st."createdAt" ASC`,
+  ),
+  predictions: many(
+    obj('pr', PREDICTION, {
+      model: one(`json_build_object('name', mo.name, 'task', mo.task)`, `"Model" mo WHERE mo.id = pr."modelId"`),
+      survival: one(obj('sv', SURVIVAL), `"SurvivalPrediction" sv WHERE sv."predictionId" = pr.id`),
+    }),
+    `"Prediction" pr WHERE pr."patientId" = p.id ORDER BY pr."createdAt" DESC`,
+  ),
+  discussions: many(
+    obj('d', DISCUSSION, {
+      meeting: one(`json_build_object('id', mt.id, 'title', mt.title, 'scheduledAt', mt."scheduledAt")`,
+        `"TumorBoardMeeting" mt WHERE mt.id = d."meetingId"`),
+    }),
+    `"CaseDiscussion" d WHERE d."patientId" = p.id ORDER BY d."createdAt" DESC`,
+  ),
+})}::text AS j FROM "Patient" p WHERE p.id = $1`;
+
+/**
+ * Reads patient `id` with the case-detail relations (see `patientDetailInclude`) in one statement through `query`;
+ * null when there is no such patient. Measured: see the module comment.
+ */
+export async function readPatientDetail(query: RawQuery, id: string): Promise<PatientDetailRow | null> {
+  const rows = (await query(PATIENT_DETAIL_SQL, [id])) as Array<{ j: string }>;
+  const j = rows[0]?.j;
+  if (j === undefined) return null;
+  return revivePatient(JSON.parse(j));
+}
+
+// The JSON → Prisma-types step. JSON numbers, strings, booleans, arrays and Json columns are already what Prisma
+// returns; only timestamps (JSON strings) become Dates, and nested floats lose a negative zero.
+
+type Obj = Record<string, unknown>;
+
+/** Timestamps rendered by PostgreSQL's JSON output (ISO 8601 with offset) → Date with the same millisecond value. */
+function dates(o: Obj, ...keys: string[]): void {
+  for (const k of keys) if (o[k] !== null) o[k] = new Date(o[k] as string);
+}
+
+/**
+ * Prisma's relationJoins carry nested rows as JSONB, whose numbers are `numeric`: a float -0 comes back as 0 there
+ * (top-level patient columns keep -0, as Prisma's pg driver does). Applied to the nested Float fields.
+ */
+function nestedFloat(o: Obj, ...keys: string[]): void {
+  for (const k of keys) if (o[k] === 0) o[k] = 0;
+}
+
+/** The same for Float[] columns (series geometry). */
+function nestedFloats(o: Obj, ...keys: string[]): void {
+  for (const k of keys) {
+    const a = o[k] as number[];
+    for (let i = 0; i < a.length; i++) if (a[i] === 0) a[i] = 0;
+  }
+}
+
+function reviveLesion(l: Obj): void {
+  dates(l, 'createdAt');
+  nestedFloat(l, 'diameterMm', 'volumeMl');
+}
+
+function revivePatient(p: Obj): PatientDetailRow {
+  dates(p, 'diagnosisDate', 'createdAt', 'updatedAt');
+  for (const m of p.cohortMemberships as Obj[]) dates(m, 'addedAt');
+  for (const t of p.treatments as Obj[]) dates(t, 'date', 'createdAt');
+  for (const l of p.lesions as Obj[]) reviveLesion(l);
+  for (const st of p.studies as Obj[]) {
+    dates(st, 'date', 'createdAt');
+    for (const se of st.series as Obj[]) {
+      dates(se, 'createdAt');
+      nestedFloats(se, 'spacing', 'origin', 'direction');
+      for (const sg of se.segmentations as Obj[]) {
+        dates(sg, 'createdAt', 'updatedAt');
+        nestedFloat(sg, 'volumeMl');
+        if (sg.lesion !== null) reviveLesion(sg.lesion as Obj);
+      }
+    }
+  }
+  for (const pr of p.predictions as Obj[]) {
+    dates(pr, 'createdAt');
+    nestedFloat(pr, 'probability', 'ciLow', 'ciHigh');
+    if (pr.survival !== null) nestedFloat(pr.survival as Obj, 'medianMonths');
+  }
+  for (const d of p.discussions as Obj[]) {
+    dates(d, 'decidedAt', 'signedOffAt', 'createdAt', 'updatedAt');
+    dates(d.meeting as Obj, 'scheduledAt');
+  }
+  return p as unknown as PatientDetailRow;
+}
