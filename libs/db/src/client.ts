@@ -1,12 +1,20 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaClient } from './generated/prisma/client';
+import { Prisma, PrismaClient } from './generated/prisma/client';
+import { assertReadStatement, type ReadRows } from './raw-read';
+
+/** Options of `createPrismaClient`. */
+export interface PrismaClientOptions {
+  /** Where `$queryReadOnly` sends its statements outside transactions (PostgreSQL: the pool); default Prisma's raw query. */
+  readRows?: ReadRows;
+}
 
 /**
  * Builds the Prisma client used everywhere, with the safety extension:
  * `deleteMany` / `updateMany` without a non-empty `where` throw instead of touching every row.
  * (Pass `where: { id: { not: '' } }`-style explicit filters if you really mean "all".)
+ * And `$queryReadOnly(text, values)`: one raw SELECT, through `options.readRows` when given (see `readOnlyQuery`).
  */
-export function createPrismaClient(adapter: SqlDriverAdapterFactory) {
+export function createPrismaClient(adapter: SqlDriverAdapterFactory, options: PrismaClientOptions = {}) {
   return new PrismaClient({ adapter }).$extends({
     name: 'hepatoscope-guards',
     query: {
@@ -25,7 +33,36 @@ export function createPrismaClient(adapter: SqlDriverAdapterFactory) {
         },
       },
     },
-  });
+  }).$extends({ name: 'hepatoscope-read-only-query', client: { $queryReadOnly: readOnlyQuery(options.readRows) } });
+}
+
+/**
+ * `$queryReadOnly<R>(text, values)`: one raw SELECT (`$1..$n` parameters) for hot reads. With `readRows` (PostgreSQL:
+ * the node-postgres pool, named statements) it skips Prisma's query pipeline — about half of the Node CPU of
+ * `$queryRawUnsafe`; without it (PGlite: one session, whose interactive transactions Prisma's adapter serialises),
+ * and inside an interactive transaction (the read must see the transaction's writes), it is `$queryRawUnsafe`.
+ * Same JS values either way for the column types of READ_ONLY_TYPE_OIDS; other types are refused on PostgreSQL.
+ */
+function readOnlyQuery(readRows: ReadRows | undefined) {
+  return async function $queryReadOnly<R = Record<string, unknown>>(
+    this: unknown,
+    text: string,
+    values: readonly unknown[] = [],
+  ): Promise<R[]> {
+    assertReadStatement(text);
+    const client = Prisma.getExtensionContext(this) as unknown as RawQueryClient;
+    if (!readRows || inTransaction(client)) return client.$queryRawUnsafe<R[]>(text, ...values);
+    return (await readRows(text, values)) as R[];
+  };
+}
+
+type RawQueryClient = { $queryRawUnsafe<T>(query: string, ...values: unknown[]): Promise<T> };
+
+/** Prisma marks the client of an interactive `$transaction` callback with this symbol (its transaction scope). */
+const TRANSACTION_SCOPE = Symbol.for('prisma.client.transaction.scope_context');
+
+function inTransaction(client: object): boolean {
+  return (client as Record<symbol, unknown>)[TRANSACTION_SCOPE] !== undefined;
 }
 
 function assertWhere(model: string, op: string, where: unknown): void {

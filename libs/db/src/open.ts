@@ -8,6 +8,7 @@ import { createPrismaClient, type Db } from './client';
 import { DatabaseStartupError, causeText, redactUrl } from './errors';
 import { MIGRATION_LOCK_KEY, applyMigrations, loadMigrations, type MigrationReport } from './migrations';
 import { emptyPgliteTemplatePath } from './pglite-template';
+import { pooledReadRows } from './raw-read';
 import type { SqlBackend, SqlResult } from './sql';
 
 /** Options of `openDatabase`; anything omitted comes from the environment (@hepatoscope/config). */
@@ -417,6 +418,8 @@ async function openPostgres(url: string, options: OpenDatabaseOptions, migration
       // recurring SELECTs as named (per-connection prepared) statements: no re-planning of the case-detail read
       statementNameGenerator: recurringSelectNames() as (q: { sql: string }) => string,
     }),
+    // `prisma.$queryReadOnly` straight on the pool (hot raw reads: patients.list, access checks)
+    { readRows: pooledReadRows(pool, pg.default?.types ?? pg.types) },
   );
   let closed = false;
   return {
