@@ -2,14 +2,15 @@
  * patients.list runs raw SQL (scope + filters + page in one statement, the count in another). These tests hold it
  * to the Prisma reference it replaced: the same ids in the same order and the same totals, for every role, filter
  * and page, and the three SQL forms of the clinician scope (`walk`, `set`, `planner`) select exactly the patients of
- * `patientScope`. Search values with LIKE metacharacters (`%`, `_`, `\`) included. PostgreSQL when DATABASE_URL is
- * set, else PGlite.
+ * `patientScope`. Search values with LIKE metacharacters (`%`, `_`, `\`) included. On PostgreSQL the statements run
+ * on the node-postgres pool (`prisma.$queryReadOnly`), named from their 20th use (generic plans): repeated pages are
+ * held to the reference too. PostgreSQL when DATABASE_URL is set, else PGlite.
  */
 import type { Prisma } from '@hepatoscope/db';
 import type { TestDatabase } from '@hepatoscope/testing';
 import { createFixtureServices, fixtureActor } from '@hepatoscope/testing/fixtures';
 import { patientScope, scopeCondition, type ScopeStrategy } from './usecases/access';
-import { scopeStrategy, type PatientListQuery } from './usecases/patients';
+import { scopeStrategy, sqlCount, type PatientListQuery } from './usecases/patients';
 import { bclcEnum } from './usecases/mappers';
 import type { Services } from './index';
 import type { Fixture } from './fixture';
@@ -184,6 +185,41 @@ it('the walk, set and planner forms of the scope select exactly patientScope', a
       });
     }
   }
+});
+
+it('keeps returning the reference pages and totals once the statements are named (25 runs of each)', async () => {
+  const cases: Array<[Actor, Omit<PatientListQuery, 'page' | 'pageSize'>, number, number]> = [
+    [actors.clinician, {}, 1, 1],
+    [actors.clinician, {}, 2, 5],
+    [actors.clinician, { bclc: 'C', search: 'sql' }, 1, 2],
+    [actors.clinician2, {}, 1, 25],
+    [actors.board, { search: 'like' }, 1, 25],
+  ];
+  for (const [actor, f, page, pageSize] of cases) {
+    const all = await t.db.prisma.patient.findMany({
+      where: referenceWhere(actor, f),
+      orderBy: { pseudoId: 'asc' },
+      select: { id: true },
+    });
+    const expected = { ids: all.slice((page - 1) * pageSize, page * pageSize).map((p) => p.id), total: all.length };
+    for (let i = 0; i < 25; i++) {
+      const r = await services.patients.list(actor, { ...f, page, pageSize });
+      expect({ actor: actor.name, f, page, i, ids: r.items.map((x) => x.id), total: r.total }).toEqual({
+        actor: actor.name,
+        f,
+        page,
+        i,
+        ...expected,
+      });
+    }
+  }
+});
+
+it('writes LIMIT/OFFSET as literals only for non-negative safe integers', async () => {
+  expect([sqlCount(0), sqlCount(25), sqlCount(2 ** 53 - 1)]).toEqual(['0', '25', '9007199254740991']);
+  for (const bad of [-1, 2.5, NaN, Infinity, 2 ** 53]) expect(() => sqlCount(bad)).toThrow(RangeError);
+  await expect(services.patients.list(actors.clinician, { page: 0, pageSize: 5 })).rejects.toThrow(RangeError);
+  await expect(services.patients.list(actors.clinician, { page: 1, pageSize: 2.5 })).rejects.toThrow(RangeError);
 });
 
 it("scopeStrategy walks the first pages of a dense scope, takes a sparse scope's ids first, else lets the planner hash", () => {

@@ -88,16 +88,16 @@ export function createAccess(deps: ResolvedDeps) {
     /** Throws NOT_FOUND unless `patientId` is in the actor's scope. */
     async assertPatient(actor: Actor, patientId: string): Promise<void> {
       // Point lookups on the (userId, patientId) / (patientId) indexes rather than the list scope, which would make
-      // the planner build the whole in-scope set for one patient; both in one statement (one round trip).
+      // the planner build the whole in-scope set for one patient; both in one statement (one round trip), on the
+      // PostgreSQL pool without Prisma's query pipeline ($queryReadOnly).
       const { prisma } = deps;
       let ok = false;
       if (actor.role === 'CLINICIAN') {
-        const [row] = await prisma.$queryRawUnsafe<Array<{ ok: boolean }>>(
+        const [row] = await prisma.$queryReadOnly<{ ok: boolean }>(
           `SELECT (EXISTS (SELECT 1 FROM "CareAssignment" a WHERE a."userId" = $1 AND a."patientId" = $2)
                 OR EXISTS (SELECT 1 FROM "CohortMembership" m JOIN "CohortAccess" ca ON ca."cohortId" = m."cohortId"
                            AND ca."userId" = $1 WHERE m."patientId" = $2)) AS ok`,
-          actor.userId,
-          patientId,
+          [actor.userId, patientId],
         );
         ok = row?.ok === true;
       } else if (actor.role === 'TUMOR_BOARD') {

@@ -60,12 +60,12 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
     const now = deps.now().getTime();
     const hit = scopeSizes.get(actor.userId, now);
     if (hit) return hit;
-    const [row] = await prisma.$queryRawUnsafe<Array<{ scope: number; patients: number }>>(
+    const [row] = await prisma.$queryReadOnly<{ scope: number; patients: number }>(
       `SELECT ((SELECT count(*) FROM "CareAssignment" WHERE "userId" = $1)
              + (SELECT count(*) FROM "CohortAccess" ca JOIN "CohortMembership" m ON m."cohortId" = ca."cohortId"
                 WHERE ca."userId" = $1))::int AS scope,
               (SELECT count(*) FROM "Patient")::int AS patients`,
-      actor.userId,
+      [actor.userId],
     );
     const v = { scope: row?.scope ?? 0, patients: row?.patients ?? 0 };
     scopeSizes.put(actor.userId, v, now);
@@ -104,7 +104,7 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
     const bind = (v: unknown) => `$${params.push(v)}`;
     const sql = `SELECT count(*)::int AS n FROM "Patient" p WHERE ${listWhere(actor, q, bind, 'planner')}`;
     const p = prisma
-      .$queryRawUnsafe<Array<{ n: number }>>(sql, ...params)
+      .$queryReadOnly<{ n: number }>(sql, params)
       .then((r) => r[0]?.n ?? 0)
       .finally(() => countsInFlight.delete(key));
     countsInFlight.set(key, p);
@@ -115,13 +115,16 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
     async list(actor: Actor, q: PatientListQuery): Promise<Page<PatientListItem>> {
       const skip = (q.page - 1) * q.pageSize;
       // One statement for the page: scope and filters on the patients, ORDER BY pseudoId LIMIT/OFFSET in a
-      // subquery, then the page's cohort names, study counts and synthetic flags for those rows only.
+      // subquery, then the page's cohort names, study counts and synthetic flags for those rows only. LIMIT and
+      // OFFSET are literals (`sqlCount`): bound as parameters, PostgreSQL's plan cache never chose the generic plan
+      // of the named statement (its LIMIT costed as 10% of the rows) and planned every page anew, 0.25-0.5 ms for
+      // 0.27 ms of execution; with literals the generic plan is reused after 5 runs (planning 0.007 ms).
       const strategy: ScopeStrategy =
         actor.role === 'CLINICIAN' ? scopeStrategy(await scopeSize(actor), skip + q.pageSize) : 'planner';
       const params: unknown[] = [];
       const bind = (v: unknown) => `$${params.push(v)}`;
       const where = listWhere(actor, q, bind, strategy);
-      const rowsP = prisma.$queryRawUnsafe<ListRow[]>(
+      const rowsP = prisma.$queryReadOnly<ListRow>(
         `SELECT p.id, p."pseudoId", p.sex, p.age, p.aetiology, p.bclc, p."childPugh", p.afp,
            COALESCE((SELECT array_agg(c.name) FROM "CohortMembership" m JOIN "Cohort" c ON c.id = m."cohortId"
                      WHERE m."patientId" = p.id), ARRAY[]::text[]) AS "cohortNames",
@@ -132,9 +135,9 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
          FROM (SELECT p.id, p."pseudoId", p.sex::text AS sex, p.age, p.aetiology, p.bclc::text AS bclc,
                       p."childPugh"::text AS "childPugh", p.afp
                FROM "Patient" p WHERE ${where}
-               ORDER BY p."pseudoId" LIMIT ${bind(q.pageSize)} OFFSET ${bind(skip)}) p
+               ORDER BY p."pseudoId" LIMIT ${sqlCount(q.pageSize)} OFFSET ${sqlCount(skip)}) p
          ORDER BY p."pseudoId"`,
-        ...params,
+        params,
       );
       // The total: exact when this page is the last one; otherwise counted, or reused for listTotalCacheMs
       // (default 2 s) for the same user and filter — unless the page contradicts the cached value.
@@ -360,6 +363,15 @@ export type PatientsService = ReturnType<typeof createPatientsService>;
 
 /** One row of the raw list query: a list item whose BCLC is still the database enum text. */
 type ListRow = Omit<PatientListItem, 'bclc'> & { bclc: string | null };
+
+/**
+ * `n` as an SQL integer literal for LIMIT/OFFSET (see `list`): only non-negative safe integers, anything else throws
+ * (no other text can reach the statement).
+ */
+export function sqlCount(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`LIMIT/OFFSET must be a non-negative integer, got ${n}`);
+  return String(n);
+}
 
 /** How long a user's scope size is reused as a plan hint (it never changes which rows are returned). */
 export const SCOPE_SIZE_CACHE_MS = 30_000;
