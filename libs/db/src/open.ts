@@ -118,7 +118,13 @@ async function openPglite(options: OpenDatabaseOptions, env: Record<string, stri
       const template = options.loadDataDir ?? readTemplate(emptyPgliteTemplatePath());
       await initialiseAtomically(PGlite, pgdata, template);
     }
-    pglite = await PGlite.create(pgdata ?? 'memory://', !pgdata && options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    // pg_trgm: the trigram indexes of the patient search (migration patient_search_trgm); a data directory that has
+    // them can only be queried with the extension loaded
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    pglite = await PGlite.create(pgdata ?? 'memory://', {
+      extensions: { pg_trgm },
+      ...(!pgdata && options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
     await pglite.query('SELECT 1');
   } catch (err) {
     releaseLock();
