@@ -66,7 +66,7 @@ async function snapshot(base: string, url: string, headers: Record<string, strin
     status: r.status,
     headers: [...r.headers].filter(([k]) => !FRAMING.has(k)).sort(),
     body,
-    audit: audit.map(({ seq: _s, at: _a, id: _i, ...rest }) => rest),
+    audit: audit.map(({ seq: _s, at: _a, ...rest }) => rest),
     // the direct path writes one Content-Length body; the standard handler streams chunks
     direct: r.headers.get('content-length') !== null,
   };
@@ -104,7 +104,7 @@ const validInputs = (): Record<string, unknown> => ({
 });
 
 const queries = () =>
-  Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string } }>)
+  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
     .filter(([, p]) => p._def.type === 'query')
     .map(([path]) => path)
     .sort();
