@@ -1,9 +1,9 @@
 /**
- * The direct GET path for single tRPC queries (trpc-get.ts) answers exactly as tRPC's standard handler: two API
+ * The direct GET path for tRPC queries (trpc-get.ts) answers exactly as tRPC's standard handler: two API
  * servers on one database and one set of services — one with the direct path, one without — get the same requests
  * and must give the same status, headers (but the framing: Content-Length vs chunked) and body, and write the same
  * audit events. Every query procedure is called as every role and anonymously, with a valid input, with none and
- * with a wrong one, plus the requests the direct path must decline. PostgreSQL when DATABASE_URL is set, else PGlite.
+ * with a wrong one, singly and in batches, plus the requests the direct path must decline. PostgreSQL when DATABASE_URL is set, else PGlite.
  */
 import { appRouter } from '@hepatoscope/api-trpc';
 import type { TestDatabase } from '@hepatoscope/testing';
@@ -66,7 +66,8 @@ async function snapshot(base: string, url: string, headers: Record<string, strin
     status: r.status,
     headers: [...r.headers].filter(([k]) => !FRAMING.has(k)).sort(),
     body,
-    audit: audit.map(({ seq: _s, at: _a, ...rest }) => rest),
+    // as a set: a batch's calls run concurrently and write their events in completion order
+    audit: audit.map(({ seq: _s, at: _a, ...rest }) => rest).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)),
     // the direct path writes one Content-Length body; the standard handler streams chunks
     direct: r.headers.get('content-length') !== null,
   };
@@ -129,6 +130,40 @@ it('answers every query procedure × caller × input exactly as the standard han
   for (const s of [200, 400, 401, 403, 404]) expect(statuses).toContain(s);
 });
 
+it('answers batches (as the portal sends them) exactly as the standard handler', async () => {
+  // admin.audit reads the trail that the batch's other calls write concurrently: its page depends on their timing
+  // on either path, so it is batched alone below
+  const paths = queries().filter((p) => p !== 'admin.audit');
+  const batch = (ps: string[], inputs: Record<number, unknown>) =>
+    `/api/trpc/${ps.join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`;
+  const statuses = new Set<number>();
+  for (const who of [null, 'clinician', 'board', 'admin'] as const) {
+    const headers: Record<string, string> = who ? { cookie: cookies[who]! } : {};
+    // every query procedure in one batch, with valid inputs; then with wrong ones; then without any input
+    const valid = Object.fromEntries(paths.map((p, i) => [i, validInputs()[p]]));
+    const wrong = Object.fromEntries(paths.map((_, i) => [i, { id: 42, page: -1 }]));
+    for (const url of [batch(paths, valid), batch(paths, wrong), `/api/trpc/${paths.join(',')}?batch=1`]) {
+      const r = await compare(url, headers);
+      expect(r.servedDirectly).toBe(true);
+      expect(JSON.parse(r.body)).toHaveLength(paths.length);
+      statuses.add(r.status);
+    }
+    // a batch of one, and the portal's usual pair
+    for (const [p, input] of [['auth.me', undefined], ['admin.audit', validInputs()['admin.audit']]] as const) {
+      const one = await compare(batch([p], { 0: input }), headers);
+      expect(one.servedDirectly).toBe(true);
+      statuses.add(one.status);
+    }
+    const pair = await compare(batch(['auth.me', 'patients.list'], { 1: { page: 1, pageSize: 5 } }), headers);
+    expect(pair.servedDirectly).toBe(true);
+    statuses.add(pair.status);
+  }
+  // mixed outcomes in one batch are 207, uniform ones their common status
+  expect(statuses).toContain(207);
+  expect(statuses).toContain(200);
+  expect(statuses).toContain(401);
+});
+
 it('the same for inputs tRPC must reject: a NUL character, a wrong type, an unknown patient', async () => {
   const c = { cookie: cookies.clinician! };
   const nul = await compare(q('patients.list', { page: 1, pageSize: 10, search: 'a\u0000b' }), c);
@@ -146,7 +181,9 @@ it('declines what it does not mirror, and the standard handler answers it', asyn
   const c = { cookie: cookies.clinician! };
   const declined = [
     ['input that is not JSON', '/api/trpc/patients.list?input=%7Bnope', c],
-    ['a batch', `/api/trpc/auth.me,patients.list?batch=1&input=${encodeURIComponent('{"1":{"page":1,"pageSize":5}}')}`, c],
+    ['a batch whose input is not an object', `/api/trpc/auth.me,patients.list?batch=1&input=${encodeURIComponent('[1,2]')}`, c],
+    ['a batch with a mutation', '/api/trpc/auth.me,auth.logout?batch=1', c],
+    ['batch=2', '/api/trpc/auth.me?batch=2', c],
     ['a mutation over GET', q('auth.logout'), c],
     ['an unknown procedure', q('patients.nope'), c],
     ['an encoded path', '/api/trpc/patients%2Elist', c],

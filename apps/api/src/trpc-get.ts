@@ -1,22 +1,26 @@
 /**
- * A direct path for the commonest tRPC call: one query (not a batch) over GET — every list, detail and table the
- * portal reads. The standard Node adapter turns each request into a Fetch `Request`, two combined `AbortSignal`s and
- * a `Response` whose body is piped through web streams back into Node's `res`; on the API bench that conversion was
- * about half of the CPU of a cheap query (auth.me: 0.39 ms of API CPU per request, /api/health 0.03 ms).
+ * A direct path for the commonest tRPC calls: queries over GET, single (`/api/trpc/patients.list?input=…`) or batched
+ * (`/api/trpc/auth.me,patients.list?batch=1&input={"1":…}`, as the portal's httpBatchLink sends them) — every list,
+ * detail and table the portal reads. The standard Node adapter turns each request into a Fetch `Request`, two
+ * combined `AbortSignal`s per call and a `Response` whose body is piped through web streams back into Node's `res`;
+ * on the API bench that conversion was most of the CPU of a cheap query (auth.me: 0.39 ms of API CPU per request
+ * through it, 0.10 ms here; /api/health 0.03 ms).
  *
- * This path produces what tRPC's `resolveResponse` produces for such a call — the same procedure call (same
- * middlewares, context, input parsing and validation), the same JSON body (`{"result":{"data":…}}` or
- * `{"error":shape}` from the router's error formatter), the same status (from the error shape), the same `vary` and
- * `content-type` headers plus `responseMeta`'s, the same `onError` — and writes it with one `res.end(body)`
+ * This path produces what tRPC's `resolveResponse` produces for such a request — the same procedure calls (same
+ * middlewares, context, input parsing and validation; a batch's calls concurrently, on one context), the same JSON
+ * body (`{"result":{"data":…}}` / `{"error":shape}` from the router's error formatter, or an array of them for a
+ * batch), the same status (from the error shapes; 207 for a batch with mixed outcomes), the same `vary` and
+ * `content-type` headers plus `responseMeta`'s, the same `onError` calls — and writes it with one `res.end(body)`
  * (so with Content-Length instead of chunked encoding).
  * It declines (returns false before anything has run) whatever it does not mirror exactly, and the caller passes
- * the request to the standard handler: other methods, batches, `accept: application/jsonl`, paths outside
- * `[A-Za-z0-9_.]`, unknown procedures, non-query procedures, an `input` that is not valid JSON, `connectionParams`.
- * `apps/api/src/trpc-get.spec.ts` compares both paths response by response (success, every error kind).
- * Off with HEPATOSCOPE_TRPC_FAST_GET=0 (see server.ts).
+ * the request to the standard handler: other methods, `accept: application/jsonl` (streaming), paths outside
+ * `[A-Za-z0-9_.,]`, unknown procedures, mutations and subscriptions, an `input` that is not JSON (or, for a batch,
+ * not an object), `connectionParams`.
+ * `apps/api/src/trpc-get.integration.spec.ts` compares both paths response by response. Off with
+ * HEPATOSCOPE_TRPC_FAST_GET=0 (see server.ts).
  */
 import type http from 'node:http';
-import type { AnyTRPCRouter } from '@trpc/server';
+import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import {
   getErrorShape,
   getHTTPStatusCode,
@@ -33,10 +37,23 @@ export interface TrpcGetOptions<TCtx> {
   createContext(req: http.IncomingMessage, res: http.ServerResponse): Promise<TCtx>;
   onError?(o: { error: TRPCError; path: string | undefined; input: unknown; ctx: TCtx | undefined; type: 'query'; req: http.IncomingMessage }): void;
   /** Extra response headers, as the standard handler's `responseMeta` returns them. */
-  responseHeaders?(o: { ctx: TCtx | undefined; path: string; ok: boolean }): Record<string, string>;
+  responseHeaders?(o: { ctx: TCtx | undefined; paths: string[]; ok: boolean }): Record<string, string>;
 }
 
-const PATH_RE = /^[A-Za-z0-9_.]{1,200}$/;
+/** One query of the request: its path, procedure and deserialised input (undefined when none was sent). */
+interface Call {
+  path: string;
+  procedure: AnyTRPCProcedure;
+  input: unknown;
+}
+
+const PATH_RE = /^[A-Za-z0-9_.,]{1,2000}$/;
+
+const streamError = () =>
+  new TRPCError({
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+  });
 
 /**
  * Returns a handler that serves `req` and resolves true, or resolves false without running anything (the caller
@@ -44,10 +61,11 @@ const PATH_RE = /^[A-Za-z0-9_.]{1,200}$/;
  */
 export function createTrpcGetHandler<TCtx>(opts: TrpcGetOptions<TCtx>) {
   const config = opts.router._def._config;
+  const serialize = (body: unknown) => JSON.stringify(transformTRPCResponse(config, body as never));
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
-    const call = await parseCall(opts.router, opts.basePath, req);
-    if (!call) return false;
-    const { path, procedure, input } = call;
+    const parsed = await parseRequest(opts.router, opts.basePath, req);
+    if (!parsed) return false;
+    const { calls, isBatch } = parsed;
 
     let ctx: TCtx | undefined;
     let ctxError: unknown = null;
@@ -56,72 +74,105 @@ export function createTrpcGetHandler<TCtx>(opts: TrpcGetOptions<TCtx>) {
     } catch (cause) {
       ctxError = cause;
     }
-    // tRPC reports the input with an error only once something has read it (its memoised input parser)
-    let inputRead = false;
-    const getRawInput = async () => {
-      inputRead = true;
-      return input;
-    };
-    let body: object;
+    // tRPC reports inputs with an error only once something has read them (one memoised parser per request)
+    let inputsRead = false;
+    const inputOf = (c: Call) => (inputsRead ? c.input : undefined);
+    const errorShape = (error: TRPCError, path: string | undefined, input: unknown) =>
+      getErrorShape({ config, ctx, error, input, path, type: 'query' });
+    const report = (error: TRPCError, path: string | undefined, input: unknown) =>
+      opts.onError?.({ error, path, input, ctx, type: 'query', req });
+
+    const outcomes = await Promise.all(
+      calls.map(async (call, batchIndex): Promise<{ data: unknown } | { error: TRPCError }> => {
+        try {
+          if (ctxError) throw ctxError;
+          const getRawInput = async () => {
+            inputsRead = true;
+            return call.input;
+          };
+          const data = await call.procedure({ path: call.path, getRawInput, ctx, type: 'query', signal: undefined, batchIndex });
+          return { data };
+        } catch (cause) {
+          const error = getTRPCErrorFromUnknown(cause);
+          report(error, call.path, inputOf(call));
+          return { error };
+        }
+      }),
+    );
+
+    let body: unknown;
     let text: string;
     try {
-      if (ctxError) throw ctxError;
-      const data = await procedure({ path, getRawInput, ctx, type: 'query', signal: undefined, batchIndex: 0 });
-      body = { result: { data } };
-    } catch (cause) {
-      body = errorBody(cause, path, inputRead ? input : undefined);
-    }
-    try {
-      if ('result' in body && isDataStream((body as { result: { data: unknown } }).result.data))
-        throw new TRPCError({
-          code: 'UNSUPPORTED_MEDIA_TYPE',
-          message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+      if (isBatch) {
+        // a stream-like result fails its own call (without onError), as in tRPC's batch branch
+        body = outcomes.map((o, i) => {
+          const error = 'error' in o ? o.error : isDataStream(o.data) ? streamError() : null;
+          return error ? { error: errorShape(error, calls[i]!.path, inputOf(calls[i]!)) } : { result: { data: (o as { data: unknown }).data } };
         });
-      text = JSON.stringify(transformTRPCResponse(config, body as never));
+      } else {
+        const o = outcomes[0]!;
+        if ('data' in o && isDataStream(o.data)) throw streamError();
+        body = 'error' in o ? { error: errorShape(o.error, calls[0]!.path, inputOf(calls[0]!)) } : { result: { data: o.data } };
+      }
+      text = serialize(body);
     } catch (cause) {
-      // as tRPC's outer catch: no path or input on errors raised after the procedure returned
-      body = errorBody(cause, undefined, undefined);
-      text = JSON.stringify(transformTRPCResponse(config, body as never));
-    }
-    function errorBody(cause: unknown, p: string | undefined, i: unknown): object {
+      // tRPC's outer catch: one error without path or input, also for a batch
       const error = getTRPCErrorFromUnknown(cause);
-      opts.onError?.({ error, path: p, input: i, ctx, type: 'query', req });
-      return { error: getErrorShape({ config, ctx, error, input: i, path: p, type: 'query' }) };
+      report(error, undefined, undefined);
+      body = { error: errorShape(error, undefined, undefined) };
+      text = serialize(body);
     }
-    const status = getHTTPStatusCode(body as Parameters<typeof getHTTPStatusCode>[0]);
-    res.statusCode = status;
+    res.statusCode = getHTTPStatusCode(body as Parameters<typeof getHTTPStatusCode>[0]);
     res.setHeader('vary', 'trpc-accept, accept');
     res.setHeader('content-type', 'application/json');
-    for (const [k, v] of Object.entries(opts.responseHeaders?.({ ctx, path, ok: 'result' in body }) ?? {})) res.setHeader(k, v);
+    const ok = outcomes.every((o) => 'data' in o);
+    for (const [k, v] of Object.entries(opts.responseHeaders?.({ ctx, paths: calls.map((c) => c.path), ok }) ?? {}))
+      res.setHeader(k, v);
     res.end(text);
     return true;
   };
 }
 
-/** The procedure and input of a single GET query this path serves, or null to decline. */
-async function parseCall(router: AnyTRPCRouter, basePath: string, req: http.IncomingMessage) {
+/** The queries of a GET request this path serves, or null to decline. */
+async function parseRequest(
+  router: AnyTRPCRouter,
+  basePath: string,
+  req: http.IncomingMessage,
+): Promise<{ calls: Call[]; isBatch: boolean } | null> {
   if (req.method !== 'GET') return null;
   const url = req.url ?? '';
   if (!url.startsWith(basePath)) return null;
   const q = url.indexOf('?');
-  const path = url.slice(basePath.length, q < 0 ? undefined : q);
-  if (!PATH_RE.test(path)) return null;
-  // streaming requests (tRPC answers them BAD_REQUEST unless batched)
+  const pathPart = url.slice(basePath.length, q < 0 ? undefined : q);
+  if (!PATH_RE.test(pathPart)) return null;
+  // streaming requests (tRPC refuses them unless batched, and answers batches as a stream)
   if (req.headers['trpc-accept'] !== undefined || req.headers.accept?.includes('application/jsonl')) return null;
   const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-  if (params.has('batch') || params.has('connectionParams')) return null;
-  const procedure = await getProcedureAtPath(router, path);
-  if (!procedure || procedure._def.type !== 'query') return null;
-  let input: unknown;
+  if (params.has('connectionParams')) return null;
+  const batch = params.get('batch');
+  if (batch !== null && batch !== '1') return null;
+  const isBatch = batch === '1';
+  const paths = isBatch ? pathPart.split(',') : [pathPart];
+
+  let inputs: unknown;
   const raw = params.get('input');
   if (raw) {
     try {
-      input = router._def._config.transformer.input.deserialize(JSON.parse(raw));
+      inputs = JSON.parse(raw);
     } catch {
       return null;
     }
   }
-  return { path, procedure, input };
+  if (isBatch && inputs !== undefined && !isObject(inputs)) return null;
+  const deserialize = router._def._config.transformer.input.deserialize as (v: unknown) => unknown;
+  const calls: Call[] = [];
+  for (const [i, path] of paths.entries()) {
+    const procedure = await getProcedureAtPath(router, path);
+    if (!procedure || procedure._def.type !== 'query') return null;
+    const input = inputs === undefined ? undefined : isBatch ? (inputs as Record<string, unknown>)[i] : inputs;
+    calls.push({ path, procedure, input: input === undefined ? undefined : deserialize(input) });
+  }
+  return { calls, isBatch };
 }
 
 /** tRPC's `isObject`: a non-null, non-array object. */
