@@ -10,13 +10,19 @@ import { Prisma } from '@hepatoscope/db';
 import type { TestDatabase } from '@hepatoscope/testing';
 import { createFixtureDatabase } from '@hepatoscope/testing/fixtures';
 import type { Fixture } from './fixture';
-import { patientDetailInclude, readPatientDetail, type RawQuery } from './usecases/patient-detail';
+import {
+  createPatientDetailReader,
+  patientDetailInclude,
+  readPatientDetail,
+  type RawQuery,
+} from './usecases/patient-detail';
 
 let t: TestDatabase;
 let fx: Fixture;
 let rich: string;
 let sparse: string;
 let query: RawQuery;
+let readOnly: RawQuery;
 
 const at = (s: string) => new Date(s);
 /**
@@ -30,6 +36,7 @@ beforeAll(async () => {
   ({ t, fx } = await createFixtureDatabase());
   const prisma = t.db.prisma;
   query = (text, values) => prisma.$queryRawUnsafe(text, ...values);
+  readOnly = (text, values) => prisma.$queryReadOnly(text, values);
 
   const p = await prisma.patient.create({
     data: {
@@ -68,7 +75,11 @@ beforeAll(async () => {
     },
   });
   rich = p.id;
-  sparse = (await prisma.patient.create({ data: { pseudoId: 'DETAIL-SPARSE', extra: Prisma.JsonNull } })).id;
+  sparse = (
+    await prisma.patient.create({
+      data: { pseudoId: 'DETAIL-SPARSE', extra: Prisma.JsonNull, diagnosisDate: at('1850-06-15T12:34:56.789Z') },
+    })
+  ).id;
 
   // cohorts: four memberships (unordered in Prisma's SQL: heap order), one with a split
   await prisma.cohortMembership.create({ data: { cohortId: fx.cohortA, patientId: rich, split: 'TRAINING' } });
@@ -127,12 +138,12 @@ beforeAll(async () => {
     prisma.segmentation.create({
       data: { seriesId, structure, version, source: 'AUTO', maskUri: 'file:segmentations/x', sha256: 'bb', labels: { '1': 'x' }, ...extra },
     });
-  const v1 = await seg(se1.id, 'LESION', 1, { id: uid('f', 5), lesionId: l2.id, status: 'SUPERSEDED', volumeMl: -0 });
+  const v1 = await seg(se1.id, 'LESION', 1, { id: uid('f', 5), lesionId: l2.id, status: 'SUPERSEDED' });
   await seg(se1.id, 'LESION', 2, { lesionId: l2.id, previousId: v1.id, provenance: { cascade: true, stages: [] } });
   await seg(se1.id, 'LIVER', 1, { volumeMl: 1500.25, reviewNote: 'ok', status: 'ACCEPTED', source: 'MANUAL' });
   await seg(se1.id, 'LESION', 1, { id: uid('0', 5), labels: { '1': 'lesion', '2': 'other' }, createdAt: T0 });
   await seg(se1.id, 'LESION', 1, { id: uid('8', 5), lesionId: l10.id, createdAt: T0, modelId: fx.models.draft });
-  await seg(se2.id, 'VESSELS', 3, { authorId: fx.users.clinician.id });
+  const vessels = await seg(se2.id, 'VESSELS', 3, { authorId: fx.users.clinician.id, volumeMl: 0 });
   await seg(se3.id, 'LESION', 1, { lesionId: fx.lesionId });
 
   // predictions: classification with CI, lesion-level, survival with/without median, Json shapes, createdAt ties
@@ -143,14 +154,20 @@ beforeAll(async () => {
   await pred(fx.models.validated, T0, {
     id: uid('f', 6),
     probability: 0.42,
-    ciLow: -0,
+    ciLow: 0.2,
     ciHigh: 0.6,
     riskGroup: 'high',
     nomogram: { points: [{ predictor: 'afp', value: 3.2, points: 40 }], totalPoints: 40 },
     createdById: fx.users.clinician.id,
   });
   await pred(fx.models.validated, T0, { id: uid('0', 6), lesionId: l2.id, probability: 1, nomogram: Prisma.JsonNull });
-  await pred(fx.models.draft, at('2025-01-01T00:00:00Z'), { nomogram: 'a JSON string', inputSnapshot: [1, 2.5, null] });
+  await pred(fx.models.draft, at('2025-01-01T00:00:00Z'), {
+    nomogram: 'a JSON string',
+    inputSnapshot: [1, 2.5, null],
+    probability: 0,
+    ciLow: 0,
+    ciHigh: 0,
+  });
   const surv = await pred(fx.models.cox, T0, { id: uid('8', 6), riskGroup: 'low', inputSnapshot: { age: 61.25 } });
   await prisma.survivalPrediction.create({
     data: { predictionId: surv.id, curve: [{ t: 0, s: 1, lo: 1, hi: 1 }], medianMonths: 18.5, horizons: [] },
@@ -190,27 +207,52 @@ beforeAll(async () => {
   const m4 = await prisma.tumorBoardMeeting.create({ data: { title: 'Fourth MDT', scheduledAt: T0, location: 'room' } });
   await prisma.caseDiscussion.create({ data: { meetingId: m4.id, patientId: rich, position: 1, attendees: [] } });
 
-  // Prisma writes -0 as 0: store negative zeros with SQL (float8 keeps the sign)
+  // Prisma writes -0 as 0: store negative zeros with SQL (float8 keeps the sign), on rows outside the tie groups (an
+  // UPDATE moves a row to the end of the heap, the input order of a Sort)
   const z = `'-0'::float8`;
   await prisma.$executeRawUnsafe(`UPDATE "Patient" SET afp = ${z} WHERE id = $1`, rich);
   await prisma.$executeRawUnsafe(`UPDATE "Lesion" SET "diameterMm" = ${z} WHERE id = $1`, l2.id);
   await prisma.$executeRawUnsafe(
-    `UPDATE "Series" SET origin = ARRAY[${z}, -120.5, 33], direction = ARRAY[1, ${z}, 0, 0, 1, 0, 0, 0, -1]::float8[]`,
+    `UPDATE "Series" SET origin = ARRAY[${z}, -120.5, 33], direction = ARRAY[1, ${z}, 0, 0, 1, 0, 0, 0, -1]::float8[] ` +
+      `WHERE id = $1`,
+    se3.id,
   );
-  await prisma.$executeRawUnsafe(`UPDATE "Segmentation" SET "volumeMl" = ${z} WHERE id = $1`, v1.id);
+  await prisma.$executeRawUnsafe(`UPDATE "Segmentation" SET "volumeMl" = ${z} WHERE id = $1`, vessels.id);
   await prisma.$executeRawUnsafe(`UPDATE "Prediction" SET "ciLow" = ${z} WHERE "ciLow" = 0`);
   await prisma.$executeRawUnsafe(`UPDATE "SurvivalPrediction" SET "medianMonths" = ${z} WHERE "medianMonths" = 0`);
+  await analyze();
 });
 afterAll(() => t?.cleanup());
+
+/**
+ * Fixes the planner statistics of the tables read before comparing. Rows with equal sort keys come back in the
+ * order of the plan (heap order through a Sort, index order through an ordered index scan), in Prisma's statement as
+ * in this one, and both pick the same plans from the same statistics; without this, a database-wide ANALYZE by
+ * another process (statistics appearing for these fresh tables) between the two reads of a comparison could change
+ * the plan in between. Tables this small are sampled whole, so a later ANALYZE yields the same statistics.
+ */
+const analyze = () =>
+  t.db.prisma.$executeRawUnsafe(
+    `ANALYZE "Patient", "CohortMembership", "Cohort", "Treatment", "Lesion", "Study", "Series", "Segmentation", ` +
+      `"Prediction", "Model", "SurvivalPrediction", "CaseDiscussion", "TumorBoardMeeting"`,
+  );
 
 /** The Prisma reference: what patients.get reads today. */
 const reference = (id: string) => t.db.prisma.patient.findUnique({ where: { id }, include: patientDetailInclude });
 
-/** Deep equality with types (Date vs string, -0 vs 0 via toStrictEqual's Object.is on numbers) and key order. */
+/**
+ * Deep equality with types (Date vs string, -0 vs 0 via toStrictEqual's Object.is on numbers) and key order, through
+ * `$queryRawUnsafe` and through `$queryReadOnly` (the node-postgres pool on PostgreSQL).
+ */
 async function expectSame(id: string) {
-  const [want, got] = await Promise.all([reference(id), readPatientDetail(query, id)]);
+  const [want, got, viaPool] = await Promise.all([
+    reference(id),
+    readPatientDetail(query, id),
+    readPatientDetail(readOnly, id),
+  ]);
   expect(want).not.toBeNull();
   expect(got).toStrictEqual(want);
+  expect(viaPool).toStrictEqual(want);
   expect(JSON.stringify(got)).toBe(JSON.stringify(want));
   return { want: want!, got: got! };
 }
@@ -244,10 +286,43 @@ it('keeps Prisma’s order when rows are added later with the same sort keys', a
   await prisma.prediction.create({
     data: { patientId: rich, modelId: fx.models.draft, modelVersion: '2', createdAt: T0, inputSnapshot: {} },
   });
+  await analyze();
   await expectSame(rich);
 });
 
+it('stays equal when the statement is named and its plan reused (25 reads through $queryReadOnly)', async () => {
+  const want = await reference(rich);
+  for (let i = 0; i < 25; i++) expect(await readPatientDetail(readOnly, rich)).toStrictEqual(want);
+});
+
+it('batches the reads of one tick into one statement, each answer equal to Prisma’s and a fresh object', async () => {
+  const ids = [rich, fx.patients.p1, rich, sparse, '00000000-0000-0000-0000-000000000000', fx.patients.p3];
+  const want = await Promise.all(ids.map((id) => reference(id)));
+  for (const q of [query, readOnly]) {
+    const calls: unknown[][] = [];
+    const read = createPatientDetailReader((text, values) => {
+      calls.push(values);
+      return q(text, values);
+    });
+    const got = await Promise.all(ids.map((id) => read(id)));
+    expect(got).toStrictEqual(want);
+    expect(got[0]).not.toBe(got[2]);
+    expect(calls).toEqual([[[rich, fx.patients.p1, sparse, '00000000-0000-0000-0000-000000000000', fx.patients.p3]]]);
+    // a later tick is a new statement
+    expect(await read(fx.patients.p2)).toStrictEqual(await reference(fx.patients.p2));
+    expect(calls).toHaveLength(2);
+  }
+});
+
+it('rejects every read of a batch whose statement fails', async () => {
+  const read = createPatientDetailReader(() => Promise.reject(new Error('db down')));
+  const results = await Promise.allSettled([read(rich), read(sparse)]);
+  expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+});
+
 it('returns null for a missing id', async () => {
-  expect(await readPatientDetail(query, '00000000-0000-0000-0000-000000000000')).toBeNull();
-  expect(await readPatientDetail(query, 'not-a-uuid')).toBeNull();
+  for (const q of [query, readOnly]) {
+    expect(await readPatientDetail(q, '00000000-0000-0000-0000-000000000000')).toBeNull();
+    expect(await readPatientDetail(q, 'not-a-uuid')).toBeNull();
+  }
 });
