@@ -2,12 +2,12 @@ import { DomainError } from '../errors';
 import type { ResolvedDeps } from '../deps';
 import type { Actor, Page } from '../types';
 import { scopeCondition, type Access, type ScopeStrategy } from './access';
+import { createPatientDetailReader } from './patient-detail';
 import {
   bclcEnum,
   bclcLabel,
   iso,
   predictionDto,
-  predictionInclude,
   segmentationUrl,
   seriesUrl,
   type BclcLabel,
@@ -48,6 +48,8 @@ export interface TimelineEntry {
 export function createPatientsService(deps: ResolvedDeps, access: Access) {
   const { prisma } = deps;
   const totals = createTtlCache<number>(deps.listTotalCacheMs);
+  // the case detail in one raw statement (Prisma's include tree cost most of the request's CPU; patient-detail.ts)
+  const readDetail = createPatientDetailReader((text, values) => prisma.$queryReadOnly(text, values));
 
   const scopeSizes = createTtlCache<{ scope: number; patients: number }>(SCOPE_SIZE_CACHE_MS, 1_000);
   const countsInFlight = new Map<string, Promise<number>>();
@@ -173,30 +175,7 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
       // The scope check and the read run concurrently (two fewer sequential round trips); when the check fails the
       // read is discarded and the caller gets NOT_FOUND, exactly as before.
       const allowed = access.assertPatient(actor, id);
-      const read = prisma.patient.findUnique({
-        where: { id },
-        include: {
-          cohortMemberships: { include: { cohort: { select: { id: true, name: true, synthetic: true } } } },
-          treatments: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] },
-          lesions: { orderBy: { label: 'asc' } },
-          studies: {
-            orderBy: [{ date: 'asc' }, { createdAt: 'asc' }],
-            include: {
-              series: {
-                orderBy: { createdAt: 'asc' },
-                include: {
-                  segmentations: { orderBy: [{ structure: 'asc' }, { version: 'asc' }], include: { lesion: true } },
-                },
-              },
-            },
-          },
-          predictions: { orderBy: { createdAt: 'desc' }, include: predictionInclude },
-          discussions: {
-            orderBy: { createdAt: 'desc' },
-            include: { meeting: { select: { id: true, title: true, scheduledAt: true } } },
-          },
-        },
-      });
+      const read = readDetail(id);
       const [, p] = await Promise.all([allowed, read]);
       if (!p) throw new DomainError('NOT_FOUND', `Patient ${id} was not found`);
 
