@@ -38,9 +38,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 /** Seconds of unmeasured load before each scenario. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-const SCENARIO_KEYS = ['list1', 'search', 'deep', 'get', 'health', 'me'];
+const SCENARIO_KEYS = ['list1', 'search', 'deep', 'get', 'getmany', 'health', 'me'];
 /** Run unless BENCH_SCENARIOS names others; `health` and `me` are floors (no database work, session only). */
-const DEFAULT_SCENARIOS = ['list1', 'search', 'deep', 'get'];
+const DEFAULT_SCENARIOS = ['list1', 'search', 'deep', 'get', 'getmany'];
 const ONLY = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
 for (const k of ONLY ?? [])
   if (!SCENARIO_KEYS.includes(k))
@@ -167,11 +167,17 @@ async function main() {
     });
     const cookie = r.headers.getSetCookie()[0]!.split(';')[0]!;
     const q = (proc: string, input: unknown) => `/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(input))}`;
-    const all: Array<[string, string]> = [
+    // the case detail of 1,000 different patients in turn: no two concurrent requests share a read
+    const many = await db.prisma.patient.findMany({ where: { pseudoId: { startsWith: 'BENCH-' } }, select: { id: true }, take: 1000 });
+    const manyPaths = many.map((m) => q('patients.get', { id: m.id }));
+    let next = 0;
+    const rotate = [{ setupRequest: (req: { path: string }) => ({ ...req, path: manyPaths[next++ % manyPaths.length]! }) }];
+    const all: Array<[string, string, unknown?]> = [
       ['patients.list page 1 (25)', q('patients.list', { page: 1, pageSize: 25 })],
       ['patients.list search "BENCH-0999"', q('patients.list', { search: 'BENCH-0999', page: 1, pageSize: 25 })],
       ['patients.list bclc=C page 40', q('patients.list', { bclc: 'C', page: 40, pageSize: 25 })],
       ['patients.get (case detail)', q('patients.get', { id: fx.patients.p1 })],
+      ['patients.get, 1,000 patients in turn', manyPaths[0]!, rotate],
       ['GET /api/health (floor: HTTP only)', '/api/health'],
       ['auth.me (floor: tRPC + session)', q('auth.me', {})],
     ];
@@ -195,12 +201,12 @@ async function main() {
         (api ? '' : 'client cpu ms/req'.padStart(19)) +
         '  non-2xx',
     );
-    for (const [name, p] of scenarios) {
+    for (const [name, p, requests] of scenarios) {
       // Warm-up (JIT, plan caches, pool connections), not measured.
       if (WARMUP > 0)
-        await autocannon({ url: base + p, connections: CONNECTIONS, duration: WARMUP, headers: { cookie } });
+        await autocannon({ url: base + p, connections: CONNECTIONS, duration: WARMUP, headers: { cookie }, requests });
       const times: number[] = [];
-      const inst = autocannon({ url: base + p, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });
+      const inst = autocannon({ url: base + p, connections: CONNECTIONS, duration: SECONDS, headers: { cookie }, requests });
       inst.on('response', (_c, _s, _b, ms) => times.push(ms));
       const cpu0 = cpuMs(workerPids);
       const db0 = pgBackendCpuMs(dbName);
