@@ -404,6 +404,16 @@ describe('an uploaded tumour-segmentation model', () => {
         bundledLiverKey(),
         'uploaded-tumour@1.0.0',
       ]);
+      // and the case detail (patients.get), where the portal's mask list reads it
+      const detail = await json(
+        await fetch(`${base}/api/trpc/patients.get?input=${encodeURIComponent(JSON.stringify({ id: fx.patients.p1 }))}`, {
+          headers: { cookie: clin.cookie },
+        }),
+      );
+      const inCase = detail.result.data.studies
+        .flatMap((st: { segmentations: Array<{ id: string; provenance: unknown }> }) => st.segmentations)
+        .find((sg: { id: string }) => sg.id === ra.seg.id);
+      expect(inCase.provenance).toEqual(hist.result.data[0].provenance);
 
       // 4. with an explicitly chosen uploaded liver stage
       const b = await trpc('segmentations.request', { seriesId, modelId: tumourId, liverModelId: liverId });

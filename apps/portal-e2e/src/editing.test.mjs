@@ -6,7 +6,8 @@
  * a feature-extraction job shows its progress until done (or its failure reason). The box threshold fill (F) fills a
  * dragged rectangle over ± N slices and saves exactly those voxels; unsaved edits make in-app links, back, sign-out and reload
  * ask first (saving or discarding clears that); extracting the saved mask shows the worker's intermediate stages
- * (every rendered progress state is recorded by a MutationObserver in the page). Screenshots:
+ * (every rendered progress state is recorded by a MutationObserver in the page); an automatic segmentation started
+ * from the case view ends as an AUTO mask that names its models (provenance). Screenshots:
  * apps/portal-e2e/screenshots/edit-*.png.
  */
 import assert from 'node:assert/strict';
@@ -160,6 +161,25 @@ describe('segmentation editing and job progress', () => {
     } else {
       assert.match(text, /failed: \S+/, `a failed job shows its reason: ${text}`);
     }
+    assert.deepEqual(problems(page), []);
+    await page.context().close();
+  });
+  test('automatic segmentation from the case view: the new AUTO mask names the models that produced it', async () => {
+    const page = await newPage(browser);
+    await login(page, stack.baseUrl, stack.logins.CLINICIAN);
+    const patient = await patientWithImaging(page);
+    await openCase(page, patient.id);
+    const scope = '[data-testid=segmentations-panel]';
+    await recordJobProgress(page, scope);
+    await page.click(`${scope} [data-testid=autoseg-start]`);
+    const { seen, state } = await jobSequence(page, scope);
+    assert.equal(state, 'COMPLETED', `the segmentation job completed (states rendered: ${seen.join(' → ')})`);
+    // the case reloads with the new AUTO version, whose provenance (patients.get / segmentations.history) is shown
+    const prov = await page.waitForSelector('[data-testid=mask-provenance]', { timeout: 30_000 });
+    const text = await prov.textContent();
+    console.log(`# auto-segmentation provenance shown: ${text}`);
+    assert.match(text, /^liver: \S+@\S+ \(bundled\)( · tumour: \S+@\S+ \(bundled\))? · \w+$/);
+    await shot(page, 'edit-autoseg-provenance');
     assert.deepEqual(problems(page), []);
     await page.context().close();
   });

@@ -8,8 +8,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { Badge, Empty, ErrorState, Loading } from '@hepatoscope/ui';
-import { fmtDate, phaseLabel, type LesionView, type SegmentationView, type StudyView } from '../lib/contract';
+import {
+  fmtDate,
+  phaseLabel,
+  provenanceText,
+  type LesionView,
+  type SegmentationProvenanceView,
+  type SegmentationView,
+  type StudyView,
+} from '../lib/contract';
 import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
+import { latestChains } from './chains';
 import { JobProgress, type JobView } from './JobProgress';
 
 interface VersionRow {
@@ -20,23 +29,15 @@ interface VersionRow {
   previousId?: string | null;
   volumeMl?: number | null;
   reviewNote?: string | null;
+  provenance?: SegmentationProvenanceView | null;
   updatedAt: string;
-}
-
-/** Latest version of each mask chain (series, structure, lesion). */
-export function latestChains(segs: readonly SegmentationView[]): SegmentationView[] {
-  const best = new Map<string, SegmentationView>();
-  for (const g of segs) {
-    const key = `${g.seriesId ?? ''}|${g.structure ?? ''}|${g.lesionId ?? ''}`;
-    const cur = best.get(key);
-    if (!cur || (g.version ?? 0) > (cur.version ?? 0)) best.set(key, g);
-  }
-  return [...best.values()].sort((a, b) => String(a.structure).localeCompare(String(b.structure)) || String(a.lesionId).localeCompare(String(b.lesionId)));
 }
 
 const tone = (status: string) => (status === 'ACCEPTED' ? 'ok' : status === 'REJECTED' ? 'danger' : status === 'DRAFT' ? 'warn' : 'neutral');
 
 function maskName(seg: SegmentationView, lesions: readonly LesionView[]): string {
+  if (seg.source === 'AUTO' && /liver/i.test(seg.structure ?? ''))
+    return (seg.labels as Record<string, string> | null)?.['2'] ? 'Automatic liver + tumour' : 'Automatic liver';
   if (/liver/i.test(seg.structure ?? '')) return 'Liver';
   const l = lesions.find((x) => x.id === seg.lesionId);
   if (l) return `Lesion ${l.label}`;
@@ -155,6 +156,11 @@ function MaskChain({ seg, name, lesions, canEdit, onChanged }: { seg: Segmentati
         <span data-testid="mask-version">v{latest?.version ?? seg.version ?? 1}</span>
         <Badge tone={tone(latest?.status ?? seg.status ?? '')}>{latest?.status ?? seg.status}</Badge>
         <span className="hs-muted hs-small">{latest?.source ?? seg.source}</span>
+        {provenanceText(latest?.provenance ?? seg.provenance) && (
+          <span className="hs-muted hs-small" data-testid="mask-provenance" title="Models that produced this mask">
+            {provenanceText(latest?.provenance ?? seg.provenance)}
+          </span>
+        )}
         <button type="button" className="hs-linkbtn hs-small" onClick={() => setOpen((o) => !o)} data-testid="mask-versions-toggle">
           {open ? 'hide versions' : `${rows.length || '…'} version(s)`}
         </button>
@@ -217,7 +223,10 @@ function MaskChain({ seg, name, lesions, canEdit, onChanged }: { seg: Segmentati
                   <td>
                     <Badge tone={tone(r.status)}>{r.status}</Badge>
                   </td>
-                  <td>{r.source}</td>
+                  <td title={provenanceText(r.provenance) || undefined}>
+                    {r.source}
+                    {r.provenance ? <span className="hs-muted"> · {provenanceText(r.provenance)}</span> : null}
+                  </td>
                   <td className="num">{r.volumeMl == null ? '—' : r.volumeMl.toFixed(2)}</td>
                   <td>{fmtDate(r.updatedAt)}</td>
                   <td>{r.reviewNote ?? ''}</td>

@@ -45,9 +45,33 @@ export interface SegmentationView {
   lesionId?: string | null;
   source?: string;
   version?: number;
+  /** The version this one replaced; null for the first version of a mask (masks are version chains). */
+  previousId?: string | null;
   status?: string;
   url: string;
   labels?: unknown;
+  /** AUTO masks: what produced them (cascade, provider, each stage's model); null for other sources. */
+  provenance?: SegmentationProvenanceView | null;
+}
+
+/** `Segmentation.provenance` as the API sends it (services' SegmentationProvenance). */
+export interface SegmentationProvenanceView {
+  cascade: string | null;
+  provider: string | null;
+  jobId: string;
+  stages: { stage: 'liver' | 'tumour'; model: string; modelId: string | null; origin: 'BUNDLED' | 'UPLOADED' }[];
+}
+
+/**
+ * One line naming the models behind an AUTO mask, liver stage first, e.g.
+ * `liver: liver-unet@1.2 (bundled) · tumour: site-tumour@3 (uploaded) · cpu`; '' when nothing is recorded.
+ */
+export function provenanceText(p: SegmentationProvenanceView | null | undefined): string {
+  if (!p) return '';
+  const parts = p.stages.map((s) => `${s.stage}: ${s.model} (${s.origin === 'UPLOADED' ? 'uploaded' : 'bundled'})`);
+  if (!parts.length && p.cascade) parts.push(p.cascade);
+  if (p.provider) parts.push(p.provider);
+  return parts.join(' · ');
 }
 
 export interface LesionView {

@@ -3,6 +3,7 @@ import type { ResolvedDeps } from '../deps';
 import type { Actor, Page } from '../types';
 import { scopeCondition, type Access, type ScopeStrategy } from './access';
 import { createPatientDetailReader } from './patient-detail';
+import type { SegmentationProvenance } from './segmentations';
 import {
   bclcEnum,
   bclcLabel,
@@ -206,10 +207,14 @@ export function createPatientsService(deps: ResolvedDeps, access: Access) {
             lesionId: sg.lesionId,
             source: sg.source,
             version: sg.version,
+            /** The version this one replaced (null for a chain's first version): masks are version chains. */
+            previousId: sg.previousId,
             status: sg.status,
             volumeMl: sg.volumeMl,
             url: segmentationUrl(sg.id),
             labels: sg.labels as Record<string, string>,
+            /** AUTO masks: the cascade, provider and each stage's model (`SegmentationProvenance`); else null. */
+            provenance: (sg.provenance ?? null) as SegmentationProvenance | null,
           })),
           // Lesions linked through this study's segmentations; a multi-label lesion mask without a lesion link
           // stands for all the patient's lesions.
