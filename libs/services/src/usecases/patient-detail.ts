@@ -16,9 +16,9 @@
  * this one 0.30–0.47 + 0.14–0.23 ms (planning is skipped once either is a named statement with a generic plan).
  *
  * Same result as `prisma.patient.findUnique({ where: { id }, include: patientDetailInclude })`: the same rows, the
- * same keys in the same order, the same JS types (Date, enum strings, parsed Json, numbers, null). Ordering mirrors
- * the SQL Prisma generates (no tie-breakers beyond the `orderBy` fields, cohort memberships unordered, each list an
- * ORDER BY in a subquery aggregated by json_agg), so rows with equal sort keys come back in the same order.
+ * same keys in the same order, the same JS types (Date, enum strings, parsed Json, numbers, null). Every list is
+ * ordered to the last key (the case's sort fields, then id; cohort memberships by cohort id), in both: rows with
+ * equal dates — a seeded and an automatic liver mask v1 on one series — no longer come back in plan order.
  * Nested floats keep Prisma's JSONB behaviour (-0 becomes 0, see `nestedFloat`). Held to the Prisma call by
  * patient-detail.integration.spec.ts on PGlite and PostgreSQL.
  */
@@ -27,23 +27,29 @@ import { predictionInclude } from './mappers';
 
 /** The include of the Prisma reference (copied from `patients.get`); the spec compares against it. */
 export const patientDetailInclude = {
-  cohortMemberships: { include: { cohort: { select: { id: true, name: true, synthetic: true } } } },
-  treatments: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }] },
-  lesions: { orderBy: { label: 'asc' } },
+  cohortMemberships: {
+    orderBy: { cohortId: 'asc' },
+    include: { cohort: { select: { id: true, name: true, synthetic: true } } },
+  },
+  treatments: { orderBy: [{ date: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] },
+  lesions: { orderBy: [{ label: 'asc' }, { id: 'asc' }] },
   studies: {
-    orderBy: [{ date: 'asc' }, { createdAt: 'asc' }],
+    orderBy: [{ date: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
     include: {
       series: {
-        orderBy: { createdAt: 'asc' },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         include: {
-          segmentations: { orderBy: [{ structure: 'asc' }, { version: 'asc' }], include: { lesion: true } },
+          segmentations: {
+            orderBy: [{ structure: 'asc' }, { version: 'asc' }, { id: 'asc' }],
+            include: { lesion: true },
+          },
         },
       },
     },
   },
-  predictions: { orderBy: { createdAt: 'desc' }, include: predictionInclude },
+  predictions: { orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], include: predictionInclude },
   discussions: {
-    orderBy: { createdAt: 'desc' },
+    orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
     include: { meeting: { select: { id: true, title: true, scheduledAt: true } } },
   },
 } satisfies Prisma.PatientInclude;
@@ -102,11 +108,11 @@ function one(json: string, from: string): string {
 
 const SEGMENTATIONS = many(
   obj('sg', SEGMENTATION, { lesion: one(obj('l', LESION), `"Lesion" l WHERE l.id = sg."lesionId"`) }),
-  `"Segmentation" sg WHERE sg."seriesId" = se.id ORDER BY sg.structure ASC, sg.version ASC`,
+  `"Segmentation" sg WHERE sg."seriesId" = se.id ORDER BY sg.structure ASC, sg.version ASC, sg.id ASC`,
 );
 const SERIES_LIST = many(
   obj('se', SERIES, { segmentations: SEGMENTATIONS }),
-  `"Series" se WHERE se."studyId" = st.id ORDER BY se."createdAt" ASC`,
+  `"Series" se WHERE se."studyId" = st.id ORDER BY se."createdAt" ASC, se.id ASC`,
 );
 
 /** The select list: `id`, and the case as JSON text `j` (both text, so every raw path returns the same strings). */
@@ -115,26 +121,26 @@ const DETAIL_COLUMNS = `p.id, ${obj('p', PATIENT, {
     obj('m', MEMBERSHIP, {
       cohort: one(obj('c', ['id', 'name', 'synthetic']), `"Cohort" c WHERE c.id = m."cohortId"`),
     }),
-    `"CohortMembership" m WHERE m."patientId" = p.id`,
+    `"CohortMembership" m WHERE m."patientId" = p.id ORDER BY m."cohortId" ASC`,
   ),
-  treatments: many(obj('t', TREATMENT), `"Treatment" t WHERE t."patientId" = p.id ORDER BY t.date ASC, t."createdAt" ASC`),
-  lesions: many(obj('l', LESION), `"Lesion" l WHERE l."patientId" = p.id ORDER BY l.label ASC`),
+  treatments: many(obj('t', TREATMENT), `"Treatment" t WHERE t."patientId" = p.id ORDER BY t.date ASC, t."createdAt" ASC, t.id ASC`),
+  lesions: many(obj('l', LESION), `"Lesion" l WHERE l."patientId" = p.id ORDER BY l.label ASC, l.id ASC`),
   studies: many(
     obj('st', STUDY, { series: SERIES_LIST }),
-    `"Study" st WHERE st."patientId" = p.id ORDER BY st.date ASC, st."createdAt" ASC`,
+    `"Study" st WHERE st."patientId" = p.id ORDER BY st.date ASC, st."createdAt" ASC, st.id ASC`,
   ),
   predictions: many(
     obj('pr', PREDICTION, {
       model: one(obj('mo', ['name', 'task']), `"Model" mo WHERE mo.id = pr."modelId"`),
       survival: one(obj('sv', SURVIVAL), `"SurvivalPrediction" sv WHERE sv."predictionId" = pr.id`),
     }),
-    `"Prediction" pr WHERE pr."patientId" = p.id ORDER BY pr."createdAt" DESC`,
+    `"Prediction" pr WHERE pr."patientId" = p.id ORDER BY pr."createdAt" DESC, pr.id ASC`,
   ),
   discussions: many(
     obj('d', DISCUSSION, {
       meeting: one(obj('mt', ['id', 'title', 'scheduledAt']), `"TumorBoardMeeting" mt WHERE mt.id = d."meetingId"`),
     }),
-    `"CaseDiscussion" d WHERE d."patientId" = p.id ORDER BY d."createdAt" DESC`,
+    `"CaseDiscussion" d WHERE d."patientId" = p.id ORDER BY d."createdAt" DESC, d.id ASC`,
   ),
 })}::text AS j`;
 
