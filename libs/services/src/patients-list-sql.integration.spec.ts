@@ -225,10 +225,59 @@ it('writes LIMIT/OFFSET as literals only for non-negative safe integers', async 
 it("scopeStrategy walks the first pages of a dense scope, takes a sparse scope's ids first, else lets the planner hash", () => {
   expect(scopeStrategy({ scope: 10_000, patients: 10_003 }, 25)).toBe('walk');
   expect(scopeStrategy({ scope: 10_000, patients: 10_003 }, 500)).toBe('walk');
-  expect(scopeStrategy({ scope: 10_000, patients: 10_003 }, 1_000)).toBe('planner');
+  expect(scopeStrategy({ scope: 10_000, patients: 10_003 }, 1_000)).toBe('walk');
+  expect(scopeStrategy({ scope: 10_000, patients: 10_003 }, 1_500)).toBe('planner');
   expect(scopeStrategy({ scope: 100, patients: 10_000 }, 25)).toBe('set');
   expect(scopeStrategy({ scope: 0, patients: 10_000 }, 25)).toBe('set');
   expect(scopeStrategy({ scope: 3_000, patients: 10_000 }, 25)).toBe('walk');
   expect(scopeStrategy({ scope: 3_000, patients: 10_000 }, 1_000)).toBe('planner');
   expect(scopeStrategy({ scope: 1_000, patients: 10_000 }, 1_000)).toBe('set');
+});
+
+it('the walk form reads the accessible cohorts once: users with two cohorts or none get exactly patientScope', async () => {
+  // clinician2 (care assignments only) gets cohort A and B, then cohort B only; the forms are held to patientScope
+  // for each, and so is a stage's page in the walk form (the `(bclc, "pseudoId")` index order)
+  const prisma = t.db.prisma;
+  const actor = actors.clinician2;
+  const grants = [[fx.cohortA, cohortB], [cohortB], []];
+  try {
+    for (const cohorts of grants) {
+      await prisma.cohortAccess.deleteMany({ where: { userId: actor.userId } });
+      for (const cohortId of cohorts) await prisma.cohortAccess.create({ data: { userId: actor.userId, cohortId } });
+      const expected = (
+        await prisma.patient.findMany({ where: patientScope(actor), orderBy: { id: 'asc' }, select: { id: true } })
+      ).map((p) => p.id);
+      const stage = (
+        await prisma.patient.findMany({
+          where: { AND: [patientScope(actor), { bclc: 'C' }] },
+          orderBy: { pseudoId: 'asc' },
+          select: { id: true },
+        })
+      ).map((p) => p.id);
+      expect(expected.length).toBeGreaterThan(cohorts.length ? 10 : 2);
+      for (const strategy of ['walk', 'set', 'planner'] as ScopeStrategy[]) {
+        const params: unknown[] = [];
+        const cond = scopeCondition(actor, (v) => `$${params.push(v)}`, strategy);
+        const rows = await prisma.$queryRawUnsafe<Array<{ id: string }>>(
+          `SELECT p.id FROM "Patient" p WHERE ${cond} ORDER BY p.id`,
+          ...params,
+        );
+        expect({ cohorts, strategy, ids: rows.map((r) => r.id) }).toEqual({ cohorts, strategy, ids: expected });
+        const page = await prisma.$queryRawUnsafe<Array<{ id: string }>>(
+          `SELECT p.id FROM "Patient" p WHERE ${cond} AND p.bclc = 'C'::text::"Bclc" ORDER BY p."pseudoId" LIMIT 2 OFFSET 1`,
+          ...params,
+        );
+        expect({ cohorts, strategy, ids: page.map((r) => r.id) }).toEqual({ cohorts, strategy, ids: stage.slice(1, 3) });
+      }
+    }
+  } finally {
+    await prisma.cohortAccess.deleteMany({ where: { userId: actor.userId } });
+  }
+});
+
+it('has the (bclc, "pseudoId") index that serves a stage in page order, in place of the (bclc) index', async () => {
+  const { rows } = await t.db.sql.query<{ indexdef: string }>(
+    `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'Patient' AND indexdef LIKE '%(bclc%'`,
+  );
+  expect(rows.map((r) => r.indexdef.replace(/^.* USING /, ''))).toEqual(['btree (bclc, "pseudoId")']);
 });

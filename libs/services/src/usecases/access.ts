@@ -33,9 +33,13 @@ export function patientScope(actor: Actor, accessibleCohortIds?: readonly string
 
 /**
  * How a raw SQL list applies the record scope (same rows either way; `scopeCondition`):
- * - `walk`: per-row index probes (`CareAssignment` PK (userId, patientId), `CohortMembership(patientId)` then
- *   `CohortAccess` PK), fenced with `OFFSET 0` so that the planner cannot hash the whole scope instead. Best when
- *   the scope is dense: an ordered page walks `(skip + take) / density` patients and stops.
+ * - `walk`: one index probe per row (`CohortMembership(patientId)` filtered on the accessible cohort ids, which an
+ *   init plan reads from `CohortAccess` once per statement), fenced with `OFFSET 0` so that the planner cannot hash
+ *   the whole scope instead; the user's care assignments (few) are left to the planner (it hashes them once). Best
+ *   when the scope is dense: an ordered page walks `(skip + take) / density` patients and stops. Measured on 10,000
+ *   patients (one clinician seeing all, unvacuumed as after a bulk load), PostgreSQL CPU: 1,000 rows walked 1.8-3.1 ms
+ *   against 3.1-4.4 ms for the earlier probes (membership, then `CohortAccess` by PK, then `CareAssignment` by PK,
+ *   per row) and 3.1-4.4 ms for `planner`.
  * - `set`: the in-scope ids first (`id IN (care assignments UNION members of accessible cohorts)`, index-only scans
  *   on those PKs), then the patients by id. Best when the scope is a small part of all patients.
  * - `planner`: plain EXISTS, the planner's choice (counts: it hashes the scope once, like `set`).
@@ -56,11 +60,16 @@ export function scopeCondition(actor: Actor, bind: (value: unknown) => string, s
           `UNION SELECT m."patientId" FROM "CohortAccess" ca JOIN "CohortMembership" m ON m."cohortId" = ca."cohortId" ` +
           `WHERE ca."userId" = ${userParam})`
         );
-      const fence = strategy === 'walk' ? ' OFFSET 0' : '';
+      if (strategy === 'walk')
+        return (
+          `(EXISTS (SELECT 1 FROM "CareAssignment" a WHERE a."userId" = ${userParam} AND a."patientId" = p.id) ` +
+          `OR EXISTS (SELECT 1 FROM "CohortMembership" m WHERE m."cohortId" = ANY (ARRAY(SELECT ca."cohortId" ` +
+          `FROM "CohortAccess" ca WHERE ca."userId" = ${userParam})) AND m."patientId" = p.id OFFSET 0))`
+        );
       return (
-        `(EXISTS (SELECT 1 FROM "CareAssignment" a WHERE a."userId" = ${userParam} AND a."patientId" = p.id${fence}) ` +
+        `(EXISTS (SELECT 1 FROM "CareAssignment" a WHERE a."userId" = ${userParam} AND a."patientId" = p.id) ` +
         `OR EXISTS (SELECT 1 FROM "CohortMembership" m JOIN "CohortAccess" ca ON ca."cohortId" = m."cohortId" ` +
-        `AND ca."userId" = ${userParam} WHERE m."patientId" = p.id${fence}))`
+        `AND ca."userId" = ${userParam} WHERE m."patientId" = p.id))`
       );
     }
     case 'TUMOR_BOARD':

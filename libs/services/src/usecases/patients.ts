@@ -362,15 +362,19 @@ export const SCOPE_SIZE_CACHE_MS = 30_000;
 
 /**
  * The scope form for a CLINICIAN page that ends at row `end` (skip + take), from PostgreSQL CPU measured on 10,000
- * patients (`apps/api` bench data, one clinician seeing all): a per-row probe costs about 15 hash entries, so
+ * patients (`apps/api` bench data, one clinician seeing all): a per-row probe of the `walk` form costs about 7 hash
+ * entries (it was 15 before the probe read the accessible cohorts once; break-even measured at 1,500-2,000 rows
+ * walked against hashing the 10,001 memberships), so
  * - `walk` while the probes (about end × patients / scope rows walked) cost less than hashing the scope once
- *   (end × patients × 15 ≤ scope²): first pages of a dense scope, 0.1 ms instead of 5.7 ms for page 1;
+ *   (end × patients × 7 ≤ scope²): first pages of a dense scope, 0.1 ms instead of 5.7 ms for page 1, and pages
+ *   down to row 1,400 (`bclc=C page 40`, OFFSET 975, on the `(bclc, "pseudoId")` index: 1.8-3.1 ms, `planner`
+ *   3.1-4.4 ms);
  * - `set` when the scope is under a fifth of all patients: a few in-scope ids, then those patients by id;
  * - else `planner` (it hashes the scope once and scans; deep pages of a dense scope).
  */
 export function scopeStrategy(size: { scope: number; patients: number }, end: number): ScopeStrategy {
   const { scope, patients } = size;
-  if (scope > 0 && end * patients * 15 <= scope * scope) return 'walk';
+  if (scope > 0 && end * patients * 7 <= scope * scope) return 'walk';
   return scope * 5 < patients ? 'set' : 'planner';
 }
 
