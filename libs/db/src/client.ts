@@ -4,7 +4,7 @@ import { assertReadStatement, type ReadRows } from './raw-read';
 
 /** Options of `createPrismaClient`. */
 export interface PrismaClientOptions {
-  /** Where `$queryReadOnly` sends its statements outside transactions (PostgreSQL: the pool); default Prisma's raw query. */
+  /** Where `$queryReadOnly` sends its statements outside transactions (the pool; PGlite's session); default Prisma's raw query. */
   readRows?: ReadRows;
 }
 
@@ -37,11 +37,12 @@ export function createPrismaClient(adapter: SqlDriverAdapterFactory, options: Pr
 }
 
 /**
- * `$queryReadOnly<R>(text, values)`: one raw SELECT (`$1..$n` parameters) for hot reads. With `readRows` (PostgreSQL:
- * the node-postgres pool, named statements) it skips Prisma's query pipeline — about half of the Node CPU of
- * `$queryRawUnsafe`; without it (PGlite: one session, whose interactive transactions Prisma's adapter serialises),
- * and inside an interactive transaction (the read must see the transaction's writes), it is `$queryRawUnsafe`.
- * Same JS values either way for the column types of READ_ONLY_TYPE_OIDS; other types are refused on PostgreSQL.
+ * `$queryReadOnly<R>(text, values)`: one raw SELECT (`$1..$n` parameters) for hot reads. With `readRows` it skips
+ * Prisma's query pipeline: on PostgreSQL the node-postgres pool (named statements), about half of the Node CPU of
+ * `$queryRawUnsafe`; on PGlite its session's wire protocol (named statements: no re-planning), which hands back to
+ * Prisma what it cannot answer identically (`pgliteReadRows`). Inside an interactive transaction (the read must see
+ * the transaction's writes) it is `$queryRawUnsafe`. Same JS values either way for the column types of
+ * READ_ONLY_TYPE_OIDS; other types are refused on PostgreSQL and read by Prisma on PGlite.
  */
 function readOnlyQuery(readRows: ReadRows | undefined) {
   return async function $queryReadOnly<R = Record<string, unknown>>(
@@ -51,8 +52,9 @@ function readOnlyQuery(readRows: ReadRows | undefined) {
   ): Promise<R[]> {
     assertReadStatement(text);
     const client = Prisma.getExtensionContext(this) as unknown as RawQueryClient;
-    if (!readRows || inTransaction(client)) return client.$queryRawUnsafe<R[]>(text, ...values);
-    return (await readRows(text, values)) as R[];
+    const viaPrisma = () => client.$queryRawUnsafe<R[]>(text, ...values);
+    if (!readRows || inTransaction(client)) return viaPrisma();
+    return (await readRows(text, values, viaPrisma)) as R[];
   };
 }
 

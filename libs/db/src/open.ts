@@ -8,7 +8,7 @@ import { createPrismaClient, type Db } from './client';
 import { DatabaseStartupError, causeText, redactUrl } from './errors';
 import { MIGRATION_LOCK_KEY, applyMigrations, loadMigrations, type MigrationReport } from './migrations';
 import { emptyPgliteTemplatePath } from './pglite-template';
-import { pooledReadRows } from './raw-read';
+import { pgliteReadRows, pooledReadRows } from './raw-read';
 import type { SqlBackend, SqlResult } from './sql';
 
 /** Options of `openDatabase`; anything omitted comes from the environment (@hepatoscope/config). */
@@ -111,7 +111,7 @@ async function openPglite(options: OpenDatabaseOptions, env: Record<string, stri
     prepareDataDir(dataDir, pgdata);
     releaseLock = lockDataDir(dataDir, pgdata);
   }
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite, protocol } = await import('@electric-sql/pglite');
   let pglite: import('@electric-sql/pglite').PGlite;
   try {
     if (pgdata && isEmptyOrMissing(pgdata)) {
@@ -152,7 +152,9 @@ async function openPglite(options: OpenDatabaseOptions, env: Record<string, stri
   }
   const tMig = performance.now();
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
-  const prisma = createPrismaClient(new PrismaPGlite(pglite));
+  // `prisma.$queryReadOnly` as named statements on the session's wire protocol (hot raw reads: patients.list, access
+  // checks, the case detail), not re-planned on every call as through Prisma's adapter
+  const prisma = createPrismaClient(new PrismaPGlite(pglite), { readRows: pgliteReadRows(pglite, protocol.serialize) });
   let closed = false;
   return {
     prisma,

@@ -1,6 +1,7 @@
 /**
- * `prisma.$queryReadOnly`: on PostgreSQL straight on the node-postgres pool (named statements from the 20th use), on
- * PGlite and inside interactive transactions Prisma's `$queryRawUnsafe`. Held to `$queryRawUnsafe` on the same data:
+ * `prisma.$queryReadOnly`: on PostgreSQL straight on the node-postgres pool, on PGlite on its session's wire protocol
+ * (named statements from the 20th use on both), inside interactive transactions Prisma's `$queryRawUnsafe`. Held to
+ * `$queryRawUnsafe` on the same data (edge values: raw-read-values.integration.spec.ts):
  * the same JS values for every column type it accepts (timestamps without time zone as UTC in any process TZ).
  * PostgreSQL when DATABASE_URL is set, else PGlite.
  */
