@@ -115,7 +115,7 @@ export function pgliteReadRows(pglite: PGlite, serialize: PgliteSerialize): Read
   if (!prepared) preparedByPglite.set(pglite, (prepared = new Map()));
   const statements = prepared;
   const exec = async (messages: Uint8Array[], syncToFs: boolean) =>
-    (await pglite.execProtocol(concatBytes([...messages, serialize.sync()]), { syncToFs })).messages;
+    (await pglite.execProtocol(Buffer.concat([...messages, serialize.sync()]), { syncToFs })).messages;
 
   /** Parse (named: once per session) and Describe; the unnamed statement is parsed on every call. */
   async function statement(name: string, text: string, reparse: boolean): Promise<PgliteStatement> {
@@ -246,12 +246,3 @@ function isPlainParam(v: unknown): boolean {
   return Array.isArray(v) && v.every(isPlainParam);
 }
 
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
