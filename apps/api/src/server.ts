@@ -121,24 +121,27 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (error.code === 'INTERNAL_SERVER_ERROR')
       logError(`tRPC ${p ?? '?'} failed: ${error.message}`, error.cause ?? error);
   };
+  const trpcBase = '/api/trpc/';
   const trpcHeaders = { 'Cache-Control': 'no-store' };
+  const trpcContext = (req: http.IncomingMessage, res: http.ServerResponse) =>
+    createContext(services, requestInfo(req, res));
   const trpc = createHTTPHandler({
     router: appRouter,
-    basePath: '/api/trpc/',
+    basePath: trpcBase,
     maxBodySize: options.maxBodyBytes ?? 8 * 1024 * 1024,
-    createContext: ({ req, res }) => createContext(services, requestInfo(req, res)),
+    createContext: ({ req, res }) => trpcContext(req, res),
     onError: onTrpcError,
     responseMeta: () => ({ headers: trpcHeaders }),
   });
-  // single GET queries without the Fetch API conversion (same responses; see trpc-get.ts)
+  // tRPC queries over GET, single or batched, without the Fetch API conversion (same responses; see trpc-get.ts)
   const trpcGet =
     (options.trpcFastGet ?? process.env.HEPATOSCOPE_TRPC_FAST_GET !== '0')
       ? createTrpcGetHandler({
           router: appRouter,
-          basePath: '/api/trpc/',
-          createContext: (req, res) => createContext(services, requestInfo(req, res)),
+          basePath: trpcBase,
+          createContext: trpcContext,
           onError: onTrpcError,
-          responseHeaders: () => trpcHeaders,
+          headers: trpcHeaders,
         })
       : null;
 
@@ -573,7 +576,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
       return serveFile(req, res, file[1] as 'series' | 'segmentations', id);
     }
-    if (p.startsWith('/api/trpc/')) {
+    if (p.startsWith(trpcBase)) {
       if (trpcGet && (await trpcGet(req, res))) return;
       return trpc(req, res);
     }

@@ -36,8 +36,8 @@ export interface TrpcGetOptions<TCtx> {
   basePath: string;
   createContext(req: http.IncomingMessage, res: http.ServerResponse): Promise<TCtx>;
   onError?(o: { error: TRPCError; path: string | undefined; input: unknown; ctx: TCtx | undefined; type: 'query'; req: http.IncomingMessage }): void;
-  /** Extra response headers, as the standard handler's `responseMeta` returns them. */
-  responseHeaders?(o: { ctx: TCtx | undefined; paths: string[]; ok: boolean }): Record<string, string>;
+  /** Extra response headers, the same that the standard handler's `responseMeta` gives every response. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** One query of the request: its path, procedure and deserialised input (undefined when none was sent). */
@@ -125,9 +125,7 @@ export function createTrpcGetHandler<TCtx>(opts: TrpcGetOptions<TCtx>) {
     res.statusCode = getHTTPStatusCode(body as Parameters<typeof getHTTPStatusCode>[0]);
     res.setHeader('vary', 'trpc-accept, accept');
     res.setHeader('content-type', 'application/json');
-    const ok = outcomes.every((o) => 'data' in o);
-    for (const [k, v] of Object.entries(opts.responseHeaders?.({ ctx, paths: calls.map((c) => c.path), ok }) ?? {}))
-      res.setHeader(k, v);
+    for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
     res.end(text);
     return true;
   };
