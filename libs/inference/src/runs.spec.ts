@@ -1,18 +1,8 @@
 import { markSlice } from './preprocess';
 import { largestComponent } from './postprocess';
 import { backMap, fillRuns, largestRunComponent, maskToRuns, planeToRuns, runExtent, RunList } from './runs';
+import { mulberry32 as rng } from './testing/random';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A smooth probability plane with blobs (so that thresholds cut through interpolated cells). */
 function blobPlane(H: number, W: number, seed: number): Float32Array {

@@ -9,6 +9,8 @@
  *
  * This is NOT `@hepatoscope/phantoms` (the project's full multi-phase phantom generator).
  */
+import { mulberry32 } from './random';
+
 export type Phase = 'NATIVE' | 'ARTERIAL' | 'PORTAL_VENOUS' | 'DELAYED';
 const PHASES: Phase[] = ['NATIVE', 'ARTERIAL', 'PORTAL_VENOUS', 'DELAYED'];
 const PHASE_HU: Record<Phase, Record<'liver' | 'spleen' | 'kidney' | 'aorta' | 'vessel' | 'hypo' | 'hyper', number>> = {
@@ -30,16 +32,10 @@ export interface SimplePhantom {
 }
 
 class Rng {
-  private s: number;
+  readonly next: () => number;
   private spare: number | null = null;
   constructor(seed: number) {
-    this.s = (seed ^ 0x9e3779b9) >>> 0;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed ^ 0x9e3779b9);
   }
   uniform(a: number, b: number): number {
     return a + (b - a) * this.next();
