@@ -114,6 +114,7 @@ function MaskChain({ seg, name, lesions, canEdit, onChanged }: { seg: Segmentati
   const hist = useQuery(trpc.segmentations.history.queryOptions({ id: seg.id }));
   const rows = (hist.data ?? []) as VersionRow[];
   const latest = rows[rows.length - 1];
+  const madeBy = provenanceText(latest?.provenance ?? seg.provenance);
   const review = useMutation(trpc.segmentations.review.mutationOptions());
   const extract = useMutation(trpc.features.request.mutationOptions());
   const [jobId, setJobId] = useState<string | null>(null);
@@ -156,9 +157,9 @@ function MaskChain({ seg, name, lesions, canEdit, onChanged }: { seg: Segmentati
         <span data-testid="mask-version">v{latest?.version ?? seg.version ?? 1}</span>
         <Badge tone={tone(latest?.status ?? seg.status ?? '')}>{latest?.status ?? seg.status}</Badge>
         <span className="hs-muted hs-small">{latest?.source ?? seg.source}</span>
-        {provenanceText(latest?.provenance ?? seg.provenance) && (
+        {madeBy && (
           <span className="hs-muted hs-small" data-testid="mask-provenance" title="Models that produced this mask">
-            {provenanceText(latest?.provenance ?? seg.provenance)}
+            {madeBy}
           </span>
         )}
         <button type="button" className="hs-linkbtn hs-small" onClick={() => setOpen((o) => !o)} data-testid="mask-versions-toggle">
